@@ -1,0 +1,321 @@
+/* ovs-vsctl's textual syntax for OVSDB atoms and datums, shared by
+ * weft-nbctl, weft-sbctl and weft-vsctl. */
+#include "ovsdb/datum.h"
+
+#include <ctype.h>
+#include <float.h>
+#include <limits.h>
+#include <string.h>
+#include "ds.h"
+#include "ovsdb/error.h"
+
+bool
+ovsdb_string_needs_quotes(const char *s)
+{
+    const unsigned char *p = (const unsigned char *) s;
+    struct uuid uuid;
+
+    if (!isalpha(*p) && *p != '_') {
+        return true;
+    }
+    for (p++; *p; p++) {
+        if (!isalpha(*p) && *p != '_' && *p != '-' && *p != '.') {
+            return true;
+        }
+    }
+    return !strcmp(s, "true") || !strcmp(s, "false")
+           || uuid_from_string(&uuid, s);
+}
+
+void
+ovsdb_atom_to_string(const union ovsdb_atom *atom,
+                     enum ovsdb_atomic_type type, struct ds *ds)
+{
+    if (type == OVSDB_TYPE_STRING
+        && ovsdb_string_needs_quotes(atom->s->string)) {
+        json_string_escape(atom->s->string, ds);
+    } else {
+        ovsdb_atom_to_bare(atom, type, ds);
+    }
+}
+
+void
+ovsdb_atom_to_bare(const union ovsdb_atom *atom, enum ovsdb_atomic_type type,
+                   struct ds *ds)
+{
+    switch (type) {
+    case OVSDB_TYPE_INTEGER:
+        ds_put_format(ds, "%lld", atom->integer);
+        break;
+    case OVSDB_TYPE_REAL:
+        ds_put_format(ds, "%.*g", DBL_DIG, atom->real);
+        break;
+    case OVSDB_TYPE_BOOLEAN:
+        ds_put_cstr(ds, atom->boolean ? "true" : "false");
+        break;
+    case OVSDB_TYPE_STRING:
+        ds_put_cstr(ds, atom->s->string);
+        break;
+    case OVSDB_TYPE_UUID:
+        uuid_format(&atom->uuid, ds);
+        break;
+    default:
+        util_abort("bad atomic type %d", type);
+    }
+}
+
+static char *
+parse_atom__(union ovsdb_atom *atom, const struct ovsdb_base_type *base,
+             const char *s, struct ovsdb_symbol_table *symtab)
+{
+    switch (base->type) {
+    case OVSDB_TYPE_INTEGER:
+        if (!str_to_llong(s, 10, &atom->integer)) {
+            return xasprintf("\"%s\" is not a valid integer", s);
+        }
+        return NULL;
+    case OVSDB_TYPE_REAL:
+        if (!str_to_double(s, &atom->real)) {
+            return xasprintf("\"%s\" is not a valid real number", s);
+        }
+        if (atom->real == 0) {
+            atom->real = 0;     /* Drop the sign of -0. */
+        }
+        return NULL;
+    case OVSDB_TYPE_BOOLEAN:
+        if (!strcmp(s, "true") || !strcmp(s, "yes") || !strcmp(s, "on")
+            || !strcmp(s, "1")) {
+            atom->boolean = true;
+        } else if (!strcmp(s, "false") || !strcmp(s, "no")
+                   || !strcmp(s, "off") || !strcmp(s, "0")) {
+            atom->boolean = false;
+        } else {
+            return xasprintf("\"%s\" is not a valid boolean "
+                             "(use \"true\" or \"false\")", s);
+        }
+        return NULL;
+    case OVSDB_TYPE_STRING:
+        if (*s == '"') {
+            char *error = NULL;
+            struct json *json = json_from_string(s, &error);
+            if (!json || json->type != JSON_STRING) {
+                json_destroy(json);
+                free(error);
+                return xasprintf("%s: invalid quoted string", s);
+            }
+            atom->s = json;
+        } else {
+            ovsdb_atom_init_string(atom, s);
+        }
+        return NULL;
+    case OVSDB_TYPE_UUID:
+        if (*s == '@' && symtab) {
+            struct ovsdb_symbol *symbol = ovsdb_symbol_table_insert(symtab,
+                                                                    s);
+            atom->uuid = symbol->uuid;
+            return NULL;
+        } else if (uuid_from_string(&atom->uuid, s)) {
+            return NULL;
+        }
+        return xasprintf("\"%s\" is not a valid UUID", s);
+    default:
+        util_abort("bad atomic type %d", base->type);
+    }
+}
+
+char *
+ovsdb_atom_from_string(union ovsdb_atom *atom,
+                       const union ovsdb_atom **range_end OVS_UNUSED,
+                       const struct ovsdb_base_type *base, const char *s,
+                       struct ovsdb_symbol_table *symtab)
+{
+    char *error = parse_atom__(atom, base, s, symtab);
+    if (!error) {
+        struct ovsdb_error *e = ovsdb_atom_check_constraints(atom, base);
+        if (e) {
+            ovsdb_atom_destroy(atom, base->type);
+            error = e->details ? xstrdup(e->details) : xstrdup(e->tag);
+            ovsdb_error_destroy(e);
+        }
+    }
+    return error;
+}
+
+/* Tokenizer for datums: a token is a JSON-quoted string or a run of
+ * characters other than whitespace and the delimiters ",=[]{}". */
+static const char *
+skip_ws(const char *p)
+{
+    while (isspace((unsigned char) *p)) {
+        p++;
+    }
+    return p;
+}
+
+static char *
+next_token(const char **pp, char **tokenp)
+{
+    const char *p = skip_ws(*pp), *start = p;
+
+    if (*p == '"') {
+        for (p++; *p && *p != '"'; p++) {
+            if (*p == '\\' && p[1]) {
+                p++;
+            }
+        }
+        if (*p != '"') {
+            return xasprintf("%s: missing quote at end of quoted string",
+                             start);
+        }
+        p++;
+    } else {
+        while (*p && !isspace((unsigned char) *p) && !strchr(",=[]{}", *p)) {
+            p++;
+        }
+    }
+    if (p == start) {
+        return xasprintf("%s: syntax error at \"%s\"", *pp,
+                         *p ? (char[]) { *p, '\0' } : "end of input");
+    }
+    *tokenp = xmemdup0(start, p - start);
+    *pp = skip_ws(p);
+    return NULL;
+}
+
+static char *
+parse_atom_token(const char **pp, const struct ovsdb_base_type *base,
+                 union ovsdb_atom *atom, struct ovsdb_symbol_table *symtab)
+{
+    char *token, *error = next_token(pp, &token);
+    if (!error) {
+        error = ovsdb_atom_from_string(atom, NULL, base, token, symtab);
+        free(token);
+    }
+    return error;
+}
+
+static char *
+parse_datum_elements(struct ovsdb_datum *datum,
+                     const struct ovsdb_type *type, const char **pp,
+                     char end, struct ovsdb_symbol_table *symtab)
+{
+    bool is_map = ovsdb_type_is_map(type);
+    const char *p = skip_ws(*pp);
+    char *error;
+
+    while (*p && *p != end) {
+        union ovsdb_atom key, value;
+
+        if (datum->n) {
+            if (*p != ',') {
+                return xasprintf("%s: syntax error (expected ',')", p);
+            }
+            p = skip_ws(p + 1);
+        }
+        error = parse_atom_token(&p, &type->key, &key, symtab);
+        if (error) {
+            return error;
+        }
+        if (is_map) {
+            if (*p != '=') {
+                ovsdb_atom_destroy(&key, type->key.type);
+                return xasprintf("%s: syntax error (expected '=')", p);
+            }
+            p = skip_ws(p + 1);
+            error = parse_atom_token(&p, &type->value, &value, symtab);
+            if (error) {
+                ovsdb_atom_destroy(&key, type->key.type);
+                return error;
+            }
+        }
+        ovsdb_datum_add_unsafe(datum, &key, &value, type);
+    }
+    *pp = p;
+    return NULL;
+}
+
+char *
+ovsdb_datum_from_string(struct ovsdb_datum *datum,
+                        const struct ovsdb_type *type, const char *s,
+                        struct ovsdb_symbol_table *symtab)
+{
+    bool is_map = ovsdb_type_is_map(type);
+    const char *p = skip_ws(s);
+    char end = '\0';
+    char *error;
+
+    ovsdb_datum_init_empty(datum);
+    if (*p == (is_map ? '{' : '[')) {
+        end = is_map ? '}' : ']';
+        p++;
+    }
+    error = parse_datum_elements(datum, type, &p, end, symtab);
+    if (!error && end) {
+        if (*p != end) {
+            error = xasprintf("%s: missing '%c' at end of value", s, end);
+        } else {
+            p = skip_ws(p + 1);
+        }
+    }
+    if (!error && *p) {
+        error = xasprintf("%s: trailing garbage after value", s);
+    }
+    if (!error) {
+        struct ovsdb_error *e = ovsdb_datum_sort(datum, type);
+        if (!e) {
+            e = ovsdb_datum_check_size(datum, type);
+        }
+        if (e) {
+            error = xasprintf("%s", e->details ? e->details : e->tag);
+            ovsdb_error_destroy(e);
+        }
+    }
+    if (error) {
+        ovsdb_datum_destroy(datum, type);
+        ovsdb_datum_init_empty(datum);
+    }
+    return error;
+}
+
+void
+ovsdb_datum_to_string(const struct ovsdb_datum *datum,
+                      const struct ovsdb_type *type, struct ds *ds)
+{
+    bool is_map = ovsdb_type_is_map(type);
+    bool brackets = type->n_max > 1 || !datum->n;
+
+    if (brackets) {
+        ds_put_char(ds, is_map ? '{' : '[');
+    }
+    for (unsigned int i = 0; i < datum->n; i++) {
+        if (i) {
+            ds_put_cstr(ds, ", ");
+        }
+        ovsdb_atom_to_string(&datum->keys[i], type->key.type, ds);
+        if (is_map) {
+            ds_put_char(ds, '=');
+            ovsdb_atom_to_string(&datum->values[i], type->value.type, ds);
+        }
+    }
+    if (brackets) {
+        ds_put_char(ds, is_map ? '}' : ']');
+    }
+}
+
+void
+ovsdb_datum_to_bare(const struct ovsdb_datum *datum,
+                    const struct ovsdb_type *type, struct ds *ds)
+{
+    bool is_map = ovsdb_type_is_map(type);
+
+    for (unsigned int i = 0; i < datum->n; i++) {
+        if (i) {
+            ds_put_char(ds, ' ');
+        }
+        ovsdb_atom_to_bare(&datum->keys[i], type->key.type, ds);
+        if (is_map) {
+            ds_put_char(ds, '=');
+            ovsdb_atom_to_bare(&datum->values[i], type->value.type, ds);
+        }
+    }
+}

@@ -1,0 +1,744 @@
+#include "ovsdb/txn.h"
+
+#include <limits.h>
+#include <string.h>
+#include "hash.h"
+#include "ovsdb/error.h"
+
+/* A pending change to the strong reference count of one row. */
+struct ref_delta {
+    struct hmap_node hmap_node;     /* In txn->ref_deltas, by UUID. */
+    struct uuid uuid;
+    struct ovsdb_table *table;      /* The referenced table. */
+    long long delta;
+    /* First referrer, for error messages. */
+    const struct ovsdb_table *src_table;
+    const struct ovsdb_column *src_column;
+    struct uuid src_uuid;
+};
+
+#define ULONG_BITS (sizeof(unsigned long) * 8)
+
+struct ovsdb_txn *
+ovsdb_txn_create(struct ovsdb *db)
+{
+    struct ovsdb_txn *txn = xzalloc(sizeof *txn);
+
+    ASSERT(!db->txn);
+    txn->db = db;
+    hmap_init(&txn->txn_rows);
+    hmap_init(&txn->ref_deltas);
+    ds_init(&txn->comment);
+    db->txn = txn;
+    return txn;
+}
+
+static struct ovsdb_txn_row *
+find_txn_row(const struct ovsdb_txn *txn, const struct uuid *uuid)
+{
+    struct ovsdb_txn_row *tr;
+
+    HMAP_FOR_EACH_WITH_HASH (tr, hmap_node, uuid_hash(uuid), &txn->txn_rows) {
+        if (uuid_equals(&tr->uuid, uuid)) {
+            return tr;
+        }
+    }
+    return NULL;
+}
+
+static struct ovsdb_txn_row *
+add_txn_row(struct ovsdb_txn *txn, struct ovsdb_table *table,
+            struct ovsdb_row *old, struct ovsdb_row *new)
+{
+    struct ovsdb_txn_row *tr = xzalloc(sizeof *tr);
+
+    tr->table = table;
+    tr->uuid = *ovsdb_row_get_uuid(old ? old : new);
+    tr->old = old;
+    tr->new = new;
+    if (old) {
+        old->txn_row = tr;
+    }
+    if (new) {
+        new->txn_row = tr;
+    }
+    hmap_insert(&txn->txn_rows, &tr->hmap_node, uuid_hash(&tr->uuid));
+    return tr;
+}
+
+void
+ovsdb_txn_row_insert(struct ovsdb_txn *txn, struct ovsdb_row *row)
+{
+    uuid_generate(&row->fields[OVSDB_COL_VERSION].keys[0].uuid);
+    add_txn_row(txn, row->table, NULL, row);
+    ovsdb_table_put_row(row->table, row);
+}
+
+struct ovsdb_row *
+ovsdb_txn_row_modify(struct ovsdb_txn *txn, const struct ovsdb_row *ro_row)
+{
+    struct ovsdb_row *row = (struct ovsdb_row *) ro_row;
+    struct ovsdb_row *rw;
+
+    if (row->txn_row) {
+        ASSERT(row == row->txn_row->new);
+        return row;
+    }
+    rw = ovsdb_row_clone(row);
+    ovsdb_table_remove_row(row->table, row);
+    ovsdb_table_put_row(row->table, rw);
+    add_txn_row(txn, row->table, row, rw);
+    return rw;
+}
+
+void
+ovsdb_txn_row_delete(struct ovsdb_txn *txn, const struct ovsdb_row *ro_row)
+{
+    struct ovsdb_row *row = (struct ovsdb_row *) ro_row;
+    struct ovsdb_txn_row *tr = row->txn_row;
+
+    ovsdb_table_remove_row(row->table, row);
+    if (!tr) {
+        add_txn_row(txn, row->table, row, NULL);
+    } else {
+        ASSERT(row == tr->new);
+        tr->new = NULL;
+        ovsdb_row_destroy(row);
+    }
+}
+
+void
+ovsdb_txn_add_comment(struct ovsdb_txn *txn, const char *comment)
+{
+    if (txn->comment.length) {
+        ds_put_char(&txn->comment, '\n');
+    }
+    ds_put_cstr(&txn->comment, comment);
+}
+
+bool
+ovsdb_txn_is_empty(const struct ovsdb_txn *txn)
+{
+    return hmap_is_empty(&txn->txn_rows);
+}
+
+static void
+txn_destroy(struct ovsdb_txn *txn)
+{
+    struct ovsdb_txn_row *tr;
+    struct ref_delta *rd;
+
+    HMAP_FOR_EACH_POP (tr, hmap_node, &txn->txn_rows) {
+        free(tr->changed);
+        free(tr);
+    }
+    hmap_destroy(&txn->txn_rows);
+    HMAP_FOR_EACH_POP (rd, hmap_node, &txn->ref_deltas) {
+        free(rd);
+    }
+    hmap_destroy(&txn->ref_deltas);
+    ds_destroy(&txn->comment);
+    txn->db->txn = NULL;
+    free(txn);
+}
+
+void
+ovsdb_txn_abort(struct ovsdb_txn *txn)
+{
+    struct ovsdb_txn_row *tr;
+
+    HMAP_FOR_EACH (tr, hmap_node, &txn->txn_rows) {
+        if (tr->new) {
+            ovsdb_table_remove_row(tr->table, tr->new);
+            ovsdb_row_destroy(tr->new);
+        }
+        if (tr->old) {
+            tr->old->txn_row = NULL;
+            ovsdb_table_put_row(tr->table, tr->old);
+        }
+    }
+    txn_destroy(txn);
+}
+
+/* Strong reference accounting and garbage collection. */
+
+static struct ref_delta *
+get_ref_delta(struct ovsdb_txn *txn, struct ovsdb_table *table,
+              const struct uuid *uuid)
+{
+    struct ref_delta *rd;
+
+    HMAP_FOR_EACH_WITH_HASH (rd, hmap_node, uuid_hash(uuid),
+                             &txn->ref_deltas) {
+        if (uuid_equals(&rd->uuid, uuid) && rd->table == table) {
+            return rd;
+        }
+    }
+    rd = xzalloc(sizeof *rd);
+    rd->uuid = *uuid;
+    rd->table = table;
+    hmap_insert(&txn->ref_deltas, &rd->hmap_node, uuid_hash(uuid));
+    return rd;
+}
+
+static void
+count_base_refs(struct ovsdb_txn *txn, const struct ovsdb_row *row,
+                const struct ovsdb_column *c,
+                const struct ovsdb_base_type *base,
+                const union ovsdb_atom *atoms, unsigned int n, int sign)
+{
+    struct ovsdb_table *dst;
+
+    if (!ovsdb_base_type_is_strong_ref(base) || !n) {
+        return;
+    }
+    dst = ovsdb_get_table(txn->db, base->uuid.ref_table->name);
+    for (unsigned int i = 0; i < n; i++) {
+        struct ref_delta *rd = get_ref_delta(txn, dst, &atoms[i].uuid);
+        rd->delta += sign;
+        if (sign > 0 && !rd->src_column) {
+            rd->src_table = row->table;
+            rd->src_column = c;
+            rd->src_uuid = *ovsdb_row_get_uuid(row);
+        }
+    }
+}
+
+static void
+count_refs(struct ovsdb_txn *txn, const struct ovsdb_row *row, int sign)
+{
+    const struct ovsdb_table_schema *ts = row->table->schema;
+
+    for (size_t i = OVSDB_N_STD_COLUMNS; i < ts->n_columns; i++) {
+        const struct ovsdb_column *c = ts->columns[i];
+        const struct ovsdb_datum *d = &row->fields[i];
+        count_base_refs(txn, row, c, &c->type.key, d->keys, d->n, sign);
+        count_base_refs(txn, row, c, &c->type.value, d->values, d->n, sign);
+    }
+}
+
+/* Returns the number of strong references to the row 'rd' refers to,
+ * before this transaction. */
+static size_t
+base_refs(const struct ovsdb_txn *txn, const struct ref_delta *rd)
+{
+    struct ovsdb_txn_row *tr = find_txn_row(txn, &rd->uuid);
+    const struct ovsdb_row *row;
+
+    if (tr) {
+        return tr->old ? tr->old->n_refs : 0;
+    }
+    row = ovsdb_table_get_row(rd->table, &rd->uuid);
+    return row ? row->n_refs : 0;
+}
+
+/* Returns the row as the transaction has it now, or NULL. */
+static struct ovsdb_row *
+current_row(const struct ovsdb_table *table, const struct uuid *uuid)
+{
+    return (struct ovsdb_row *) ovsdb_table_get_row(table, uuid);
+}
+
+/* Deletes non-root rows left without strong references, repeatedly, since
+ * each deletion can orphan more rows. */
+static void
+collect_garbage(struct ovsdb_txn *txn)
+{
+    struct ovsdb_row **doomed = NULL;
+    size_t n_doomed, allocated = 0;
+
+    do {
+        struct ovsdb_txn_row *tr;
+        struct ref_delta *rd;
+
+        /* Find the victims first: deleting them changes the maps. */
+        n_doomed = 0;
+        HMAP_FOR_EACH (rd, hmap_node, &txn->ref_deltas) {
+            struct ovsdb_row *row;
+            if (rd->table->schema->is_root || !rd->delta
+                || (long long) base_refs(txn, rd) + rd->delta > 0) {
+                continue;
+            }
+            row = current_row(rd->table, &rd->uuid);
+            if (row) {
+                if (n_doomed >= allocated) {
+                    doomed = x2nrealloc(doomed, &allocated, sizeof *doomed);
+                }
+                doomed[n_doomed++] = row;
+            }
+        }
+        /* Newly inserted non-root rows that nothing references. */
+        HMAP_FOR_EACH (tr, hmap_node, &txn->txn_rows) {
+            if (tr->new && !tr->old && !tr->table->schema->is_root) {
+                struct ref_delta *d = NULL, *x;
+                HMAP_FOR_EACH_WITH_HASH (x, hmap_node, uuid_hash(&tr->uuid),
+                                         &txn->ref_deltas) {
+                    if (uuid_equals(&x->uuid, &tr->uuid)
+                        && x->table == tr->table) {
+                        d = x;
+                    }
+                }
+                if (!d || d->delta <= 0) {
+                    if (n_doomed >= allocated) {
+                        doomed = x2nrealloc(doomed, &allocated,
+                                            sizeof *doomed);
+                    }
+                    doomed[n_doomed++] = tr->new;
+                }
+            }
+        }
+        for (size_t i = 0; i < n_doomed; i++) {
+            /* The same row may be listed twice; delete it once. */
+            bool dup = false;
+            for (size_t j = 0; j < i && !dup; j++) {
+                dup = doomed[j] == doomed[i];
+            }
+            if (!dup) {
+                count_refs(txn, doomed[i], -1);
+                ovsdb_txn_row_delete(txn, doomed[i]);
+            }
+        }
+    } while (n_doomed);
+    free(doomed);
+}
+
+static struct ovsdb_error *
+check_ref_integrity(struct ovsdb_txn *txn)
+{
+    struct ref_delta *rd;
+
+    HMAP_FOR_EACH (rd, hmap_node, &txn->ref_deltas) {
+        long long final = (long long) base_refs(txn, rd) + rd->delta;
+        char buf[UUID_LEN + 1];
+
+        if (final <= 0 || current_row(rd->table, &rd->uuid)) {
+            continue;
+        }
+        if (rd->delta > 0 && rd->src_column
+            && !find_txn_row(txn, &rd->uuid)) {
+            char src[UUID_LEN + 1];
+            return ovsdb_error("referential integrity violation",
+                               "Table %s column %s row %s references "
+                               "nonexistent row %s in table %s.",
+                               rd->src_table->schema->name,
+                               rd->src_column->name,
+                               uuid_to_cstr(&rd->src_uuid, src),
+                               uuid_to_cstr(&rd->uuid, buf),
+                               rd->table->schema->name);
+        }
+        return ovsdb_error("referential integrity violation",
+                           "cannot delete %s row %s because of %lld "
+                           "remaining reference(s)",
+                           rd->table->schema->name,
+                           uuid_to_cstr(&rd->uuid, buf), final);
+    }
+    return NULL;
+}
+
+/* Weak references. */
+
+static bool
+remove_dangling_atoms(struct ovsdb_txn *txn, struct ovsdb_datum *datum,
+                      const struct ovsdb_type *type, bool is_key)
+{
+    const struct ovsdb_base_type *base = is_key ? &type->key : &type->value;
+    struct ovsdb_table *dst;
+    bool removed = false;
+
+    if (!ovsdb_base_type_is_weak_ref(base)) {
+        return false;
+    }
+    dst = ovsdb_get_table(txn->db, base->uuid.ref_table->name);
+    for (unsigned int i = 0; i < datum->n;) {
+        union ovsdb_atom *atom = is_key ? &datum->keys[i]
+                                        : &datum->values[i];
+        if (!current_row(dst, &atom->uuid)) {
+            ovsdb_datum_remove_unsafe(datum, i, type);
+            removed = true;
+        } else {
+            i++;
+        }
+    }
+    return removed;
+}
+
+/* True if some column of 'row' weakly references a row that no longer
+ * exists. */
+static bool
+row_has_dangling_weak_refs(struct ovsdb_txn *txn, const struct ovsdb_row *row)
+{
+    const struct ovsdb_table_schema *ts = row->table->schema;
+
+    for (size_t i = OVSDB_N_STD_COLUMNS; i < ts->n_columns; i++) {
+        const struct ovsdb_type *type = &ts->columns[i]->type;
+        const struct ovsdb_datum *d = &row->fields[i];
+        for (int k = 0; k < 2; k++) {
+            const struct ovsdb_base_type *base = k ? &type->value
+                                                   : &type->key;
+            if (!ovsdb_base_type_is_weak_ref(base)) {
+                continue;
+            }
+            struct ovsdb_table *dst = ovsdb_get_table(
+                txn->db, base->uuid.ref_table->name);
+            for (unsigned int j = 0; j < d->n; j++) {
+                const union ovsdb_atom *a = k ? &d->values[j] : &d->keys[j];
+                if (!current_row(dst, &a->uuid)) {
+                    return true;
+                }
+            }
+        }
+    }
+    return false;
+}
+
+static void
+clean_weak_refs_in_row(struct ovsdb_txn *txn, struct ovsdb_row *row)
+{
+    const struct ovsdb_table_schema *ts = row->table->schema;
+
+    for (size_t i = OVSDB_N_STD_COLUMNS; i < ts->n_columns; i++) {
+        const struct ovsdb_type *type = &ts->columns[i]->type;
+        bool removed = remove_dangling_atoms(txn, &row->fields[i], type,
+                                             true);
+        removed |= remove_dangling_atoms(txn, &row->fields[i], type, false);
+        if (removed) {
+            ovsdb_datum_sort_unique(&row->fields[i], type);
+        }
+    }
+}
+
+/* True if table 'ts' has a weak reference column into table 'dst'. */
+static bool
+table_weakly_refs(const struct ovsdb_table_schema *ts,
+                  const struct ovsdb_table_schema *dst)
+{
+    for (size_t i = OVSDB_N_STD_COLUMNS; i < ts->n_columns; i++) {
+        const struct ovsdb_type *t = &ts->columns[i]->type;
+        if ((ovsdb_base_type_is_weak_ref(&t->key)
+             && t->key.uuid.ref_table == dst)
+            || (ovsdb_base_type_is_weak_ref(&t->value)
+                && t->value.uuid.ref_table == dst)) {
+            return true;
+        }
+    }
+    return false;
+}
+
+static void
+clean_weak_refs(struct ovsdb_txn *txn)
+{
+    struct shash deleted_tables = SHASH_INITIALIZER(&deleted_tables);
+    struct ovsdb_txn_row *tr;
+    struct shash_node *node;
+
+    /* Rows this transaction changed may refer to rows it deleted. */
+    HMAP_FOR_EACH (tr, hmap_node, &txn->txn_rows) {
+        if (tr->new) {
+            clean_weak_refs_in_row(txn, tr->new);
+        } else if (tr->old) {
+            shash_add_once(&deleted_tables, tr->table->schema->name,
+                           tr->table);
+        }
+    }
+    /* Other rows may weakly refer to deleted rows: scan the tables that
+     * can. */
+    SHASH_FOR_EACH (node, &txn->db->tables) {
+        struct ovsdb_table *table = node->data;
+        struct shash_node *del;
+        bool scan = false;
+
+        SHASH_FOR_EACH (del, &deleted_tables) {
+            struct ovsdb_table *dt = del->data;
+            scan |= table_weakly_refs(table->schema, dt->schema);
+        }
+        if (scan) {
+            struct ovsdb_row **victims = NULL, *row;
+            size_t n = 0, allocated = 0;
+
+            OVSDB_TABLE_FOR_EACH_ROW (row, table) {
+                if (!row->txn_row && row_has_dangling_weak_refs(txn, row)) {
+                    if (n >= allocated) {
+                        victims = x2nrealloc(victims, &allocated,
+                                             sizeof *victims);
+                    }
+                    victims[n++] = row;
+                }
+            }
+            for (size_t i = 0; i < n; i++) {
+                clean_weak_refs_in_row(txn,
+                                       ovsdb_txn_row_modify(txn, victims[i]));
+            }
+            free(victims);
+        }
+    }
+    shash_destroy(&deleted_tables);
+}
+
+/* Constraints. */
+
+static struct ovsdb_error *
+check_row_sizes(const struct ovsdb_row *row)
+{
+    const struct ovsdb_table_schema *ts = row->table->schema;
+
+    for (size_t i = OVSDB_N_STD_COLUMNS; i < ts->n_columns; i++) {
+        const struct ovsdb_column *c = ts->columns[i];
+        struct ovsdb_error *error = ovsdb_datum_check_size(&row->fields[i],
+                                                           &c->type);
+        if (error) {
+            char buf[UUID_LEN + 1];
+            return ovsdb_error_wrap(
+                error, "row %s column %s of table %s",
+                uuid_to_cstr(ovsdb_row_get_uuid(row), buf), c->name,
+                ts->name);
+        }
+    }
+    return NULL;
+}
+
+static struct ovsdb_error *
+index_error(const struct ovsdb_table *table, size_t idx,
+            const struct ovsdb_row *a, const struct ovsdb_row *b)
+{
+    const struct ovsdb_column_set *index = &table->schema->indexes[idx];
+    struct ds cols = DS_EMPTY_INITIALIZER, vals = DS_EMPTY_INITIALIZER;
+    char ua[UUID_LEN + 1], ub[UUID_LEN + 1];
+    struct ovsdb_error *error;
+
+    for (size_t i = 0; i < index->n_columns; i++) {
+        const struct ovsdb_column *c = index->columns[i];
+        if (i) {
+            ds_put_cstr(&cols, ", ");
+            ds_put_cstr(&vals, ", ");
+        }
+        ds_put_format(&cols, "\"%s\"", c->name);
+        ovsdb_datum_to_string(&a->fields[c->index], &c->type, &vals);
+    }
+    error = ovsdb_error("constraint violation",
+                        "Transaction causes multiple rows in \"%s\" table "
+                        "to have identical values (%s) for index on "
+                        "column%s %s.  First row, with UUID %s, %s.  Second "
+                        "row, with UUID %s, %s.",
+                        table->schema->name, ds_cstr(&vals),
+                        index->n_columns > 1 ? "s" : "", ds_cstr(&cols),
+                        uuid_to_cstr(ovsdb_row_get_uuid(a), ua),
+                        a->txn_row ? "was inserted or modified by this "
+                                     "transaction"
+                                   : "existed in the database before this "
+                                     "transaction and was not modified by "
+                                     "the transaction",
+                        uuid_to_cstr(ovsdb_row_get_uuid(b), ub),
+                        b->txn_row ? "was inserted or modified by this "
+                                     "transaction"
+                                   : "existed in the database before this "
+                                     "transaction and was not modified by "
+                                     "the transaction");
+    ds_destroy(&cols);
+    ds_destroy(&vals);
+    return error;
+}
+
+/* Checks one index of 'table': rows changed by the transaction against
+ * each other and against unchanged committed rows.  Committed rows are in
+ * table->indexes[idx] via their 'index_nodes'. */
+static struct ovsdb_error *
+check_index(struct ovsdb_txn *txn, struct ovsdb_table *table, size_t idx)
+{
+    const struct ovsdb_column_set *index = &table->schema->indexes[idx];
+    struct ovsdb_error *error = NULL;
+    struct ovsdb_txn_row *tr;
+    struct hmap fresh;
+
+    hmap_init(&fresh);
+    HMAP_FOR_EACH (tr, hmap_node, &txn->txn_rows) {
+        struct ovsdb_row_index_node *in;
+        struct ovsdb_row *new = tr->new;
+        uint32_t hash;
+
+        if (tr->table != table || !new) {
+            continue;
+        }
+        hash = ovsdb_row_hash_columns(new, index, 0);
+        HMAP_FOR_EACH_WITH_HASH (in, node, hash, &fresh) {
+            if (ovsdb_row_equal_columns(new, in->row, index)) {
+                error = index_error(table, idx, in->row, new);
+                goto out;
+            }
+        }
+        HMAP_FOR_EACH_WITH_HASH (in, node, hash, &table->indexes[idx]) {
+            if (!in->row->txn_row
+                && ovsdb_row_equal_columns(new, in->row, index)) {
+                error = index_error(table, idx, new, in->row);
+                goto out;
+            }
+        }
+        hmap_insert(&fresh, &new->index_nodes[idx].node, hash);
+    }
+out:
+    hmap_destroy(&fresh);
+    return error;
+}
+
+static struct ovsdb_error *
+check_constraints(struct ovsdb_txn *txn)
+{
+    struct shash_node *node;
+    struct ovsdb_txn_row *tr;
+
+    HMAP_FOR_EACH (tr, hmap_node, &txn->txn_rows) {
+        if (tr->new) {
+            struct ovsdb_error *error = check_row_sizes(tr->new);
+            if (error) {
+                return error;
+            }
+        }
+    }
+    SHASH_FOR_EACH (node, &txn->db->tables) {
+        struct ovsdb_table *table = node->data;
+        const struct ovsdb_table_schema *ts = table->schema;
+
+        if (hmap_count(&table->rows) > ts->max_rows) {
+            return ovsdb_error("constraint violation",
+                               "transaction causes \"%s\" table to contain "
+                               "%zu rows, greater than the schema-defined "
+                               "limit of %u row(s)", ts->name,
+                               hmap_count(&table->rows), ts->max_rows);
+        }
+    }
+    SHASH_FOR_EACH (node, &txn->db->tables) {
+        struct ovsdb_table *table = node->data;
+        for (size_t i = 0; i < table->schema->n_indexes; i++) {
+            struct ovsdb_error *error = check_index(txn, table, i);
+            if (error) {
+                return error;
+            }
+        }
+    }
+    return NULL;
+}
+
+/* Computes which columns each row changed; forgets rows that did not
+ * really change, and gives changed rows a new _version. */
+static void
+compute_changes(struct ovsdb_txn *txn)
+{
+    struct ovsdb_txn_row *tr;
+
+    HMAP_FOR_EACH_SAFE (tr, hmap_node, &txn->txn_rows) {
+        const struct ovsdb_table_schema *ts = tr->table->schema;
+        size_t n_longs = (ts->n_columns + ULONG_BITS - 1) / ULONG_BITS;
+        bool any = false;
+
+        if (!tr->old && !tr->new) {
+            hmap_remove(&txn->txn_rows, &tr->hmap_node);
+            free(tr);
+            continue;
+        }
+        tr->changed = xcalloc(n_longs, sizeof *tr->changed);
+        for (size_t i = OVSDB_N_STD_COLUMNS; i < ts->n_columns; i++) {
+            const struct ovsdb_type *type = &ts->columns[i]->type;
+            bool differs = !tr->old || !tr->new
+                || !ovsdb_datum_equals(&tr->old->fields[i],
+                                       &tr->new->fields[i], type);
+            if (differs) {
+                tr->changed[i / ULONG_BITS] |= 1UL << (i % ULONG_BITS);
+                any = true;
+            }
+        }
+        if (!any && tr->old && tr->new) {
+            /* A no-op modification: keep the committed row. */
+            ovsdb_table_remove_row(tr->table, tr->new);
+            tr->new->n_refs = tr->old->n_refs;
+            ovsdb_row_destroy(tr->new);
+            tr->old->txn_row = NULL;
+            ovsdb_table_put_row(tr->table, tr->old);
+            hmap_remove(&txn->txn_rows, &tr->hmap_node);
+            free(tr->changed);
+            free(tr);
+        } else if (tr->new && tr->old) {
+            uuid_generate(&tr->new->fields[OVSDB_COL_VERSION].keys[0].uuid);
+        }
+    }
+}
+
+/* Makes the transaction's changes permanent. */
+static void
+finalize(struct ovsdb_txn *txn)
+{
+    struct ovsdb_txn_row *tr;
+    struct ref_delta *rd;
+
+    HMAP_FOR_EACH (tr, hmap_node, &txn->txn_rows) {
+        struct ovsdb_table *table = tr->table;
+        for (size_t i = 0; i < table->schema->n_indexes; i++) {
+            if (tr->old) {
+                hmap_remove(&table->indexes[i], &tr->old->index_nodes[i].node);
+            }
+        }
+    }
+    HMAP_FOR_EACH (rd, hmap_node, &txn->ref_deltas) {
+        struct ovsdb_row *row = current_row(rd->table, &rd->uuid);
+        if (row) {
+            row->n_refs = base_refs(txn, rd) + rd->delta;
+        }
+    }
+    HMAP_FOR_EACH (tr, hmap_node, &txn->txn_rows) {
+        struct ovsdb_table *table = tr->table;
+        if (tr->new) {
+            for (size_t i = 0; i < table->schema->n_indexes; i++) {
+                hmap_insert(&table->indexes[i], &tr->new->index_nodes[i].node,
+                            ovsdb_row_hash_columns(
+                                tr->new, &table->schema->indexes[i], 0));
+            }
+            tr->new->txn_row = NULL;
+        }
+        ovsdb_row_destroy(tr->old);
+    }
+}
+
+struct ovsdb_error *
+ovsdb_txn_commit(struct ovsdb_txn *txn, bool durable)
+{
+    struct ovsdb_observer *observer;
+    struct ovsdb_error *error;
+    struct ovsdb_txn_row *tr;
+
+    /* Count references from the rows as they were and as they are. */
+    HMAP_FOR_EACH (tr, hmap_node, &txn->txn_rows) {
+        if (tr->old) {
+            count_refs(txn, tr->old, -1);
+        }
+        if (tr->new) {
+            count_refs(txn, tr->new, +1);
+        }
+    }
+    collect_garbage(txn);
+    error = check_ref_integrity(txn);
+    if (!error) {
+        clean_weak_refs(txn);
+        compute_changes(txn);
+        error = check_constraints(txn);
+    }
+    if (error) {
+        ovsdb_txn_abort(txn);
+        return error;
+    }
+    if (hmap_is_empty(&txn->txn_rows) && !txn->comment.length) {
+        txn_destroy(txn);
+        return NULL;
+    }
+
+    uuid_generate(&txn->txn_id);
+    LIST_FOR_EACH (observer, node, &txn->db->observers) {
+        error = observer->class->commit(observer, txn, durable);
+        if (error) {
+            ovsdb_txn_abort(txn);
+            return error;
+        }
+    }
+    txn->db->last_txn_id = txn->txn_id;
+    txn->db->n_commits++;
+    finalize(txn);
+    txn_destroy(txn);
+    return NULL;
+}
