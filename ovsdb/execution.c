@@ -465,7 +465,9 @@ execute_wait(struct exec_ctx *ctx, const struct json *op,
         error = get_member(op, "timeout", JSON_INTEGER, true, &timeout);
     }
     if (!error) {
-        error = get_member(op, "columns", JSON_ARRAY, false, &columns_json);
+        /* RFC 7047 requires "columns", but OVS's clients omit it when
+         * waiting for no rows; then all columns are compared. */
+        error = get_member(op, "columns", JSON_ARRAY, true, &columns_json);
     }
     if (!error) {
         error = get_member(op, "until", JSON_STRING, false, &until);
@@ -479,8 +481,12 @@ execute_wait(struct exec_ctx *ctx, const struct json *op,
                                    "or \"!=\"");
     }
     if (!error) {
-        error = ovsdb_column_set_from_json(columns_json, table->schema,
-                                           &columns);
+        if (columns_json) {
+            error = ovsdb_column_set_from_json(columns_json, table->schema,
+                                               &columns);
+        } else {
+            ovsdb_column_set_add_all(&columns, table->schema);
+        }
     }
     if (!error) {
         error = parse_where(ctx, table, op, &cond);

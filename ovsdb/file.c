@@ -1,0 +1,608 @@
+#include "ovsdb/file.h"
+
+#include <string.h>
+#include "json.h"
+#include "vlog.h"
+#include "ovsdb/error.h"
+#include "ovsdb/log.h"
+#include "ovsdb/row.h"
+#include "ovsdb/schema.h"
+#include "ovsdb/txn.h"
+
+VLOG_DEFINE_THIS_MODULE(ovsdb_file);
+
+/* Compaction policy: like ovsdb-server, compact once the log holds at
+ * least this many transactions and this many bytes, and has grown to
+ * several times its size after the last compaction. */
+#define COMPACT_MIN_TXNS 100
+#define COMPACT_MIN_BYTES (10 * 1024 * 1024)
+#define COMPACT_GROWTH 4
+
+struct ovsdb_file {
+    struct ovsdb_observer observer;     /* In the database's observers. */
+    struct ovsdb *db;
+    struct ovsdb_log *log;
+    char *file_name;
+    uint64_t n_txns;                    /* Records since last compaction. */
+    uint64_t snapshot_size;             /* Log size after it. */
+};
+
+static struct ovsdb_file *
+file_cast(struct ovsdb_observer *observer)
+{
+    return CONTAINER_OF(observer, struct ovsdb_file, observer);
+}
+
+/* Replay. */
+
+/* Applies a logged diff 'diff' to 'datum' (see the table in log.h). */
+static void
+apply_diff(struct ovsdb_datum *datum, const struct ovsdb_datum *diff,
+           const struct ovsdb_type *type)
+{
+    for (unsigned int i = 0; i < diff->n; i++) {
+        unsigned int j = ovsdb_datum_find_key(datum, &diff->keys[i],
+                                              type->key.type);
+        if (j == UINT_MAX) {
+            union ovsdb_atom key, value;
+            ovsdb_atom_clone(&key, &diff->keys[i], type->key.type);
+            if (diff->values) {
+                ovsdb_atom_clone(&value, &diff->values[i], type->value.type);
+            }
+            ovsdb_datum_add_unsafe(datum, &key, &value, type);
+            ovsdb_datum_sort_unique(datum, type);
+        } else if (!diff->values
+                   || ovsdb_atom_equals(&datum->values[j], &diff->values[i],
+                                        type->value.type)) {
+            ovsdb_datum_remove_unsafe(datum, j, type);
+            ovsdb_datum_sort_unique(datum, type);
+        } else {
+            ovsdb_atom_destroy(&datum->values[j], type->value.type);
+            ovsdb_atom_clone(&datum->values[j], &diff->values[i],
+                             type->value.type);
+        }
+    }
+}
+
+static struct ovsdb_error *
+replay_column(struct ovsdb_row *row, const struct ovsdb_column *column,
+              const struct json *value, bool is_diff, bool is_new)
+{
+    struct ovsdb_type relaxed = column->type;
+    struct ovsdb_error *error;
+    struct ovsdb_datum datum;
+
+    relaxed.n_min = 0;
+    if (is_diff && !is_new && column->type.n_max > 1) {
+        relaxed.n_max = OVSDB_UNLIMITED;
+    }
+    error = ovsdb_datum_from_json(&datum, &relaxed, value, NULL);
+    if (error) {
+        return error;
+    }
+    if (is_diff && !is_new && column->type.n_max > 1) {
+        apply_diff(&row->fields[column->index], &datum, &column->type);
+        ovsdb_datum_destroy(&datum, &column->type);
+    } else {
+        ovsdb_datum_swap(&row->fields[column->index], &datum);
+        ovsdb_datum_destroy(&datum, &column->type);
+    }
+    return NULL;
+}
+
+static struct ovsdb_error *
+replay_row(struct ovsdb_table *table, const char *uuid_s,
+           const struct json *json, bool is_diff)
+{
+    struct ovsdb_row *row;
+    struct shash_node *node;
+    struct uuid uuid;
+    bool is_new;
+
+    if (!uuid_from_string(&uuid, uuid_s)) {
+        return ovsdb_syntax_error(json, NULL, "\"%s\" is not a valid UUID",
+                                  uuid_s);
+    }
+    row = (struct ovsdb_row *) ovsdb_table_get_row(table, &uuid);
+    if (json->type == JSON_NULL) {
+        if (!row) {
+            return ovsdb_syntax_error(json, NULL, "transaction deletes row "
+                                      "%s that does not exist", uuid_s);
+        }
+        ovsdb_table_remove_row(table, row);
+        ovsdb_row_destroy(row);
+        return NULL;
+    } else if (json->type != JSON_OBJECT) {
+        return ovsdb_syntax_error(json, NULL, "row must be object or null");
+    }
+    is_new = !row;
+    if (is_new) {
+        row = ovsdb_row_create(table);
+        *ovsdb_row_get_uuid_rw(row) = uuid;
+        ovsdb_table_put_row(table, row);
+    }
+    uuid_generate(&row->fields[OVSDB_COL_VERSION].keys[0].uuid);
+    SHASH_FOR_EACH (node, json->object) {
+        const struct ovsdb_column *column = ovsdb_table_schema_get_column(
+            table->schema, node->name);
+        struct ovsdb_error *error;
+
+        if (!column || column->index < OVSDB_N_STD_COLUMNS) {
+            return ovsdb_syntax_error(json, "unknown column",
+                                      "No column %s in table %s.",
+                                      node->name, table->schema->name);
+        }
+        error = replay_column(row, column, node->data, is_diff, is_new);
+        if (error) {
+            return ovsdb_error_wrap(error, "table %s column %s",
+                                    table->schema->name, column->name);
+        }
+    }
+    return NULL;
+}
+
+static struct ovsdb_error *
+replay_txn(struct ovsdb *db, const struct json *json)
+{
+    const struct json *is_diff_json = json_object_get(json, "_is_diff");
+    bool is_diff = is_diff_json && is_diff_json->type == JSON_TRUE;
+    struct shash_node *node;
+
+    SHASH_FOR_EACH (node, json->object) {
+        struct ovsdb_table *table;
+        struct shash_node *rn;
+
+        if (node->name[0] == '_') {
+            continue;
+        }
+        table = ovsdb_get_table(db, node->name);
+        if (!table) {
+            return ovsdb_syntax_error(json, "unknown table",
+                                      "No table named %s.", node->name);
+        }
+        if (((struct json *) node->data)->type != JSON_OBJECT) {
+            return ovsdb_syntax_error(json, NULL, "object expected");
+        }
+        SHASH_FOR_EACH (rn, ((struct json *) node->data)->object) {
+            struct ovsdb_error *error = replay_row(table, rn->name, rn->data,
+                                                   is_diff);
+            if (error) {
+                return error;
+            }
+        }
+    }
+    return NULL;
+}
+
+/* After loading, counts strong references and builds the indexes. */
+static void
+rebuild_derived_state(struct ovsdb *db)
+{
+    struct shash_node *node;
+
+    SHASH_FOR_EACH (node, &db->tables) {
+        struct ovsdb_table *table = node->data;
+        struct ovsdb_row *row;
+        OVSDB_TABLE_FOR_EACH_ROW (row, table) {
+            row->n_refs = 0;
+        }
+    }
+    SHASH_FOR_EACH (node, &db->tables) {
+        struct ovsdb_table *table = node->data;
+        const struct ovsdb_table_schema *ts = table->schema;
+        struct ovsdb_row *row;
+
+        OVSDB_TABLE_FOR_EACH_ROW (row, table) {
+            for (size_t i = OVSDB_N_STD_COLUMNS; i < ts->n_columns; i++) {
+                const struct ovsdb_type *t = &ts->columns[i]->type;
+                const struct ovsdb_datum *d = &row->fields[i];
+                for (int k = 0; k < 2; k++) {
+                    const struct ovsdb_base_type *b = k ? &t->value : &t->key;
+                    if (!ovsdb_base_type_is_strong_ref(b)) {
+                        continue;
+                    }
+                    struct ovsdb_table *dst = ovsdb_get_table(
+                        db, b->uuid.ref_table->name);
+                    for (unsigned int j = 0; j < d->n; j++) {
+                        const union ovsdb_atom *a = k ? &d->values[j]
+                                                      : &d->keys[j];
+                        struct ovsdb_row *target = (struct ovsdb_row *)
+                            ovsdb_table_get_row(dst, &a->uuid);
+                        if (target) {
+                            target->n_refs++;
+                        }
+                    }
+                }
+            }
+            for (size_t i = 0; i < ts->n_indexes; i++) {
+                hmap_insert(&table->indexes[i], &row->index_nodes[i].node,
+                            ovsdb_row_hash_columns(row, &ts->indexes[i], 0));
+            }
+        }
+    }
+}
+
+/* Writing. */
+
+/* Returns the logged form of a change from 'old' to 'new' in a set or map
+ * column: for sets the symmetric difference; for maps the removed pairs
+ * with their old values plus added and changed pairs with their new
+ * values (see ovsdb/log.h). */
+static struct json *
+diff_json(const struct ovsdb_datum *old, const struct ovsdb_datum *new,
+          const struct ovsdb_type *type)
+{
+    struct ovsdb_type keys_only = *type, relaxed = *type;
+    struct ovsdb_datum removed, changed;
+    struct json *json;
+
+    ovsdb_base_type_init(&keys_only.value, OVSDB_TYPE_VOID);
+    relaxed.n_min = 0;
+    relaxed.n_max = OVSDB_UNLIMITED;
+
+    ovsdb_datum_clone(&removed, old, type);
+    ovsdb_datum_subtract(&removed, type, new, &keys_only);
+    ovsdb_datum_clone(&changed, new, type);
+    ovsdb_datum_subtract(&changed, type, old, type);
+    ovsdb_datum_union(&changed, &removed, type);
+    json = ovsdb_datum_to_json(&changed, &relaxed);
+    ovsdb_datum_destroy(&removed, type);
+    ovsdb_datum_destroy(&changed, type);
+    return json;
+}
+
+static struct json *
+row_columns_json(const struct ovsdb_row *row, const struct ovsdb_row *old,
+                 const struct ovsdb_txn_row *tr)
+{
+    const struct ovsdb_table_schema *ts = row->table->schema;
+    struct json *json = json_object_create();
+
+    for (size_t i = OVSDB_N_STD_COLUMNS; i < ts->n_columns; i++) {
+        const struct ovsdb_column *c = ts->columns[i];
+        const struct ovsdb_datum *d = &row->fields[i];
+
+        if (!c->persistent) {
+            continue;
+        }
+        if (!old) {
+            if (!ovsdb_datum_is_default(d, &c->type)) {
+                json_object_put(json, c->name,
+                                ovsdb_datum_to_json(d, &c->type));
+            }
+        } else if (ovsdb_txn_row_column_changed(tr, i)) {
+            if (c->type.n_max > 1) {
+                json_object_put(json, c->name,
+                                diff_json(&old->fields[i], d, &c->type));
+            } else {
+                json_object_put(json, c->name,
+                                ovsdb_datum_to_json(d, &c->type));
+            }
+        }
+    }
+    return json;
+}
+
+static struct json *
+txn_record(const struct ovsdb_txn *txn)
+{
+    struct json *record = json_object_create();
+    struct ovsdb_txn_row *tr;
+    bool any = false;
+
+    OVSDB_TXN_FOR_EACH_ROW (tr, txn) {
+        const char *tname = tr->table->schema->name;
+        struct json *table_json = json_object_get(record, tname);
+        char buf[UUID_LEN + 1];
+        struct json *row_json;
+
+        if (tr->new) {
+            row_json = row_columns_json(tr->new, tr->old, tr);
+            if (tr->old && shash_is_empty(row_json->object)) {
+                json_destroy(row_json);
+                continue;       /* Only ephemeral columns changed. */
+            }
+        } else {
+            row_json = json_null_create();
+        }
+        if (!table_json) {
+            table_json = json_object_create();
+            json_object_put(record, tname, table_json);
+        }
+        json_object_put(table_json, uuid_to_cstr(&tr->uuid, buf), row_json);
+        any = true;
+    }
+    if (!any) {
+        json_destroy(record);
+        return NULL;
+    }
+    if (txn->comment.length) {
+        json_object_put_string(record, "_comment", ds_cstr_ro(&txn->comment));
+    }
+    json_object_put(record, "_date", json_integer_create(time_wall_msec()));
+    json_object_put(record, "_is_diff", json_boolean_create(true));
+    return record;
+}
+
+static struct ovsdb_error *
+file_commit(struct ovsdb_observer *observer, const struct ovsdb_txn *txn,
+            bool durable)
+{
+    struct ovsdb_file *file = file_cast(observer);
+    struct json *record = txn_record(txn);
+    struct ovsdb_error *error;
+
+    if (!record) {
+        return NULL;
+    }
+    error = ovsdb_log_write_and_free(file->log, record);
+    if (!error && durable) {
+        error = ovsdb_log_commit_block(file->log);
+    }
+    if (error) {
+        return ovsdb_error_wrap(error, "writing transaction to %s failed",
+                                file->file_name);
+    }
+    file->n_txns++;
+    return NULL;
+}
+
+static void
+file_destroy(struct ovsdb_observer *observer)
+{
+    struct ovsdb_file *file = file_cast(observer);
+
+    ovsdb_log_close(file->log);
+    free(file->file_name);
+    free(file);
+}
+
+static const struct ovsdb_observer_class file_class = {
+    file_commit,
+    file_destroy,
+};
+
+/* Opening. */
+
+static struct ovsdb_error *
+read_schema_record(struct ovsdb_log *log, const char *file_name,
+                   struct ovsdb_schema **schemap)
+{
+    struct ovsdb_error *error;
+    struct json *json;
+
+    *schemap = NULL;
+    error = ovsdb_log_read(log, &json);
+    if (error) {
+        return error;
+    } else if (!json) {
+        return ovsdb_error("syntax error", "%s: database file is empty",
+                           file_name);
+    }
+    error = ovsdb_schema_from_json(json, schemap);
+    json_destroy(json);
+    return ovsdb_error_wrap(error, "%s: bad schema record", file_name);
+}
+
+struct ovsdb_error *
+ovsdb_file_read_schema(const char *file_name, struct ovsdb_schema **schemap)
+{
+    struct ovsdb_error *error;
+    struct ovsdb_log *log;
+
+    error = ovsdb_log_open(file_name, OVSDB_MAGIC, OVSDB_LOG_READ_ONLY, -1,
+                           &log);
+    if (!error) {
+        error = read_schema_record(log, file_name, schemap);
+        ovsdb_log_close(log);
+    }
+    return error;
+}
+
+static struct ovsdb_error *
+replay_log(struct ovsdb_log *log, struct ovsdb *db, const char *file_name,
+           uint64_t *n_txnsp)
+{
+    for (;;) {
+        struct ovsdb_error *error;
+        struct json *json;
+
+        error = ovsdb_log_read(log, &json);
+        if (error) {
+            if (ovsdb_log_error_is_bad_tail(error)) {
+                char *s = ovsdb_error_to_string_free(error);
+                VLOG_WARN("%s: dropping torn or corrupt final record: %s",
+                          file_name, s);
+                free(s);
+                return NULL;
+            }
+            return error;
+        } else if (!json) {
+            return NULL;
+        }
+        if (json->type != JSON_OBJECT) {
+            error = ovsdb_syntax_error(json, NULL, "object expected");
+        } else {
+            error = replay_txn(db, json);
+        }
+        json_destroy(json);
+        if (error) {
+            return ovsdb_error_wrap(error, "%s: transaction %llu",
+                                    file_name,
+                                    (unsigned long long) *n_txnsp + 1);
+        }
+        (*n_txnsp)++;
+    }
+}
+
+struct ovsdb_error *
+ovsdb_file_open(const char *file_name, bool read_only, struct ovsdb **dbp,
+                struct ovsdb_file **filep)
+{
+    struct ovsdb_schema *schema;
+    struct ovsdb_error *error;
+    struct ovsdb_log *log;
+    struct ovsdb_file *file;
+    struct ovsdb *db;
+    uint64_t n_txns = 0;
+
+    *dbp = NULL;
+    if (filep) {
+        *filep = NULL;
+    }
+    error = ovsdb_log_open(file_name, OVSDB_MAGIC,
+                           read_only ? OVSDB_LOG_READ_ONLY
+                                     : OVSDB_LOG_READ_WRITE,
+                           read_only ? 0 : -1, &log);
+    if (error) {
+        return error;
+    }
+    error = read_schema_record(log, file_name, &schema);
+    if (error) {
+        ovsdb_log_close(log);
+        return error;
+    }
+    db = ovsdb_create(schema);
+    error = replay_log(log, db, file_name, &n_txns);
+    if (!error && !read_only && ovsdb_log_has_bad_tail(log)) {
+        error = ovsdb_log_truncate_tail(log);
+    }
+    if (error) {
+        ovsdb_log_close(log);
+        ovsdb_destroy(db);
+        return error;
+    }
+    rebuild_derived_state(db);
+
+    file = xzalloc(sizeof *file);
+    file->observer.class = &file_class;
+    file->db = db;
+    file->log = log;
+    file->file_name = xstrdup(file_name);
+    file->n_txns = n_txns;
+    file->snapshot_size = ovsdb_log_get_offset(log);
+    db->read_only = read_only;
+    ovsdb_add_observer(db, &file->observer);
+    *dbp = db;
+    if (filep) {
+        *filep = file;
+    }
+    return NULL;
+}
+
+struct ovsdb_error *
+ovsdb_file_create(const char *file_name, const struct ovsdb_schema *schema)
+{
+    struct ovsdb_error *error;
+    struct ovsdb_log *log;
+
+    error = ovsdb_log_open(file_name, OVSDB_MAGIC, OVSDB_LOG_CREATE_EXCL, -1,
+                           &log);
+    if (error) {
+        return error;
+    }
+    error = ovsdb_log_write_and_free(log, ovsdb_schema_to_json(schema));
+    if (!error) {
+        error = ovsdb_log_commit_block(log);
+    }
+    ovsdb_log_close(log);
+    if (error) {
+        remove(file_name);
+    }
+    return error;
+}
+
+/* Compaction. */
+
+struct json *
+ovsdb_file_snapshot_json(const struct ovsdb *db)
+{
+    struct json *record = json_object_create();
+    struct shash_node *node;
+
+    SHASH_FOR_EACH (node, &db->tables) {
+        struct ovsdb_table *table = node->data;
+        struct json *rows = json_object_create();
+        struct ovsdb_row *row;
+
+        OVSDB_TABLE_FOR_EACH_ROW (row, table) {
+            char buf[UUID_LEN + 1];
+            json_object_put(rows, uuid_to_cstr(ovsdb_row_get_uuid(row), buf),
+                            row_columns_json(row, NULL, NULL));
+        }
+        if (shash_is_empty(rows->object)) {
+            json_destroy(rows);
+        } else {
+            json_object_put(record, table->schema->name, rows);
+        }
+    }
+    json_object_put(record, "_date", json_integer_create(time_wall_msec()));
+    json_object_put_string(record, "_comment", "compacting database online");
+    return record;
+}
+
+struct ovsdb_error *
+ovsdb_file_compact(struct ovsdb_file *file)
+{
+    struct ovsdb_log *new_log;
+    struct ovsdb_error *error;
+    long long start = time_msec();
+    uint64_t old_size = ovsdb_log_get_offset(file->log);
+
+    error = ovsdb_log_replace_start(file->log, &new_log);
+    if (error) {
+        return error;
+    }
+    error = ovsdb_log_write_and_free(new_log,
+                                     ovsdb_schema_to_json(file->db->schema));
+    if (!error) {
+        error = ovsdb_log_write_and_free(new_log,
+                                         ovsdb_file_snapshot_json(file->db));
+    }
+    if (error) {
+        ovsdb_log_replace_abort(new_log);
+        return error;
+    }
+    error = ovsdb_log_replace_commit(file->log, new_log);
+    if (!error) {
+        file->n_txns = 0;
+        file->snapshot_size = ovsdb_log_get_offset(file->log);
+        VLOG_INFO("%s: compacted from %llu to %llu bytes in %lld ms",
+                  file->file_name, (unsigned long long) old_size,
+                  (unsigned long long) file->snapshot_size,
+                  time_msec() - start);
+    }
+    return error;
+}
+
+void
+ovsdb_file_run(struct ovsdb_file *file)
+{
+    uint64_t size = ovsdb_log_get_offset(file->log);
+
+    if (file->db->read_only || file->n_txns < COMPACT_MIN_TXNS
+        || size < COMPACT_MIN_BYTES
+        || size < COMPACT_GROWTH * file->snapshot_size) {
+        return;
+    }
+    struct ovsdb_error *error = ovsdb_file_compact(file);
+    if (error) {
+        char *s = ovsdb_error_to_string_free(error);
+        VLOG_WARN("%s: compaction failed: %s", file->file_name, s);
+        free(s);
+        /* Do not retry on every transaction. */
+        file->snapshot_size = size;
+    }
+}
+
+const char *
+ovsdb_file_get_name(const struct ovsdb_file *file)
+{
+    return file->file_name;
+}
+
+uint64_t
+ovsdb_file_get_size(const struct ovsdb_file *file)
+{
+    return ovsdb_log_get_offset(file->log);
+}

@@ -1,0 +1,511 @@
+#include "ovsdb/jsonrpc.h"
+
+#include <errno.h>
+#include <string.h>
+#include "ds.h"
+#include "json.h"
+#include "util.h"
+
+/* Messages. */
+
+const char *
+jsonrpc_msg_type_to_string(enum jsonrpc_msg_type type)
+{
+    switch (type) {
+    case JSONRPC_REQUEST:
+        return "request";
+    case JSONRPC_NOTIFY:
+        return "notification";
+    case JSONRPC_REPLY:
+        return "reply";
+    case JSONRPC_ERROR:
+        return "error";
+    }
+    return "(unknown)";
+}
+
+static struct jsonrpc_msg *
+msg_create(enum jsonrpc_msg_type type, const char *method,
+           struct json *params, struct json *result, struct json *error,
+           struct json *id)
+{
+    struct jsonrpc_msg *msg = xzalloc(sizeof *msg);
+
+    msg->type = type;
+    msg->method = method ? xstrdup(method) : NULL;
+    msg->params = params;
+    msg->result = result;
+    msg->error = error;
+    msg->id = id;
+    return msg;
+}
+
+struct jsonrpc_msg *
+jsonrpc_msg_create_request(const char *method, struct json *params,
+                           struct json *id)
+{
+    return msg_create(JSONRPC_REQUEST, method,
+                      params ? params : json_array_create_empty(), NULL,
+                      NULL, id);
+}
+
+struct jsonrpc_msg *
+jsonrpc_msg_create_notify(const char *method, struct json *params)
+{
+    return msg_create(JSONRPC_NOTIFY, method,
+                      params ? params : json_array_create_empty(), NULL,
+                      NULL, NULL);
+}
+
+struct jsonrpc_msg *
+jsonrpc_msg_create_reply(struct json *result, const struct json *id)
+{
+    return msg_create(JSONRPC_REPLY, NULL, NULL,
+                      result ? result : json_null_create(), NULL,
+                      id ? json_clone(id) : json_null_create());
+}
+
+struct jsonrpc_msg *
+jsonrpc_msg_create_error(struct json *error, const struct json *id)
+{
+    return msg_create(JSONRPC_ERROR, NULL, NULL, NULL, error,
+                      id ? json_clone(id) : json_null_create());
+}
+
+void
+jsonrpc_msg_destroy(struct jsonrpc_msg *msg)
+{
+    if (msg) {
+        free(msg->method);
+        json_destroy(msg->params);
+        json_destroy(msg->result);
+        json_destroy(msg->error);
+        json_destroy(msg->id);
+        free(msg);
+    }
+}
+
+static struct json *
+clone_or_null(const struct json *json)
+{
+    return json ? json_clone(json) : json_null_create();
+}
+
+struct json *
+jsonrpc_msg_to_json(const struct jsonrpc_msg *msg)
+{
+    struct json *json = json_object_create();
+
+    switch (msg->type) {
+    case JSONRPC_REQUEST:
+    case JSONRPC_NOTIFY:
+        json_object_put_string(json, "method", msg->method);
+        json_object_put(json, "params",
+                        msg->params ? json_clone(msg->params)
+                                    : json_array_create_empty());
+        json_object_put(json, "id", (msg->type == JSONRPC_REQUEST
+                                     ? clone_or_null(msg->id)
+                                     : json_null_create()));
+        break;
+    case JSONRPC_REPLY:
+    case JSONRPC_ERROR:
+        json_object_put(json, "result", (msg->type == JSONRPC_REPLY
+                                         ? clone_or_null(msg->result)
+                                         : json_null_create()));
+        json_object_put(json, "error", (msg->type == JSONRPC_ERROR
+                                        ? clone_or_null(msg->error)
+                                        : json_null_create()));
+        json_object_put(json, "id", clone_or_null(msg->id));
+        break;
+    }
+    return json;
+}
+
+static bool
+is_null(const struct json *json)
+{
+    return !json || json->type == JSON_NULL;
+}
+
+/* Checks that 'json' has only members JSON-RPC defines. */
+static char *
+check_members(const struct json *json)
+{
+    static const char *const names[] = {
+        "method", "params", "result", "error", "id",
+    };
+    struct shash_node *node;
+
+    SHASH_FOR_EACH (node, json->object) {
+        size_t i;
+        for (i = 0; i < ARRAY_SIZE(names); i++) {
+            if (!strcmp(node->name, names[i])) {
+                break;
+            }
+        }
+        if (i == ARRAY_SIZE(names)) {
+            return xasprintf("message has unexpected member \"%s\"",
+                             node->name);
+        }
+    }
+    return NULL;
+}
+
+static char *
+parse_request(const struct json *json, struct jsonrpc_msg **msgp)
+{
+    const struct json *method = json_object_get(json, "method");
+    const struct json *params = json_object_get(json, "params");
+    const struct json *id = json_object_get(json, "id");
+
+    if (method->type != JSON_STRING) {
+        return xasprintf("\"method\" is %s, not a string",
+                         json_type_to_string(method->type));
+    }
+    if (!params) {
+        return xasprintf("request \"%s\" lacks \"params\"",
+                         json_string(method));
+    }
+    if (params->type != JSON_ARRAY) {
+        return xasprintf("\"params\" of request \"%s\" is %s, not an array",
+                         json_string(method),
+                         json_type_to_string(params->type));
+    }
+    if (!is_null(json_object_get(json, "result"))
+        || !is_null(json_object_get(json, "error"))) {
+        return xasprintf("request \"%s\" has non-null \"result\" or "
+                         "\"error\"", json_string(method));
+    }
+    *msgp = msg_create(is_null(id) ? JSONRPC_NOTIFY : JSONRPC_REQUEST,
+                       json_string(method), json_clone(params), NULL, NULL,
+                       is_null(id) ? NULL : json_clone(id));
+    return NULL;
+}
+
+static char *
+parse_response(const struct json *json, struct jsonrpc_msg **msgp)
+{
+    const struct json *result = json_object_get(json, "result");
+    const struct json *error = json_object_get(json, "error");
+    const struct json *id = json_object_get(json, "id");
+
+    if (json_object_get(json, "params")) {
+        return xstrdup("response has unexpected member \"params\"");
+    }
+    if (!id) {
+        return xstrdup("response lacks \"id\"");
+    }
+    if (!is_null(error)) {
+        if (!is_null(result)) {
+            return xstrdup("response has both non-null \"result\" and "
+                           "non-null \"error\"");
+        }
+        *msgp = msg_create(JSONRPC_ERROR, NULL, NULL, NULL,
+                           json_clone(error), json_clone(id));
+        return NULL;
+    }
+    if (!result) {
+        return xstrdup("message has none of \"method\", \"result\" or "
+                       "non-null \"error\"");
+    }
+    if (is_null(id)) {
+        return xstrdup("reply has null \"id\"");
+    }
+    *msgp = msg_create(JSONRPC_REPLY, NULL, NULL, json_clone(result), NULL,
+                       json_clone(id));
+    return NULL;
+}
+
+char *
+jsonrpc_msg_from_json(const struct json *json, struct jsonrpc_msg **msgp)
+{
+    char *error;
+
+    *msgp = NULL;
+    if (json->type != JSON_OBJECT) {
+        return xasprintf("message is %s, not a JSON object",
+                         json_type_to_string(json->type));
+    }
+    error = check_members(json);
+    if (error) {
+        return error;
+    }
+    return (json_object_get(json, "method")
+            ? parse_request(json, msgp)
+            : parse_response(json, msgp));
+}
+
+void
+jsonrpc_msg_format(const struct jsonrpc_msg *msg, struct ds *ds)
+{
+    ds_put_cstr(ds, jsonrpc_msg_type_to_string(msg->type));
+    if (msg->method) {
+        ds_put_format(ds, " method=\"%s\"", msg->method);
+    }
+
+    const struct {
+        const char *name;
+        const struct json *value;
+    } parts[] = {
+        { "params", msg->params },
+        { "result", msg->result },
+        { "error", msg->error },
+        { "id", msg->id },
+    };
+    for (size_t i = 0; i < ARRAY_SIZE(parts); i++) {
+        if (parts[i].value) {
+            ds_put_format(ds, " %s=", parts[i].name);
+            json_to_ds(parts[i].value, JSSF_SORT, ds);
+        }
+    }
+}
+
+/* Connections.
+ *
+ * Input: 'scanner' tracks where the current message ends.  Bytes of a
+ * message that arrive in several pieces collect in 'input'; a message
+ * that arrives whole within one piece is parsed in place, without a
+ * copy.  Parsed messages wait in the FIFO 'queue[head..n)'.
+ *
+ * Output: serialized messages are appended to 'output'; the first
+ * 'out_ofs' bytes of it have already been written. */
+
+struct jsonrpc_conn {
+    struct json_scanner scanner;
+    struct ds input;            /* Partial message received so far. */
+    size_t max_msg_size;        /* Largest message accepted, in bytes. */
+    char *error;                /* Protocol error, or NULL. */
+
+    struct jsonrpc_msg **queue; /* Parsed messages not yet popped. */
+    size_t head, n, allocated;
+
+    struct ds output;           /* Serialized messages not yet written. */
+    size_t out_ofs;             /* Bytes of 'output' already written. */
+
+    long long next_id;          /* For jsonrpc_conn_next_id(). */
+    struct jsonrpc_conn_stats stats;
+};
+
+struct jsonrpc_conn *
+jsonrpc_conn_create(void)
+{
+    struct jsonrpc_conn *conn = xzalloc(sizeof *conn);
+
+    json_scanner_init(&conn->scanner);
+    ds_init(&conn->input);
+    ds_init(&conn->output);
+    conn->max_msg_size = JSONRPC_DEFAULT_MAX_MSG_SIZE;
+    return conn;
+}
+
+void
+jsonrpc_conn_destroy(struct jsonrpc_conn *conn)
+{
+    if (!conn) {
+        return;
+    }
+    for (size_t i = conn->head; i < conn->n; i++) {
+        jsonrpc_msg_destroy(conn->queue[i]);
+    }
+    free(conn->queue);
+    ds_destroy(&conn->input);
+    ds_destroy(&conn->output);
+    free(conn->error);
+    free(conn);
+}
+
+void
+jsonrpc_conn_set_max_msg_size(struct jsonrpc_conn *conn, size_t max)
+{
+    conn->max_msg_size = max ? max : JSONRPC_DEFAULT_MAX_MSG_SIZE;
+}
+
+static void
+set_error(struct jsonrpc_conn *conn, char *error)
+{
+    if (!conn->error) {
+        conn->error = error;
+    } else {
+        free(error);
+    }
+    ds_destroy(&conn->input);
+    ds_init(&conn->input);
+}
+
+static void
+enqueue(struct jsonrpc_conn *conn, struct jsonrpc_msg *msg)
+{
+    if (conn->head == conn->n) {
+        conn->head = conn->n = 0;
+    }
+    if (conn->n >= conn->allocated) {
+        conn->queue = x2nrealloc(conn->queue, &conn->allocated,
+                                 sizeof *conn->queue);
+    }
+    conn->queue[conn->n++] = msg;
+    conn->stats.msgs_received++;
+}
+
+/* Parses one complete framed message. */
+static void
+parse_message(struct jsonrpc_conn *conn, const char *buf, size_t n)
+{
+    struct jsonrpc_msg *msg;
+    char *error;
+    struct json *json = json_from_buffer(buf, n, &error);
+
+    if (!json) {
+        set_error(conn, xasprintf("malformed JSON: %s", error));
+        free(error);
+        return;
+    }
+    error = jsonrpc_msg_from_json(json, &msg);
+    json_destroy(json);
+    if (error) {
+        set_error(conn, xasprintf("invalid JSON-RPC message: %s", error));
+        free(error);
+    } else {
+        enqueue(conn, msg);
+    }
+}
+
+static bool
+is_space(char c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+/* Consumes a prefix of 'p[0..n)' and returns its length (at least 1):
+ * whitespace between messages, or the next piece of a message. */
+static size_t
+receive_piece(struct jsonrpc_conn *conn, const char *p, size_t n)
+{
+    if (!conn->scanner.started) {
+        size_t ws = 0;
+        while (ws < n && is_space(p[ws])) {
+            ws++;
+        }
+        if (ws) {
+            return ws;
+        }
+        if (p[0] != '{' && p[0] != '[') {
+            set_error(conn, xasprintf("protocol error: expected a JSON "
+                                      "object, received byte 0x%02x",
+                                      (unsigned char) p[0]));
+            return n;
+        }
+    }
+
+    bool done = false, garbage = false;
+    size_t used = json_scanner_feed(&conn->scanner, p, n, &done, &garbage);
+    if (conn->input.length + used > conn->max_msg_size) {
+        set_error(conn, xasprintf("message exceeds the maximum size of %zu "
+                                  "bytes", conn->max_msg_size));
+        return n;
+    }
+    if (!done) {
+        ds_put_buffer(&conn->input, p, used);
+    } else if (!conn->input.length) {
+        parse_message(conn, p, used);
+    } else {
+        ds_put_buffer(&conn->input, p, used);
+        parse_message(conn, conn->input.string, conn->input.length);
+        ds_clear(&conn->input);
+    }
+    if (done) {
+        json_scanner_init(&conn->scanner);
+    }
+    return used;
+}
+
+int
+jsonrpc_conn_receive(struct jsonrpc_conn *conn, const void *bytes, size_t n)
+{
+    const char *p = bytes;
+
+    if (!conn->error) {
+        conn->stats.bytes_received += n;
+        while (n > 0 && !conn->error) {
+            size_t used = receive_piece(conn, p, n);
+            p += used;
+            n -= used;
+        }
+    }
+    return conn->error ? EPROTO : 0;
+}
+
+struct jsonrpc_msg *
+jsonrpc_conn_next_msg(struct jsonrpc_conn *conn)
+{
+    return conn->head < conn->n ? conn->queue[conn->head++] : NULL;
+}
+
+const char *
+jsonrpc_conn_get_error(const struct jsonrpc_conn *conn)
+{
+    return conn->error;
+}
+
+bool
+jsonrpc_conn_is_mid_message(const struct jsonrpc_conn *conn)
+{
+    return conn->scanner.started;
+}
+
+void
+jsonrpc_conn_send(struct jsonrpc_conn *conn, struct jsonrpc_msg *msg)
+{
+    struct json *json = jsonrpc_msg_to_json(msg);
+
+    json_to_ds(json, 0, &conn->output);
+    json_destroy(json);
+    jsonrpc_msg_destroy(msg);
+    conn->stats.msgs_sent++;
+}
+
+void
+jsonrpc_conn_output(const struct jsonrpc_conn *conn, const void **datap,
+                    size_t *np)
+{
+    *np = conn->output.length - conn->out_ofs;
+    *datap = *np ? conn->output.string + conn->out_ofs : NULL;
+}
+
+void
+jsonrpc_conn_consumed(struct jsonrpc_conn *conn, size_t n)
+{
+    ASSERT(n <= conn->output.length - conn->out_ofs);
+    conn->out_ofs += n;
+    conn->stats.bytes_sent += n;
+    if (conn->out_ofs == conn->output.length) {
+        ds_clear(&conn->output);
+        conn->out_ofs = 0;
+    } else if (conn->out_ofs >= 65536
+               && conn->out_ofs >= conn->output.length / 2) {
+        /* Compact, so that a connection that never fully drains does not
+         * grow its buffer without bound. */
+        size_t left = conn->output.length - conn->out_ofs;
+        memmove(conn->output.string, conn->output.string + conn->out_ofs,
+                left);
+        ds_truncate(&conn->output, left);
+        conn->out_ofs = 0;
+    }
+}
+
+size_t
+jsonrpc_conn_get_backlog(const struct jsonrpc_conn *conn)
+{
+    return conn->output.length - conn->out_ofs;
+}
+
+const struct jsonrpc_conn_stats *
+jsonrpc_conn_get_stats(const struct jsonrpc_conn *conn)
+{
+    return &conn->stats;
+}
+
+struct json *
+jsonrpc_conn_next_id(struct jsonrpc_conn *conn)
+{
+    return json_integer_create(conn->next_id++);
+}

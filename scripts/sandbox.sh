@@ -1,0 +1,123 @@
+#!/bin/bash
+# Runs a weft sandbox: one weft-db serving fresh OVN_Northbound and
+# OVN_Southbound databases from this source tree, reachable by OVN's and
+# OVS's own tools.  Runs as root on Debian 12.
+#
+#     scripts/sandbox.sh          install deps, build, (re)start the sandbox
+#     scripts/sandbox.sh --keep   same, but keep the existing databases
+#     scripts/sandbox.sh stop     stop the sandbox's weft-db
+#
+# Everything lives in sandbox/ at the repository root: nb.db, sb.db, the
+# sockets nb.sock and sb.sock (each serves both databases), the control
+# socket weft-db.ctl, weft-db.log and weft-db.pid.  TCP remotes
+# 127.0.0.1:6641 and :6642 are added when those ports are free.
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+SB=$ROOT/sandbox
+PIDFILE=$SB/weft-db.pid
+WEFT_DB=$ROOT/build/daemons/weft-db
+WEFT_APPCTL=$ROOT/build/cli/weft-appctl
+
+# Stops the weft-db recorded in the pidfile, if it is still the sandbox's
+# weft-db (a stale pidfile's PID may belong to another process by now).
+stop_sandbox() {
+    local pid
+    [ -f "$PIDFILE" ] || return 0
+    pid=$(cat "$PIDFILE" 2>/dev/null || true)
+    if [[ $pid =~ ^[0-9]+$ ]] && [ -r "/proc/$pid/cmdline" ] &&
+       tr '\0' '\n' <"/proc/$pid/cmdline" | grep -qxF "$SB/nb.db"; then
+        kill -TERM "$pid" 2>/dev/null || true
+        for _ in $(seq 50); do
+            kill -0 "$pid" 2>/dev/null || break
+            sleep 0.1
+        done
+        if kill -0 "$pid" 2>/dev/null; then
+            kill -KILL "$pid" 2>/dev/null || true
+        fi
+        echo "sandbox: stopped weft-db (pid $pid)"
+    fi
+    rm -f "$PIDFILE"
+}
+
+port_in_use() {
+    (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
+}
+
+keep=false
+case "${1:-start}" in
+stop)
+    stop_sandbox
+    exit 0
+    ;;
+start) ;;
+--keep) keep=true ;;
+-h|--help) sed -n '2,14p' "$0"; exit 0 ;;
+*) echo "sandbox.sh: unknown argument '$1' (try --help)" >&2; exit 1 ;;
+esac
+
+# A unix socket path must fit in 108 bytes.
+if [ "${#SB}" -gt 90 ]; then
+    echo "sandbox.sh: $SB is too long a path for unix sockets;" \
+         "use a checkout with a shorter path" >&2
+    exit 1
+fi
+
+scripts/install-deps.sh
+scripts/build.sh
+if [ ! -x "$WEFT_DB" ]; then
+    echo "sandbox.sh: $WEFT_DB was not built" >&2
+    exit 1
+fi
+
+stop_sandbox
+mkdir -p "$SB"
+rm -f "$SB"/*.sock "$SB/weft-db.ctl"
+for db in nb sb; do
+    if $keep && [ -f "$SB/$db.db" ]; then
+        continue
+    fi
+    rm -f "$SB/$db.db"
+    "$WEFT_DB" create "$SB/$db.db" "$ROOT/schemas/ovn-$db.ovsschema"
+done
+
+remotes=(--remote="punix:$SB/nb.sock" --remote="punix:$SB/sb.sock")
+tcp_note=""
+for port in 6641 6642; do
+    if port_in_use "$port"; then
+        tcp_note+="  (port $port is in use by another program: no TCP remote on it)"$'\n'
+    else
+        remotes+=(--remote="ptcp:$port:127.0.0.1")
+        tcp_note+="  tcp:127.0.0.1:$port"$'\n'
+    fi
+done
+
+# --detach returns once weft-db is ready to serve, or fails with its error.
+if ! "$WEFT_DB" --detach --no-chdir --pidfile="$PIDFILE" \
+        --log-file="$SB/weft-db.log" --unixctl="$SB/weft-db.ctl" \
+        "${remotes[@]}" "$SB/nb.db" "$SB/sb.db"; then
+    echo "sandbox.sh: weft-db failed to start; last lines of its log:" >&2
+    tail -n 20 "$SB/weft-db.log" >&2 2>/dev/null || true
+    exit 1
+fi
+
+cat <<EOF
+
+weft sandbox running: weft-db pid $(cat "$PIDFILE"), files in $SB
+
+Point OVN's tools at it:
+  export OVN_NB_DB=unix:$SB/nb.sock OVN_SB_DB=unix:$SB/sb.sock
+  ovn-nbctl ls-add sw0 && ovn-nbctl show
+
+Talk OVSDB directly (every remote serves both databases):
+  ovsdb-client list-dbs unix:$SB/nb.sock
+  ovsdb-client dump unix:$SB/sb.sock OVN_Southbound
+TCP remotes:
+${tcp_note}
+Inspect the server:
+  $WEFT_APPCTL -t $SB/weft-db.ctl memory/show
+  tail -f $SB/weft-db.log
+
+Stop it with: scripts/sandbox.sh stop
+EOF
