@@ -41,8 +41,15 @@ struct vlog_rate_limit {
 };
 #define VLOG_RATE_LIMIT_INIT(RATE, BURST) { RATE, BURST, BURST, 0, 0 }
 
+/* Modules register themselves at program start, so that "vlog/list" and
+ * "vlog/set" know every module before it first logs. */
 #define VLOG_DEFINE_THIS_MODULE(NAME)                                     \
-    static struct vlog_module this_module = { #NAME, VLL_N_LEVELS, NULL }
+    static struct vlog_module this_module = { #NAME, VLL_N_LEVELS, NULL }; \
+    static void vlog_register_##NAME(void) __attribute__((constructor));  \
+    static void vlog_register_##NAME(void)                                \
+    {                                                                     \
+        vlog_is_enabled(&this_module, VLL_OFF);                           \
+    }
 
 void vlog(struct vlog_module *, enum vlog_level, const char *format, ...)
     PRINTF_FORMAT(3, 4);
