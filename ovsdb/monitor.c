@@ -94,6 +94,7 @@ struct mon_txn_table {
 struct mon_txn {
     struct list node;               /* In hub->history. */
     struct uuid txn_id;
+    struct uuid prev_txn_id;        /* The commit just before this one. */
     uint64_t n_commits;             /* db->n_commits before the commit. */
     struct mon_row *rows;           /* Grouped by table. */
     size_t n_rows;
@@ -131,15 +132,7 @@ struct ovsdb_monitor {
     size_t n_pending;
 };
 
-static void hub_settle(struct ovsdb_monitor_hub *);
-
 /* Conditions. */
-
-static void
-mon_cond_destroy(struct mon_cond *mc)
-{
-    ovsdb_condition_destroy(&mc->cond);
-}
 
 static bool
 cond_match(const struct mon_cond *mc, const struct ovsdb_row *row)
@@ -172,10 +165,10 @@ cond_add_json(struct mon_cond *mc, const struct ovsdb_table_schema *ts,
         return NULL;
     }
     error = ovsdb_condition_from_json(ts, where, NULL, &cond);
-    if (error) {
+    if (error || !cond.n_clauses) {
+        mc->all = mc->all || !error;
         return error;
     }
-    mc->all = mc->all || !cond.n_clauses;
     for (size_t i = 0; i < cond.n_clauses; i++) {
         mc->all = mc->all || cond.clauses[i].function == OVSDB_F_TRUE;
     }
@@ -425,6 +418,7 @@ mon_txn_create(const struct ovsdb_txn *txn)
     size_t i = 0;
 
     t->txn_id = txn->txn_id;
+    t->prev_txn_id = txn->db->last_txn_id;
     t->n_commits = txn->db->n_commits;
     OVSDB_TXN_FOR_EACH_ROW (tr, txn) {
         trs[i++] = tr;
@@ -530,8 +524,10 @@ compose_txn(struct mon_shape *s, const struct mon_cond *conds,
         const struct mon_table *mt = &s->tables[i];
         const struct mon_txn_table *tt = mon_txn_find_table(t, mt->table);
 
-        for (size_t j = tt ? tt->start : 0; tt && j < tt->start + tt->n;
-             j++) {
+        if (!tt) {
+            continue;
+        }
+        for (size_t j = tt->start; j < tt->start + tt->n; j++) {
             const struct mon_row *r = &t->rows[j];
             unsigned int kind = change_kind(mt, conds ? &conds[i] : NULL,
                                             r->old, r->new, r->changed);
@@ -803,8 +799,7 @@ parse_request(const struct json *req, bool v1, struct mon_table *mt,
     return error;
 }
 
-/* Calls 'parse' for each request of 'json', which is one request or an
- * array of them. */
+/* Parses 'json', one request or an array of them, for table 'mt'. */
 static struct ovsdb_error *
 parse_request_array(const struct json *json, bool v1, struct mon_table *mt,
                     struct mon_cond *mc)
@@ -844,7 +839,7 @@ static void
 free_conds(struct mon_cond *conds, size_t n)
 {
     for (size_t i = 0; i < n; i++) {
-        mon_cond_destroy(&conds[i]);
+        ovsdb_condition_destroy(&conds[i].cond);
     }
     free(conds);
 }
@@ -860,7 +855,7 @@ parse_requests(const struct ovsdb *db, const struct json *requests, bool v1,
     struct ovsdb_error *error = NULL;
     size_t n;
 
-    if (requests->type != JSON_OBJECT) {
+    if (!requests || requests->type != JSON_OBJECT) {
         return ovsdb_syntax_error(requests, NULL, "monitor requests must "
                                   "be an object");
     }
@@ -879,8 +874,10 @@ parse_requests(const struct ovsdb *db, const struct json *requests, bool v1,
             break;
         }
         error = parse_request_array(nodes[i]->data, v1, mt, &(*condsp)[i]);
-        qsort(mt->columns, mt->n_columns, sizeof *mt->columns,
-              compare_columns);
+        if (mt->n_columns > 1) {
+            qsort(mt->columns, mt->n_columns, sizeof *mt->columns,
+                  compare_columns);
+        }
     }
     free(nodes);
     if (error) {
@@ -1041,8 +1038,11 @@ monitor_initial(struct ovsdb_monitor *m)
     return json_clone(s->initial);
 }
 
-/* Returns the position in the history just after transaction 'txn_id'
- * (the list head if it is the latest), or NULL if it is unknown. */
+/* Returns the first record of the history that follows transaction
+ * 'txn_id' (the list head if it is the latest commit), or NULL if the
+ * history does not hold every change since 'txn_id'.  Matching each
+ * record's predecessor lets N records serve N + 1 ids and can never skip
+ * a commit that the history lacks. */
 static const struct list *
 hub_find_since(const struct ovsdb_monitor_hub *hub, const struct uuid *txn_id)
 {
@@ -1054,8 +1054,8 @@ hub_find_since(const struct ovsdb_monitor_hub *hub, const struct uuid *txn_id)
         return &hub->history;
     }
     LIST_FOR_EACH (t, node, &hub->history) {
-        if (uuid_equals(txn_id, &t->txn_id)) {
-            return t->node.next;
+        if (uuid_equals(txn_id, &t->prev_txn_id)) {
+            return &t->node;
         }
     }
     return NULL;
@@ -1345,7 +1345,7 @@ parse_cond_updates(const struct ovsdb_monitor *m, const struct json *json,
     static const char *const members[] = { "columns", "where", NULL };
     struct shash_node *node;
 
-    if (json->type != JSON_OBJECT) {
+    if (!json || json->type != JSON_OBJECT) {
         return ovsdb_syntax_error(json, NULL, "monitor-cond-update-requests "
                                   "must be an object");
     }

@@ -33,7 +33,9 @@
  * conditional monitors share per-row JSON and only evaluate conditions.
  *
  * The history holds the last 'max_history' committed transactions (100 by
- * default) for monitor_cond_since.  It starts when the hub is created, so
+ * default) for monitor_cond_since, but never more row changes than the
+ * database has rows (or 1,000), beyond which a full resync is cheaper
+ * than replaying.  It starts when the hub is created, so
  * a server that wants it from the start calls ovsdb_monitor_hub_get() when
  * it opens the database.
  *
@@ -49,10 +51,12 @@
  *     null; "modify" holds per-column differences (ovsdb-server(7)).
  *
  * Ownership: the monitor copies what it keeps of its arguments.  Returned
- * JSON belongs to the caller.  Monitors belong to the caller (the server
- * keeps them per session); the hub belongs to the database and is
- * destroyed with it, which orphans the remaining monitors: they then
- * produce nothing and still must be destroyed.  Not thread-safe. */
+ * JSON belongs to the caller, but parts of it may be shared with other
+ * monitors' updates (json_clone), so the caller must not modify it.
+ * Monitors belong to the caller (the server keeps them per session); the
+ * hub belongs to the database and is destroyed with it, which orphans the
+ * remaining monitors: they then produce nothing and still must be
+ * destroyed.  Not thread-safe. */
 #ifndef WEFT_OVSDB_MONITOR_H
 #define WEFT_OVSDB_MONITOR_H 1
 

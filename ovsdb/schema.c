@@ -428,10 +428,7 @@ ovsdb_schema_from_json(const struct json *json, struct ovsdb_schema **schemap)
     SHASH_FOR_EACH (node, &schema->tables) {
         struct ovsdb_table_schema *ts = node->data;
         if (!any_root_flag) {
-            ts->is_root = false;
-        } else if (!json_object_get(json_object_get(tables, ts->name),
-                                    "isRoot")) {
-            ts->is_root = false;
+            ts->is_root = true;
         }
         for (size_t i = 0; i < ts->n_columns && !error; i++) {
             struct ovsdb_column *c = ts->columns[i];

@@ -201,6 +201,31 @@ test_mutate_and_wait(void **state OVS_UNUSED)
     ovsdb_destroy(db);
 }
 
+/* A schema in which no table says "isRoot" makes every table a root, so
+ * nothing is garbage-collected (schemas from before "isRoot" existed). */
+static void
+test_legacy_roots(void **state OVS_UNUSED)
+{
+    struct ovsdb_execute_options options = { .read_only = false };
+    struct json *json = json_from_string(
+        "{\"name\": \"L\", \"tables\": {\"A\": {\"columns\":"
+        " {\"x\": {\"type\": \"integer\"}}}}}", NULL);
+    struct json *params = json_from_string(
+        "[\"L\", {\"op\": \"insert\", \"table\": \"A\", \"row\": {}}]",
+        NULL);
+    struct ovsdb_schema *schema;
+    struct ovsdb *db;
+    long long timeout;
+
+    assert_null(ovsdb_schema_from_json(json, &schema));
+    db = ovsdb_create(schema);
+    json_destroy(ovsdb_execute(db, params, &options, &timeout));
+    assert_int_equal(count(db, "A"), 1);
+    json_destroy(params);
+    json_destroy(json);
+    ovsdb_destroy(db);
+}
+
 int
 main(void)
 {
@@ -209,6 +234,7 @@ main(void)
         cmocka_unit_test(test_weak_refs),
         cmocka_unit_test(test_constraints),
         cmocka_unit_test(test_mutate_and_wait),
+        cmocka_unit_test(test_legacy_roots),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
