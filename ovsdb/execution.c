@@ -611,7 +611,7 @@ run_ops(struct exec_ctx *ctx, const struct json *params,
             error = ovsdb_syntax_error(op, NULL, "Required 'op' member is "
                                        "missing or not a string.");
         } else if (!(fn = lookup_op(name->string))) {
-            error = ovsdb_syntax_error(op, "unknown operation",
+            error = ovsdb_syntax_error(op, NULL,
                                        "No operation \"%s\"", name->string);
         } else {
             error = fn(ctx, op, result);

@@ -9,6 +9,10 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import weftlib  # noqa: E402
 
+# Data directories that hold no tests: fuzz corpora and crash inputs can be
+# large and change while a fuzzer runs.
+collect_ignore = ["fuzz/corpus", "fuzz/crashes"]
+
 
 def pytest_report_header(config):
     return "weft build directory: %s" % weftlib.build_dir()
