@@ -336,3 +336,129 @@ class OvsdbServer(_OvsdbDaemon):
         tool = need_tool("ovs-appctl")
         return run([tool, "-t", self.ctl] + list(args), check=check,
                    timeout=timeout)
+
+
+# --- Tiny synchronous JSON-RPC (RFC 7047) client, for tests that talk to
+# --- a server directly over its socket.
+
+import json as _json
+
+
+class JsonRpcError(Exception):
+    pass
+
+
+class JsonRpcClient:
+    """A minimal blocking JSON-RPC client over a unix or TCP socket.
+
+        c = JsonRpcClient("unix:/tmp/x.sock")   # or "tcp:127.0.0.1:6641"
+        c.call("list_dbs", [])                  # -> the whole reply dict
+        c.transact("OVN_Northbound", {"op": "insert", ...})
+        c.close()
+
+    Notifications and "echo" requests from the server are handled (echo is
+    answered, other notifications are queued in self.notifications)."""
+
+    def __init__(self, remote, timeout=10.0):
+        if remote.startswith("unix:"):
+            self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+            addr = remote[5:]
+        elif remote.startswith("tcp:"):
+            host, port = remote[4:].rsplit(":", 1)
+            self.sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+            addr = (host, int(port))
+        else:
+            raise ValueError("bad remote %r" % remote)
+        self.sock.settimeout(timeout)
+        self.sock.connect(addr)
+        self.buf = ""
+        self.next_id = 0
+        self.notifications = []
+        self._decoder = _json.JSONDecoder()
+        self._raw = b""
+
+    def close(self):
+        try:
+            self.sock.close()
+        except OSError:
+            pass
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    def send_raw(self, data):
+        if isinstance(data, str):
+            data = data.encode()
+        self.sock.sendall(data)
+
+    def send(self, msg):
+        self.send_raw(_json.dumps(msg))
+
+    def recv(self):
+        """Returns the next complete JSON message.  Raises EOFError if the
+        server closed the connection, socket.timeout on timeout."""
+        while True:
+            s = self.buf.lstrip()
+            if s:
+                try:
+                    obj, end = self._decoder.raw_decode(s)
+                    self.buf = s[end:]
+                    return obj
+                except ValueError:
+                    pass
+            data = self.sock.recv(1 << 20)
+            if not data:
+                raise EOFError("connection closed by server")
+            self._raw += data
+            try:
+                text = self._raw.decode()
+                self._raw = b""
+            except UnicodeDecodeError:
+                continue
+            self.buf += text
+
+    def call(self, method, params, timeout=None):
+        """Sends a request and returns the reply (a dict with "result",
+        "error", "id")."""
+        self.next_id += 1
+        rid = self.next_id
+        self.send({"method": method, "params": params, "id": rid})
+        if timeout is not None:
+            self.sock.settimeout(timeout)
+        while True:
+            msg = self.recv()
+            if msg.get("method") == "echo" and "id" in msg \
+                    and msg["id"] is not None:
+                self.send({"result": msg["params"], "error": None,
+                           "id": msg["id"]})
+                continue
+            if msg.get("id") == rid and "method" not in msg:
+                return msg
+            self.notifications.append(msg)
+
+    def transact(self, db, *ops, timeout=None):
+        """Runs a "transact" and returns its reply's "result" (the list of
+        operation results).  Raises JsonRpcError on a JSON-RPC error."""
+        reply = self.call("transact", [db] + list(ops), timeout=timeout)
+        if reply.get("error") is not None:
+            raise JsonRpcError(reply["error"])
+        return reply["result"]
+
+
+def normalize_uuids(text, pattern=None):
+    """Replaces every UUID in 'text' by <uuidN>, N counting distinct UUIDs
+    in order of first appearance."""
+    import re
+    rx = re.compile(pattern or r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-"
+                               r"[0-9a-f]{4}-[0-9a-f]{12}")
+    seen = {}
+
+    def repl(m):
+        u = m.group(0)
+        if u not in seen:
+            seen[u] = "<uuid%d>" % len(seen)
+        return seen[u]
+    return rx.sub(repl, text)
