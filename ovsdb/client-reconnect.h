@@ -69,8 +69,7 @@ void ovsdb_client_reconnect_destroy(struct ovsdb_client_reconnect *);
  * connection (or attempt) to a remote no longer listed is open: the owner
  * must close it and call ovsdb_client_reconnect_restart(). */
 bool ovsdb_client_reconnect_set_remotes(struct ovsdb_client_reconnect *,
-                                        const char *remotes, long long now)
-    WARN_UNUSED;
+                                        const char *remotes, long long now);
 /* Forgets any connection and connects again at once, without counting a
  * failure (for a changed remote list or an explicit reconnect request). */
 void ovsdb_client_reconnect_restart(struct ovsdb_client_reconnect *,

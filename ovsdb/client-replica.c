@@ -477,6 +477,9 @@ row_parse(struct ovsdb_client_row *row, unsigned int column)
     case OVSDB_FIELD_STRING:
         *(const char **) field = d->n ? d->keys[0].s->string : "";
         break;
+    case OVSDB_FIELD_OPT_STRING:
+        *(const char **) field = d->n ? d->keys[0].s->string : NULL;
+        break;
     case OVSDB_FIELD_UUID:
         if (d->n) {
             *(struct uuid *) field = d->keys[0].uuid;
@@ -536,6 +539,7 @@ row_unparse(struct ovsdb_client_row *row, unsigned int column)
     case OVSDB_FIELD_REAL:
     case OVSDB_FIELD_BOOLEAN:
     case OVSDB_FIELD_STRING:
+    case OVSDB_FIELD_OPT_STRING:
     case OVSDB_FIELD_UUID:
     case OVSDB_FIELD_MAP:
         break;

@@ -154,4 +154,28 @@ const struct uuid *ovsdb_client_txn_get_insert_uuid(
 long long ovsdb_client_txn_get_increment_new_value(
     const struct ovsdb_client_txn *);
 
+/* For generated bindings (ovsdb/codegen.py).  C values are arrays whose
+ * elements are, by atomic type: int64_t, double, bool, const char *,
+ * struct uuid, or, for references, a pointer to the referenced (typed) row.
+ *
+ * ovsdb_client_txn_write_c() sets 'column' to the 'n' elements of 'keys'
+ * (and 'values' for maps).  ovsdb_client_txn_mutate_c() adds or deletes
+ * the set element 'key', or sets or deletes map key 'key' ('value' is
+ * used by SETKEY only). */
+enum ovsdb_client_mutate_op {
+    OVSDB_MUTATE_ADD,
+    OVSDB_MUTATE_DEL,
+    OVSDB_MUTATE_SETKEY,
+    OVSDB_MUTATE_DELKEY,
+};
+void ovsdb_client_txn_write_c(struct ovsdb_client_txn *,
+                              const struct ovsdb_client_row *,
+                              unsigned int column, const void *keys,
+                              const void *values, size_t n);
+void ovsdb_client_txn_mutate_c(struct ovsdb_client_txn *,
+                               const struct ovsdb_client_row *,
+                               unsigned int column,
+                               enum ovsdb_client_mutate_op,
+                               const void *key, const void *value);
+
 #endif

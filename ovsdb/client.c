@@ -87,6 +87,7 @@ struct ovsdb_client {
     enum client_state state;
     bool connected;
     bool want_disconnect;       /* Drop the connection at the next run. */
+    bool want_restart;          /* ...and reconnect at once, no backoff. */
     bool ever_ready;
 
     /* Outgoing messages, oldest first: 'out[out_head .. n_out - 1]'. */
@@ -119,6 +120,9 @@ struct ovsdb_client {
     const struct ovsdb_client_callbacks *cbs;
     void *cb_aux;
     struct ovsdb_client_txn *building_txn;
+
+    void *io;                   /* IO adapter attachment. */
+    void (*io_destroy)(void *);
 };
 
 static void session_reset(struct ovsdb_client *);
@@ -145,6 +149,14 @@ set_error(struct ovsdb_client *client, const char *format, ...)
     client->last_error = xvasprintf(format, args);
     va_end(args);
     VLOG_WARN_RL(&rl, "%s: %s", client->data.name, client->last_error);
+}
+
+/* The remote in use, for messages. */
+static const char *
+remote_name(const struct ovsdb_client *client)
+{
+    const char *remote = ovsdb_client_get_remote(client);
+    return remote ? remote : "server";
 }
 
 /* Describes a JSON-RPC "error" value: a string ("unknown method") or an
@@ -243,7 +255,7 @@ client_create__(const char *remotes, const char *db_name)
     ovsdb_client_reconnect_init(&client->rc, 0);
     client->has_remotes = remotes && *remotes;
     if (client->has_remotes) {
-        (void) ovsdb_client_reconnect_set_remotes(&client->rc, remotes, 0);
+        ovsdb_client_reconnect_set_remotes(&client->rc, remotes, 0);
     }
     hmap_init(&client->pending);
     client_db_init(&client->server, client, "_Server", "_Server");
@@ -312,6 +324,10 @@ ovsdb_client_destroy(struct ovsdb_client *client)
         return;
     }
     ASSERT(!client->building_txn);
+    if (client->io_destroy) {
+        client->io_destroy(client->io);
+    }
+    client->cbs = NULL;         /* Pending transactions end silently. */
     session_reset(client);
     free(client->out);
     hmap_destroy(&client->pending);
@@ -334,8 +350,9 @@ ovsdb_client_set_remotes(struct ovsdb_client *client, const char *remotes)
                                                    client->now);
     client->has_remotes = client->rc.n_remotes > 0;
     if (drop) {
-        /* Connected to a remote that is no longer listed. */
-        client->want_disconnect = true;
+        /* Connected to a remote that is no longer listed: not a failure,
+         * so connect to the new list at once. */
+        client->want_disconnect = client->want_restart = true;
     }
 }
 
@@ -560,10 +577,15 @@ ovsdb_client_run(struct ovsdb_client *client, long long now)
 {
     client->now = now;
     if (client->want_disconnect) {
-        client->want_disconnect = false;
+        bool restart = client->want_restart;
+        client->want_disconnect = client->want_restart = false;
         if (client->connected || client->rc.state
                                      == OVSDB_RECONNECT_CONNECTING) {
-            ovsdb_client_reconnect_failed(&client->rc, now, 0);
+            if (restart) {
+                ovsdb_client_reconnect_restart(&client->rc, now);
+            } else {
+                ovsdb_client_reconnect_failed(&client->rc, now, 0);
+            }
             session_reset(client);
             return OVSDB_CLIENT_DISCONNECT;
         }
@@ -577,10 +599,10 @@ ovsdb_client_run(struct ovsdb_client *client, long long now)
     case OVSDB_RECONNECT_DISCONNECT:
         if (client->connected) {
             set_error(client, "%s: no response to inactivity probe",
-                      ovsdb_client_get_remote(client));
+                      remote_name(client));
         } else {
             set_error(client, "%s: connection attempt timed out",
-                      ovsdb_client_get_remote(client));
+                      remote_name(client));
         }
         session_reset(client);
         return OVSDB_CLIENT_DISCONNECT;
@@ -630,7 +652,7 @@ ovsdb_client_connect_failed(struct ovsdb_client *client, long long now,
 {
     client->now = now;
     set_error(client, "%s: connection failed (%s)",
-              ovsdb_client_get_remote(client), util_strerror(error));
+              remote_name(client), util_strerror(error));
     ovsdb_client_reconnect_failed(&client->rc, now, error);
     session_reset(client);
 }
@@ -642,7 +664,7 @@ ovsdb_client_disconnected(struct ovsdb_client *client, long long now,
     client->now = now;
     if (client->connected) {
         set_error(client, "%s: connection closed (%s)",
-                  ovsdb_client_get_remote(client),
+                  remote_name(client),
                   error ? util_strerror(error) : "by peer");
     }
     ovsdb_client_reconnect_failed(&client->rc, now, error);
@@ -831,7 +853,7 @@ server_is_fit(struct ovsdb_client *client)
 
     if (reason) {
         set_error(client, "%s: %s; trying another remote",
-                  ovsdb_client_get_remote(client), reason);
+                  remote_name(client), reason);
         free(reason);
         client->want_disconnect = true;
         return false;
@@ -1235,6 +1257,26 @@ const struct ovsdb_schema *
 ovsdb_client_get_schema(const struct ovsdb_client *client)
 {
     return client->data.schema;
+}
+
+void
+ovsdb_client_set_io(struct ovsdb_client *client, void *io,
+                    void (*destroy)(void *io))
+{
+    client->io = io;
+    client->io_destroy = destroy;
+}
+
+void *
+ovsdb_client_get_io(const struct ovsdb_client *client)
+{
+    return client->io;
+}
+
+size_t
+ovsdb_client_get_n_remotes(const struct ovsdb_client *client)
+{
+    return client->rc.n_remotes;
 }
 
 /* Tables. */

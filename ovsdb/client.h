@@ -89,6 +89,7 @@ enum ovsdb_client_field_kind {
     OVSDB_FIELD_REAL,           /* double. */
     OVSDB_FIELD_BOOLEAN,        /* bool. */
     OVSDB_FIELD_STRING,         /* const char *, never NULL. */
+    OVSDB_FIELD_OPT_STRING,     /* const char *, NULL if empty. */
     OVSDB_FIELD_UUID,           /* struct uuid. */
     OVSDB_FIELD_REF,            /* Row pointer, NULL if dangling/empty. */
     OVSDB_FIELD_INTEGERS,       /* int64_t * + size_t count. */
@@ -275,6 +276,13 @@ struct ovsdb_client_callbacks {
 void ovsdb_client_set_callbacks(struct ovsdb_client *,
                                 const struct ovsdb_client_callbacks *,
                                 void *aux);
+
+/* For IO adapters (ovsdb/client-io.h): one opaque attachment, which
+ * ovsdb_client_destroy() destroys first by calling 'destroy'. */
+void ovsdb_client_set_io(struct ovsdb_client *, void *io,
+                         void (*destroy)(void *io));
+void *ovsdb_client_get_io(const struct ovsdb_client *);
+size_t ovsdb_client_get_n_remotes(const struct ovsdb_client *);
 
 /* Tables and rows. */
 size_t ovsdb_client_get_n_tables(const struct ovsdb_client *);
