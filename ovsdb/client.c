@@ -116,6 +116,7 @@ struct ovsdb_client {
     bool lock_contended;
 
     uint64_t seqno;
+    struct ovsdb_client_stats stats;
     char *last_error;
     const struct ovsdb_client_callbacks *cbs;
     void *cb_aux;
@@ -639,6 +640,7 @@ ovsdb_client_connected(struct ovsdb_client *client, long long now)
     ovsdb_client_reconnect_connected(&client->rc, now);
     client->connected = true;
     client->seqno++;
+    client->stats.n_connections++;
     if (!strcmp(client->data.name, "_Server")) {
         send_data_schema_request(client);
     } else {
@@ -1012,6 +1014,14 @@ handle_data_monitor_reply(struct ovsdb_client *client,
         client->want_disconnect = true;
         return;
     }
+    if (reload) {
+        client->stats.n_full_loads++;
+    } else {
+        client->stats.n_resumes++;
+    }
+    VLOG_INFO("%s: %s: %s", client->data.name, remote_name(client),
+              reload ? "loaded the database's contents"
+                     : "resumed after the last transaction seen");
     finish_batch(client, &client->data);
     start_monitoring(client, cond_seqno);
 }
@@ -1143,6 +1153,9 @@ handle_update(struct ovsdb_client *client, const struct jsonrpc_msg *msg)
                                        params->array.elems[1]->string)) {
         uuid_zero(&client->last_txn_id);
     }
+    if (db == &client->data) {
+        client->stats.n_updates++;
+    }
     if (db == &client->server) {
         db->changed = false;
         if (!client->want_disconnect) {
@@ -1232,6 +1245,13 @@ uint64_t
 ovsdb_client_get_seqno(const struct ovsdb_client *client)
 {
     return client->seqno;
+}
+
+void
+ovsdb_client_get_stats(const struct ovsdb_client *client,
+                       struct ovsdb_client_stats *stats)
+{
+    *stats = client->stats;
 }
 
 const char *

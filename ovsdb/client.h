@@ -268,6 +268,16 @@ const char *ovsdb_client_get_db_name(const struct ovsdb_client *);
 /* The schema rows are laid out by, or NULL if not yet known. */
 const struct ovsdb_schema *ovsdb_client_get_schema(
     const struct ovsdb_client *);
+/* Counters, for tests and weft-appctl. */
+struct ovsdb_client_stats {
+    unsigned int n_connections; /* Connections that reached the server. */
+    unsigned int n_full_loads;  /* Monitor replies with whole contents. */
+    unsigned int n_resumes;     /* monitor_cond_since replies that only
+                                 * carried changes since the last txn. */
+    unsigned long long n_updates;   /* Update notifications applied. */
+};
+void ovsdb_client_get_stats(const struct ovsdb_client *,
+                            struct ovsdb_client_stats *);
 /* Optional hooks, called from inside ovsdb_client_receive(). */
 struct ovsdb_client_callbacks {
     void (*changed)(void *aux);         /* The replica changed. */
