@@ -7,6 +7,11 @@
  *         verify conflict (TRY_AGAIN, then success), merging mutations,
  *         increment, and a monitor condition.  Prints "ok: STEP" per step.
  *
+ *     weft-test-client leader REMOTES NAME
+ *         Connects in leader-only mode to a comma-separated list of cluster
+ *         members, prints "leader REMOTE", inserts a Logical_Switch named
+ *         NAME and waits until the replica shows it.
+ *
  *     weft-test-client follow REMOTE NAME
  *         Connects, prints "ready", then waits (reconnecting as needed)
  *         until a Logical_Switch named NAME appears, tracked as inserted,
@@ -412,8 +417,41 @@ run_follow(const char *remote, const char *name)
     }
     const struct nbrec_logical_switch *ls = find_ls(client, name);
     CHECK(nbrec_logical_switch_is_new(ls));
+    struct ovsdb_client_stats stats;
+    ovsdb_client_get_stats(client, &stats);
     printf("seen %s via %s\n", name,
            ovsdb_client_get_monitor_method(client));
+    printf("connections %u full-loads %u resumes %u\n",
+           stats.n_connections, stats.n_full_loads, stats.n_resumes);
+    ovsdb_client_destroy(client);
+    return 0;
+}
+
+static int
+run_leader(const char *remotes, const char *name)
+{
+    struct ovsdb_client *client = ovsdb_client_create(remotes,
+                                                      &nbrec_idl_class);
+
+    ovsdb_client_set_leader_only(client, true);
+    ovsdb_client_set_backoff(client, 100, 400);
+    int error = ovsdb_client_sync_connect(client, TIMEOUT_MS, true);
+    if (error) {
+        fail("connect: %s", ovsdb_client_get_last_error(client)
+                                ? ovsdb_client_get_last_error(client)
+                                : util_strerror(error));
+    }
+    printf("leader %s via %s\n", ovsdb_client_get_remote(client),
+           ovsdb_client_get_monitor_method(client));
+
+    struct ovsdb_client_txn *txn = ovsdb_client_txn_create(client);
+    struct nbrec_logical_switch *ls = nbrec_logical_switch_insert(txn);
+    nbrec_logical_switch_set_name(txn, ls, name);
+    CHECK(commit(client, txn) == OVSDB_TXN_SUCCESS);
+    ovsdb_client_txn_destroy(txn);
+    CHECK(!ovsdb_client_sync_wait_until(client, has_ls, (void *) name,
+                                        TIMEOUT_MS));
+    ok("inserted through the leader");
     ovsdb_client_destroy(client);
     return 0;
 }
@@ -424,10 +462,12 @@ main(int argc, char *argv[])
     vlog_set_program_name("weft-test-client");
     if (argc == 3 && !strcmp(argv[1], "smoke")) {
         return run_smoke(argv[2]);
+    } else if (argc == 4 && !strcmp(argv[1], "leader")) {
+        return run_leader(argv[2], argv[3]);
     } else if (argc == 4 && !strcmp(argv[1], "follow")) {
         return run_follow(argv[2], argv[3]);
     }
-    fprintf(stderr, "usage: %s smoke REMOTE | follow REMOTE NAME\n",
-            argv[0]);
+    fprintf(stderr, "usage: %s smoke REMOTE | leader REMOTES NAME | "
+            "follow REMOTE NAME\n", argv[0]);
     return 2;
 }
