@@ -797,13 +797,28 @@ parse_column(const struct ovsdb_client_table *table, const char *name,
     return column->index;
 }
 
+/* Sets the columns that 'json', a <row>, names; other columns keep their
+ * values (an "update" notification's "new" row of a modify). */
+static void
+row_set_columns(struct ovsdb_client_row *row, const struct json *json)
+{
+    struct shash_node *node;
+
+    SHASH_FOR_EACH (node, json->object) {
+        struct ovsdb_datum d;
+        int idx = parse_column(row->table, node->name, node->data, &d);
+        if (idx >= 0) {
+            row_change_column(row, idx, &d);
+        }
+    }
+}
+
 /* Sets every monitored column of 'row' from 'json', a full <row> in which
  * omitted columns have their default values. */
 static void
 row_set_full(struct ovsdb_client_row *row, const struct json *json)
 {
     const struct ovsdb_table_schema *ts = row->table->schema;
-    struct shash_node *node;
 
     for (size_t i = OVSDB_N_STD_COLUMNS; i < ts->n_columns; i++) {
         if (row->table->present[i] && !shash_find(json->object,
@@ -813,13 +828,7 @@ row_set_full(struct ovsdb_client_row *row, const struct json *json)
             row_change_column(row, i, &d);
         }
     }
-    SHASH_FOR_EACH (node, json->object) {
-        struct ovsdb_datum d;
-        int idx = parse_column(row->table, node->name, node->data, &d);
-        if (idx >= 0) {
-            row_change_column(row, idx, &d);
-        }
-    }
+    row_set_columns(row, json);
 }
 
 static void
@@ -933,20 +942,6 @@ row_modify2(struct ovsdb_client_row *row, const struct json *json)
 }
 
 static void
-row_modify1(struct ovsdb_client_row *row, const struct json *json)
-{
-    struct shash_node *node;
-
-    SHASH_FOR_EACH (node, json->object) {
-        struct ovsdb_datum d;
-        int idx = parse_column(row->table, node->name, node->data, &d);
-        if (idx >= 0) {
-            row_change_column(row, idx, &d);
-        }
-    }
-}
-
-static void
 note_inconsistency(struct ovsdb_client_table *table, const struct uuid *uuid,
                    const char *what)
 {
@@ -1012,7 +1007,7 @@ apply_row_update1(struct ovsdb_client_table *table, const struct uuid *uuid,
     } else if (!old) {
         row_insert(table, uuid, new);
     } else if (row) {
-        row_modify1(row, new);
+        row_set_columns(row, new);
     } else {
         note_inconsistency(table, uuid, "modify");
     }
