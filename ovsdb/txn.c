@@ -163,8 +163,8 @@ ovsdb_txn_abort(struct ovsdb_txn *txn)
 /* Strong reference accounting and garbage collection. */
 
 static struct ref_delta *
-get_ref_delta(struct ovsdb_txn *txn, struct ovsdb_table *table,
-              const struct uuid *uuid)
+find_ref_delta(const struct ovsdb_txn *txn, const struct ovsdb_table *table,
+               const struct uuid *uuid)
 {
     struct ref_delta *rd;
 
@@ -173,6 +173,18 @@ get_ref_delta(struct ovsdb_txn *txn, struct ovsdb_table *table,
         if (uuid_equals(&rd->uuid, uuid) && rd->table == table) {
             return rd;
         }
+    }
+    return NULL;
+}
+
+static struct ref_delta *
+get_ref_delta(struct ovsdb_txn *txn, struct ovsdb_table *table,
+              const struct uuid *uuid)
+{
+    struct ref_delta *rd = find_ref_delta(txn, table, uuid);
+
+    if (rd) {
+        return rd;
     }
     rd = xzalloc(sizeof *rd);
     rd->uuid = *uuid;
@@ -267,18 +279,14 @@ collect_garbage(struct ovsdb_txn *txn)
                 doomed[n_doomed++] = row;
             }
         }
-        /* Newly inserted non-root rows that nothing references. */
+        /* Newly inserted non-root rows that nothing references.  (One
+         * whose count changed is handled above, so no row is listed
+         * twice: an inserted row's count cannot go below zero.) */
         HMAP_FOR_EACH (tr, hmap_node, &txn->txn_rows) {
             if (tr->new && !tr->old && !tr->table->schema->is_root) {
-                struct ref_delta *d = NULL, *x;
-                HMAP_FOR_EACH_WITH_HASH (x, hmap_node, uuid_hash(&tr->uuid),
-                                         &txn->ref_deltas) {
-                    if (uuid_equals(&x->uuid, &tr->uuid)
-                        && x->table == tr->table) {
-                        d = x;
-                    }
-                }
-                if (!d || d->delta <= 0) {
+                struct ref_delta *d = find_ref_delta(txn, tr->table,
+                                                     &tr->uuid);
+                if (!d || !d->delta) {
                     if (n_doomed >= allocated) {
                         doomed = x2nrealloc(doomed, &allocated,
                                             sizeof *doomed);
@@ -288,15 +296,8 @@ collect_garbage(struct ovsdb_txn *txn)
             }
         }
         for (size_t i = 0; i < n_doomed; i++) {
-            /* The same row may be listed twice; delete it once. */
-            bool dup = false;
-            for (size_t j = 0; j < i && !dup; j++) {
-                dup = doomed[j] == doomed[i];
-            }
-            if (!dup) {
-                count_refs(txn, doomed[i], -1);
-                ovsdb_txn_row_delete(txn, doomed[i]);
-            }
+            count_refs(txn, doomed[i], -1);
+            ovsdb_txn_row_delete(txn, doomed[i]);
         }
     } while (n_doomed);
     free(doomed);
