@@ -864,62 +864,18 @@ row_insert(struct ovsdb_client_table *table, const struct uuid *uuid,
     table->db->changed = true;
 }
 
-/* Applies a map diff: pairs whose key is new are added, pairs equal to an
- * existing pair are removed, other pairs replace the existing value. */
-static void
-apply_map_diff(struct ovsdb_datum *result, const struct ovsdb_datum *old,
-               const struct ovsdb_datum *diff, const struct ovsdb_type *type)
-{
-    ovsdb_datum_init_empty(result);
-    for (unsigned int i = 0; i < old->n; i++) {
-        unsigned int j = ovsdb_datum_find_key(diff, &old->keys[i],
-                                              type->key.type);
-        const union ovsdb_atom *value = &old->values[i];
-        union ovsdb_atom k, v;
-
-        if (j != UINT_MAX) {
-            if (ovsdb_atom_equals(&diff->values[j], value,
-                                  type->value.type)) {
-                continue;
-            }
-            value = &diff->values[j];
-        }
-        ovsdb_atom_clone(&k, &old->keys[i], type->key.type);
-        ovsdb_atom_clone(&v, value, type->value.type);
-        ovsdb_datum_add_unsafe(result, &k, &v, type);
-    }
-    for (unsigned int j = 0; j < diff->n; j++) {
-        if (ovsdb_datum_find_key(old, &diff->keys[j], type->key.type)
-            == UINT_MAX) {
-            union ovsdb_atom k, v;
-            ovsdb_atom_clone(&k, &diff->keys[j], type->key.type);
-            ovsdb_atom_clone(&v, &diff->values[j], type->value.type);
-            ovsdb_datum_add_unsafe(result, &k, &v, type);
-        }
-    }
-    ovsdb_datum_sort_unique(result, type);
-}
-
 /* Computes the new value of a column from its old value and an update2
  * diff (see the table at the top of the file). */
 static void
 apply_diff(struct ovsdb_datum *result, const struct ovsdb_datum *old,
            struct ovsdb_datum *diff, const struct ovsdb_type *type)
 {
-    if (ovsdb_type_is_map(type)) {
-        apply_map_diff(result, old, diff, type);
-    } else if (type->n_max == 1) {
+    if (type->n_max == 1) {
         *result = *diff;
         ovsdb_datum_init_empty(diff);
     } else {
-        /* Symmetric difference: (old - diff) + (diff - old). */
-        struct ovsdb_datum added;
-        ovsdb_datum_clone(&added, diff, type);
-        ovsdb_datum_subtract(&added, type, old, type);
         ovsdb_datum_clone(result, old, type);
-        ovsdb_datum_subtract(result, type, diff, type);
-        ovsdb_datum_union(result, &added, type);
-        ovsdb_datum_destroy(&added, type);
+        ovsdb_datum_apply_diff(result, diff, type);
     }
 }
 

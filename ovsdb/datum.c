@@ -940,32 +940,94 @@ ovsdb_datum_remove_unsafe(struct ovsdb_datum *datum, unsigned int idx,
     datum->n--;
 }
 
+/* Merges the sorted elements of 'a' and 'b' into a new array in 'a', in
+ * one linear pass.  For a key in both, 'resolve' decides: it returns false
+ * to drop the key, or true to keep it, with the value taken from 'b' if it
+ * sets '*take_b'.  Atoms from 'b' are cloned; dropped atoms of 'a' are
+ * destroyed. */
+static void
+merge(struct ovsdb_datum *a, const struct ovsdb_datum *b,
+      const struct ovsdb_type *type,
+      bool (*resolve)(const union ovsdb_atom *va, const union ovsdb_atom *vb,
+                      const struct ovsdb_type *, bool *take_b))
+{
+    enum ovsdb_atomic_type kt = type->key.type, vt = type->value.type;
+    unsigned int n_max = a->n + b->n, n = 0, i = 0, j = 0;
+    union ovsdb_atom *keys = n_max ? xmalloc(n_max * sizeof *keys) : NULL;
+    union ovsdb_atom *values = vt != OVSDB_TYPE_VOID && n_max
+                               ? xmalloc(n_max * sizeof *values) : NULL;
+
+    while (i < a->n || j < b->n) {
+        int cmp = i >= a->n ? 1 : j >= b->n ? -1
+                  : ovsdb_atom_compare_3way(&a->keys[i], &b->keys[j], kt);
+        bool take_b = cmp > 0, keep = true;
+
+        if (!cmp) {
+            keep = resolve(values ? &a->values[i] : NULL,
+                           values ? &b->values[j] : NULL, type, &take_b);
+        }
+        if (keep && take_b) {
+            ovsdb_atom_clone(&keys[n], &b->keys[j], kt);
+            if (values) {
+                ovsdb_atom_clone(&values[n], &b->values[j], vt);
+            }
+            n++;
+        }
+        if (cmp <= 0) {
+            if (keep && !take_b) {
+                keys[n] = a->keys[i];
+                if (values) {
+                    values[n] = a->values[i];
+                }
+                n++;
+            } else {
+                ovsdb_atom_destroy(&a->keys[i], kt);
+                if (values) {
+                    ovsdb_atom_destroy(&a->values[i], vt);
+                }
+            }
+            i++;
+        }
+        j += cmp >= 0;
+    }
+    free(a->keys);
+    free(a->values);
+    a->keys = keys;
+    a->values = values;
+    a->n = n;
+}
+
+static bool
+keep_a(const union ovsdb_atom *va OVS_UNUSED,
+       const union ovsdb_atom *vb OVS_UNUSED,
+       const struct ovsdb_type *type OVS_UNUSED, bool *take_b)
+{
+    *take_b = false;
+    return true;
+}
+
 void
 ovsdb_datum_union(struct ovsdb_datum *a, const struct ovsdb_datum *b,
                   const struct ovsdb_type *type)
 {
-    /* Only the first 'n' entries of 'a' are sorted while we append, so
-     * search within them; 'b' has distinct keys, so no appended entry can
-     * duplicate another. */
-    struct ovsdb_datum sorted_part = *a;
-    unsigned int n_added = 0;
+    merge(a, b, type, keep_a);
+}
 
-    for (unsigned int i = 0; i < b->n; i++) {
-        sorted_part.keys = a->keys;
-        if (ovsdb_datum_find_key(&sorted_part, &b->keys[i], type->key.type)
-            == UINT_MAX) {
-            union ovsdb_atom key, value;
-            ovsdb_atom_clone(&key, &b->keys[i], type->key.type);
-            if (b->values) {
-                ovsdb_atom_clone(&value, &b->values[i], type->value.type);
-            }
-            ovsdb_datum_add_unsafe(a, &key, &value, type);
-            n_added++;
-        }
-    }
-    if (n_added) {
-        ovsdb_datum_sort_unique(a, type);
-    }
+/* A key in both: a set element or an identical pair cancels out; a map
+ * key with another value takes the value from the diff. */
+static bool
+toggle(const union ovsdb_atom *va, const union ovsdb_atom *vb,
+       const struct ovsdb_type *type, bool *take_b)
+{
+    *take_b = true;
+    return va && !ovsdb_atom_equals(va, vb, type->value.type);
+}
+
+void
+ovsdb_datum_apply_diff(struct ovsdb_datum *a, const struct ovsdb_datum *diff,
+                       const struct ovsdb_type *type)
+{
+    merge(a, diff, type, toggle);
 }
 
 void
@@ -999,4 +1061,62 @@ ovsdb_datum_subtract(struct ovsdb_datum *a, const struct ovsdb_type *a_type,
         }
     }
     a->n = n;
+}
+
+static struct json *
+element_json(const struct ovsdb_datum *datum, unsigned int i,
+             const struct ovsdb_type *type)
+{
+    struct json *key = ovsdb_atom_to_json(&datum->keys[i], type->key.type);
+
+    return ovsdb_type_is_map(type)
+           ? json_array_create_2(key, ovsdb_atom_to_json(&datum->values[i],
+                                                         type->value.type))
+           : key;
+}
+
+/* Returns the difference from 'old' to 'new' in the form update2 and the
+ * OVSDB log use (ovsdb-server(7)):
+ * for a column of at most one value, the new value; for a set, the
+ * elements in only one of the two; for a map, the pairs whose key is in
+ * only one of the two, plus the new pair of each key whose value changed.
+ * Both datums are sorted, so one merge pass finds them in order. */
+struct json *
+ovsdb_datum_diff_to_json(const struct ovsdb_datum *old,
+                         const struct ovsdb_datum *new,
+                         const struct ovsdb_type *type)
+{
+    struct json *elems;
+    unsigned int i = 0, j = 0;
+
+    if (!ovsdb_type_is_composite(type)) {
+        return ovsdb_datum_to_json(new, type);
+    }
+    elems = json_array_create_empty();
+    while (i < old->n || j < new->n) {
+        int cmp = i >= old->n ? 1 : j >= new->n ? -1
+                  : ovsdb_atom_compare_3way(&old->keys[i], &new->keys[j],
+                                            type->key.type);
+        if (cmp < 0) {
+            json_array_add(elems, element_json(old, i++, type));
+        } else if (cmp > 0) {
+            json_array_add(elems, element_json(new, j++, type));
+        } else {
+            if (ovsdb_type_is_map(type)
+                && !ovsdb_atom_equals(&old->values[i], &new->values[j],
+                                      type->value.type)) {
+                json_array_add(elems, element_json(new, j, type));
+            }
+            i++;
+            j++;
+        }
+    }
+    if (ovsdb_type_is_map(type)) {
+        return json_array_create_2(json_string_create("map"), elems);
+    } else if (elems->array.n == 1) {
+        struct json *elem = json_clone(elems->array.elems[0]);
+        json_destroy(elems);
+        return elem;
+    }
+    return json_array_create_2(json_string_create("set"), elems);
 }

@@ -175,6 +175,18 @@ bool ovsdb_datum_excludes_all(const struct ovsdb_datum *a,
 /* Adds every element of 'b' whose key is not already in 'a'. */
 void ovsdb_datum_union(struct ovsdb_datum *a, const struct ovsdb_datum *b,
                        const struct ovsdb_type *);
+/* Applies 'diff', in the form the OVSDB log and update2 use for set and
+ * map columns: each set element of 'diff' is toggled in 'a'; each map pair
+ * is removed if 'a' has it, otherwise added or replacing the key's value.
+ * Linear in the sizes of both. */
+void ovsdb_datum_apply_diff(struct ovsdb_datum *a,
+                            const struct ovsdb_datum *diff,
+                            const struct ovsdb_type *);
+/* The inverse of ovsdb_datum_apply_diff(): the diff from 'old' to 'new'
+ * as JSON (for a column of at most one value, just the new value). */
+struct json *ovsdb_datum_diff_to_json(const struct ovsdb_datum *old,
+                                      const struct ovsdb_datum *new,
+                                      const struct ovsdb_type *);
 /* Removes from 'a' each element of 'b'.  If 'b_type' is a set and 'a' a
  * map, removes by key; if both are maps, removes matching pairs only. */
 void ovsdb_datum_subtract(struct ovsdb_datum *a,

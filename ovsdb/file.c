@@ -35,35 +35,6 @@ file_cast(struct ovsdb_observer *observer)
 
 /* Replay. */
 
-/* Applies a logged diff 'diff' to 'datum' (see the table in log.h). */
-static void
-apply_diff(struct ovsdb_datum *datum, const struct ovsdb_datum *diff,
-           const struct ovsdb_type *type)
-{
-    for (unsigned int i = 0; i < diff->n; i++) {
-        unsigned int j = ovsdb_datum_find_key(datum, &diff->keys[i],
-                                              type->key.type);
-        if (j == UINT_MAX) {
-            union ovsdb_atom key, value;
-            ovsdb_atom_clone(&key, &diff->keys[i], type->key.type);
-            if (diff->values) {
-                ovsdb_atom_clone(&value, &diff->values[i], type->value.type);
-            }
-            ovsdb_datum_add_unsafe(datum, &key, &value, type);
-            ovsdb_datum_sort_unique(datum, type);
-        } else if (!diff->values
-                   || ovsdb_atom_equals(&datum->values[j], &diff->values[i],
-                                        type->value.type)) {
-            ovsdb_datum_remove_unsafe(datum, j, type);
-            ovsdb_datum_sort_unique(datum, type);
-        } else {
-            ovsdb_atom_destroy(&datum->values[j], type->value.type);
-            ovsdb_atom_clone(&datum->values[j], &diff->values[i],
-                             type->value.type);
-        }
-    }
-}
-
 static struct ovsdb_error *
 replay_column(struct ovsdb_row *row, const struct ovsdb_column *column,
               const struct json *value, bool is_diff, bool is_new)
@@ -81,7 +52,8 @@ replay_column(struct ovsdb_row *row, const struct ovsdb_column *column,
         return error;
     }
     if (is_diff && !is_new && column->type.n_max > 1) {
-        apply_diff(&row->fields[column->index], &datum, &column->type);
+        ovsdb_datum_apply_diff(&row->fields[column->index], &datum,
+                               &column->type);
         ovsdb_datum_destroy(&datum, &column->type);
     } else {
         ovsdb_datum_swap(&row->fields[column->index], &datum);
@@ -224,33 +196,6 @@ rebuild_derived_state(struct ovsdb *db)
 
 /* Writing. */
 
-/* Returns the logged form of a change from 'old' to 'new' in a set or map
- * column: for sets the symmetric difference; for maps the removed pairs
- * with their old values plus added and changed pairs with their new
- * values (see ovsdb/log.h). */
-static struct json *
-diff_json(const struct ovsdb_datum *old, const struct ovsdb_datum *new,
-          const struct ovsdb_type *type)
-{
-    struct ovsdb_type keys_only = *type, relaxed = *type;
-    struct ovsdb_datum removed, changed;
-    struct json *json;
-
-    ovsdb_base_type_init(&keys_only.value, OVSDB_TYPE_VOID);
-    relaxed.n_min = 0;
-    relaxed.n_max = OVSDB_UNLIMITED;
-
-    ovsdb_datum_clone(&removed, old, type);
-    ovsdb_datum_subtract(&removed, type, new, &keys_only);
-    ovsdb_datum_clone(&changed, new, type);
-    ovsdb_datum_subtract(&changed, type, old, type);
-    ovsdb_datum_union(&changed, &removed, type);
-    json = ovsdb_datum_to_json(&changed, &relaxed);
-    ovsdb_datum_destroy(&removed, type);
-    ovsdb_datum_destroy(&changed, type);
-    return json;
-}
-
 static struct json *
 row_columns_json(const struct ovsdb_row *row, const struct ovsdb_row *old,
                  const struct ovsdb_txn_row *tr)
@@ -271,13 +216,9 @@ row_columns_json(const struct ovsdb_row *row, const struct ovsdb_row *old,
                                 ovsdb_datum_to_json(d, &c->type));
             }
         } else if (ovsdb_txn_row_column_changed(tr, i)) {
-            if (c->type.n_max > 1) {
-                json_object_put(json, c->name,
-                                diff_json(&old->fields[i], d, &c->type));
-            } else {
-                json_object_put(json, c->name,
-                                ovsdb_datum_to_json(d, &c->type));
-            }
+            json_object_put(json, c->name,
+                            ovsdb_datum_diff_to_json(&old->fields[i], d,
+                                                     &c->type));
         }
     }
     return json;

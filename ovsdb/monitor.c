@@ -245,62 +245,6 @@ row_json(const struct mon_table *mt, unsigned int kind,
     return json;
 }
 
-static struct json *
-element_json(const struct ovsdb_datum *datum, unsigned int i,
-             const struct ovsdb_type *type)
-{
-    struct json *key = ovsdb_atom_to_json(&datum->keys[i], type->key.type);
-
-    return ovsdb_type_is_map(type)
-           ? json_array_create_2(key, ovsdb_atom_to_json(&datum->values[i],
-                                                         type->value.type))
-           : key;
-}
-
-/* Returns the update2 difference from 'old' to 'new' (ovsdb-server(7)):
- * for a column of at most one value, the new value; for a set, the
- * elements in only one of the two; for a map, the pairs whose key is in
- * only one of the two, plus the new pair of each key whose value changed.
- * Both datums are sorted, so one merge pass finds them in order. */
-static struct json *
-diff_json(const struct ovsdb_datum *old, const struct ovsdb_datum *new,
-          const struct ovsdb_type *type)
-{
-    struct json *elems;
-    unsigned int i = 0, j = 0;
-
-    if (!ovsdb_type_is_composite(type)) {
-        return ovsdb_datum_to_json(new, type);
-    }
-    elems = json_array_create_empty();
-    while (i < old->n || j < new->n) {
-        int cmp = i >= old->n ? 1 : j >= new->n ? -1
-                  : ovsdb_atom_compare_3way(&old->keys[i], &new->keys[j],
-                                            type->key.type);
-        if (cmp < 0) {
-            json_array_add(elems, element_json(old, i++, type));
-        } else if (cmp > 0) {
-            json_array_add(elems, element_json(new, j++, type));
-        } else {
-            if (ovsdb_type_is_map(type)
-                && !ovsdb_atom_equals(&old->values[i], &new->values[j],
-                                      type->value.type)) {
-                json_array_add(elems, element_json(new, j, type));
-            }
-            i++;
-            j++;
-        }
-    }
-    if (ovsdb_type_is_map(type)) {
-        return json_array_create_2(json_string_create("map"), elems);
-    } else if (elems->array.n == 1) {
-        struct json *elem = json_clone(elems->array.elems[0]);
-        json_destroy(elems);
-        return elem;
-    }
-    return json_array_create_2(json_string_create("set"), elems);
-}
-
 /* Returns the "modify" <row> of update2: the difference of each changed
  * column that 'mt' monitors for modifications. */
 static struct json *
@@ -315,7 +259,7 @@ modify_json(const struct mon_table *mt, const struct ovsdb_row *old,
         if (mt->columns[i].select & MON_MODIFY
             && column_changed(changed, c->index)) {
             json_object_put(json, c->name,
-                            diff_json(&old->fields[c->index],
+                            ovsdb_datum_diff_to_json(&old->fields[c->index],
                                       &new->fields[c->index], &c->type));
         }
     }
