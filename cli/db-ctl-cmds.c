@@ -146,6 +146,16 @@ ctl_get_column(struct ctl_context *ctx, const struct ovsdb_table_schema *ts,
     return column;
 }
 
+void
+ctl_ensure_singleton(struct ctl_context *ctx, const char *name)
+{
+    struct ovsdb_client_table *table = ovsdb_client_get_table(ctx->client,
+                                                              name);
+    if (table && !ovsdb_client_table_count(table)) {
+        ovsdb_client_txn_insert(ctx->txn, table);
+    }
+}
+
 /* Row lookup. */
 
 static const struct ctl_table_class *
@@ -417,25 +427,26 @@ parse_column_arg(struct ctl_context *ctx, const struct ovsdb_table_schema *ts,
         error = parse_token(&p, &ca->key);
     }
     if (!error && ca->column && *p && ops) {
-        size_t i;
-        for (i = 0; i < ARRAY_SIZE(relops); i++) {
+        for (size_t i = 0; i < ARRAY_SIZE(relops); i++) {
             if (str_startswith(p, relops[i].s)
                 && (ops == 2 || relops[i].op == RELOP_EQ)) {
+                ca->op = relops[i].op;
+                ca->value = xstrdup(p + strlen(relops[i].s));
+                p = "";
                 break;
             }
         }
-        if (i < ARRAY_SIZE(relops)) {
-            ca->op = relops[i].op;
-            ca->value = xstrdup(p + strlen(relops[i].s));
-            p = "";
-        }
     }
-    if (!error && ca->column && *p) {
+    if (!error && ca->column && ops && !ca->value
+        && (need_value || *p)) {
+        error = xasprintf("%s: argument does not end in %s followed by a "
+                          "value.", arg,
+                          ops == 1 ? "\"=\""
+                          : "\"=\", \"!=\", \"<\", \">\", \"<=\", \">=\", "
+                            "\"{=}\", \"{!=}\", \"{<}\", \"{>}\", \"{<=}\", "
+                            "\"{>=}\", \"{in}\", or \"{not-in}\"");
+    } else if (!error && ca->column && *p) {
         error = xasprintf("%s: trailing garbage \"%s\" in argument", arg, p);
-    }
-    if (!error && ca->column && need_value && !ca->value) {
-        error = xasprintf("%s: argument does not end in \"=\" followed by "
-                          "a value.", arg);
     }
     free(name);
     if (error) {
@@ -484,7 +495,8 @@ parse_datum(struct ctl_context *ctx, struct ovsdb_datum *datum,
     return true;
 }
 
-/* The type a "column:key" value or a relational operand is parsed with. */
+/* The type a relational operand is parsed with: the column's, or for
+ * "column:key" a single value of the map's value type. */
 static void
 operand_type(const struct column_arg *ca, struct ovsdb_type *type)
 {
@@ -496,10 +508,6 @@ operand_type(const struct column_arg *ca, struct ovsdb_type *type)
         ovsdb_base_type_init(&type->value, OVSDB_TYPE_VOID);
         type->n_min = 1;
         type->n_max = 1;
-    }
-    if (relop_is_set(ca->op)) {
-        type->n_min = 0;
-        type->n_max = UINT_MAX;
     }
 }
 
@@ -552,6 +560,12 @@ is_condition_satisfied(struct ctl_context *ctx,
     if (!parse_column_arg(ctx, ts, arg, 2, true, &ca)) {
         return false;
     }
+    if (ca.key && !ovsdb_type_is_map(&ca.column->type)) {
+        ctl_error(ctx, "cannot specify key to check for non-map column %s",
+                  ca.column->name);
+        column_arg_destroy(&ca);
+        return false;
+    }
 
     struct ovsdb_type type;
     struct ovsdb_datum want, have;
@@ -565,7 +579,7 @@ is_condition_satisfied(struct ctl_context *ctx,
                                                            ca.column->index);
     if (ca.key) {
         union ovsdb_atom key;
-        if (!parse_key(ctx, &ca, "select", &key)) {
+        if (!parse_key(ctx, &ca, "check", &key)) {
             ovsdb_datum_destroy(&want, &type);
             goto out;
         }
@@ -990,7 +1004,16 @@ cmd_add(struct ctl_context *ctx)
 
     /* Sent as mutations, as Open vSwitch's IDL does, so that concurrent
      * additions by other clients merge and the server checks the size.
-     * As with ovs-vsctl, a map key already present takes the new value. */
+     * As with ovs-vsctl, a map key already present takes the new value.
+     * A scalar column can only be written whole. */
+    if (ovsdb_type_is_scalar(&column->type)) {
+        struct ovsdb_datum new;
+        ovsdb_datum_clone(&new, ovsdb_client_row_get(row, column->index),
+                          &column->type);
+        ovsdb_datum_union(&new, &add, &type);
+        ovsdb_client_txn_write(ctx->txn, row, column->index, &new);
+        goto out;
+    }
     if (ovsdb_type_is_map(&type)) {
         struct ovsdb_type key_type;
         struct ovsdb_datum keys;
@@ -1062,6 +1085,11 @@ cmd_remove(struct ctl_context *ctx)
     ovsdb_datum_subtract(&new, &column->type, &keys, &key_type);
     bool ok = check_size(ctx, "remove", row, column, new.n);
     ovsdb_datum_destroy(&new, &column->type);
+    if (ok && ovsdb_type_is_scalar(&column->type)) {
+        /* Nothing to remove: the value did not match (or the minimum
+         * check above has failed). */
+        goto out;
+    }
     if (ok && pairs.n) {
         ovsdb_client_txn_delete_elems(ctx->txn, row, column->index, &pairs);
         ovsdb_datum_init_empty(&pairs);

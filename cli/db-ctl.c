@@ -241,12 +241,17 @@ parse_commands(const struct ctl_tool *tool, int argc, char *argv[],
         if (i < argc && strcmp(argv[i], "--")) {
             continue;
         }
-        if (n_cmds >= allocated) {
-            cmds = x2nrealloc(cmds, &allocated, sizeof *cmds);
+        /* An empty command ("a -- -- b", or a trailing "--") is skipped,
+         * unless it is all there is. */
+        if (i > start || (i == argc && !n_cmds)) {
+            if (n_cmds >= allocated) {
+                cmds = x2nrealloc(cmds, &allocated, sizeof *cmds);
+            }
+            error = parse_command(tool, i - start, &argv[start],
+                                  n_cmds ? NULL : local_options,
+                                  &cmds[n_cmds]);
+            n_cmds++;
         }
-        error = parse_command(tool, i - start, &argv[start],
-                              n_cmds ? NULL : local_options, &cmds[n_cmds]);
-        n_cmds++;
         start = i + 1;
     }
     *cmdsp = cmds;
@@ -427,6 +432,9 @@ parse_global_options(struct ctl_context *ctx, struct ctl_options *opts,
             ctx->style.format = TF_LIST;
             ctx->style.cell_format = CF_BARE;
             ctx->style.headings = false;
+            break;
+        case OPT_PRETTY:
+            ctx->style.pretty = true;
             break;
         case OPT_ONELINE:
             ctx->oneline = true;

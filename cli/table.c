@@ -193,7 +193,7 @@ format_table(const struct table *t, const struct table_style *style,
 static void
 put_csv_cell(struct ds *out, const char *s)
 {
-    if (!s[strcspn(s, "\",\r\n ")]) {
+    if (!s[strcspn(s, "\",\r\n")]) {
         ds_put_cstr(out, s);
         return;
     }
@@ -235,7 +235,7 @@ format_csv(const struct table *t, const struct table_style *style,
 }
 
 static void
-format_json(const struct table *t, struct ds *out)
+format_json(const struct table *t, bool pretty, struct ds *out)
 {
     struct json *obj = json_object_create();
     struct json *headings = json_array_create_empty();
@@ -255,7 +255,7 @@ format_json(const struct table *t, struct ds *out)
     }
     json_object_put(obj, "data", data);
     json_object_put(obj, "headings", headings);
-    char *s = json_to_string(obj, JSSF_SORT);
+    char *s = json_to_string(obj, JSSF_SORT | (pretty ? JSSF_PRETTY : 0));
     ds_put_format(out, "%s\n", s);
     free(s);
     json_destroy(obj);
@@ -319,7 +319,7 @@ table_format(const struct table *t, const struct table_style *style,
         format_csv(t, style, out);
         break;
     case TF_JSON:
-        format_json(t, out);
+        format_json(t, style->pretty, out);
         break;
     case TF_HTML:
         format_html(t, style, out);

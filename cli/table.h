@@ -19,8 +19,8 @@
  *          separated by a blank line.
  *   table  headings, a line of dashes, then the rows; every column but
  *          the last padded to its widest cell.
- *   csv    RFC 4180: a cell is quoted when it contains a comma, a quote, a
- *          space or a line break, with quotes doubled.
+ *   csv    RFC 4180: a cell is quoted when it contains a comma, a quote or
+ *          a line break, with quotes doubled.
  *   json   one object {"data":[[cell...]...],"headings":[...]} on a line.
  *   html   <table border=1> with <tr>/<th>/<td>, cells HTML-escaped.
  *
@@ -54,9 +54,10 @@ struct table_style {
     enum table_format format;
     enum cell_format cell_format;
     bool headings;              /* Print the heading row? */
+    bool pretty;                /* Indent the JSON format? */
 };
 
-#define TABLE_STYLE_DEFAULT { TF_LIST, CF_STRING, true }
+#define TABLE_STYLE_DEFAULT { TF_LIST, CF_STRING, true, false }
 
 struct table_cell {
     char *text;                 /* Plain text, or NULL for a datum. */

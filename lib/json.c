@@ -382,6 +382,9 @@ put_real(double real, struct ds *ds)
     }
 }
 
+/* Pretty output is laid out as Open vSwitch lays it out: each member or
+ * element on its own line, indented two spaces a level, and closing
+ * brackets right after the last one ("[\n  1,\n  2]"). */
 static void
 put_indent(struct ds *ds, int flags, int level)
 {
@@ -429,9 +432,6 @@ put_object(const struct json *json, int flags, int level, struct ds *ds)
             put_member(node, !i++, flags, level, ds);
         }
     }
-    if (n) {
-        put_indent(ds, flags, level);
-    }
     ds_put_char(ds, '}');
 }
 
@@ -461,9 +461,6 @@ json_to_ds__(const struct json *json, int flags, int level, struct ds *ds)
             }
             put_indent(ds, flags, level + 1);
             json_to_ds__(json->array.elems[i], flags, level + 1, ds);
-        }
-        if (json->array.n) {
-            put_indent(ds, flags, level);
         }
         ds_put_char(ds, ']');
         break;

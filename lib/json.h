@@ -98,7 +98,7 @@ uint32_t json_hash(const struct json *, uint32_t basis);
 
 /* Serialization flags. */
 enum {
-    JSSF_PRETTY = 1 << 0,       /* Multiple lines, indented. */
+    JSSF_PRETTY = 1 << 0,       /* Multiple lines, indented, as OVS does. */
     JSSF_SORT = 1 << 1,         /* Object members in sorted order. */
 };
 void json_to_ds(const struct json *, int flags, struct ds *);

@@ -780,6 +780,8 @@ build_request(struct ovsdb_client_txn *txn)
     return ops;
 }
 
+static void txn_row_free_values(struct ovsdb_client_txn_row *);
+
 /* Puts the replica back as the server described it: original values in
  * modified rows, inserted rows out of their tables. */
 static void
@@ -797,6 +799,9 @@ disassemble(struct ovsdb_client_txn *txn)
                 client_row_swap_column(tr->row, i, &tr->orig[i]);
             }
         }
+        /* From here on 'tr->row' is only a key: it is the replica's, and
+         * an update may free it. */
+        txn_row_free_values(tr);
     }
     LIST_FOR_EACH (tr, list_node, &txn->row_list) {
         if (tr->inserted && tr->row->live) {
@@ -1022,11 +1027,12 @@ ovsdb_client_txn_get_increment_new_value(const struct ovsdb_client_txn *txn)
     return txn->inc_new_value;
 }
 
+/* Frees what 'tr' keeps that needs its row's schema to free.  Done for an
+ * existing row as soon as the transaction is committed, since an update
+ * from the server may then delete (and free) the row at any time. */
 static void
-txn_row_destroy(struct ovsdb_client_txn_row *tr)
+txn_row_free_values(struct ovsdb_client_txn_row *tr)
 {
-    size_t n = row_n_columns(tr->row);
-
     for (size_t i = 0; i < tr->n_mutations; i++) {
         struct txn_mutation *m = &tr->mutations[i];
         const struct ovsdb_type *type = column_type(tr->row, m->column);
@@ -1034,12 +1040,21 @@ txn_row_destroy(struct ovsdb_client_txn_row *tr)
         ovsdb_datum_destroy(&m->datum, m->keys_only ? &kt : type);
     }
     free(tr->mutations);
+    tr->mutations = NULL;
+    tr->n_mutations = tr->allocated_mutations = 0;
     if (tr->orig) {
-        for (size_t i = 0; i < n; i++) {
+        for (size_t i = 0; i < row_n_columns(tr->row); i++) {
             ovsdb_datum_destroy(&tr->orig[i], column_type(tr->row, i));
         }
         free(tr->orig);
+        tr->orig = NULL;
     }
+}
+
+static void
+txn_row_destroy(struct ovsdb_client_txn_row *tr)
+{
+    txn_row_free_values(tr);
     if (tr->inserted) {
         client_row_free(tr->row);
     }

@@ -287,7 +287,8 @@ parse_datum_elements(struct ovsdb_datum *datum,
                 /* Printed up to the offending character; at the end of
                  * the input that leaves a dangling quote, as ovs-vsctl's
                  * message does. */
-                char *msg = xasprintf("%s: syntax error at \"%c\"", s, *p);
+                char *msg = xasprintf("%s: syntax error at \"%c\" expecting "
+                                      "\"=\"", s, *p);
                 ovsdb_atom_destroy(&key, type->key.type);
                 return msg;
             }
