@@ -679,7 +679,8 @@ print_outputs(struct ctl_context *ctx, struct ctl_command *cmds,
             printed_table = true;
             table_format(cmd->table, &ctx->style, &cmd->output);
         }
-        if (ctx->oneline) {
+        if (ctx->oneline && !cmd->table) {
+            /* Tables are printed as they are, as ovs-vsctl does. */
             const char *s = ds_cstr(&cmd->output);
             size_t len = cmd->output.length;
             if (len && s[len - 1] == '\n') {
