@@ -232,8 +232,14 @@ parse_commands(const struct ctl_tool *tool, int argc, char *argv[],
                struct shash *local_options, struct ctl_command **cmdsp,
                size_t *n_cmdsp)
 {
-    struct ctl_command *cmds = NULL;
-    size_t n_cmds = 0, allocated = 0;
+    /* Sized once: a command embeds an shash, which must not move. */
+    size_t max_cmds = 1;
+    for (int i = 0; i < argc; i++) {
+        max_cmds += !strcmp(argv[i], "--");
+    }
+
+    struct ctl_command *cmds = xcalloc(max_cmds, sizeof *cmds);
+    size_t n_cmds = 0;
     char *error = NULL;
     int start = 0;
 
@@ -244,9 +250,6 @@ parse_commands(const struct ctl_tool *tool, int argc, char *argv[],
         /* An empty command ("a -- -- b", or a trailing "--") is skipped,
          * unless it is all there is. */
         if (i > start || (i == argc && !n_cmds)) {
-            if (n_cmds >= allocated) {
-                cmds = x2nrealloc(cmds, &allocated, sizeof *cmds);
-            }
             error = parse_command(tool, i - start, &argv[start],
                                   n_cmds ? NULL : local_options,
                                   &cmds[n_cmds]);

@@ -148,7 +148,10 @@ ovsdb_atom_from_string(union ovsdb_atom *atom,
 }
 
 /* Tokenizer for datums: a token is a JSON-quoted string or a run of
- * characters other than whitespace and the delimiters ",=[]{}". */
+ * characters other than whitespace and ovs-vsctl's delimiters, so that
+ * e.g. a MAC address must be quoted ('"00:00:00:00:00:01"'). */
+#define DELIMITERS ":=,[]{}!<>\""
+
 static const char *
 skip_ws(const char *p)
 {
@@ -175,7 +178,7 @@ next_token(const char **pp, char **tokenp)
         }
         p++;
     } else {
-        while (*p && !isspace((unsigned char) *p) && !strchr(",=[]{}", *p)) {
+        while (*p && !isspace((unsigned char) *p) && !strchr(DELIMITERS, *p)) {
             p++;
         }
     }
@@ -265,6 +268,13 @@ parse_datum_elements(struct ovsdb_datum *datum,
         /* Elements are separated by a comma, white space, or both. */
         if (datum->n && *p == ',') {
             p = skip_ws(p + 1);
+        }
+        if (*p && *p != '"' && strchr(DELIMITERS, *p) && *p != end) {
+            char *english = ovsdb_type_to_english(type);
+            error = xasprintf("%s: unexpected \"%c\" parsing %s", s, *p,
+                              english);
+            free(english);
+            return error;
         }
         if (!is_map && type->key.type == OVSDB_TYPE_INTEGER) {
             char *token;

@@ -507,6 +507,28 @@ NB_SCRIPTS = {
         "--id=@p create Logical_Switch_Port name=pz -- "
         "get Logical_Switch_Port @p name",
         "--columns=name,ports list Logical_Switch sw1",
+        # A long sequence (the reference topology in one transaction).
+        "-- --id=@v1 create Logical_Switch_Port name=v1 "
+        "addresses='\"40:44:00:00:00:01 192.168.0.11\"' "
+        "-- --id=@s1 create Logical_Switch_Port name=n1r type=router "
+        "addresses=router options:router-port=r1n1 "
+        "-- create Logical_Switch name=network1 ports=@v1,@s1 "
+        "-- --id=@v2 create Logical_Switch_Port name=v2 "
+        "-- --id=@s2 create Logical_Switch_Port name=n2r type=router "
+        "-- create Logical_Switch name=network2 ports=@v2,@s2 "
+        "-- --id=@p1 create Logical_Router_Port name=r1n1 "
+        "mac='\"40:44:00:00:00:03\"' networks=192.168.0.1/24 "
+        "-- --id=@p2 create Logical_Router_Port name=r1n2 "
+        "mac='\"40:44:00:00:00:04\"' networks=192.168.1.1/24 "
+        "-- create Logical_Router name=router1 ports=@p1,@p2 "
+        "-- get Logical_Switch network1 name -- get Logical_Router router1 "
+        "name",
+        ("--columns=name,ports list Logical_Switch", U),
+        ("--columns=name,mac,networks list Logical_Router_Port", U),
+        # A MAC must be quoted: ':' ends an unquoted string.
+        "set Logical_Router_Port r1n1 mac=40:44:00:00:00:09",
+        "set Logical_Router_Port r1n1 networks=10.0.0.1/24,10.1.0.1/24",
+        "get Logical_Router_Port r1n1 mac networks",
     ],
     "modify": [
         "set Logical_Switch sw0 external_ids:x=1 external_ids:x=2",
