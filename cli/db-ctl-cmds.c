@@ -146,16 +146,6 @@ ctl_get_column(struct ctl_context *ctx, const struct ovsdb_table_schema *ts,
     return column;
 }
 
-void
-ctl_ensure_singleton(struct ctl_context *ctx, const char *name)
-{
-    struct ovsdb_client_table *table = ovsdb_client_get_table(ctx->client,
-                                                              name);
-    if (table && !ovsdb_client_table_count(table)) {
-        ovsdb_client_txn_insert(ctx->txn, table);
-    }
-}
-
 /* Row lookup. */
 
 static const struct ctl_table_class *

@@ -626,6 +626,12 @@ static bool
 run_commands(struct ctl_context *ctx, struct ctl_command *cmds,
              size_t n_cmds)
 {
+    const char *singleton = ctx->tool->singleton_table;
+    struct ovsdb_client_table *st = singleton
+        ? ovsdb_client_get_table(ctx->client, singleton) : NULL;
+    if (st && !ovsdb_client_table_count(st)) {
+        ovsdb_client_txn_insert(ctx->txn, st);
+    }
     if (ctx->tool->pre_commit && !ctx->dry_run) {
         ctx->tool->pre_commit(ctx);
     }
@@ -739,6 +745,9 @@ do_commands(struct ctl_context *ctx, const struct ctl_options *opts,
             ctx->options = &cmds[i].options;
             cmds[i].syntax->prerequisites(ctx);
         }
+    }
+    if (ctx->tool->singleton_table) {
+        ctl_need_table(ctx, ctx->tool->singleton_table);
     }
     if (ctx->tool->prerequisites) {
         ctx->tool->prerequisites(ctx);

@@ -120,6 +120,10 @@ struct ctl_tool {
     size_t n_commands;
     const char *usage;          /* Text for --help above the commands. */
     struct vlog_module *log_module; /* For warnings about the commands. */
+    /* A configuration table that must hold one row (NB_Global, SB_Global):
+     * like ovn-nbctl and ovn-sbctl, every transaction that finds it empty
+     * creates the row.  NULL for none. */
+    const char *singleton_table;
     /* Adds tables every run needs (ctl_need_table()); may be NULL. */
     void (*prerequisites)(struct ctl_context *);
     /* Called with the connected client before commands run (e.g. to bump
@@ -182,11 +186,6 @@ struct ovsdb_client_table *ctl_get_table(struct ctl_context *,
 const struct ovsdb_column *ctl_get_column(struct ctl_context *,
                                           const struct ovsdb_table_schema *,
                                           const char *name, bool allow_uuid);
-/* For tools whose database has a singleton configuration row (NB_Global,
- * SB_Global): ovn-nbctl and ovn-sbctl create it in every transaction that
- * finds the table empty.  'table' must be among the needed tables. */
-void ctl_ensure_singleton(struct ctl_context *, const char *table);
-
 /* Finds the row of 'table' named 'record'.  If it does not exist: with
  * 'must_exist', ctl_error(); else returns NULL quietly. */
 const struct ovsdb_client_row *ctl_get_row(struct ctl_context *,

@@ -46,19 +46,6 @@ static const struct ctl_table_class nbctl_tables[] = {
     { "Port_Group", { { "Port_Group", "name", NULL, NULL } } },
 };
 
-static void
-nbctl_prerequisites(struct ctl_context *ctx)
-{
-    ctl_need_table(ctx, "NB_Global");
-}
-
-/* Like ovn-nbctl, (re)creates the NB_Global row whenever it is missing. */
-static void
-nbctl_pre_commit(struct ctl_context *ctx)
-{
-    ctl_ensure_singleton(ctx, "NB_Global");
-}
-
 static const struct ctl_tool nbctl_tool = {
     .program_name = "weft-nbctl",
     .db_env = "OVN_NB_DB",
@@ -69,8 +56,7 @@ static const struct ctl_tool nbctl_tool = {
     .tables = nbctl_tables,
     .n_tables = ARRAY_SIZE(nbctl_tables),
     .log_module = &this_module,
-    .prerequisites = nbctl_prerequisites,
-    .pre_commit = nbctl_pre_commit,
+    .singleton_table = "NB_Global",
     .usage = "OVN northbound DB management utility",
 };
 

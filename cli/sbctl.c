@@ -38,19 +38,6 @@ static const struct ctl_table_class sbctl_tables[] = {
       { { "Service_Monitor", "logical_port", NULL, NULL } } },
 };
 
-static void
-sbctl_prerequisites(struct ctl_context *ctx)
-{
-    ctl_need_table(ctx, "SB_Global");
-}
-
-/* Like ovn-sbctl, (re)creates the SB_Global row whenever it is missing. */
-static void
-sbctl_pre_commit(struct ctl_context *ctx)
-{
-    ctl_ensure_singleton(ctx, "SB_Global");
-}
-
 static const struct ctl_tool sbctl_tool = {
     .program_name = "weft-sbctl",
     .db_env = "OVN_SB_DB",
@@ -61,8 +48,7 @@ static const struct ctl_tool sbctl_tool = {
     .tables = sbctl_tables,
     .n_tables = ARRAY_SIZE(sbctl_tables),
     .log_module = &this_module,
-    .prerequisites = sbctl_prerequisites,
-    .pre_commit = sbctl_pre_commit,
+    .singleton_table = "SB_Global",
     .usage = "OVN southbound DB management utility",
 };
 

@@ -670,6 +670,21 @@ utf8_length(const unsigned char *p, const unsigned char *end)
     return len;
 }
 
+bool
+json_is_valid_utf8(const char *s_, size_t n)
+{
+    const unsigned char *s = (const unsigned char *) s_, *end = s + n;
+
+    while (s < end) {
+        size_t len = utf8_length(s, end);
+        if (!len) {
+            return false;
+        }
+        s += len;
+    }
+    return true;
+}
+
 static char *
 parse_string_contents(struct parser *pr)
 {

@@ -104,6 +104,8 @@ enum {
 void json_to_ds(const struct json *, int flags, struct ds *);
 char *json_to_string(const struct json *, int flags);
 void json_string_escape(const char *, struct ds *);
+/* Are the 'n' bytes at 's' valid UTF-8 (as JSON strings must be)? */
+bool json_is_valid_utf8(const char *s, size_t n);
 
 /* Parsing.  On failure returns NULL and stores an owned error message in
  * '*errorp'. */

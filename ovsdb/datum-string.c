@@ -5,6 +5,8 @@
 #include <ctype.h>
 #include <float.h>
 #include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include "ds.h"
 #include "ovsdb/error.h"
@@ -47,9 +49,17 @@ ovsdb_atom_to_bare(const union ovsdb_atom *atom, enum ovsdb_atomic_type type,
     case OVSDB_TYPE_INTEGER:
         ds_put_format(ds, "%lld", atom->integer);
         break;
-    case OVSDB_TYPE_REAL:
-        ds_put_format(ds, "%.*g", DBL_DIG, atom->real);
+    case OVSDB_TYPE_REAL: {
+        /* DBL_DIG digits as ovs-vsctl prints, or 17 when that would not
+         * read back as the same number. */
+        char buf[32];
+        snprintf(buf, sizeof buf, "%.*g", DBL_DIG, atom->real);
+        if (strtod(buf, NULL) != atom->real) {
+            snprintf(buf, sizeof buf, "%.17g", atom->real);
+        }
+        ds_put_cstr(ds, buf);
         break;
+    }
     case OVSDB_TYPE_BOOLEAN:
         ds_put_cstr(ds, atom->boolean ? "true" : "false");
         break;
@@ -104,6 +114,8 @@ parse_atom__(union ovsdb_atom *atom, const struct ovsdb_base_type *base,
                 return xasprintf("%s: invalid quoted string", s);
             }
             atom->s = json;
+        } else if (!json_is_valid_utf8(s, strlen(s))) {
+            return xstrdup("invalid UTF-8 sequence in string");
         } else {
             ovsdb_atom_init_string(atom, s);
         }
