@@ -76,6 +76,24 @@ ds_put_cstr(struct ds *ds, const char *s)
 }
 
 void
+ds_put_decimal(struct ds *ds, long long value)
+{
+    unsigned long long u = value < 0 ? -(unsigned long long) value
+                                     : (unsigned long long) value;
+    char buf[24];
+    char *p = buf + sizeof buf;
+
+    do {
+        *--p = '0' + u % 10;
+        u /= 10;
+    } while (u);
+    if (value < 0) {
+        *--p = '-';
+    }
+    ds_put_buffer(ds, p, buf + sizeof buf - p);
+}
+
+void
 ds_put_char_multiple(struct ds *ds, char c, size_t n)
 {
     memset(ds_put_uninit(ds, n), c, n);

@@ -121,11 +121,43 @@ struct hmap_node *hmap_next(const struct hmap *, const struct hmap_node *);
              NODE##_nx_ = hmap_next(HMAP, NODE##_hn_), 1);               \
          NODE##_hn_ = NODE##_nx_)
 
+/* State of a HMAP_FOR_EACH_POP loop. */
+struct hmap_pop_state {
+    size_t bucket;              /* Where the scan for the next node resumes. */
+    size_t n_left;              /* Node count after the previous pop. */
+    struct hmap_node *node;     /* The node just popped. */
+};
+
+/* Removes and returns a node of 'h', or NULL if 'h' is empty, for
+ * HMAP_FOR_EACH_POP.  Resuming the scan where the previous pop stopped
+ * makes popping every node linear in the number of buckets.  If the map
+ * grew in between (the loop body inserted) or the scan reaches the end
+ * with nodes left (the map was resized), it starts over from the first
+ * bucket, so no node is missed. */
+static inline struct hmap_node *
+hmap_pop_next(struct hmap *h, struct hmap_pop_state *st)
+{
+    if (h->n > st->n_left) {
+        st->bucket = 0;
+    }
+    for (int pass = 0; h->n && pass < 2; pass++, st->bucket = 0) {
+        for (; st->bucket <= h->mask; st->bucket++) {
+            struct hmap_node *node = h->buckets[st->bucket];
+            if (node) {
+                h->buckets[st->bucket] = node->next;
+                st->n_left = --h->n;
+                return node;
+            }
+        }
+    }
+    return NULL;
+}
+
 /* Removes each node from HMAP as it is visited. */
 #define HMAP_FOR_EACH_POP(NODE, MEMBER, HMAP)                             \
-    for (struct hmap_node *NODE##_hn_;                                    \
-         (NODE##_hn_ = hmap_first(HMAP)) != NULL                          \
-         && (hmap_remove(HMAP, NODE##_hn_),                               \
-             (NODE) = OBJECT_CONTAINING(NODE##_hn_, NODE, MEMBER), 1);)
+    for (struct hmap_pop_state NODE##_ps_ = { 0, (HMAP)->n, NULL };       \
+         (NODE##_ps_.node = hmap_pop_next(HMAP, &NODE##_ps_)) != NULL     \
+         && ((NODE) = OBJECT_CONTAINING(NODE##_ps_.node, NODE, MEMBER),  \
+             1);)
 
 #endif

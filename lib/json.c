@@ -465,7 +465,7 @@ json_to_ds__(const struct json *json, int flags, int level, struct ds *ds)
         ds_put_char(ds, ']');
         break;
     case JSON_INTEGER:
-        ds_put_format(ds, "%lld", json->integer);
+        ds_put_decimal(ds, json->integer);
         break;
     case JSON_REAL:
         put_real(json->real, ds);

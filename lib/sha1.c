@@ -1,6 +1,5 @@
 #include "sha1.h"
 
-#include <stdio.h>
 #include <string.h>
 
 static uint32_t
@@ -126,7 +125,11 @@ void
 sha1_to_hex(const uint8_t digest[SHA1_DIGEST_SIZE],
             char hex[SHA1_HEX_DIGEST_LEN + 1])
 {
+    static const char digits[] = "0123456789abcdef";
+
     for (int i = 0; i < SHA1_DIGEST_SIZE; i++) {
-        snprintf(&hex[2 * i], 3, "%02x", digest[i]);
+        hex[2 * i] = digits[digest[i] >> 4];
+        hex[2 * i + 1] = digits[digest[i] & 15];
     }
+    hex[SHA1_HEX_DIGEST_LEN] = '\0';
 }

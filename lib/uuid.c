@@ -142,17 +142,42 @@ uuid_is_partial_string(const char *s)
     return !s[i] && i >= 4;
 }
 
+/* Writes the 'n' low hex digits of 'value' at 'p'. */
+static void
+put_hex(char *p, uint32_t value, int n)
+{
+    static const char digits[] = "0123456789abcdef";
+
+    while (n-- > 0) {
+        p[n] = digits[value & 15];
+        value >>= 4;
+    }
+}
+
+/* Formats 'uuid' as UUID_FMT does, without printf's cost: UUIDs are
+ * formatted for every row of every log record and transaction reply. */
 char *
 uuid_to_cstr(const struct uuid *uuid, char buf[UUID_LEN + 1])
 {
-    snprintf(buf, UUID_LEN + 1, UUID_FMT, UUID_ARGS(uuid));
+    put_hex(buf, uuid->parts[0], 8);
+    buf[8] = '-';
+    put_hex(buf + 9, uuid->parts[1] >> 16, 4);
+    buf[13] = '-';
+    put_hex(buf + 14, uuid->parts[1], 4);
+    buf[18] = '-';
+    put_hex(buf + 19, uuid->parts[2] >> 16, 4);
+    buf[23] = '-';
+    put_hex(buf + 24, uuid->parts[2], 4);
+    put_hex(buf + 28, uuid->parts[3], 8);
+    buf[UUID_LEN] = '\0';
     return buf;
 }
 
 void
 uuid_format(const struct uuid *uuid, struct ds *ds)
 {
-    ds_put_format(ds, UUID_FMT, UUID_ARGS(uuid));
+    char buf[UUID_LEN + 1];
+    ds_put_buffer(ds, uuid_to_cstr(uuid, buf), UUID_LEN);
 }
 
 int

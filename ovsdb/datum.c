@@ -297,6 +297,38 @@ ovsdb_atom_to_json(const union ovsdb_atom *atom, enum ovsdb_atomic_type type)
     }
 }
 
+void
+ovsdb_atom_to_json_ds(const union ovsdb_atom *atom,
+                      enum ovsdb_atomic_type type, struct ds *ds)
+{
+    struct json real;
+
+    switch (type) {
+    case OVSDB_TYPE_INTEGER:
+        ds_put_decimal(ds, atom->integer);
+        break;
+    case OVSDB_TYPE_REAL:
+        /* The number formatting of json_to_ds(), on a value on the stack. */
+        real = (struct json) { .type = JSON_REAL, .count = 1,
+                               .real = atom->real };
+        json_to_ds(&real, 0, ds);
+        break;
+    case OVSDB_TYPE_BOOLEAN:
+        ds_put_cstr(ds, atom->boolean ? "true" : "false");
+        break;
+    case OVSDB_TYPE_STRING:
+        json_string_escape(atom->s->string, ds);
+        break;
+    case OVSDB_TYPE_UUID:
+        ds_put_cstr(ds, "[\"uuid\",\"");
+        uuid_format(&atom->uuid, ds);
+        ds_put_cstr(ds, "\"]");
+        break;
+    default:
+        util_abort("bad atomic type %d", type);
+    }
+}
+
 static size_t
 utf8_char_count(const char *s)
 {
@@ -797,6 +829,43 @@ ovsdb_datum_to_json(const struct ovsdb_datum *datum,
                                json_array_create(elems, datum->n));
 }
 
+/* Appends the JSON text of element 'i' of 'datum': the key, or for a map
+ * the [key, value] pair. */
+static void
+element_to_json_ds(const struct ovsdb_datum *datum, unsigned int i,
+                   const struct ovsdb_type *type, struct ds *ds)
+{
+    if (ovsdb_type_is_map(type)) {
+        ds_put_char(ds, '[');
+        ovsdb_atom_to_json_ds(&datum->keys[i], type->key.type, ds);
+        ds_put_char(ds, ',');
+        ovsdb_atom_to_json_ds(&datum->values[i], type->value.type, ds);
+        ds_put_char(ds, ']');
+    } else {
+        ovsdb_atom_to_json_ds(&datum->keys[i], type->key.type, ds);
+    }
+}
+
+void
+ovsdb_datum_to_json_ds(const struct ovsdb_datum *datum,
+                       const struct ovsdb_type *type, struct ds *ds)
+{
+    bool map = ovsdb_type_is_map(type);
+
+    if (!map && datum->n == 1) {
+        ovsdb_atom_to_json_ds(&datum->keys[0], type->key.type, ds);
+        return;
+    }
+    ds_put_cstr(ds, map ? "[\"map\",[" : "[\"set\",[");
+    for (unsigned int i = 0; i < datum->n; i++) {
+        if (i) {
+            ds_put_char(ds, ',');
+        }
+        element_to_json_ds(datum, i, type, ds);
+    }
+    ds_put_cstr(ds, "]]");
+}
+
 /* Comparison and set operations. */
 
 int
@@ -1075,41 +1144,72 @@ element_json(const struct ovsdb_datum *datum, unsigned int i,
            : key;
 }
 
-/* Returns the difference from 'old' to 'new' in the form update2 and the
- * OVSDB log use (ovsdb-server(7)):
- * for a column of at most one value, the new value; for a set, the
- * elements in only one of the two; for a map, the pairs whose key is in
- * only one of the two, plus the new pair of each key whose value changed.
- * Both datums are sorted, so one merge pass finds them in order. */
+/* A merge pass over two sorted datums that yields the elements of the
+ * difference from 'old' to 'new' in the form update2 and the OVSDB log use
+ * (ovsdb-server(7)): for a set, the elements in only one of the two; for a
+ * map, the pairs whose key is in only one of the two, plus the new pair of
+ * each key whose value changed. */
+struct datum_diff {
+    const struct ovsdb_datum *old, *new;
+    const struct ovsdb_type *type;
+    unsigned int i, j;          /* Merge positions in 'old' and 'new'. */
+};
+
+/* Stores the next element of the difference as datum '*d' index '*idx'
+ * and returns true, or returns false at the end. */
+static bool
+datum_diff_next(struct datum_diff *dd, const struct ovsdb_datum **d,
+                unsigned int *idx)
+{
+    const struct ovsdb_type *type = dd->type;
+
+    while (dd->i < dd->old->n || dd->j < dd->new->n) {
+        int cmp = (dd->i >= dd->old->n ? 1
+                   : dd->j >= dd->new->n ? -1
+                   : ovsdb_atom_compare_3way(&dd->old->keys[dd->i],
+                                             &dd->new->keys[dd->j],
+                                             type->key.type));
+        if (cmp < 0) {
+            *d = dd->old;
+            *idx = dd->i++;
+            return true;
+        } else if (cmp > 0) {
+            *d = dd->new;
+            *idx = dd->j++;
+            return true;
+        }
+        dd->i++;
+        dd->j++;
+        if (ovsdb_type_is_map(type)
+            && !ovsdb_atom_equals(&dd->old->values[dd->i - 1],
+                                  &dd->new->values[dd->j - 1],
+                                  type->value.type)) {
+            *d = dd->new;
+            *idx = dd->j - 1;
+            return true;
+        }
+    }
+    return false;
+}
+
+/* Both datums are sorted, so one merge pass finds the difference, in
+ * order. */
 struct json *
 ovsdb_datum_diff_to_json(const struct ovsdb_datum *old,
                          const struct ovsdb_datum *new,
                          const struct ovsdb_type *type)
 {
+    struct datum_diff dd = { old, new, type, 0, 0 };
+    const struct ovsdb_datum *d;
     struct json *elems;
-    unsigned int i = 0, j = 0;
+    unsigned int idx;
 
     if (!ovsdb_type_is_composite(type)) {
         return ovsdb_datum_to_json(new, type);
     }
     elems = json_array_create_empty();
-    while (i < old->n || j < new->n) {
-        int cmp = i >= old->n ? 1 : j >= new->n ? -1
-                  : ovsdb_atom_compare_3way(&old->keys[i], &new->keys[j],
-                                            type->key.type);
-        if (cmp < 0) {
-            json_array_add(elems, element_json(old, i++, type));
-        } else if (cmp > 0) {
-            json_array_add(elems, element_json(new, j++, type));
-        } else {
-            if (ovsdb_type_is_map(type)
-                && !ovsdb_atom_equals(&old->values[i], &new->values[j],
-                                      type->value.type)) {
-                json_array_add(elems, element_json(new, j, type));
-            }
-            i++;
-            j++;
-        }
+    while (datum_diff_next(&dd, &d, &idx)) {
+        json_array_add(elems, element_json(d, idx, type));
     }
     if (ovsdb_type_is_map(type)) {
         return json_array_create_2(json_string_create("map"), elems);
@@ -1119,4 +1219,40 @@ ovsdb_datum_diff_to_json(const struct ovsdb_datum *old,
         return elem;
     }
     return json_array_create_2(json_string_create("set"), elems);
+}
+
+void
+ovsdb_datum_diff_to_json_ds(const struct ovsdb_datum *old,
+                            const struct ovsdb_datum *new,
+                            const struct ovsdb_type *type, struct ds *ds)
+{
+    struct datum_diff dd = { old, new, type, 0, 0 };
+    bool map = ovsdb_type_is_map(type);
+    const struct ovsdb_datum *d;
+    unsigned int idx, n = 0;
+
+    if (!ovsdb_type_is_composite(type)) {
+        ovsdb_datum_to_json_ds(new, type, ds);
+        return;
+    }
+    if (!map) {
+        /* A set difference of one element is written bare. */
+        struct datum_diff count = dd;
+        while (n < 2 && datum_diff_next(&count, &d, &idx)) {
+            n++;
+        }
+        if (n == 1) {
+            datum_diff_next(&dd, &d, &idx);
+            element_to_json_ds(d, idx, type, ds);
+            return;
+        }
+    }
+    ds_put_cstr(ds, map ? "[\"map\",[" : "[\"set\",[");
+    for (n = 0; datum_diff_next(&dd, &d, &idx); n++) {
+        if (n) {
+            ds_put_char(ds, ',');
+        }
+        element_to_json_ds(d, idx, type, ds);
+    }
+    ds_put_cstr(ds, "]]");
 }

@@ -92,6 +92,10 @@ struct ovsdb_error *ovsdb_atom_from_json(union ovsdb_atom *,
     WARN_UNUSED;
 struct json *ovsdb_atom_to_json(const union ovsdb_atom *,
                                 enum ovsdb_atomic_type);
+/* Appends the JSON text of ovsdb_atom_to_json()'s result to 'ds', as
+ * json_to_ds() would write it, without building it. */
+void ovsdb_atom_to_json_ds(const union ovsdb_atom *, enum ovsdb_atomic_type,
+                           struct ds *);
 struct ovsdb_error *ovsdb_atom_check_constraints(
     const union ovsdb_atom *, const struct ovsdb_base_type *) WARN_UNUSED;
 /* Parses ovs-vsctl syntax ("123", "1.5", "true", "abc", "\"a b\"", a UUID
@@ -139,6 +143,9 @@ struct ovsdb_error *ovsdb_datum_from_json(struct ovsdb_datum *,
     WARN_UNUSED;
 struct json *ovsdb_datum_to_json(const struct ovsdb_datum *,
                                  const struct ovsdb_type *);
+/* Appends the JSON text of ovsdb_datum_to_json()'s result to 'ds'. */
+void ovsdb_datum_to_json_ds(const struct ovsdb_datum *,
+                            const struct ovsdb_type *, struct ds *);
 
 /* Sorts the keys and reports duplicates as an error. */
 struct ovsdb_error *ovsdb_datum_sort(struct ovsdb_datum *,
@@ -187,6 +194,10 @@ void ovsdb_datum_apply_diff(struct ovsdb_datum *a,
 struct json *ovsdb_datum_diff_to_json(const struct ovsdb_datum *old,
                                       const struct ovsdb_datum *new,
                                       const struct ovsdb_type *);
+/* Appends the JSON text of ovsdb_datum_diff_to_json()'s result to 'ds'. */
+void ovsdb_datum_diff_to_json_ds(const struct ovsdb_datum *old,
+                                 const struct ovsdb_datum *new,
+                                 const struct ovsdb_type *, struct ds *);
 /* Removes from 'a' each element of 'b'.  If 'b_type' is a set and 'a' a
  * map, removes by key; if both are maps, removes matching pairs only. */
 void ovsdb_datum_subtract(struct ovsdb_datum *a,

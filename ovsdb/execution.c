@@ -1,6 +1,8 @@
 #include "ovsdb/execution.h"
 
 #include <limits.h>
+#include <stdarg.h>
+#include <stdlib.h>
 #include <string.h>
 #include "json.h"
 #include "ovsdb/condition.h"
@@ -17,27 +19,53 @@ struct exec_ctx {
     bool durable;
     long long timeout_msec;     /* Set by a "wait" that must block. */
     bool blocked;
+    size_t op_index;            /* 1-based number of the operation run. */
+    size_t n_ops;               /* Number of operations in the request. */
 };
 
 typedef struct ovsdb_error *op_fn(struct exec_ctx *, const struct json *op,
                                   struct json *result);
 
+/* Returns a "syntax error" for a malformed operation 'op' (or NULL if it is
+ * not an object), worded as ovsdb-server words the errors of its operation
+ * parser: "Parsing ovsdb operation N of M failed: ...". */
 static struct ovsdb_error *
-get_member(const struct json *op, const char *name, enum json_type type,
-           bool optional, const struct json **valuep)
+parse_error(const struct exec_ctx *ctx, const struct json *op,
+            const char *format, ...) PRINTF_FORMAT(3, 4);
+
+static struct ovsdb_error *
+parse_error(const struct exec_ctx *ctx, const struct json *op,
+            const char *format, ...)
+{
+    struct ovsdb_error *error;
+    va_list args;
+    char *msg;
+
+    va_start(args, format);
+    msg = xvasprintf(format, args);
+    va_end(args);
+    error = ovsdb_syntax_error(op, NULL, "Parsing ovsdb operation %zu of %zu "
+                               "failed: %s", ctx->op_index, ctx->n_ops, msg);
+    free(msg);
+    return error;
+}
+
+static struct ovsdb_error *
+get_member(const struct exec_ctx *ctx, const struct json *op,
+           const char *name, enum json_type type, bool optional,
+           const struct json **valuep)
 {
     const struct json *value = json_object_get(op, name);
 
     *valuep = value;
     if (!value) {
         return optional ? NULL
-                        : ovsdb_syntax_error(op, NULL, "Required '%s' member "
-                                             "is missing.", name);
+                        : parse_error(ctx, op, "Required '%s' member is "
+                                      "missing.", name);
     }
     if (value->type != type
         && !(type == JSON_TRUE && value->type == JSON_FALSE)) {
-        return ovsdb_syntax_error(op, NULL, "Type mismatch for member "
-                                  "'%s'.", name);
+        return parse_error(ctx, op, "Type mismatch for member '%s'.", name);
     }
     return NULL;
 }
@@ -47,15 +75,14 @@ get_table(struct exec_ctx *ctx, const struct json *op,
           struct ovsdb_table **tablep)
 {
     const struct json *name;
-    struct ovsdb_error *error = get_member(op, "table", JSON_STRING, false,
-                                           &name);
+    struct ovsdb_error *error = get_member(ctx, op, "table", JSON_STRING,
+                                           false, &name);
     if (error) {
         return error;
     }
     *tablep = ovsdb_get_table(ctx->db, name->string);
     if (!*tablep) {
-        return ovsdb_syntax_error(op, "unknown table", "No table named %s.",
-                                  name->string);
+        return parse_error(ctx, op, "No table named %s.", name->string);
     }
     return NULL;
 }
@@ -115,8 +142,8 @@ parse_where(struct exec_ctx *ctx, struct ovsdb_table *table,
             const struct json *op, struct ovsdb_condition *cond)
 {
     const struct json *where;
-    struct ovsdb_error *error = get_member(op, "where", JSON_ARRAY, false,
-                                           &where);
+    struct ovsdb_error *error = get_member(ctx, op, "where", JSON_ARRAY,
+                                           false, &where);
     ovsdb_condition_init(cond);
     return error ? error : ovsdb_condition_from_json(table->schema, where,
                                                      &ctx->symtab, cond);
@@ -139,13 +166,14 @@ execute_insert(struct exec_ctx *ctx, const struct json *op,
         error = get_table(ctx, op, &table);
     }
     if (!error) {
-        error = get_member(op, "uuid-name", JSON_STRING, true, &uuid_name);
+        error = get_member(ctx, op, "uuid-name", JSON_STRING, true,
+                           &uuid_name);
     }
     if (!error) {
-        error = get_member(op, "uuid", JSON_STRING, true, &uuid_json);
+        error = get_member(ctx, op, "uuid", JSON_STRING, true, &uuid_json);
     }
     if (!error) {
-        error = get_member(op, "row", JSON_OBJECT, true, &row_json);
+        error = get_member(ctx, op, "row", JSON_OBJECT, true, &row_json);
     }
     if (error) {
         return error;
@@ -239,7 +267,7 @@ execute_select(struct exec_ctx *ctx, const struct json *op,
         error = parse_where(ctx, table, op, &cond);
     }
     if (!error) {
-        error = get_member(op, "columns", JSON_ARRAY, true, &columns);
+        error = get_member(ctx, op, "columns", JSON_ARRAY, true, &columns);
     }
     if (!error) {
         if (columns) {
@@ -297,7 +325,7 @@ execute_update(struct exec_ctx *ctx, const struct json *op,
         error = get_table(ctx, op, &table);
     }
     if (!error) {
-        error = get_member(op, "row", JSON_OBJECT, false, &row_json);
+        error = get_member(ctx, op, "row", JSON_OBJECT, false, &row_json);
     }
     if (!error) {
         template = ovsdb_row_create(table);
@@ -342,7 +370,7 @@ execute_mutate(struct exec_ctx *ctx, const struct json *op,
         error = get_table(ctx, op, &table);
     }
     if (!error) {
-        error = get_member(op, "mutations", JSON_ARRAY, false,
+        error = get_member(ctx, op, "mutations", JSON_ARRAY, false,
                            &mutations_json);
     }
     if (!error) {
@@ -462,18 +490,19 @@ execute_wait(struct exec_ctx *ctx, const struct json *op,
 
     error = get_table(ctx, op, &table);
     if (!error) {
-        error = get_member(op, "timeout", JSON_INTEGER, true, &timeout);
+        error = get_member(ctx, op, "timeout", JSON_INTEGER, true, &timeout);
     }
     if (!error) {
         /* RFC 7047 requires "columns", but OVS's clients omit it when
          * waiting for no rows; then all columns are compared. */
-        error = get_member(op, "columns", JSON_ARRAY, true, &columns_json);
+        error = get_member(ctx, op, "columns", JSON_ARRAY, true,
+                           &columns_json);
     }
     if (!error) {
-        error = get_member(op, "until", JSON_STRING, false, &until);
+        error = get_member(ctx, op, "until", JSON_STRING, false, &until);
     }
     if (!error) {
-        error = get_member(op, "rows", JSON_ARRAY, false, &rows);
+        error = get_member(ctx, op, "rows", JSON_ARRAY, false, &rows);
     }
     if (!error && strcmp(until->string, "==")
         && strcmp(until->string, "!=")) {
@@ -523,8 +552,8 @@ execute_commit(struct exec_ctx *ctx, const struct json *op,
                struct json *result OVS_UNUSED)
 {
     const struct json *durable;
-    struct ovsdb_error *error = get_member(op, "durable", JSON_TRUE, false,
-                                           &durable);
+    struct ovsdb_error *error = get_member(ctx, op, "durable", JSON_TRUE,
+                                           false, &durable);
     if (!error && durable->type == JSON_TRUE) {
         ctx->durable = true;
     }
@@ -544,8 +573,8 @@ execute_comment(struct exec_ctx *ctx, const struct json *op,
                 struct json *result OVS_UNUSED)
 {
     const struct json *comment;
-    struct ovsdb_error *error = get_member(op, "comment", JSON_STRING, false,
-                                           &comment);
+    struct ovsdb_error *error = get_member(ctx, op, "comment", JSON_STRING,
+                                           false, &comment);
     if (!error) {
         ovsdb_txn_add_comment(ctx->txn, comment->string);
     }
@@ -557,8 +586,8 @@ execute_assert(struct exec_ctx *ctx, const struct json *op,
                struct json *result OVS_UNUSED)
 {
     const struct json *lock;
-    struct ovsdb_error *error = get_member(op, "lock", JSON_STRING, false,
-                                           &lock);
+    struct ovsdb_error *error = get_member(ctx, op, "lock", JSON_STRING,
+                                           false, &lock);
     if (!error && !(ctx->options->has_lock
                     && ctx->options->has_lock(lock->string,
                                               ctx->options->aux))) {
@@ -602,17 +631,15 @@ run_ops(struct exec_ctx *ctx, const struct json *params,
         const struct json *name;
         op_fn *fn;
 
+        ctx->op_index = i;
         if (op->type != JSON_OBJECT) {
-            error = ovsdb_syntax_error(op, NULL, "ovsdb operation %zu of "
-                                       "%zu is not an object", i,
-                                       params->array.n - 1);
-        } else if (!(name = json_object_get(op, "op"))
-                   || name->type != JSON_STRING) {
-            error = ovsdb_syntax_error(op, NULL, "Required 'op' member is "
-                                       "missing or not a string.");
+            error = parse_error(ctx, NULL, "Object expected.");
+        } else if (!(name = json_object_get(op, "op"))) {
+            error = parse_error(ctx, op, "Required 'op' member is missing.");
+        } else if (name->type != JSON_STRING) {
+            error = parse_error(ctx, op, "Type mismatch for member 'op'.");
         } else if (!(fn = lookup_op(name->string))) {
-            error = ovsdb_syntax_error(op, NULL,
-                                       "No operation \"%s\"", name->string);
+            error = parse_error(ctx, op, "No operation \"%s\"", name->string);
         } else {
             error = fn(ctx, op, result);
         }
@@ -638,6 +665,7 @@ ovsdb_execute(struct ovsdb *db, const struct json *params,
     memset(&ctx, 0, sizeof ctx);
     ctx.db = db;
     ctx.options = options;
+    ctx.n_ops = params->array.n - 1;
     ctx.txn = ovsdb_txn_create(db);
     ovsdb_symbol_table_init(&ctx.symtab);
 

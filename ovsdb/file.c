@@ -25,7 +25,11 @@ struct ovsdb_file {
     char *file_name;
     uint64_t n_txns;                    /* Records since last compaction. */
     uint64_t snapshot_size;             /* Log size after it. */
+    struct ds record;                   /* Scratch for a record's text. */
 };
+
+/* Largest record buffer kept between transactions. */
+#define RECORD_BUFFER_KEEP (1024 * 1024)
 
 static struct ovsdb_file *
 file_cast(struct ovsdb_observer *observer)
@@ -224,45 +228,103 @@ row_columns_json(const struct ovsdb_row *row, const struct ovsdb_row *old,
     return json;
 }
 
-static struct json *
-txn_record(const struct ovsdb_txn *txn)
+/* True if the record of 'tr', a modified row, has a column: if some
+ * persistent column changed, not just ephemeral ones. */
+static bool
+row_changed_persistently(const struct ovsdb_txn_row *tr)
 {
-    struct json *record = json_object_create();
-    struct ovsdb_txn_row *tr;
-    bool any = false;
+    const struct ovsdb_table_schema *ts = tr->table->schema;
 
-    OVSDB_TXN_FOR_EACH_ROW (tr, txn) {
-        const char *tname = tr->table->schema->name;
-        struct json *table_json = json_object_get(record, tname);
-        char buf[UUID_LEN + 1];
-        struct json *row_json;
+    for (size_t i = OVSDB_N_STD_COLUMNS; i < ts->n_columns; i++) {
+        if (ts->columns[i]->persistent
+            && ovsdb_txn_row_column_changed(tr, i)) {
+            return true;
+        }
+    }
+    return false;
+}
 
-        if (tr->new) {
-            row_json = row_columns_json(tr->new, tr->old, tr);
-            if (tr->old && shash_is_empty(row_json->object)) {
-                json_destroy(row_json);
-                continue;       /* Only ephemeral columns changed. */
-            }
+/* Appends the "<uuid>":<row> member of the record for 'tr'.  The text is
+ * that of row_columns_json() (and null for a deleted row), written
+ * directly: a transaction's record is written without building it as
+ * JSON first, since that cost more than the rest of a small commit. */
+static void
+put_row_record(const struct ovsdb_txn_row *tr, struct ds *ds)
+{
+    const struct ovsdb_table_schema *ts = tr->table->schema;
+    const struct ovsdb_row *new = tr->new, *old = tr->old;
+    bool first = true;
+
+    ds_put_char(ds, '"');
+    uuid_format(&tr->uuid, ds);
+    ds_put_cstr(ds, "\":");
+    if (!new) {
+        ds_put_cstr(ds, "null");
+        return;
+    }
+    ds_put_char(ds, '{');
+    for (size_t i = OVSDB_N_STD_COLUMNS; i < ts->n_columns; i++) {
+        const struct ovsdb_column *c = ts->columns[i];
+        const struct ovsdb_datum *d = &new->fields[i];
+
+        if (!c->persistent
+            || (old ? !ovsdb_txn_row_column_changed(tr, i)
+                    : ovsdb_datum_is_default(d, &c->type))) {
+            continue;
+        }
+        if (!first) {
+            ds_put_char(ds, ',');
+        }
+        first = false;
+        json_string_escape(c->name, ds);
+        ds_put_char(ds, ':');
+        if (old) {
+            ovsdb_datum_diff_to_json_ds(&old->fields[i], d, &c->type, ds);
         } else {
-            row_json = json_null_create();
+            ovsdb_datum_to_json_ds(d, &c->type, ds);
         }
-        if (!table_json) {
-            table_json = json_object_create();
-            json_object_put(record, tname, table_json);
+    }
+    ds_put_char(ds, '}');
+}
+
+/* Writes the log record of 'txn' (see log.h) to 'ds' and returns true, or
+ * returns false if the transaction changed no persistent column and so
+ * needs no record. */
+static bool
+txn_record(const struct ovsdb_txn *txn, struct ds *ds)
+{
+    const struct ovsdb_table *table = NULL;
+
+    ds_put_char(ds, '{');
+    for (size_t i = 0; i < txn->n_rows; i++) {
+        const struct ovsdb_txn_row *tr = txn->rows_by_table[i];
+
+        if (tr->new && tr->old && !row_changed_persistently(tr)) {
+            continue;       /* Only ephemeral columns changed. */
         }
-        json_object_put(table_json, uuid_to_cstr(&tr->uuid, buf), row_json);
-        any = true;
+        if (tr->table != table) {
+            ds_put_cstr(ds, table ? "}," : "");
+            json_string_escape(tr->table->schema->name, ds);
+            ds_put_cstr(ds, ":{");
+        } else {
+            ds_put_char(ds, ',');
+        }
+        table = tr->table;
+        put_row_record(tr, ds);
     }
-    if (!any) {
-        json_destroy(record);
-        return NULL;
+    if (!table) {
+        return false;
     }
+    ds_put_cstr(ds, "},");
     if (txn->comment.length) {
-        json_object_put_string(record, "_comment", ds_cstr_ro(&txn->comment));
+        ds_put_cstr(ds, "\"_comment\":");
+        json_string_escape(ds_cstr_ro(&txn->comment), ds);
+        ds_put_char(ds, ',');
     }
-    json_object_put(record, "_date", json_integer_create(time_wall_msec()));
-    json_object_put(record, "_is_diff", json_boolean_create(true));
-    return record;
+    ds_put_cstr(ds, "\"_date\":");
+    ds_put_decimal(ds, time_wall_msec());
+    ds_put_cstr(ds, ",\"_is_diff\":true}");
+    return true;
 }
 
 static struct ovsdb_error *
@@ -270,22 +332,27 @@ file_commit(struct ovsdb_observer *observer, const struct ovsdb_txn *txn,
             bool durable)
 {
     struct ovsdb_file *file = file_cast(observer);
-    struct json *record = txn_record(txn);
-    struct ovsdb_error *error;
+    struct ovsdb_error *error = NULL;
 
-    if (!record) {
-        return NULL;
+    if (txn_record(txn, &file->record)) {
+        error = ovsdb_log_write_text(file->log, &file->record);
+        if (!error && durable) {
+            error = ovsdb_log_commit_block(file->log);
+        }
+        if (!error) {
+            file->n_txns++;
+        }
     }
-    error = ovsdb_log_write_and_free(file->log, record);
-    if (!error && durable) {
-        error = ovsdb_log_commit_block(file->log);
+    /* Keep the buffer for the next record, unless a large transaction
+     * made it large. */
+    if (file->record.allocated > RECORD_BUFFER_KEEP) {
+        ds_destroy(&file->record);
+        ds_init(&file->record);
+    } else {
+        ds_clear(&file->record);
     }
-    if (error) {
-        return ovsdb_error_wrap(error, "writing transaction to %s failed",
-                                file->file_name);
-    }
-    file->n_txns++;
-    return NULL;
+    return ovsdb_error_wrap(error, "writing transaction to %s failed",
+                            file->file_name);
 }
 
 static void
@@ -294,6 +361,7 @@ file_destroy(struct ovsdb_observer *observer)
     struct ovsdb_file *file = file_cast(observer);
 
     ovsdb_log_close(file->log);
+    ds_destroy(&file->record);
     free(file->file_name);
     free(file);
 }

@@ -799,41 +799,54 @@ ovsdb_log_truncate_tail(struct ovsdb_log *log)
     return log_start_writing(log);
 }
 
+/* Appends the '\n' that ends the record data that starts at offset
+ * 'start' of 'data', and the header line for that data to 'header'. */
+static void
+compose_header(const char *magic, struct ds *header, struct ds *data,
+               size_t start)
+{
+    uint8_t digest[SHA1_DIGEST_SIZE];
+    char hex[SHA1_HEX_DIGEST_LEN + 1];
+
+    ds_put_char(data, '\n');
+    sha1_bytes(data->string + start, data->length - start, digest);
+    sha1_to_hex(digest, hex);
+    ds_put_cstr(header, magic ? magic : OVSDB_MAGIC);
+    ds_put_char(header, ' ');
+    ds_put_decimal(header, data->length - start);
+    ds_put_char(header, ' ');
+    ds_put_buffer(header, hex, SHA1_HEX_DIGEST_LEN);
+    ds_put_char(header, '\n');
+}
+
 void
 ovsdb_log_compose_record(const struct json *json, const char *magic,
                          struct ds *header, struct ds *data)
 {
-    uint8_t digest[SHA1_DIGEST_SIZE];
-    char hex[SHA1_HEX_DIGEST_LEN + 1];
     size_t start = data->length;
 
     json_to_ds(json, 0, data);
-    ds_put_char(data, '\n');
-    sha1_bytes(data->string + start, data->length - start, digest);
-    sha1_to_hex(digest, hex);
-    ds_put_format(header, "%s %zu %s\n", magic ? magic : OVSDB_MAGIC,
-                  data->length - start, hex);
+    compose_header(magic, header, data, start);
 }
 
 struct ovsdb_error *
-ovsdb_log_write(struct ovsdb_log *log, const struct json *json)
+ovsdb_log_write_text(struct ovsdb_log *log, struct ds *data)
 {
     struct ds header = DS_EMPTY_INITIALIZER;
-    struct ds data = DS_EMPTY_INITIALIZER;
     struct ovsdb_error *error;
     struct iovec iov[2];
     int err;
 
-    ASSERT(json->type == JSON_OBJECT);
+    ASSERT(data->length && data->string[0] == '{');
     error = log_start_writing(log);
     if (error) {
         return error;
     }
 
-    ovsdb_log_compose_record(json, log->magic, &header, &data);
-    if (data.length > OVSDB_LOG_MAX_RECORD) {
+    compose_header(log->magic, &header, data, 0);
+    if (data->length > OVSDB_LOG_MAX_RECORD) {
         error = ovsdb_error("I/O error", "%s: %zu-byte record exceeds the "
-                            "%u-byte limit", log->name, data.length,
+                            "%u-byte limit", log->name, data->length,
                             OVSDB_LOG_MAX_RECORD);
         goto out;
     }
@@ -842,8 +855,8 @@ ovsdb_log_write(struct ovsdb_log *log, const struct json *json)
      * whole or torn, never interleaved with anything else. */
     iov[0].iov_base = header.string;
     iov[0].iov_len = header.length;
-    iov[1].iov_base = data.string;
-    iov[1].iov_len = data.length;
+    iov[1].iov_base = data->string;
+    iov[1].iov_len = data->length;
     err = log_pwritev_full(log->fd, iov, 2, log->offset);
     if (err) {
         error = ovsdb_io_error(err, "%s: write failed at offset %lld",
@@ -857,11 +870,23 @@ ovsdb_log_write(struct ovsdb_log *log, const struct json *json)
         }
         goto out;
     }
-    log->offset += header.length + data.length;
+    log->offset += header.length + data->length;
     log->file_size = log->offset;
 
 out:
     ds_destroy(&header);
+    return error;
+}
+
+struct ovsdb_error *
+ovsdb_log_write(struct ovsdb_log *log, const struct json *json)
+{
+    struct ds data = DS_EMPTY_INITIALIZER;
+    struct ovsdb_error *error;
+
+    ASSERT(json->type == JSON_OBJECT);
+    json_to_ds(json, 0, &data);
+    error = ovsdb_log_write_text(log, &data);
     ds_destroy(&data);
     return error;
 }

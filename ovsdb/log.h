@@ -208,7 +208,12 @@ struct ovsdb_error *ovsdb_log_truncate_tail(struct ovsdb_log *) WARN_UNUSED;
  * length if possible; if not, the log refuses all later writes. */
 struct ovsdb_error *ovsdb_log_write(struct ovsdb_log *,
                                     const struct json *) WARN_UNUSED;
-/* Same, and then frees 'json'. */
+/* Same, for a record whose data, the compact JSON text of an object
+ * without the final new-line, the caller already wrote to 'data'.
+ * Appends that new-line to 'data'. */
+struct ovsdb_error *ovsdb_log_write_text(struct ovsdb_log *, struct ds *data)
+    WARN_UNUSED;
+/* Same as ovsdb_log_write(), and then frees 'json'. */
 struct ovsdb_error *ovsdb_log_write_and_free(struct ovsdb_log *,
                                              struct json *) WARN_UNUSED;
 

@@ -327,16 +327,6 @@ uuid_json(const struct uuid *uuid)
 
 /* Transaction records. */
 
-static int
-compare_txn_rows(const void *a_, const void *b_)
-{
-    const struct ovsdb_txn_row *const *a = a_;
-    const struct ovsdb_txn_row *const *b = b_;
-    uintptr_t ta = (uintptr_t) (*a)->table, tb = (uintptr_t) (*b)->table;
-
-    return ta < tb ? -1 : ta > tb;
-}
-
 static void
 mon_row_init(struct mon_row *r, const struct ovsdb_txn_row *tr)
 {
@@ -355,23 +345,16 @@ mon_row_init(struct mon_row *r, const struct ovsdb_txn_row *tr)
 static struct mon_txn *
 mon_txn_create(const struct ovsdb_txn *txn)
 {
-    size_t n = hmap_count(&txn->txn_rows);
-    const struct ovsdb_txn_row **trs = xmalloc(n * sizeof *trs);
+    const struct ovsdb_txn_row **trs = txn->rows_by_table;
     struct mon_txn *t = xzalloc(sizeof *t);
-    const struct ovsdb_txn_row *tr;
-    size_t i = 0;
+    size_t n = txn->n_rows;
 
     t->txn_id = txn->txn_id;
     t->prev_txn_id = txn->db->last_txn_id;
     t->n_commits = txn->db->n_commits;
-    OVSDB_TXN_FOR_EACH_ROW (tr, txn) {
-        trs[i++] = tr;
-    }
-    qsort(trs, n, sizeof *trs, compare_txn_rows);
-
     t->rows = xcalloc(n, sizeof *t->rows);
     t->tables = xcalloc(n, sizeof *t->tables);
-    for (i = 0; i < n; i++) {
+    for (size_t i = 0; i < n; i++) {
         if (!t->n_tables || t->tables[t->n_tables - 1].table
                             != trs[i]->table) {
             t->tables[t->n_tables++] = (struct mon_txn_table) {
@@ -382,7 +365,6 @@ mon_txn_create(const struct ovsdb_txn *txn)
         mon_row_init(&t->rows[i], trs[i]);
     }
     t->n_rows = n;
-    free(trs);
     return t;
 }
 

@@ -5,6 +5,7 @@
 #include <string.h>
 #include "json.h"
 #include "vlog.h"
+#include "ovsdb/error.h"
 #include "ovsdb/jsonrpc.h"
 #include "ovsdb/server-private.h"
 
@@ -22,9 +23,9 @@ get_lock_name(struct server_session *s, const struct jsonrpc_msg *msg)
 
     if (p->type != JSON_ARRAY || p->array.n != 1
         || p->array.elems[0]->type != JSON_STRING) {
-        session_send(s, jsonrpc_msg_create_error(
-                         json_string_create("syntax error: expected "
-                                            "[lock name]"), msg->id));
+        session_reply_ovsdb_error(s, msg->id, ovsdb_syntax_error(
+                                      p, NULL, "%s request params must be "
+                                      "<id>", msg->method));
         return NULL;
     }
     return p->array.elems[0]->string;
@@ -70,19 +71,35 @@ is_waiting(const struct server_lock *lock, const struct server_session *s)
     return false;
 }
 
-void
-handle_lock(struct server_session *s, struct jsonrpc_msg *msg)
+/* Returns the lock named in "lock" or "steal" request 'msg', or NULL after
+ * replying with an error if the request is malformed or 's' already holds
+ * or waits for the lock (ovsdb-server requires an "unlock" first). */
+static struct server_lock *
+get_lock_for_request(struct server_session *s, const struct jsonrpc_msg *msg)
 {
     const char *name = get_lock_name(s, msg);
     struct server_lock *lock;
 
     if (!name) {
-        return;
+        return NULL;
     }
     lock = get_lock(s->server, name);
     if (lock->owner == s || is_waiting(lock, s)) {
-        session_send(s, jsonrpc_msg_create_error(
-                         json_string_create("duplicate lock"), msg->id));
+        session_reply_ovsdb_error(s, msg->id, ovsdb_syntax_error(
+                                      msg->params, NULL, "must issue "
+                                      "\"unlock\" before new \"%s\"",
+                                      msg->method));
+        return NULL;
+    }
+    return lock;
+}
+
+void
+handle_lock(struct server_session *s, struct jsonrpc_msg *msg)
+{
+    struct server_lock *lock = get_lock_for_request(s, msg);
+
+    if (!lock) {
         return;
     }
     if (!lock->owner) {
@@ -113,22 +130,19 @@ remove_waiter(struct server_lock *lock, struct server_session *s)
 void
 handle_steal(struct server_session *s, struct jsonrpc_msg *msg)
 {
-    const char *name = get_lock_name(s, msg);
-    struct server_lock *lock;
+    struct server_lock *lock = get_lock_for_request(s, msg);
 
-    if (!name) {
+    if (!lock) {
         return;
     }
-    lock = get_lock(s->server, name);
-    remove_waiter(lock, s);
-    if (lock->owner && lock->owner != s) {
+    if (lock->owner) {
         struct server_session *victim = lock->owner;
         struct lock_waiter *w = xzalloc(sizeof *w);
-        notify(victim, "stolen", name);
+        notify(victim, "stolen", lock->name);
         /* The victim keeps waiting for the lock, as in ovsdb-server. */
         w->session = victim;
         list_push_front(&lock->waiters, &w->node);
-        VLOG_INFO("%s stole lock \"%s\" from %s", s->name, name,
+        VLOG_INFO("%s stole lock \"%s\" from %s", s->name, lock->name,
                   victim->name);
     }
     lock->owner = s;
@@ -169,8 +183,9 @@ handle_unlock(struct server_session *s, struct jsonrpc_msg *msg)
     }
     lock = shash_find_data(&s->server->locks, name);
     if (!lock || (lock->owner != s && !is_waiting(lock, s))) {
-        session_send(s, jsonrpc_msg_create_error(
-                         json_string_create("not owner"), msg->id));
+        session_reply_ovsdb_error(s, msg->id, ovsdb_syntax_error(
+                                      msg->params, NULL, "unlock: \"unlock\" "
+                                      "without \"lock\" or \"steal\""));
         return;
     }
     release(s->server, lock, s);

@@ -15,13 +15,6 @@ struct session_monitor {
     struct ovsdb_monitor *monitor;
 };
 
-static void
-reply_error(struct server_session *s, const struct json *id,
-            const char *error)
-{
-    session_send(s, jsonrpc_msg_create_error(json_string_create(error), id));
-}
-
 static struct session_monitor *
 find_monitor(const struct server_session *s, const struct json *id)
 {
@@ -33,6 +26,12 @@ find_monitor(const struct server_session *s, const struct json *id)
         }
     }
     return NULL;
+}
+
+static struct ovsdb_error *
+duplicate_id(const struct json *id)
+{
+    return ovsdb_syntax_error(id, NULL, "duplicate monitor ID");
 }
 
 static void
@@ -70,17 +69,17 @@ create_monitor(struct server_session *s, struct jsonrpc_msg *msg,
     struct ovsdb_error *error;
     struct json *result;
 
-    if (p->type != JSON_ARRAY || p->array.n < n_params - 1
-        || p->array.n > n_params) {
-        reply_error(s, msg->id, "syntax error: wrong number of parameters");
-        return;
-    }
     sdb = session_get_db(s, msg, true);
     if (!sdb) {
         return;
     }
+    if (p->array.n < n_params - 1 || p->array.n > n_params) {
+        session_reply_ovsdb_error(s, msg->id, ovsdb_syntax_error(
+                                      p, NULL, "invalid parameters"));
+        return;
+    }
     if (find_monitor(s, p->array.elems[1])) {
-        reply_error(s, msg->id, "duplicate monitor ID");
+        session_reply_ovsdb_error(s, msg->id, duplicate_id(p->array.elems[1]));
         return;
     }
     if (version == OVSDB_MONITOR_V3 && p->array.n == 4) {
@@ -92,8 +91,7 @@ create_monitor(struct server_session *s, struct jsonrpc_msg *msg,
                              p->array.n > 2 ? p->array.elems[2] : NULL,
                              last_txn_id, &result, &error);
     if (!m) {
-        session_send(s, jsonrpc_msg_create_error(
-                         ovsdb_error_to_json_free(error), msg->id));
+        session_reply_ovsdb_error(s, msg->id, error);
         return;
     }
     struct session_monitor *sm = xzalloc(sizeof *sm);
@@ -128,18 +126,20 @@ handle_monitor_cond_change(struct server_session *s, struct jsonrpc_msg *msg)
     struct ovsdb_error *error;
 
     if (p->type != JSON_ARRAY || p->array.n != 3) {
-        reply_error(s, msg->id, "syntax error: expected [monitor-id, "
-                    "new-monitor-id, monitor-cond-update-requests]");
+        session_reply_ovsdb_error(s, msg->id, ovsdb_syntax_error(
+                                      p, NULL, "invalid parameters"));
         return;
     }
     sm = find_monitor(s, p->array.elems[0]);
     if (!sm) {
-        reply_error(s, msg->id, "unknown monitor");
+        session_reply_ovsdb_error(s, msg->id, ovsdb_syntax_error(
+                                      p->array.elems[0], NULL,
+                                      "unknown monitor session"));
         return;
     }
     if (!json_equal(p->array.elems[0], p->array.elems[1])
         && find_monitor(s, p->array.elems[1])) {
-        reply_error(s, msg->id, "duplicate monitor ID");
+        session_reply_ovsdb_error(s, msg->id, duplicate_id(p->array.elems[1]));
         return;
     }
     /* Deliver what is queued under the old id first. */
@@ -147,8 +147,7 @@ handle_monitor_cond_change(struct server_session *s, struct jsonrpc_msg *msg)
     error = ovsdb_monitor_cond_change(sm->monitor, p->array.elems[1],
                                       p->array.elems[2]);
     if (error) {
-        session_send(s, jsonrpc_msg_create_error(
-                         ovsdb_error_to_json_free(error), msg->id));
+        session_reply_ovsdb_error(s, msg->id, error);
         return;
     }
     flush_monitor(s, sm->monitor);
@@ -162,12 +161,12 @@ handle_monitor_cancel(struct server_session *s, struct jsonrpc_msg *msg)
     struct session_monitor *sm;
 
     if (p->type != JSON_ARRAY || p->array.n != 1) {
-        reply_error(s, msg->id, "syntax error: expected [monitor-id]");
+        session_reply_error(s, msg->id, "invalid parameters");
         return;
     }
     sm = find_monitor(s, p->array.elems[0]);
     if (!sm) {
-        reply_error(s, msg->id, "unknown monitor");
+        session_reply_error(s, msg->id, "unknown monitor");
         return;
     }
     list_remove(&sm->node);

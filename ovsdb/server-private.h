@@ -13,6 +13,7 @@ struct json;
 struct jsonrpc_msg;
 struct ovsdb;
 struct ovsdb_file;
+struct ovsdb_error;
 struct ovsdb_monitor;
 struct poll_loop;
 struct poll_watch;
@@ -75,6 +76,10 @@ struct server_lock {
 
 /* server.c */
 void session_send(struct server_session *, struct jsonrpc_msg *);
+void session_reply_error(struct server_session *, const struct json *id,
+                         const char *error);
+void session_reply_ovsdb_error(struct server_session *, const struct json *id,
+                               struct ovsdb_error *);
 struct server_db *session_get_db(struct server_session *,
                                  const struct jsonrpc_msg *,
                                  bool allow_server_db);

@@ -141,11 +141,23 @@ session_send(struct server_session *s, struct jsonrpc_msg *msg)
     jsonrpc_stream_send(s->stream, msg);
 }
 
-static void
-send_error(struct server_session *s, const struct json *id,
-           const char *error)
+/* Replies to request 'id' with a plain-string error, such as "unknown
+ * method", as ovsdb-server does for some failures. */
+void
+session_reply_error(struct server_session *s, const struct json *id,
+                    const char *error)
 {
     session_send(s, jsonrpc_msg_create_error(json_string_create(error), id));
+}
+
+/* Replies to request 'id' with the error object of 'error', as
+ * ovsdb-server does for most failures.  Takes ownership of 'error'. */
+void
+session_reply_ovsdb_error(struct server_session *s, const struct json *id,
+                          struct ovsdb_error *error)
+{
+    session_send(s, jsonrpc_msg_create_error(ovsdb_error_to_json_free(error),
+                                             id));
 }
 
 static void
@@ -187,23 +199,29 @@ session_closed(struct jsonrpc_stream *stream, int error, void *aux)
 }
 
 /* Returns the database named by the first parameter of 'msg', or NULL
- * after replying with an error. */
+ * after replying with the error that ovsdb-server gives. */
 struct server_db *
 session_get_db(struct server_session *s, const struct jsonrpc_msg *msg,
                bool allow_server_db)
 {
     const struct json *params = msg->params;
     struct server_db *sdb;
+    const char *name;
 
     if (params->type != JSON_ARRAY || !params->array.n
         || params->array.elems[0]->type != JSON_STRING) {
-        send_error(s, msg->id, "syntax error: first parameter must be the "
-                   "database name");
+        session_reply_ovsdb_error(s, msg->id, ovsdb_syntax_error(
+                                      params, NULL, "%s request params must "
+                                      "begin with <db-name>", msg->method));
         return NULL;
     }
-    sdb = find_db(s->server, params->array.elems[0]->string);
+    name = params->array.elems[0]->string;
+    sdb = find_db(s->server, name);
     if (!sdb || (!allow_server_db && sdb->db == s->server->server_db)) {
-        send_error(s, msg->id, "unknown database");
+        session_reply_ovsdb_error(s, msg->id, ovsdb_syntax_error(
+                                      params, "unknown database", "%s request "
+                                      "specifies unknown database %s",
+                                      msg->method, name));
         return NULL;
     }
     return sdb;
@@ -246,7 +264,9 @@ handle_set_db_change_aware(struct server_session *s, struct jsonrpc_msg *msg)
     if (p->type != JSON_ARRAY || p->array.n != 1
         || (p->array.elems[0]->type != JSON_TRUE
             && p->array.elems[0]->type != JSON_FALSE)) {
-        send_error(s, msg->id, "syntax error: expected [boolean]");
+        session_reply_ovsdb_error(s, msg->id, ovsdb_syntax_error(
+                                      p, NULL, "set_db_change_aware: true or "
+                                      "false parameter expected"));
         return;
     }
     s->db_change_aware = p->array.elems[0]->type == JSON_TRUE;
@@ -410,7 +430,7 @@ handle_cancel(struct server_session *s, struct jsonrpc_msg *msg)
         struct trigger *t;
         LIST_FOR_EACH_SAFE (t, node, &sdb->triggers) {
             if (t->session == s && json_equal(t->id, p->array.elems[0])) {
-                send_error(s, t->id, "canceled");
+                session_reply_error(s, t->id, "canceled");
                 list_remove(&t->node);
                 trigger_destroy(t);
             }
@@ -455,7 +475,7 @@ session_recv(struct jsonrpc_stream *stream OVS_UNUSED,
             }
         }
         if (i == ARRAY_SIZE(methods)) {
-            send_error(s, msg->id, "unknown method");
+            session_reply_error(s, msg->id, "unknown method");
         }
     } else if (msg->type == JSONRPC_NOTIFY) {
         if (!strcmp(msg->method, "cancel")) {

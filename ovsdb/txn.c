@@ -1,6 +1,7 @@
 #include "ovsdb/txn.h"
 
 #include <limits.h>
+#include <stdlib.h>
 #include <string.h>
 #include "hash.h"
 #include "ovsdb/error.h"
@@ -137,6 +138,7 @@ txn_destroy(struct ovsdb_txn *txn)
         free(rd);
     }
     hmap_destroy(&txn->ref_deltas);
+    free(txn->rows_by_table);
     ds_destroy(&txn->comment);
     txn->db->txn = NULL;
     free(txn);
@@ -681,6 +683,37 @@ compute_changes(struct ovsdb_txn *txn)
     }
 }
 
+static int
+compare_txn_rows_by_table(const void *a_, const void *b_)
+{
+    const struct ovsdb_txn_row *const *a = a_;
+    const struct ovsdb_txn_row *const *b = b_;
+    uintptr_t ta = (uintptr_t) (*a)->table, tb = (uintptr_t) (*b)->table;
+
+    return ta < tb ? -1 : ta > tb;
+}
+
+/* Lists the rows of 'txn' grouped by table, for the observers. */
+static void
+group_rows_by_table(struct ovsdb_txn *txn)
+{
+    const struct ovsdb_txn_row *tr;
+    bool one_table = true;
+    size_t n = 0;
+
+    txn->rows_by_table = xmalloc(hmap_count(&txn->txn_rows)
+                                 * sizeof *txn->rows_by_table);
+    OVSDB_TXN_FOR_EACH_ROW (tr, txn) {
+        txn->rows_by_table[n++] = tr;
+        one_table = one_table && tr->table == txn->rows_by_table[0]->table;
+    }
+    txn->n_rows = n;
+    if (!one_table) {
+        qsort(txn->rows_by_table, n, sizeof *txn->rows_by_table,
+              compare_txn_rows_by_table);
+    }
+}
+
 /* Makes the transaction's changes permanent. */
 static void
 finalize(struct ovsdb_txn *txn)
@@ -749,6 +782,7 @@ ovsdb_txn_commit(struct ovsdb_txn *txn, bool durable)
     }
 
     uuid_generate(&txn->txn_id);
+    group_rows_by_table(txn);
     LIST_FOR_EACH (observer, node, &txn->db->observers) {
         error = observer->class->commit(observer, txn, durable);
         if (error) {

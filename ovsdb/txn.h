@@ -41,6 +41,11 @@ struct ovsdb_txn {
     struct hmap ref_deltas;         /* Strong reference count changes. */
     struct ds comment;              /* From "comment" operations. */
     struct uuid txn_id;             /* Identifies the commit (update3). */
+
+    /* For the observers' commit callbacks: every row of 'txn_rows', those
+     * of one table together. */
+    const struct ovsdb_txn_row **rows_by_table;
+    size_t n_rows;
 };
 
 struct ovsdb_txn *ovsdb_txn_create(struct ovsdb *);

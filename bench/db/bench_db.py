@@ -4,20 +4,18 @@
 Parts (each starts both servers fresh in a temporary directory and stops
 them by PID at the end):
   (a) txn1     one client, N sequential one-row insert transactions
-  (b) txn16    16 connections, one outstanding insert each (selectors)
+  (b) txn16    16 connections, one outstanding insert each
   (c) bulk     one transaction inserting 100k rows, send -> reply
   (d) fanout   100 monitor_cond clients; one writer commits; time until
                all 100 saw the update (median over ~50 commits)
 
-stdlib only.  See README.md.
+The load comes from bench-db-driver (driver.c, built with weft); this
+script only sets up the servers and reports.  stdlib only.  See README.md.
 """
 import argparse
 import json
 import os
-import selectors
 import shutil
-import socket
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -41,17 +39,6 @@ SCHEMA = {
         },
     },
 }
-
-
-def row(i):
-    return {"name": "row-%d" % i, "n": i, "flag": i % 2 == 0,
-            "ids": ["map", [["k", str(i)]]]}
-
-
-def insert_req(i, rid):
-    return {"id": rid, "method": "transact",
-            "params": ["Bench", {"op": "insert", "table": "T",
-                                 "row": row(i)}]}
 
 
 # ---------------------------------------------------------------- servers
@@ -87,12 +74,6 @@ class Server:
                                    % (kind, self.dir))
             time.sleep(0.01)
 
-    def cpu(self):
-        """User+system CPU seconds used so far by the server."""
-        with open("/proc/%d/stat" % self.proc.pid) as f:
-            fields = f.read().rsplit(")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
     def stop(self):
         if self.proc.poll() is None:
             self.proc.terminate()
@@ -105,205 +86,44 @@ class Server:
         shutil.rmtree(self.dir, ignore_errors=True)
 
 
-# ----------------------------------------------------------------- client
-
-class Conn:
-    """A blocking JSON-RPC connection that splits the stream into objects."""
-
-    def __init__(self, path):
-        self.s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        self.s.connect(path)
-        self.buf = b""
-        self.dec = json.JSONDecoder()
-        self.pending = []
-
-    def send(self, msg):
-        self.s.sendall(json.dumps(msg).encode())
-
-    def _split(self):
-        """Moves complete objects from self.buf to self.pending."""
-        text = self.buf.decode()
-        pos = 0
-        while True:
-            while pos < len(text) and text[pos] in " \t\r\n":
-                pos += 1
-            if pos == len(text):
-                break
-            try:
-                obj, end = self.dec.raw_decode(text, pos)
-            except ValueError:
-                break
-            self.pending.append(obj)
-            pos = end
-        self.buf = text[pos:].encode()
-
-    def feed(self, data):
-        self.buf += data
-        # Cheap test first: a reply cannot be complete without a '}'.
-        if data.rstrip().endswith(b"}"):
-            self._split()
-
-    def recv(self):
-        while not self.pending:
-            data = self.s.recv(1 << 20)
-            if not data:
-                raise EOFError("server closed connection")
-            self.feed(data)
-        return self.pending.pop(0)
-
-    def call(self, msg):
-        """Sends a request and returns its reply, answering echo."""
-        self.send(msg)
-        while True:
-            r = self.recv()
-            if r.get("method") == "echo":
-                self.send({"id": r["id"], "result": r["params"],
-                           "error": None})
-            elif r.get("id") == msg["id"]:
-                return r
-
-    def close(self):
-        self.s.close()
-
-
-def check_ok(reply):
-    res = reply.get("result")
-    if reply.get("error") or not isinstance(res, list) or any(
-            isinstance(r, dict) and "error" in r for r in res):
-        raise RuntimeError("transaction failed: %s" % str(reply)[:300])
-
-
 # ------------------------------------------------------------------ parts
+#
+# The timed loops run in bench-db-driver (driver.c): a Python driver
+# saturates before either server does.  Each part runs it against one
+# server and reads the JSON object it prints.
 
-def part_txn1(srv, n):
-    c = Conn(srv.sock)
-    c.call(insert_req(-1, "warm"))
-    t0 = time.perf_counter()
-    for i in range(n):
-        check_ok(c.call(insert_req(i, i)))
-    dt = time.perf_counter() - t0
-    c.close()
-    return {"txn_per_s": n / dt, "seconds": dt, "n": n}
-
-
-def part_txnN(srv, n_conns, n):
-    """n_conns connections, each with one request outstanding at a time,
-    driven from one selectors loop; n transactions in total."""
-    sel = selectors.DefaultSelector()
-    conns = [Conn(srv.sock) for _ in range(n_conns)]
-    for c in conns:
-        c.call(insert_req(-1, "warm"))
-        c.s.setblocking(False)
-        sel.register(c.s, selectors.EVENT_READ, c)
-    reqs = [json.dumps(insert_req(i, i)).encode() for i in range(n)]
-    sent = 0
-    done = 0
-    cpu0_srv = srv.cpu()
-    cpu0_drv = time.process_time()
-    t0 = time.perf_counter()
-    for c in conns:
-        if sent < n:
-            c.s.sendall(reqs[sent])
-            sent += 1
-    while done < n:
-        for key, _ in sel.select():
-            c = key.data
-            c.feed(c.s.recv(1 << 20))
-            while c.pending:
-                r = c.pending.pop(0)
-                if r.get("method") == "echo":
-                    c.send({"id": r["id"], "result": r["params"],
-                            "error": None})
-                    continue
-                check_ok(r)
-                done += 1
-                if sent < n:
-                    c.s.setblocking(True)
-                    c.s.sendall(reqs[sent])
-                    c.s.setblocking(False)
-                    sent += 1
-    dt = time.perf_counter() - t0
-    drv_cpu = time.process_time() - cpu0_drv
-    srv_cpu = srv.cpu() - cpu0_srv
-    for c in conns:
-        sel.unregister(c.s)
-        c.close()
-    return {"txn_per_s": n / dt, "seconds": dt, "n": n,
-            "server_cpu_frac": srv_cpu / dt, "driver_cpu_frac": drv_cpu / dt}
+def drive(driver, *args):
+    out = subprocess.run([driver] + [str(a) for a in args], check=True,
+                         stdout=subprocess.PIPE, timeout=600).stdout
+    return json.loads(out)
 
 
-def part_bulk(srv, n):
-    c = Conn(srv.sock)
-    ops = [{"op": "insert", "table": "T", "row": row(i)} for i in range(n)]
-    payload = json.dumps({"id": 1, "method": "transact",
-                          "params": ["Bench"] + ops}).encode()
-    c.call(insert_req(-1, "warm"))
-    t0 = time.perf_counter()
-    c.s.sendall(payload)
-    r = c.recv()
-    dt = time.perf_counter() - t0
-    check_ok(r)
-    c.close()
-    return {"seconds": dt, "rows_per_s": n / dt, "n": n,
-            "request_mb": len(payload) / 1e6}
+def part_txn1(driver, srv, n):
+    return drive(driver, "txn", srv.sock, 1, n, srv.proc.pid)
 
 
-def part_fanout(srv, n_clients, n_commits):
-    sel = selectors.DefaultSelector()
-    mons = []
-    for i in range(n_clients):
-        c = Conn(srv.sock)
-        r = c.call({"id": "m", "method": "monitor_cond",
-                    "params": ["Bench", "mon", {"T": [{"columns":
-                                                       ["name", "n"]}]}]})
-        if r.get("error"):
-            raise RuntimeError("monitor_cond failed: %s" % r)
-        c.s.setblocking(False)
-        sel.register(c.s, selectors.EVENT_READ, c)
-        mons.append(c)
-    writer = Conn(srv.sock)
-    lat = []
-    for k in range(n_commits):
-        waiting = set(range(n_clients))
-        index = {id(c): i for i, c in enumerate(mons)}
-        t0 = time.perf_counter()
-        writer.send(insert_req(k, k))
-        while waiting:
-            events = sel.select(10)
-            if not events:
-                raise RuntimeError("%d monitors got no update in 10 s"
-                                   % len(waiting))
-            for key, _ in events:
-                c = key.data
-                c.feed(c.s.recv(1 << 20))
-                while c.pending:
-                    m = c.pending.pop(0)
-                    if m.get("method") in ("update", "update2", "update3"):
-                        waiting.discard(index[id(c)])
-                    elif m.get("method") == "echo":
-                        c.s.setblocking(True)
-                        c.send({"id": m["id"], "result": m["params"],
-                                "error": None})
-                        c.s.setblocking(False)
-        lat.append(time.perf_counter() - t0)
-        check_ok(writer.recv())
-    for c in mons:
-        sel.unregister(c.s)
-        c.close()
-    writer.close()
-    return {"median_ms": statistics.median(lat) * 1e3,
-            "p90_ms": sorted(lat)[int(len(lat) * 0.9)] * 1e3,
-            "n_clients": n_clients, "n_commits": n_commits}
+def part_txnN(driver, srv, n_conns, n):
+    """n_conns connections, each with one request outstanding at a time;
+    n transactions in total."""
+    return drive(driver, "txn", srv.sock, n_conns, n, srv.proc.pid)
+
+
+def part_bulk(driver, srv, n):
+    return drive(driver, "bulk", srv.sock, n)
+
+
+def part_fanout(driver, srv, n_clients, n_commits):
+    return drive(driver, "fanout", srv.sock, n_clients, n_commits)
 
 
 # ------------------------------------------------------------------- main
 
-def run_part(name, fn, weft_db, *args):
+def run_part(fn, weft_db, driver, *args):
     out = {}
     for kind in ("weft", "ovsdb-server"):
         srv = Server(kind, weft_db)
         try:
-            out[kind] = fn(srv, *args)
+            out[kind] = fn(driver, srv, *args)
         finally:
             srv.stop()
     return out
@@ -313,6 +133,9 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--weft-db", default=os.path.join(
         ROOT, "build", "daemons", "weft-db"))
+    ap.add_argument("--driver", default=os.path.join(
+        ROOT, "build", "bench", "db", "bench-db-driver"),
+                    help="the C load generator (built with weft)")
     ap.add_argument("--quick", action="store_true",
                     help="small sizes, a smoke run of a few seconds")
     ap.add_argument("--json", metavar="FILE", help="also write results")
@@ -320,6 +143,9 @@ def main():
     args = ap.parse_args()
     if not shutil.which("ovsdb-server"):
         sys.exit("ovsdb-server not found")
+    if not os.access(args.driver, os.X_OK):
+        sys.exit("%s not found: build weft first (ninja -C build)"
+                 % args.driver)
     if args.quick:
         sizes = dict(txn1=500, txn16=1000, bulk=5000, fanout=(20, 10))
     else:
@@ -340,13 +166,13 @@ def main():
     for name, fn, fargs, key, higher, unit in table:
         if name not in parts:
             continue
-        r = run_part(name, fn, args.weft_db, *fargs)
+        r = run_part(fn, args.weft_db, args.driver, *fargs)
         w, p = r["weft"][key], r["ovsdb-server"][key]
         speedup = (w / p) if higher else (p / w)
         r["speedup"] = speedup
         results[name] = r
         print("%-8s %14.3f %14.3f %8.2fx  %s" % (name, w, p, speedup, unit))
-        if name == "txn16":
+        if name in ("txn1", "txn16"):
             for kind in ("weft", "ovsdb-server"):
                 print("         %s: server CPU %.0f%%, driver CPU %.0f%%"
                       % (kind, 100 * r[kind]["server_cpu_frac"],

@@ -90,28 +90,7 @@ def shape(reply):
                        for r in reply["result"]])
 
 
-# Where weft-db's answer differs from ovsdb-server 3.1's (bugs to fix).
-XFAIL = {
-    "unknown-table": "ovsdb-server 3.1 reports an unknown table as "
-                     "\"syntax error\" (details 'Parsing ovsdb operation 1 "
-                     "of 1 failed: No table named Nope.'); weft-db says "
-                     "\"unknown table\"",
-    "no-db": "transact with params [] : ovsdb-server replies with an "
-             "error object {\"error\": \"syntax error\", \"details\": "
-             "\"transact request params must begin with <db-name>\", "
-             "\"syntax\": \"[]\"}; weft-db replies with a bare string "
-             "\"syntax error: first parameter must be the database name\"",
-    "unknown-db": "transact on database \"Nope\": ovsdb-server replies "
-                  "with an error object {\"error\": \"unknown database\", "
-                  "\"details\": \"transact request specifies unknown "
-                  "database Nope\", \"syntax\": ...}; weft-db replies with "
-                  "the bare string \"unknown database\"",
-}
-
-
-@pytest.mark.parametrize("name", [
-    pytest.param(n, marks=pytest.mark.xfail(strict=True, reason=XFAIL[n]))
-    if n in XFAIL else n for n in BAD_TXNS])
+@pytest.mark.parametrize("name", list(BAD_TXNS))
 def test_invalid_transaction(weft_db, ovsdb_server, name):
     params = BAD_TXNS[name]
     w = JsonRpcClient(weft_db.remote())
@@ -139,6 +118,56 @@ def test_invalid_transaction(weft_db, ovsdb_server, name):
         w.close()
         o.close()
     alive(weft_db)
+
+
+def test_parse_error_details(weft_db, ovsdb_server):
+    """A malformed operation is reported in ovsdb-server's words, naming
+    the operation's position in the request."""
+    ops = [{"op": "select", "table": "Logical_Switch", "where": []},
+           {"op": "insert", "table": "Nope", "row": {}}]
+    for remote in (weft_db.remote(), ovsdb_server.remote()):
+        with JsonRpcClient(remote) as c:
+            err = c.call("transact", [NB] + ops)["result"][1]
+            assert err["error"] == "syntax error"
+            assert err["details"] == ("Parsing ovsdb operation 2 of 2 "
+                                      "failed: No table named Nope.")
+
+
+# Requests to methods other than "transact" that ovsdb-server 3.1 refuses,
+# sent in order on one connection.
+BAD_REQUESTS = [
+    ("get_schema", []),
+    ("get_schema", ["Nope"]),
+    ("monitor", []),
+    ("monitor", ["Nope", None, {}]),
+    ("monitor_cond", ["Nope", None, {}]),
+    ("monitor_cond_since", ["Nope", None, {}, None]),
+    ("monitor", [NB, "m", {}]),
+    ("monitor_cond", [NB, "m", {}]),
+    ("monitor_cond_change", ["m"]),
+    ("monitor_cond_change", ["nope", "nope", {}]),
+    ("monitor_cancel", []),
+    ("monitor_cancel", ["nope"]),
+    ("lock", []),
+    ("lock", ["L"]),
+    ("lock", ["L"]),
+    ("steal", ["L"]),
+    ("unlock", [5]),
+    ("unlock", ["other"]),
+    ("set_db_change_aware", [5]),
+]
+
+
+def test_bad_requests_like_ovsdb_server(weft_db, ovsdb_server):
+    """The same replies as ovsdb-server 3.1, error objects and plain-string
+    errors alike (the key order aside)."""
+    replies = {}
+    for name, server in (("weft", weft_db), ("ovsdb", ovsdb_server)):
+        with JsonRpcClient(server.remote()) as c:
+            replies[name] = [c.call(m, p) for m, p in BAD_REQUESTS]
+    for req, w, o in zip(BAD_REQUESTS, replies["weft"], replies["ovsdb"]):
+        assert w.get("error") == o.get("error"), (req, w, o)
+        assert w.get("result") == o.get("result"), (req, w, o)
 
 
 def test_unknown_method(weft_db):
