@@ -915,6 +915,14 @@ out:
     column_arg_destroy(&ca);
 }
 
+bool
+ctl_set_column(struct ctl_context *ctx, const struct ovsdb_client_row *row,
+               const char *arg, bool is_new)
+{
+    set_column(ctx, row, arg, is_new);
+    return !ctx->error;
+}
+
 static void
 cmd_set(struct ctl_context *ctx)
 {
