@@ -193,4 +193,10 @@ const struct ovsdb_client_row *ctl_get_row(struct ctl_context *,
                                            const char *record,
                                            bool must_exist);
 
+/* Sets "column[:key]=value" 'arg' (ovs-vsctl syntax) in 'row', which is
+ * in the transaction being built ('is_new' if it inserted 'row', so that
+ * immutable columns may be set).  Reports problems with ctl_error(). */
+void ctl_set_column(struct ctl_context *, const struct ovsdb_client_row *,
+                    const char *arg, bool is_new);
+
 #endif
