@@ -131,6 +131,15 @@ same_networks(const struct nbrec_logical_router_port *lrp,
     return same;
 }
 
+/* Do 'a' and 'b' name the same Ethernet address (whatever the case)? */
+static bool
+same_mac(const char *a, const char *b)
+{
+    struct eth_addr ea, eb;
+    return (eth_addr_from_string(a, &ea) && eth_addr_from_string(b, &eb)
+            ? !memcmp(&ea, &eb, sizeof ea) : !strcmp(a, b));
+}
+
 /* Checks "lrp-add --may-exist" against the port that exists already. */
 static void
 check_existing_lrp(struct ctl_context *ctx,
@@ -148,14 +157,14 @@ check_existing_lrp(struct ctl_context *ctx,
     if (lr_found != lr) {
         ctl_error(ctx, "%s: port already exists but in router %s", name,
                   lr_found->name);
-    } else if (strcmp(mac, lrp->mac)) {
+    } else if (!same_mac(mac, lrp->mac)) {
         ctl_error(ctx, "%s: port already exists with mac %s", name,
                   lrp->mac);
     } else if (!same_networks(lrp, networks, n_networks)) {
         ctl_error(ctx, "%s: port already exists with different network",
                   name);
     } else if (!peer != !lrp->peer || (peer && strcmp(peer, lrp->peer))) {
-        ctl_error(ctx, "%s: port already exists with mismatched peer",
+        ctl_error(ctx, "%s: port already exists with mismatching peer",
                   name);
     }
 }

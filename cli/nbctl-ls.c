@@ -2,6 +2,7 @@
  * ovn-nbctl 23.03 has them. */
 #include <inttypes.h>
 #include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "ds.h"
@@ -246,23 +247,96 @@ cmd_lsp_get_tag(struct ctl_context *ctx)
     }
 }
 
-/* Is 'address' one of the forms a port's "addresses" accepts: "unknown",
- * "dynamic", "router", or an Ethernet address optionally followed by IP
- * addresses ("dynamic" may also follow the Ethernet address)? */
+/* Is 'address' one of the forms a port's "addresses" accepts?  As in
+ * ovn-nbctl: "unknown", "router", anything starting with "dynamic", or
+ * anything that starts with six colon-separated hex fields (what follows
+ * is not checked here). */
 static bool
 is_valid_lsp_address(const char *address)
 {
-    if (!strcmp(address, "unknown") || !strcmp(address, "dynamic")
+    unsigned char ea[6];
+
+    return (!strcmp(address, "unknown") || !strcmp(address, "router")
+            || str_startswith(address, "dynamic")
+            || sscanf(address, "%hhx:%hhx:%hhx:%hhx:%hhx:%hhx", &ea[0],
+                      &ea[1], &ea[2], &ea[3], &ea[4], &ea[5]) == 6);
+}
+
+/* Calls 'cb' for each IP address (without any "/PLEN") among the words
+ * after the Ethernet address of the "MAC IP..." element 'address'.  Stops
+ * and returns true when 'cb' does. */
+static bool
+for_each_ip(const char *address,
+            bool (*cb)(const struct in6_addr *, const char *, void *),
+            void *aux)
+{
+    if (str_startswith(address, "dynamic") || !strcmp(address, "unknown")
         || !strcmp(address, "router")) {
-        return true;
+        return false;
     }
 
     char *copy = xstrdup(address), *save = NULL;
-    char *mac = strtok_r(copy, " ", &save);
-    struct eth_addr ea;
-    bool ok = mac && eth_addr_from_string(mac, &ea);
+    bool stop = false;
+    strtok_r(copy, " ", &save);
+    for (char *w = strtok_r(NULL, " ", &save); w && !stop;
+         w = strtok_r(NULL, " ", &save)) {
+        struct in6_addr ip;
+        unsigned int plen;
+        char *error = ip_parse_cidr(w, &ip, &plen);
+        if (!error) {
+            stop = cb(&ip, w, aux);
+        }
+        free(error);
+    }
     free(copy);
-    return ok;
+    return stop;
+}
+
+struct dup_search {
+    const struct in6_addr *ip;  /* Looking for this address. */
+};
+
+static bool
+ip_matches(const struct in6_addr *ip, const char *text OVS_UNUSED,
+           void *search_)
+{
+    const struct dup_search *search = search_;
+    return !memcmp(ip, search->ip, sizeof *ip);
+}
+
+struct dup_check {
+    struct ctl_context *ctx;
+    const struct nbrec_logical_switch *ls;
+    const struct nbrec_logical_switch_port *lsp;
+};
+
+/* Reports 'ip' if another port of the switch has it. */
+static bool
+check_duplicate_ip(const struct in6_addr *ip, const char *text OVS_UNUSED,
+                   void *check_)
+{
+    const struct dup_check *check = check_;
+    struct dup_search search = { ip };
+
+    for (size_t i = 0; i < check->ls->n_ports; i++) {
+        const struct nbrec_logical_switch_port *other = check->ls->ports[i];
+        if (other == check->lsp) {
+            continue;
+        }
+        for (size_t j = 0; j < other->n_addresses; j++) {
+            if (for_each_ip(other->addresses[j], ip_matches, &search)) {
+                struct ds s = DS_EMPTY_INITIALIZER;
+                ip_format(ip, &s);
+                ctl_error(check->ctx, "Error on switch %s: duplicate %s "
+                          "address '%s' found on logical switch port '%s'",
+                          check->ls->name, ip_is_v4(ip) ? "IPv4" : "IPv6",
+                          ds_cstr(&s), other->name);
+                ds_destroy(&s);
+                return true;
+            }
+        }
+    }
+    return false;
 }
 
 /* lsp-set-addresses PORT [ADDRESS]... */
@@ -273,12 +347,20 @@ cmd_lsp_set_addresses(struct ctl_context *ctx)
     if (!lsp) {
         return;
     }
+    const struct nbrec_logical_switch *ls = nbctl_lsp_to_ls(ctx, lsp);
+    if (!ls) {
+        return;
+    }
     for (int i = 2; i < ctx->argc; i++) {
         if (!is_valid_lsp_address(ctx->argv[i])) {
             ctl_error(ctx, "%s: Invalid address format. See ovn-nb(5). "
                       "Hint: An Ethernet address must be listed before an "
                       "IP address, together as a single argument.",
                       ctx->argv[i]);
+            return;
+        }
+        struct dup_check check = { ctx, ls, lsp };
+        if (for_each_ip(ctx->argv[i], check_duplicate_ip, &check)) {
             return;
         }
     }
@@ -439,8 +521,18 @@ set_dhcp_options(struct ctl_context *ctx, bool v6)
         if (!uuid_from_string(&uuid, ctx->argv[2])
             || !(dhcp = nbrec_dhcp_options_get_for_uuid(ctx->client,
                                                         &uuid))) {
-            ctl_error(ctx, "DHCP options row \"%s\" not found",
+            ctl_error(ctx, "%s: dhcp options UUID not found",
                       ctx->argv[2]);
+            return;
+        }
+        struct in6_addr ip;
+        unsigned int plen;
+        char *error = ip_parse_cidr(dhcp->cidr, &ip, &plen);
+        bool is_v4 = !error && ip_is_v4(&ip);
+        free(error);
+        if (v6 == is_v4) {
+            ctl_error(ctx, "DHCP options cidr '%s' is not IPv%d", dhcp->cidr,
+                      v6 ? 6 : 4);
             return;
         }
     }
