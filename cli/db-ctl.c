@@ -327,7 +327,7 @@ take_local_option(const struct ctl_tool *tool, const char *arg,
     char *name = eq ? xmemdup0(arg, eq - arg) : xstrdup(arg);
 
     if (!any_command_has_option(tool, name)) {
-        *errorp = xasprintf("unrecognized option '%s'", name);
+        *errorp = xasprintf("unrecognized option '%s'", arg);
         free(name);
         return false;
     }

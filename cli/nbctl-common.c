@@ -224,3 +224,13 @@ nbctl_parse_enabled(struct ctl_context *ctx, const char *state, bool *enabled)
     }
     return true;
 }
+
+void *
+nbctl_copy_array(const void *array, size_t n, size_t size)
+{
+    void *copy = xmalloc(n ? n * size : 1);
+    if (n) {
+        memcpy(copy, array, n * size);
+    }
+    return copy;
+}

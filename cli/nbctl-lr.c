@@ -407,8 +407,17 @@ compare_gateway_chassis(const void *a_, const void *b_)
     return strcmp((*b)->name, (*a)->name);
 }
 
-/* lrp-get-gateway-chassis PORT: "NAME PRIORITY" lines, highest priority
- * first. */
+const struct nbrec_gateway_chassis **
+nbctl_sorted_gateway_chassis(const struct nbrec_logical_router_port *lrp)
+{
+    size_t n = lrp->n_gateway_chassis;
+    const struct nbrec_gateway_chassis **gcs
+        = nbctl_copy_array(lrp->gateway_chassis, n, sizeof *gcs);
+    qsort(gcs, n, sizeof *gcs, compare_gateway_chassis);
+    return gcs;
+}
+
+/* lrp-get-gateway-chassis PORT: "NAME PRIORITY" lines. */
 static void
 cmd_lrp_get_gateway_chassis(struct ctl_context *ctx)
 {
@@ -416,11 +425,9 @@ cmd_lrp_get_gateway_chassis(struct ctl_context *ctx)
     if (!lrp) {
         return;
     }
-    size_t n = lrp->n_gateway_chassis;
     const struct nbrec_gateway_chassis **gcs
-        = xmemdup(lrp->gateway_chassis, (n + 1) * sizeof *gcs);
-    qsort(gcs, n, sizeof *gcs, compare_gateway_chassis);
-    for (size_t i = 0; i < n; i++) {
+        = nbctl_sorted_gateway_chassis(lrp);
+    for (size_t i = 0; i < lrp->n_gateway_chassis; i++) {
         ds_put_format(ctx->output, "%s %5"PRId64"\n", gcs[i]->name,
                       gcs[i]->priority);
     }

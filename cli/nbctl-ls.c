@@ -372,7 +372,7 @@ cmd_lsp_set_addresses(struct ctl_context *ctx)
 static void
 print_sorted_strings(struct ds *out, const char *const *strings, size_t n)
 {
-    const char **sorted = xmemdup(strings, (n + 1) * sizeof *sorted);
+    const char **sorted = nbctl_copy_array(strings, n, sizeof *sorted);
     qsort(sorted, n, sizeof *sorted, nbctl_compare_strings);
     for (size_t i = 0; i < n; i++) {
         ds_put_format(out, "%s\n", sorted[i]);

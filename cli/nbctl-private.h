@@ -10,6 +10,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include "cli/db-ctl.h"
 #include "ovsdb/nbrec-idl.h"
 
@@ -20,6 +21,8 @@ extern const struct ctl_command_syntax nbctl_ls_commands[];
 extern const size_t nbctl_n_ls_commands;
 extern const struct ctl_command_syntax nbctl_lr_commands[];
 extern const size_t nbctl_n_lr_commands;
+extern const struct ctl_command_syntax nbctl_acl_commands[];
+extern const size_t nbctl_n_acl_commands;
 extern const struct ctl_command_syntax nbctl_show_commands[];
 extern const size_t nbctl_n_show_commands;
 
@@ -44,6 +47,16 @@ const struct nbrec_logical_switch *nbctl_lsp_to_ls(
 const struct nbrec_logical_router *nbctl_lrp_to_lr(
     struct ctl_context *, const struct nbrec_logical_router_port *);
 
+/* 'lrp''s gateway chassis, highest priority first (ties in reverse name
+ * order), as ovn-nbctl lists them.  The caller frees the array. */
+const struct nbrec_gateway_chassis **nbctl_sorted_gateway_chassis(
+    const struct nbrec_logical_router_port *);
+
+/* Parses a flow priority, 0 to 32767.  Returns false after ctl_error()
+ * ("N: priority must in range 0...32767", sic, as ovn-nbctl says). */
+bool nbctl_parse_priority(struct ctl_context *, const char *,
+                          int64_t *priority);
+
 /* Prerequisites: every command monitors the tables it reads. */
 void nbctl_need_tables(struct ctl_context *, const char *tables);
 
@@ -61,6 +74,11 @@ void nbctl_print_named_rows(struct nbctl_named_row *, size_t n,
  * ctl_error(). */
 bool nbctl_parse_enabled(struct ctl_context *, const char *state,
                          bool *enabled);
+
+/* A copy of the 'n' elements of 'size' bytes at 'array' (which may be
+ * NULL if 'n' is 0), to sort or to iterate while the transaction rewrites
+ * the column it came from.  The caller frees it. */
+void *nbctl_copy_array(const void *array, size_t n, size_t size);
 
 /* qsort() comparison for an array of 'const char *'. */
 int nbctl_compare_strings(const void *, const void *);

@@ -22,6 +22,7 @@
  * and NAT rules in the order of the referencing column (by UUID), as
  * ovn-nbctl's IDL gives them. */
 #include <inttypes.h>
+#include <stdlib.h>
 #include <string.h>
 #include "ds.h"
 #include "util.h"
@@ -45,25 +46,17 @@ put_aka(struct ds *out, const struct ovsdb_datum *external_ids,
     }
 }
 
-/* Appends '["a", "b"]' for the 'n' strings, skipping 'skip' if nonnull.
- * Returns false, appending nothing, if no string is left. */
-static bool
+/* Appends 'LABEL"a", "b"]' for the 'n' strings, if there are any. */
+static void
 put_quoted_list(struct ds *out, const char *label, const char *const *strings,
-                size_t n, const char *skip)
+                size_t n)
 {
-    bool any = false;
-
     for (size_t i = 0; i < n; i++) {
-        if (skip && !strcmp(strings[i], skip)) {
-            continue;
-        }
-        ds_put_format(out, "%s\"%s\"", any ? ", " : label, strings[i]);
-        any = true;
+        ds_put_format(out, "%s\"%s\"", i ? ", " : label, strings[i]);
     }
-    if (any) {
+    if (n) {
         ds_put_cstr(out, "]\n");
     }
-    return any;
 }
 
 static void
@@ -81,8 +74,11 @@ print_lsp(struct ds *out, const struct nbrec_logical_switch_port *lsp)
     if (lsp->n_tag) {
         ds_put_format(out, "        tag: %"PRId64"\n", lsp->tag[0]);
     }
-    put_quoted_list(out, "        addresses: [", lsp->addresses,
-                    lsp->n_addresses, "router");
+    /* A router port's lone "router" address goes unsaid. */
+    if (!(lsp->n_addresses == 1 && !strcmp(lsp->addresses[0], "router"))) {
+        put_quoted_list(out, "        addresses: [", lsp->addresses,
+                        lsp->n_addresses);
+    }
     const char *router_port = ovsdb_client_smap_get(lsp->options,
                                                     "router-port");
     if (!strcmp(lsp->type, "router") && router_port) {
@@ -108,8 +104,9 @@ print_lrp(struct ds *out, const struct nbrec_logical_router_port *lrp)
     ds_put_format(out, "    port %s\n", lrp->name);
     ds_put_format(out, "        mac: \"%s\"\n", lrp->mac);
     put_quoted_list(out, "        networks: [", lrp->networks,
-                    lrp->n_networks, NULL);
+                    lrp->n_networks);
     if (lrp->n_gateway_chassis) {
+        /* In column (UUID) order, not by priority, as ovn-nbctl does. */
         ds_put_cstr(out, "        gateway chassis: [");
         for (size_t i = 0; i < lrp->n_gateway_chassis; i++) {
             ds_put_format(out, "%s%s", i ? " " : "",
@@ -152,14 +149,15 @@ static void
 cmd_show(struct ctl_context *ctx)
 {
     if (ctx->argc == 2) {
+        /* A name may be a switch's and a router's: both are shown. */
         const struct nbrec_logical_switch *ls
             = nbctl_ls_lookup(ctx, ctx->argv[1], false);
         const struct nbrec_logical_router *lr
-            = ls || ctx->error ? NULL
-                               : nbctl_lr_lookup(ctx, ctx->argv[1], false);
+            = ctx->error ? NULL : nbctl_lr_lookup(ctx, ctx->argv[1], false);
         if (ls) {
             print_ls(ctx->output, ls);
-        } else if (lr) {
+        }
+        if (lr) {
             print_lr(ctx->output, lr);
         }
         return;

@@ -72,6 +72,7 @@ main(int argc, char *argv[])
     } families[] = {
         { nbctl_ls_commands, &nbctl_n_ls_commands },
         { nbctl_lr_commands, &nbctl_n_lr_commands },
+        { nbctl_acl_commands, &nbctl_n_acl_commands },
         { nbctl_show_commands, &nbctl_n_show_commands },
     };
     struct ctl_tool tool = nbctl_tool;
