@@ -93,19 +93,29 @@ find_command(const struct ctl_tool *tool, const char *name)
     return NULL;
 }
 
-/* Does 'syntax' accept option 'name' ("--if-exists")?  Sets '*has_arg' to
- * whether it takes a value. */
+/* Whether an option takes a value: "--name", "--name=", "--name?". */
+enum option_arg {
+    OPTION_NO_ARG,
+    OPTION_REQUIRED_ARG,
+    OPTION_OPTIONAL_ARG,
+};
+
+/* Does 'syntax' accept option 'name' ("--if-exists")?  Sets '*has_arg'. */
 static bool
 command_has_option(const struct ctl_command_syntax *syntax,
-                   const char *name, bool *has_arg)
+                   const char *name, enum option_arg *has_arg)
 {
     size_t len = strlen(name);
     const char *p = syntax->options;
 
     while (p && *p) {
         size_t n = strcspn(p, ",");
-        bool arg = n && p[n - 1] == '=';
-        if (n - arg == len && !strncmp(p, name, len)) {
+        enum option_arg arg = !n ? OPTION_NO_ARG
+                              : p[n - 1] == '=' ? OPTION_REQUIRED_ARG
+                              : p[n - 1] == '?' ? OPTION_OPTIONAL_ARG
+                              : OPTION_NO_ARG;
+        size_t name_len = n - (arg != OPTION_NO_ARG);
+        if (name_len == len && !strncmp(p, name, len)) {
             *has_arg = arg;
             return true;
         }
@@ -117,7 +127,7 @@ command_has_option(const struct ctl_command_syntax *syntax,
 static bool
 any_command_has_option(const struct ctl_tool *tool, const char *name)
 {
-    bool has_arg;
+    enum option_arg has_arg;
 
     for (size_t i = 0; i < tool->n_commands; i++) {
         if (command_has_option(&tool->commands[i], name, &has_arg)) {
@@ -169,15 +179,15 @@ parse_command(const struct ctl_tool *tool, int argc, char *argv[],
 
     struct shash_node *node;
     SHASH_FOR_EACH (node, &cmd->options) {
-        bool has_arg;
+        enum option_arg has_arg;
         if (!command_has_option(syntax, node->name, &has_arg)) {
             return xasprintf("'%s' command has no '%s' option",
                              argv[i], node->name);
         }
-        if (has_arg && !node->data) {
+        if (has_arg == OPTION_REQUIRED_ARG && !node->data) {
             return xasprintf("missing argument to '%s' option on '%s' "
                              "command", node->name, argv[i]);
-        } else if (!has_arg && node->data) {
+        } else if (has_arg == OPTION_NO_ARG && node->data) {
             return xasprintf("'%s' option on '%s' does not accept an "
                              "argument", node->name, argv[i]);
         }

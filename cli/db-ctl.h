@@ -89,8 +89,8 @@ struct ctl_command_syntax {
     void (*run)(struct ctl_context *);
     /* After a successful commit; may be NULL. */
     void (*postprocess)(struct ctl_context *);
-    /* Comma-separated options, "--name" or "--name=" if it takes a
-     * value, e.g. "--if-exists,--id=". */
+    /* Comma-separated options: "--name", "--name=" if it takes a value,
+     * "--name?" if it may, e.g. "--if-exists,--id=,--bfd?". */
     const char *options;
     enum ctl_mode mode;
 };

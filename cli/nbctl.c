@@ -73,6 +73,7 @@ main(int argc, char *argv[])
         { nbctl_ls_commands, &nbctl_n_ls_commands },
         { nbctl_lr_commands, &nbctl_n_lr_commands },
         { nbctl_acl_commands, &nbctl_n_acl_commands },
+        { nbctl_route_commands, &nbctl_n_route_commands },
         { nbctl_show_commands, &nbctl_n_show_commands },
     };
     struct ctl_tool tool = nbctl_tool;
