@@ -11,12 +11,17 @@
 
 VLOG_DEFINE_THIS_MODULE(ovsdb_file);
 
-/* Compaction policy: like ovsdb-server, compact once the log holds at
- * least this many transactions and this many bytes, and has grown to
- * several times its size after the last compaction. */
+/* Compaction policy, ovsdb-server's: never within COMPACT_MIN_INTERVAL of
+ * opening the file or of the last compaction; after that, once the log
+ * holds at least COMPACT_MIN_TXNS transactions and COMPACT_MIN_BYTES
+ * bytes and has grown to COMPACT_GROWTH times its size after the last
+ * compaction; and after COMPACT_MAX_INTERVAL, if it holds any transaction
+ * at all.  (ovsdb-server adds up to 10 random minutes to the minimum.) */
 #define COMPACT_MIN_TXNS 100
 #define COMPACT_MIN_BYTES (10 * 1024 * 1024)
 #define COMPACT_GROWTH 4
+#define COMPACT_MIN_INTERVAL (10LL * 60 * 1000)        /* 10 minutes. */
+#define COMPACT_MAX_INTERVAL (24LL * 60 * 60 * 1000)   /* 1 day. */
 
 struct ovsdb_file {
     struct ovsdb_observer observer;     /* In the database's observers. */
@@ -25,8 +30,19 @@ struct ovsdb_file {
     char *file_name;
     uint64_t n_txns;                    /* Records since last compaction. */
     uint64_t snapshot_size;             /* Log size after it. */
+    long long next_compact_min;         /* time_msec() before which, and */
+    long long next_compact_max;         /* after which, the policy above. */
     struct ds record;                   /* Scratch for a record's text. */
 };
+
+static void
+schedule_compaction(struct ovsdb_file *file)
+{
+    long long now = time_msec();
+
+    file->next_compact_min = now + COMPACT_MIN_INTERVAL;
+    file->next_compact_max = now + COMPACT_MAX_INTERVAL;
+}
 
 /* Largest record buffer kept between transactions. */
 #define RECORD_BUFFER_KEEP (1024 * 1024)
@@ -490,6 +506,7 @@ ovsdb_file_open(const char *file_name, bool read_only, struct ovsdb **dbp,
     file->file_name = xstrdup(file_name);
     file->n_txns = n_txns;
     file->snapshot_size = ovsdb_log_get_offset(log);
+    schedule_compaction(file);
     db->read_only = read_only;
     ovsdb_add_observer(db, &file->observer);
     *dbp = db;
@@ -576,6 +593,7 @@ ovsdb_file_compact(struct ovsdb_file *file)
     if (!error) {
         file->n_txns = 0;
         file->snapshot_size = ovsdb_log_get_offset(file->log);
+        schedule_compaction(file);
         VLOG_INFO("%s: compacted from %llu to %llu bytes in %lld ms",
                   file->file_name, (unsigned long long) old_size,
                   (unsigned long long) file->snapshot_size,
@@ -588,10 +606,13 @@ void
 ovsdb_file_run(struct ovsdb_file *file)
 {
     uint64_t size = ovsdb_log_get_offset(file->log);
+    long long now = time_msec();
 
-    if (file->db->read_only || file->n_txns < COMPACT_MIN_TXNS
-        || size < COMPACT_MIN_BYTES
-        || size < COMPACT_GROWTH * file->snapshot_size) {
+    if (file->db->read_only || !file->n_txns
+        || now < file->next_compact_min
+        || (now < file->next_compact_max
+            && (file->n_txns < COMPACT_MIN_TXNS || size < COMPACT_MIN_BYTES
+                || size < COMPACT_GROWTH * file->snapshot_size))) {
         return;
     }
     struct ovsdb_error *error = ovsdb_file_compact(file);
@@ -601,6 +622,7 @@ ovsdb_file_run(struct ovsdb_file *file)
         free(s);
         /* Do not retry on every transaction. */
         file->snapshot_size = size;
+        schedule_compaction(file);
     }
 }
 
