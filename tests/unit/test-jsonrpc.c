@@ -79,6 +79,9 @@ msg_to_string(const struct jsonrpc_msg *msg)
 static void
 test_to_ds(void **state OVS_UNUSED)
 {
+    /* Replies and errors copy their id; requests take theirs. */
+    struct json *reply_id = json_string_create("id\"1");
+    struct json *error_id = json_integer_create(3);
     struct jsonrpc_msg *msgs[] = {
         jsonrpc_msg_create_request("transact",
                                    json_from_string("[\"db\", {\"a\": 1}]",
@@ -87,10 +90,10 @@ test_to_ds(void **state OVS_UNUSED)
         jsonrpc_msg_create_notify("update2", NULL),
         jsonrpc_msg_create_reply(json_from_string("[{\"uuid\": [\"uuid\", "
                                                   "\"x\"]}]", NULL),
-                                 json_string_create("id\"1")),
+                                 reply_id),
         jsonrpc_msg_create_reply(NULL, NULL),
         jsonrpc_msg_create_error(json_string_create("unknown method"),
-                                 json_integer_create(3)),
+                                 error_id),
     };
 
     for (size_t i = 0; i < ARRAY_SIZE(msgs); i++) {
@@ -107,6 +110,8 @@ test_to_ds(void **state OVS_UNUSED)
         ds_destroy(&ds);
         jsonrpc_msg_destroy(msgs[i]);
     }
+    json_destroy(reply_id);
+    json_destroy(error_id);
 }
 
 static void
