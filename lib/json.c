@@ -135,15 +135,18 @@ json_array_add(struct json *array, struct json *elem)
 {
     struct json_array *a = &array->array;
     if (a->n >= a->n_allocated) {
+        size_t allocated = a->n_allocated;
+
         if (a->elems && a->elems == json_payload(array)) {
             struct json **elems = xmalloc(2 * a->n * sizeof *elems);
             memcpy(elems, a->elems, a->n * sizeof *elems);
             a->elems = elems;
-            a->n_allocated = 2 * a->n;
+            allocated = 2 * a->n;
         } else {
-            a->elems = x2nrealloc(a->elems, &a->n_allocated,
-                                  sizeof *a->elems);
+            a->elems = x2nrealloc(a->elems, &allocated, sizeof *a->elems);
         }
+        ASSERT(allocated <= UINT32_MAX);
+        a->n_allocated = allocated;
     }
     a->elems[a->n++] = elem;
 }
