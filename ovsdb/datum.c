@@ -69,6 +69,18 @@ empty_string(void)
     return json_clone(empty);
 }
 
+static struct json *
+uuid_tag(void)
+{
+    /* The "uuid" of every ["uuid", "<uuid>"] built, shared likewise: a
+     * transaction's reply has one per inserted row. */
+    static struct json *tag;
+    if (!tag) {
+        tag = json_string_create("uuid");
+    }
+    return json_clone(tag);
+}
+
 void
 ovsdb_atom_init_default(union ovsdb_atom *atom, enum ovsdb_atomic_type type)
 {
@@ -289,7 +301,7 @@ ovsdb_atom_to_json(const union ovsdb_atom *atom, enum ovsdb_atomic_type type)
     case OVSDB_TYPE_STRING:
         return json_clone(atom->s);
     case OVSDB_TYPE_UUID:
-        return json_array_create_2(json_string_create("uuid"),
+        return json_array_create_2(uuid_tag(),
                                    json_string_create(
                                        uuid_to_cstr(&atom->uuid, buf)));
     default:
