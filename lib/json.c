@@ -442,6 +442,9 @@ put_real(double real, struct ds *ds)
     }
 }
 
+/* Pretty output is laid out as Open vSwitch lays it out: each member or
+ * element on its own line, indented two spaces a level, and closing
+ * brackets right after the last one ("[\n  1,\n  2]"). */
 static void
 put_indent(struct ds *ds, int flags, int level)
 {
@@ -489,9 +492,6 @@ put_object(const struct json *json, int flags, int level, struct ds *ds)
             put_member(node, !i++, flags, level, ds);
         }
     }
-    if (n) {
-        put_indent(ds, flags, level);
-    }
     ds_put_char(ds, '}');
 }
 
@@ -521,9 +521,6 @@ json_to_ds__(const struct json *json, int flags, int level, struct ds *ds)
             }
             put_indent(ds, flags, level + 1);
             json_to_ds__(json->array.elems[i], flags, level + 1, ds);
-        }
-        if (json->array.n) {
-            put_indent(ds, flags, level);
         }
         ds_put_char(ds, ']');
         break;
@@ -734,6 +731,21 @@ utf8_length(const unsigned char *p, const unsigned char *end)
         return 0;
     }
     return len;
+}
+
+bool
+json_is_valid_utf8(const char *s_, size_t n)
+{
+    const unsigned char *s = (const unsigned char *) s_, *end = s + n;
+
+    while (s < end) {
+        size_t len = utf8_length(s, end);
+        if (!len) {
+            return false;
+        }
+        s += len;
+    }
+    return true;
 }
 
 /* Parses the string literal at 'pr->p' and stores its contents (not

@@ -100,12 +100,14 @@ uint32_t json_hash(const struct json *, uint32_t basis);
 
 /* Serialization flags. */
 enum {
-    JSSF_PRETTY = 1 << 0,       /* Multiple lines, indented. */
+    JSSF_PRETTY = 1 << 0,       /* Multiple lines, indented, as OVS does. */
     JSSF_SORT = 1 << 1,         /* Object members in sorted order. */
 };
 void json_to_ds(const struct json *, int flags, struct ds *);
 char *json_to_string(const struct json *, int flags);
 void json_string_escape(const char *, struct ds *);
+/* Are the 'n' bytes at 's' valid UTF-8 (as JSON strings must be)? */
+bool json_is_valid_utf8(const char *s, size_t n);
 
 /* Parsing.  On failure returns NULL and stores an owned error message in
  * '*errorp'. */

@@ -76,6 +76,12 @@ shash_clear(struct shash *sh)
 }
 
 void
+shash_swap(struct shash *a, struct shash *b)
+{
+    hmap_swap(&a->map, &b->map);
+}
+
+void
 shash_clear_free_data(struct shash *sh)
 {
     struct shash_node *node;

@@ -31,6 +31,7 @@ void shash_destroy(struct shash *);
 void shash_destroy_free_data(struct shash *);
 void shash_clear(struct shash *);
 void shash_clear_free_data(struct shash *);
+void shash_swap(struct shash *, struct shash *);
 static inline size_t shash_count(const struct shash *sh)
 {
     return hmap_count(&sh->map);

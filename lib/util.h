@@ -22,6 +22,8 @@
 #define NO_RETURN __attribute__((noreturn))
 #define WARN_UNUSED __attribute__((warn_unused_result))
 #define OVS_UNUSED __attribute__((unused))
+/* Marks a deliberate fall-through between switch cases (gcc and clang). */
+#define OVS_FALLTHROUGH __attribute__((fallthrough))
 #define LIKELY(X) __builtin_expect(!!(X), 1)
 #define UNLIKELY(X) __builtin_expect(!!(X), 0)
 

@@ -114,6 +114,8 @@ vlog(struct vlog_module *m, enum vlog_level level, const char *format, ...)
     char stamp[32];
     va_list args;
 
+    /* As in Open vSwitch, the console gets whole seconds and the log file
+     * milliseconds: "2026-11-21T14:32:26Z|" versus "...26.123Z|". */
     gettimeofday(&tv, NULL);
     gmtime_r(&tv.tv_sec, &tm);
     strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%S", &tm);
@@ -126,10 +128,8 @@ vlog(struct vlog_module *m, enum vlog_level level, const char *format, ...)
     ds_put_char(&ds, '\n');
 
     if (level <= module_dest_level(m, VLF_CONSOLE)) {
-        if (vl.program_name) {
-            fprintf(stderr, "%s: ", vl.program_name);
-        }
-        fputs(ds_cstr(&ds), stderr);
+        size_t len = strlen(stamp);
+        fprintf(stderr, "%sZ%s", stamp, ds_cstr(&ds) + len + 5);
         fflush(stderr);
     }
     if (vl.fd >= 0 && level <= module_dest_level(m, VLF_FILE)) {

@@ -524,7 +524,7 @@ row_unparse(struct ovsdb_client_row *row, unsigned int column)
         break;
     case OVSDB_FIELD_REFS:
         row_drop_column_arcs(row, column);
-        /* fall through */
+        OVS_FALLTHROUGH;
     case OVSDB_FIELD_INTEGERS:
     case OVSDB_FIELD_REALS:
     case OVSDB_FIELD_BOOLEANS:

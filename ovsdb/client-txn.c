@@ -41,6 +41,7 @@ struct ovsdb_client_txn_row {
     struct txn_mutation *mutations;
     size_t n_mutations, allocated_mutations;
     char name[4 + UUID_LEN + 1];    /* "uuid-name" of an inserted row. */
+    bool persist_uuid;          /* Ask the server to use the row's uuid. */
     int op_index;               /* Index of its insert operation. */
     struct uuid real_uuid;      /* Uuid the server assigned. */
 };
@@ -50,6 +51,7 @@ struct ovsdb_client_txn {
     struct ovsdb_client_db *db;
     enum ovsdb_client_txn_status status;
     char *error;
+    char *error_json;           /* The failing result or error, as JSON. */
     struct hmap rows;           /* struct ovsdb_client_txn_row, by row. */
     struct list row_list;       /* The same, in order of first use. */
     struct shash inserted;      /* Temporary uuid string -> txn_row. */
@@ -175,17 +177,27 @@ const struct ovsdb_client_row *
 ovsdb_client_txn_insert(struct ovsdb_client_txn *txn,
                         struct ovsdb_client_table *table)
 {
-    char buf[UUID_LEN + 1];
     struct uuid uuid;
 
-    ASSERT(table->db == txn->db);
     uuid_generate(&uuid);
-    struct ovsdb_client_row *row = client_row_create(table, &uuid);
+    return ovsdb_client_txn_insert_uuid(txn, table, &uuid, false);
+}
+
+const struct ovsdb_client_row *
+ovsdb_client_txn_insert_uuid(struct ovsdb_client_txn *txn,
+                             struct ovsdb_client_table *table,
+                             const struct uuid *uuid, bool persist)
+{
+    char buf[UUID_LEN + 1];
+
+    ASSERT(table->db == txn->db);
+    struct ovsdb_client_row *row = client_row_create(table, uuid);
     client_row_link(row);
 
     struct ovsdb_client_txn_row *tr = txn_row_get(txn, row);
     tr->inserted = true;
-    uuid_to_cstr(&uuid, buf);
+    tr->persist_uuid = persist;
+    uuid_to_cstr(uuid, buf);
     /* "row" + the uuid with '_' for '-': a valid <id> for "uuid-name". */
     snprintf(tr->name, sizeof tr->name, "row%s", buf);
     for (char *p = tr->name; *p; p++) {
@@ -667,7 +679,10 @@ add_row_ops(struct ovsdb_client_txn *txn, struct json *ops,
             struct ovsdb_client_txn_row *tr)
 {
     if (tr->deleted) {
-        if (tr->inserted) {
+        if (tr->inserted || !tr->row->table->schema->is_root) {
+            /* A non-root row is left to the server's garbage collection,
+             * as Open vSwitch's IDL does: it goes once nothing refers to
+             * it, and deleting it while referenced would fail. */
             return false;
         }
         json_array_add(ops, op_create("delete", tr->row));
@@ -680,6 +695,11 @@ add_row_ops(struct ovsdb_client_txn *txn, struct json *ops,
         struct json *op = op_create("insert", tr->row);
         json_object_put(op, "row", row);
         json_object_put_string(op, "uuid-name", tr->name);
+        if (tr->persist_uuid) {
+            char buf[UUID_LEN + 1];
+            uuid_to_cstr(&tr->row->uuid, buf);
+            json_object_put_string(op, "uuid", buf);
+        }
         tr->op_index = ops->array.n - 1;   /* ops[0] is the db name. */
         json_array_add(ops, op);
         return true;
@@ -760,6 +780,8 @@ build_request(struct ovsdb_client_txn *txn)
     return ops;
 }
 
+static void txn_row_free_values(struct ovsdb_client_txn_row *);
+
 /* Puts the replica back as the server described it: original values in
  * modified rows, inserted rows out of their tables. */
 static void
@@ -777,6 +799,9 @@ disassemble(struct ovsdb_client_txn *txn)
                 client_row_swap_column(tr->row, i, &tr->orig[i]);
             }
         }
+        /* From here on 'tr->row' is only a key: it is the replica's, and
+         * an update may free it. */
+        txn_row_free_values(tr);
     }
     LIST_FOR_EACH (tr, list_node, &txn->row_list) {
         if (tr->inserted && tr->row->live) {
@@ -830,6 +855,8 @@ set_result_error(struct ovsdb_client_txn *txn,
 
     txn->status = status;
     free(txn->error);
+    free(txn->error_json);
+    txn->error_json = NULL;
     va_start(args, format);
     txn->error = xvasprintf(format, args);
     va_end(args);
@@ -859,6 +886,8 @@ check_op_result(struct ovsdb_client_txn *txn, const struct json *result)
     } else {
         set_result_error(txn, status, "%s", tag);
     }
+    free(txn->error_json);
+    txn->error_json = json_to_string(result, JSSF_SORT);
     return true;
 }
 
@@ -918,7 +947,8 @@ client_txn_process_reply(struct ovsdb_client_txn *txn,
     if (error) {
         char *s = json_to_string(error, JSSF_SORT);
         set_result_error(txn, OVSDB_TXN_ERROR, "%s", s);
-        free(s);
+        free(txn->error_json);
+        txn->error_json = s;
         return;
     }
     if (!result || result->type != JSON_ARRAY) {
@@ -952,6 +982,13 @@ client_txn_abort(struct ovsdb_client_txn *txn, const char *why)
 }
 
 /* Accessors and cleanup. */
+
+const char *
+ovsdb_client_txn_get_error_json(const struct ovsdb_client_txn *txn)
+{
+    return txn->error_json ? txn->error_json
+           : txn->error ? txn->error : "unknown error";
+}
 
 enum ovsdb_client_txn_status
 ovsdb_client_txn_get_status(const struct ovsdb_client_txn *txn)
@@ -990,11 +1027,12 @@ ovsdb_client_txn_get_increment_new_value(const struct ovsdb_client_txn *txn)
     return txn->inc_new_value;
 }
 
+/* Frees what 'tr' keeps that needs its row's schema to free.  Done for an
+ * existing row as soon as the transaction is committed, since an update
+ * from the server may then delete (and free) the row at any time. */
 static void
-txn_row_destroy(struct ovsdb_client_txn_row *tr)
+txn_row_free_values(struct ovsdb_client_txn_row *tr)
 {
-    size_t n = row_n_columns(tr->row);
-
     for (size_t i = 0; i < tr->n_mutations; i++) {
         struct txn_mutation *m = &tr->mutations[i];
         const struct ovsdb_type *type = column_type(tr->row, m->column);
@@ -1002,12 +1040,21 @@ txn_row_destroy(struct ovsdb_client_txn_row *tr)
         ovsdb_datum_destroy(&m->datum, m->keys_only ? &kt : type);
     }
     free(tr->mutations);
+    tr->mutations = NULL;
+    tr->n_mutations = tr->allocated_mutations = 0;
     if (tr->orig) {
-        for (size_t i = 0; i < n; i++) {
+        for (size_t i = 0; i < row_n_columns(tr->row); i++) {
             ovsdb_datum_destroy(&tr->orig[i], column_type(tr->row, i));
         }
         free(tr->orig);
+        tr->orig = NULL;
     }
+}
+
+static void
+txn_row_destroy(struct ovsdb_client_txn_row *tr)
+{
+    txn_row_free_values(tr);
     if (tr->inserted) {
         client_row_free(tr->row);
     }
@@ -1040,5 +1087,6 @@ ovsdb_client_txn_destroy(struct ovsdb_client_txn *txn)
     ds_destroy(&txn->comment);
     json_destroy(txn->request);
     free(txn->error);
+    free(txn->error_json);
     free(txn);
 }

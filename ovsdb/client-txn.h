@@ -27,7 +27,9 @@
  *               transaction if another client changed them (TRY_AGAIN)
  *     insert    one per inserted row, non-default columns only, with a
  *               "uuid-name" that references to the row are written as
- *     delete    one per deleted row
+ *     delete    one per deleted row of a root table (rows of other tables
+ *               are left to the server's garbage collection, which removes
+ *               them once no strong reference to them remains)
  *     update    one per modified row, only the columns whose value differs
  *               from the replica's
  *     mutate    set/map insertions and deletions, which merge with
@@ -82,6 +84,13 @@ void ovsdb_client_txn_add_comment(struct ovsdb_client_txn *,
  * committed; afterwards only ovsdb_client_txn_get_insert_uuid() applies. */
 const struct ovsdb_client_row *ovsdb_client_txn_insert(
     struct ovsdb_client_txn *, struct ovsdb_client_table *);
+/* Like ovsdb_client_txn_insert() but the row's temporary uuid is 'uuid'
+ * (references to it written in this transaction become references to the
+ * new row).  With 'persist', the server is asked to give the row that very
+ * uuid (the "uuid" member of "insert", an Open vSwitch extension). */
+const struct ovsdb_client_row *ovsdb_client_txn_insert_uuid(
+    struct ovsdb_client_txn *, struct ovsdb_client_table *,
+    const struct uuid *, bool persist);
 void ovsdb_client_txn_delete(struct ovsdb_client_txn *,
                              const struct ovsdb_client_row *);
 
@@ -143,6 +152,10 @@ enum ovsdb_client_txn_status ovsdb_client_txn_get_status(
     const struct ovsdb_client_txn *);
 /* Why the transaction failed ("tag: details" from the server), or NULL. */
 const char *ovsdb_client_txn_get_error(const struct ovsdb_client_txn *);
+/* The failing operation's result object (or the JSON-RPC error) as
+ * sorted JSON text, as ovs-vsctl prints it after "transaction error: ";
+ * falls back to the error text.  Never NULL. */
+const char *ovsdb_client_txn_get_error_json(const struct ovsdb_client_txn *);
 /* The "transact" params sent (or NULL before commit), for logging and
  * tests.  Owned by the transaction. */
 const struct json *ovsdb_client_txn_get_request(

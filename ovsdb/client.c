@@ -118,6 +118,7 @@ struct ovsdb_client {
     uint64_t seqno;
     struct ovsdb_client_stats stats;
     char *last_error;
+    int last_errno;             /* errno of the last connection failure. */
     const struct ovsdb_client_callbacks *cbs;
     void *cb_aux;
     struct ovsdb_client_txn *building_txn;
@@ -653,6 +654,7 @@ ovsdb_client_connect_failed(struct ovsdb_client *client, long long now,
                             int error)
 {
     client->now = now;
+    client->last_errno = error;
     set_error(client, "%s: connection failed (%s)",
               remote_name(client), util_strerror(error));
     ovsdb_client_reconnect_failed(&client->rc, now, error);
@@ -1252,6 +1254,12 @@ ovsdb_client_get_stats(const struct ovsdb_client *client,
                        struct ovsdb_client_stats *stats)
 {
     *stats = client->stats;
+}
+
+int
+ovsdb_client_get_last_errno(const struct ovsdb_client *client)
+{
+    return client->last_errno;
 }
 
 const char *

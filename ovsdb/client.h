@@ -261,6 +261,8 @@ bool ovsdb_client_has_ever_been_ready(const struct ovsdb_client *);
 uint64_t ovsdb_client_get_seqno(const struct ovsdb_client *);
 /* The last error (connection, protocol or server refusal), or NULL. */
 const char *ovsdb_client_get_last_error(const struct ovsdb_client *);
+/* The errno of the last failed connection attempt, or 0. */
+int ovsdb_client_get_last_errno(const struct ovsdb_client *);
 /* The monitor method in use: "monitor_cond_since", "monitor_cond",
  * "monitor", or NULL if not monitoring. */
 const char *ovsdb_client_get_monitor_method(const struct ovsdb_client *);

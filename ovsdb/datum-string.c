@@ -5,6 +5,8 @@
 #include <ctype.h>
 #include <float.h>
 #include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include "ds.h"
 #include "ovsdb/error.h"
@@ -19,7 +21,7 @@ ovsdb_string_needs_quotes(const char *s)
         return true;
     }
     for (p++; *p; p++) {
-        if (!isalpha(*p) && *p != '_' && *p != '-' && *p != '.') {
+        if (!isalnum(*p) && *p != '_' && *p != '-' && *p != '.') {
             return true;
         }
     }
@@ -47,9 +49,17 @@ ovsdb_atom_to_bare(const union ovsdb_atom *atom, enum ovsdb_atomic_type type,
     case OVSDB_TYPE_INTEGER:
         ds_put_format(ds, "%lld", atom->integer);
         break;
-    case OVSDB_TYPE_REAL:
-        ds_put_format(ds, "%.*g", DBL_DIG, atom->real);
+    case OVSDB_TYPE_REAL: {
+        /* DBL_DIG digits as ovs-vsctl prints, or 17 when that would not
+         * read back as the same number. */
+        char buf[32];
+        snprintf(buf, sizeof buf, "%.*g", DBL_DIG, atom->real);
+        if (strtod(buf, NULL) != atom->real) {
+            snprintf(buf, sizeof buf, "%.17g", atom->real);
+        }
+        ds_put_cstr(ds, buf);
         break;
+    }
     case OVSDB_TYPE_BOOLEAN:
         ds_put_cstr(ds, atom->boolean ? "true" : "false");
         break;
@@ -104,6 +114,8 @@ parse_atom__(union ovsdb_atom *atom, const struct ovsdb_base_type *base,
                 return xasprintf("%s: invalid quoted string", s);
             }
             atom->s = json;
+        } else if (!json_is_valid_utf8(s, strlen(s))) {
+            return xstrdup("invalid UTF-8 sequence in string");
         } else {
             ovsdb_atom_init_string(atom, s);
         }
@@ -113,6 +125,11 @@ parse_atom__(union ovsdb_atom *atom, const struct ovsdb_base_type *base,
             struct ovsdb_symbol *symbol = ovsdb_symbol_table_insert(symtab,
                                                                     s);
             atom->uuid = symbol->uuid;
+            if (ovsdb_base_type_is_strong_ref(base)) {
+                symbol->strong_ref = true;
+            } else if (ovsdb_base_type_is_weak_ref(base)) {
+                symbol->weak_ref = true;
+            }
             return NULL;
         } else if (uuid_from_string(&atom->uuid, s)) {
             return NULL;
@@ -134,7 +151,8 @@ ovsdb_atom_from_string(union ovsdb_atom *atom,
         struct ovsdb_error *e = ovsdb_atom_check_constraints(atom, base);
         if (e) {
             ovsdb_atom_destroy(atom, base->type);
-            error = e->details ? xstrdup(e->details) : xstrdup(e->tag);
+            error = e->details ? xasprintf("%s: %s", e->tag, e->details)
+                               : xstrdup(e->tag);
             ovsdb_error_destroy(e);
         }
     }
@@ -142,7 +160,10 @@ ovsdb_atom_from_string(union ovsdb_atom *atom,
 }
 
 /* Tokenizer for datums: a token is a JSON-quoted string or a run of
- * characters other than whitespace and the delimiters ",=[]{}". */
+ * characters other than whitespace and ovs-vsctl's delimiters, so that
+ * e.g. a MAC address must be quoted ('"00:00:00:00:00:01"'). */
+#define DELIMITERS ":=,[]{}!<>\""
+
 static const char *
 skip_ws(const char *p)
 {
@@ -169,7 +190,7 @@ next_token(const char **pp, char **tokenp)
         }
         p++;
     } else {
-        while (*p && !isspace((unsigned char) *p) && !strchr(",=[]{}", *p)) {
+        while (*p && !isspace((unsigned char) *p) && !strchr(DELIMITERS, *p)) {
             p++;
         }
     }
@@ -194,10 +215,60 @@ parse_atom_token(const char **pp, const struct ovsdb_base_type *base,
     return error;
 }
 
+/* The most integers one range "A-B" may stand for, as in ovs-vsctl. */
+#define MAX_RANGE 4096
+
+/* Parses integer 'token' of a set as one integer or an inclusive range
+ * "A-B", adding each to 'datum'. */
+static char *
+parse_integer_elements(struct ovsdb_datum *datum,
+                       const struct ovsdb_type *type, const char *token)
+{
+    long long start, end;
+    const char *dash = token[0] ? strchr(token + 1, '-') : NULL;
+    char *error;
+
+    if (str_to_llong(token, 10, &start)) {
+        end = start;
+    } else {
+        char *first = dash ? xmemdup0(token, dash - token) : NULL;
+        bool ok = dash && type->n_max > 1 && str_to_llong(first, 10, &start)
+                  && str_to_llong(dash + 1, 10, &end);
+        free(first);
+        if (!ok) {
+            return xasprintf("\"%s\" is not a valid integer or range",
+                             token);
+        } else if (end < start) {
+            return xasprintf("\"%s\" is not a valid range: range end %lld "
+                             "must be greater than or equal to range start "
+                             "%lld", token, end, start);
+        } else if (end - start >= MAX_RANGE) {
+            return xasprintf("\"%s\" is not a valid range: range size "
+                             "must not exceed %d", token, MAX_RANGE);
+        }
+    }
+    for (long long i = start;; i++) {
+        union ovsdb_atom atom = { .integer = i };
+        struct ovsdb_error *e = ovsdb_atom_check_constraints(&atom,
+                                                             &type->key);
+        if (e) {
+            error = xasprintf("%s: %s", e->tag, e->details ? e->details : "");
+            ovsdb_error_destroy(e);
+            return error;
+        }
+        ovsdb_datum_add_unsafe(datum, &atom, NULL, type);
+        if (i == end) {
+            break;
+        }
+    }
+    return NULL;
+}
+
 static char *
 parse_datum_elements(struct ovsdb_datum *datum,
-                     const struct ovsdb_type *type, const char **pp,
-                     char end, struct ovsdb_symbol_table *symtab)
+                     const struct ovsdb_type *type, const char *s,
+                     const char **pp, char end,
+                     struct ovsdb_symbol_table *symtab)
 {
     bool is_map = ovsdb_type_is_map(type);
     const char *p = skip_ws(*pp);
@@ -206,11 +277,28 @@ parse_datum_elements(struct ovsdb_datum *datum,
     while (*p && *p != end) {
         union ovsdb_atom key, value;
 
-        if (datum->n) {
-            if (*p != ',') {
-                return xasprintf("%s: syntax error (expected ',')", p);
-            }
+        /* Elements are separated by a comma, white space, or both. */
+        if (datum->n && *p == ',') {
             p = skip_ws(p + 1);
+        }
+        if (*p && *p != '"' && strchr(DELIMITERS, *p) && *p != end) {
+            char *english = ovsdb_type_to_english(type);
+            error = xasprintf("%s: unexpected \"%c\" parsing %s", s, *p,
+                              english);
+            free(english);
+            return error;
+        }
+        if (!is_map && type->key.type == OVSDB_TYPE_INTEGER) {
+            char *token;
+            error = next_token(&p, &token);
+            if (!error) {
+                error = parse_integer_elements(datum, type, token);
+                free(token);
+            }
+            if (error) {
+                return error;
+            }
+            continue;
         }
         error = parse_atom_token(&p, &type->key, &key, symtab);
         if (error) {
@@ -218,8 +306,13 @@ parse_datum_elements(struct ovsdb_datum *datum,
         }
         if (is_map) {
             if (*p != '=') {
+                /* Printed up to the offending character; at the end of
+                 * the input that leaves a dangling quote, as ovs-vsctl's
+                 * message does. */
+                char *msg = xasprintf("%s: syntax error at \"%c\" expecting "
+                                      "\"=\"", s, *p);
                 ovsdb_atom_destroy(&key, type->key.type);
-                return xasprintf("%s: syntax error (expected '=')", p);
+                return msg;
             }
             p = skip_ws(p + 1);
             error = parse_atom_token(&p, &type->value, &value, symtab);
@@ -248,8 +341,14 @@ ovsdb_datum_from_string(struct ovsdb_datum *datum,
     if (*p == (is_map ? '{' : '[')) {
         end = is_map ? '}' : ']';
         p++;
+    } else if (*p == (is_map ? '[' : '{')) {
+        char *english = ovsdb_type_to_english(type);
+        error = xasprintf("%s: unexpected \"%c\" parsing %s", s, *p,
+                          english);
+        free(english);
+        return error;
     }
-    error = parse_datum_elements(datum, type, &p, end, symtab);
+    error = parse_datum_elements(datum, type, s, &p, end, symtab);
     if (!error && end) {
         if (*p != end) {
             error = xasprintf("%s: missing '%c' at end of value", s, end);
@@ -262,12 +361,15 @@ ovsdb_datum_from_string(struct ovsdb_datum *datum,
     }
     if (!error) {
         struct ovsdb_error *e = ovsdb_datum_sort(datum, type);
-        if (!e) {
-            e = ovsdb_datum_check_size(datum, type);
-        }
         if (e) {
             error = xasprintf("%s", e->details ? e->details : e->tag);
             ovsdb_error_destroy(e);
+        } else if (datum->n < type->n_min) {
+            error = xasprintf("%s: %u value(s) specified but the minimum "
+                              "number is %u", s, datum->n, type->n_min);
+        } else if (datum->n > type->n_max) {
+            error = xasprintf("%s: %u value(s) specified but the maximum "
+                              "number is %u", s, datum->n, type->n_max);
         }
     }
     if (error) {

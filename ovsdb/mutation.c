@@ -267,14 +267,14 @@ apply_mutation(struct ovsdb_datum *d, const struct ovsdb_mutation *m)
     }
     error = ovsdb_datum_check_size(d, type);
     if (error) {
-        return ovsdb_error("constraint violation", "Attempted to %s %u "
-                           "elements %s %s column %s, which would make its "
-                           "size %u, outside the allowed range %u to %u.",
-                           mutator_names[m->mutator], m->arg.n,
-                           m->mutator == OVSDB_M_INSERT ? "into" : "from",
-                           ovsdb_type_is_map(type) ? "map" : "set",
-                           m->column->name, d->n, type->n_min,
-                           type->n_max);
+        /* ovsdb-server 3.1's wording, which clients show to users. */
+        char *english = ovsdb_type_to_english(type);
+        ovsdb_error_destroy(error);
+        error = ovsdb_error("constraint violation",
+                            "Attempted to store %u elements in %s.", d->n,
+                            english);
+        free(english);
+        return error;
     }
     return NULL;
 }

@@ -306,9 +306,32 @@ collect_garbage(struct ovsdb_txn *txn)
 }
 
 static struct ovsdb_error *
+remaining_refs_error(const struct ovsdb_table *table,
+                     const struct uuid *uuid, long long n)
+{
+    char buf[UUID_LEN + 1];
+
+    return ovsdb_error("referential integrity violation",
+                       "cannot delete %s row %s because of %lld "
+                       "remaining reference(s)", table->schema->name,
+                       uuid_to_cstr(uuid, buf), n);
+}
+
+static struct ovsdb_error *
 check_ref_integrity(struct ovsdb_txn *txn)
 {
+    struct ovsdb_txn_row *tr;
     struct ref_delta *rd;
+
+    /* A deleted row that is still referenced, whether or not this
+     * transaction changed the references to it. */
+    HMAP_FOR_EACH (tr, hmap_node, &txn->txn_rows) {
+        if (tr->old && !tr->new && tr->old->n_refs
+            && !find_ref_delta(txn, tr->table, &tr->uuid)) {
+            return remaining_refs_error(tr->table, &tr->uuid,
+                                        tr->old->n_refs);
+        }
+    }
 
     HMAP_FOR_EACH (rd, hmap_node, &txn->ref_deltas) {
         long long final = (long long) base_refs(txn, rd) + rd->delta;
@@ -329,11 +352,7 @@ check_ref_integrity(struct ovsdb_txn *txn)
                                uuid_to_cstr(&rd->uuid, buf),
                                rd->table->schema->name);
         }
-        return ovsdb_error("referential integrity violation",
-                           "cannot delete %s row %s because of %lld "
-                           "remaining reference(s)",
-                           rd->table->schema->name,
-                           uuid_to_cstr(&rd->uuid, buf), final);
+        return remaining_refs_error(rd->table, &rd->uuid, final);
     }
     return NULL;
 }

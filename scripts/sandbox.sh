@@ -19,6 +19,7 @@ SB=$ROOT/sandbox
 PIDFILE=$SB/weft-db.pid
 WEFT_DB=$ROOT/build/daemons/weft-db
 WEFT_APPCTL=$ROOT/build/cli/weft-appctl
+WEFT_NBCTL=$ROOT/build/cli/weft-nbctl
 
 # Stops the weft-db recorded in the pidfile, if it is still the sandbox's
 # weft-db (a stale pidfile's PID may belong to another process by now).
@@ -102,13 +103,47 @@ if ! "$WEFT_DB" --detach --no-chdir --pidfile="$PIDFILE" \
     exit 1
 fi
 
+# The reference topology of the "OVN Routing and ovn-trace" walkthrough:
+# two switches, each with a VM port, joined by a router.  weft-nbctl's
+# high-level commands (ls-add, lrp-add, ...) are still to come, so it is
+# built with the generic database commands, in one transaction.
+export OVN_NB_DB="unix:$SB/nb.sock" OVN_SB_DB="unix:$SB/sb.sock"
+if [ -z "$("$WEFT_NBCTL" --bare --columns=name find Logical_Switch \
+          name=network1)" ]; then
+    "$WEFT_NBCTL" \
+        -- --id=@vm1 create Logical_Switch_Port name=vm1 \
+              'addresses="40:44:00:00:00:01 192.168.0.11"' \
+        -- --id=@sp1 create Logical_Switch_Port name=net1-router1 \
+              type=router addresses=router options:router-port=router1-net1 \
+        -- create Logical_Switch name=network1 ports=@vm1,@sp1 \
+        -- --id=@vm2 create Logical_Switch_Port name=vm2 \
+              'addresses="40:44:00:00:00:02 192.168.1.13"' \
+        -- --id=@sp2 create Logical_Switch_Port name=net2-router1 \
+              type=router addresses=router options:router-port=router1-net2 \
+        -- create Logical_Switch name=network2 ports=@vm2,@sp2 \
+        -- --id=@rp1 create Logical_Router_Port name=router1-net1 \
+              mac='"40:44:00:00:00:03"' networks=192.168.0.1/24 \
+        -- --id=@rp2 create Logical_Router_Port name=router1-net2 \
+              mac='"40:44:00:00:00:04"' networks=192.168.1.1/24 \
+        -- create Logical_Router name=router1 ports=@rp1,@rp2 >/dev/null
+fi
+echo
+echo "Northbound database (reference topology):"
+"$WEFT_NBCTL" --format=table --columns=name,ports list Logical_Switch \
+    -- --columns=name,ports list Logical_Router
+echo
+"$WEFT_NBCTL" --format=table --columns=name,type,addresses,options \
+    list Logical_Switch_Port
+
 cat <<EOF
 
 weft sandbox running: weft-db pid $(cat "$PIDFILE"), files in $SB
 
-Point OVN's tools at it:
+Point weft's and OVN's tools at it:
   export OVN_NB_DB=unix:$SB/nb.sock OVN_SB_DB=unix:$SB/sb.sock
-  ovn-nbctl ls-add sw0 && ovn-nbctl show
+  $WEFT_NBCTL list Logical_Switch network1
+  $WEFT_NBCTL find Logical_Switch_Port type=router
+  ovn-nbctl show
 
 Talk OVSDB directly (every remote serves both databases):
   ovsdb-client list-dbs unix:$SB/nb.sock

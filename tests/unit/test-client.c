@@ -385,7 +385,7 @@ test_fallback_to_monitor(void **state OVS_UNUSED)
 
     const struct ovsdb_client_row *sw = find_row(client, "Sw", U1);
     assert_non_null(sw);
-    assert_datum(sw, SW_NAME, "\"sw1\"");
+    assert_datum(sw, SW_NAME, "sw1");
     assert_datum(sw, SW_N, "3");
     assert_datum(sw, SW_OTHER, "{a=b}");
     assert_true(ovsdb_client_row_is_new(sw));
@@ -542,7 +542,7 @@ test_update3_and_tracking(void **state OVS_UNUSED)
     assert_false(ovsdb_client_row_is_updated(sw1, SW_NAME));
     assert_old_datum(sw1, SW_N, "1");
     assert_old_datum(sw1, SW_OTHER, "{a=\"1\", b=\"2\"}");
-    assert_old_datum(sw1, SW_NAME, "\"sw1\"");
+    assert_old_datum(sw1, SW_NAME, "sw1");
 
     /* A second batch before clearing keeps the oldest old value. */
     feed(client, "{'id': null, 'method': 'update3', 'params': ['TestDB', '"
@@ -558,7 +558,7 @@ test_update3_and_tracking(void **state OVS_UNUSED)
     assert_null(find_row(client, "Sw", U2));
     assert_int_equal(count_tracked(client, "Sw", OVSDB_CLIENT_DELETED), 1);
     assert_true(ovsdb_client_row_is_deleted(sw2));
-    assert_datum(sw2, SW_NAME, "\"sw2\"");
+    assert_datum(sw2, SW_NAME, "sw2");
     ovsdb_client_clear_tracked(client);
     assert_int_equal(ovsdb_client_table_count(
                          ovsdb_client_get_table(client, "Sw")), 1);
@@ -602,7 +602,7 @@ test_resume_and_reconcile(void **state OVS_UNUSED)
     /* found=true with changes since TXN1 only. */
     reply(client, id, "[true, '" TXN2 "', {'Sw': {'" U2 "': {'modify': "
                       "{'n': 2}}}}]");
-    assert_datum(find_row(client, "Sw", U1), SW_NAME, "\"sw1\"");
+    assert_datum(find_row(client, "Sw", U1), SW_NAME, "sw1");
     assert_datum(find_row(client, "Sw", U2), SW_N, "2");
     assert_int_equal(count_tracked(client, "Sw", OVSDB_CLIENT_MODIFIED), 1);
     ovsdb_client_clear_tracked(client);

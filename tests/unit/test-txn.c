@@ -103,6 +103,18 @@ test_gc_and_refs(void **state OVS_UNUSED)
                      " \"where\": [], \"row\": {\"kids\": [\"uuid\","
                      " \"00000000-0000-4000-8000-000000000001\"]}}]",
                  "referential integrity violation");
+
+    /* Deleting a row that is still referenced is refused, even though no
+     * reference to it changes, and the row stays. */
+    free(run(db, "[\"T\", {\"op\": \"insert\", \"table\": \"Kid\","
+                 " \"uuid-name\": \"k\", \"row\": {\"n\": 3}},"
+                 " {\"op\": \"update\", \"table\": \"Root\", \"where\": [],"
+                 " \"row\": {\"kids\": [\"named-uuid\", \"k\"]}}]"));
+    assert_int_equal(count(db, "Kid"), 1);
+    expect_error(db, "[\"T\", {\"op\": \"delete\", \"table\": \"Kid\","
+                     " \"where\": []}]",
+                 "cannot delete Kid row");
+    assert_int_equal(count(db, "Kid"), 1);
     ovsdb_destroy(db);
 }
 

@@ -1,0 +1,67 @@
+/* weft-nbctl: ovn-nbctl for weft's northbound database.  main() only wires
+ * the command engine (db-ctl.h) to the northbound schema. */
+#include "cli/db-ctl.h"
+#include "ovsdb/nbrec-idl.h"
+#include "vlog.h"
+
+VLOG_DEFINE_THIS_MODULE(ovn_dbctl);
+
+/* How rows of each table may be named besides by UUID (and "." for a
+ * table's only row), as ovn-nbctl 23.03 allows, in the order tried. */
+static const struct ctl_table_class nbctl_tables[] = {
+    { "ACL", { { "ACL", "name", NULL, NULL } } },
+    { "Address_Set", { { "Address_Set", "name", NULL, NULL } } },
+    { "Chassis_Template_Var",
+      { { "Chassis_Template_Var", "chassis", NULL, NULL } } },
+    { "Connection", { { "Connection", "target", NULL, NULL } } },
+    { "DHCP_Options",
+      { { "Logical_Switch_Port", "name", NULL, "dhcpv4_options" },
+        { "Logical_Switch_Port", "external_ids", "neutron:port_name",
+          "dhcpv4_options" },
+        { "Logical_Switch_Port", "name", NULL, "dhcpv6_options" },
+        { "Logical_Switch_Port", "external_ids", "neutron:port_name",
+          "dhcpv6_options" } } },
+    { "Forwarding_Group", { { "Forwarding_Group", "name", NULL, NULL } } },
+    { "HA_Chassis", { { "HA_Chassis", "chassis_name", NULL, NULL } } },
+    { "HA_Chassis_Group", { { "HA_Chassis_Group", "name", NULL, NULL } } },
+    { "Load_Balancer", { { "Load_Balancer", "name", NULL, NULL } } },
+    { "Load_Balancer_Group",
+      { { "Load_Balancer_Group", "name", NULL, NULL } } },
+    { "Load_Balancer_Health_Check",
+      { { "Load_Balancer_Health_Check", "vip", NULL, NULL } } },
+    { "Logical_Router",
+      { { "Logical_Router", "name", NULL, NULL },
+        { "Logical_Router", "external_ids", "neutron:router_name", NULL } } },
+    { "Logical_Router_Port",
+      { { "Logical_Router_Port", "name", NULL, NULL } } },
+    { "Logical_Switch",
+      { { "Logical_Switch", "name", NULL, NULL },
+        { "Logical_Switch", "external_ids", "neutron:network_name", NULL } } },
+    { "Logical_Switch_Port",
+      { { "Logical_Switch_Port", "name", NULL, NULL },
+        { "Logical_Switch_Port", "external_ids", "neutron:port_name",
+          NULL } } },
+    { "Meter", { { "Meter", "name", NULL, NULL } } },
+    { "NAT", { { "NAT", "external_ip", NULL, NULL } } },
+    { "Port_Group", { { "Port_Group", "name", NULL, NULL } } },
+};
+
+static const struct ctl_tool nbctl_tool = {
+    .program_name = "weft-nbctl",
+    .db_env = "OVN_NB_DB",
+    .rundir_env = "OVN_RUNDIR",
+    .default_rundir = "/var/run/ovn",
+    .socket_name = "ovnnb_db.sock",
+    .class_ = &nbrec_idl_class,
+    .tables = nbctl_tables,
+    .n_tables = ARRAY_SIZE(nbctl_tables),
+    .log_module = &this_module,
+    .singleton_table = "NB_Global",
+    .usage = "OVN northbound DB management utility",
+};
+
+int
+main(int argc, char *argv[])
+{
+    return ctl_main(&nbctl_tool, argc, argv);
+}

@@ -1,0 +1,59 @@
+/* weft-sbctl: ovn-sbctl for weft's southbound database.  main() only wires
+ * the command engine (db-ctl.h) to the southbound schema. */
+#include "cli/db-ctl.h"
+#include "ovsdb/sbrec-idl.h"
+#include "vlog.h"
+
+VLOG_DEFINE_THIS_MODULE(ovn_dbctl);
+
+/* How rows of each table may be named besides by UUID (and "." for a
+ * table's only row), as ovn-sbctl 23.03 allows, in the order tried. */
+static const struct ctl_table_class sbctl_tables[] = {
+    { "Address_Set", { { "Address_Set", "name", NULL, NULL } } },
+    { "Chassis", { { "Chassis", "name", NULL, NULL } } },
+    { "Chassis_Private", { { "Chassis_Private", "name", NULL, NULL } } },
+    { "Chassis_Template_Var",
+      { { "Chassis_Template_Var", "chassis", NULL, NULL } } },
+    { "Connection", { { "Connection", "target", NULL, NULL } } },
+    { "DHCP_Options", { { "DHCP_Options", "name", NULL, NULL } } },
+    { "DHCPv6_Options", { { "DHCPv6_Options", "name", NULL, NULL } } },
+    { "Datapath_Binding",
+      { { "Datapath_Binding", "external_ids", "name", NULL },
+        { "Datapath_Binding", "external_ids", "name2", NULL },
+        { "Datapath_Binding", "external_ids", "logical-switch", NULL },
+        { "Datapath_Binding", "external_ids", "logical-router", NULL } } },
+    { "Gateway_Chassis", { { "Gateway_Chassis", "name", NULL, NULL } } },
+    { "HA_Chassis_Group", { { "HA_Chassis_Group", "name", NULL, NULL } } },
+    { "Load_Balancer", { { "Load_Balancer", "name", NULL, NULL } } },
+    { "MAC_Binding", { { "MAC_Binding", "logical_port", NULL, NULL } } },
+    { "Meter", { { "Meter", "name", NULL, NULL } } },
+    { "Mirror", { { "Mirror", "name", NULL, NULL } } },
+    { "Port_Binding",
+      { { "Port_Binding", "logical_port", NULL, NULL },
+        { "Port_Binding", "external_ids", "name", NULL } } },
+    { "Port_Group", { { "Port_Group", "name", NULL, NULL } } },
+    { "RBAC_Permission", { { "RBAC_Permission", "table", NULL, NULL } } },
+    { "RBAC_Role", { { "RBAC_Role", "name", NULL, NULL } } },
+    { "Service_Monitor",
+      { { "Service_Monitor", "logical_port", NULL, NULL } } },
+};
+
+static const struct ctl_tool sbctl_tool = {
+    .program_name = "weft-sbctl",
+    .db_env = "OVN_SB_DB",
+    .rundir_env = "OVN_RUNDIR",
+    .default_rundir = "/var/run/ovn",
+    .socket_name = "ovnsb_db.sock",
+    .class_ = &sbrec_idl_class,
+    .tables = sbctl_tables,
+    .n_tables = ARRAY_SIZE(sbctl_tables),
+    .log_module = &this_module,
+    .singleton_table = "SB_Global",
+    .usage = "OVN southbound DB management utility",
+};
+
+int
+main(int argc, char *argv[])
+{
+    return ctl_main(&sbctl_tool, argc, argv);
+}
