@@ -44,7 +44,4 @@ void ovsdb_file_run(struct ovsdb_file *);
 const char *ovsdb_file_get_name(const struct ovsdb_file *);
 uint64_t ovsdb_file_get_size(const struct ovsdb_file *);
 
-/* Encodes 'db' as one snapshot transaction record (full rows). */
-struct json *ovsdb_file_snapshot_json(const struct ovsdb *);
-
 #endif
