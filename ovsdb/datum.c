@@ -58,27 +58,32 @@ ovsdb_symbol_table_insert(struct ovsdb_symbol_table *symtab,
 
 /* Atoms. */
 
+/* Returns a new reference to the string 's', created in '*cache' on first
+ * use: one copy per process, never freed, of strings that many atoms or
+ * replies hold. */
 static struct json *
-empty_string(void)
+shared_string(struct json **cache, const char *s)
 {
-    /* One shared empty string per process, never freed. */
-    static struct json *empty;
-    if (!empty) {
-        empty = json_string_create("");
+    if (!*cache) {
+        *cache = json_string_create(s);
     }
-    return json_clone(empty);
+    return json_clone(*cache);
 }
 
 static struct json *
+empty_string(void)
+{
+    static struct json *empty;
+    return shared_string(&empty, "");
+}
+
+/* The "uuid" of every ["uuid", "<uuid>"] built: a transaction's reply has
+ * one per inserted row. */
+static struct json *
 uuid_tag(void)
 {
-    /* The "uuid" of every ["uuid", "<uuid>"] built, shared likewise: a
-     * transaction's reply has one per inserted row. */
     static struct json *tag;
-    if (!tag) {
-        tag = json_string_create("uuid");
-    }
-    return json_clone(tag);
+    return shared_string(&tag, "uuid");
 }
 
 void
