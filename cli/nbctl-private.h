@@ -25,6 +25,8 @@ extern const struct ctl_command_syntax nbctl_acl_commands[];
 extern const size_t nbctl_n_acl_commands;
 extern const struct ctl_command_syntax nbctl_route_commands[];
 extern const size_t nbctl_n_route_commands;
+extern const struct ctl_command_syntax nbctl_nat_commands[];
+extern const size_t nbctl_n_nat_commands;
 extern const struct ctl_command_syntax nbctl_show_commands[];
 extern const size_t nbctl_n_show_commands;
 
