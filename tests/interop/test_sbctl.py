@@ -160,6 +160,26 @@ SCRIPTS = {
         "--columns=logical_port,chassis,up list Port_Binding lp2",
         ("show", SHOW),
     ],
+    "show": [
+        "--oneline show -- show",
+        "chassis-add ch1 geneve,vxlan 10.0.0.1",
+        "set Chassis ch1 'hostname=\"h 1\"' other_config:a=b "
+        "external_ids:c=d",
+        "clear Encap {U:Encap:type=vxlan} options",
+        "set Encap {U:Encap:type=vxlan} 'ip=\"\"'",
+        "chassis-add 'c \"q' stt 10.0.0.2",
+        "lsp-bind p:q ch1",
+        "lsp-bind lp2 'c \"q'",
+        ("show", SHOW),
+    ],
+    "lflow_empty": [
+        "lflow-list",
+        "count-flows",
+        "lflow-list ls1",
+        "count-flows ls1",
+        "--uuid dump-flows 0",
+        "lflow-list nosuch",
+    ],
     "usage": [
         "chassis-add a b",
         "chassis-add a b c d",
@@ -256,8 +276,10 @@ def sides(tmp_path_factory):
         raise
     yield (SbSide("sb", real, tool, SETUP),
            SbSide("sb", weft, weft_tool, SETUP))
-    real.stop()
-    weft.stop()
+    try:
+        real.stop()
+    finally:
+        weft.stop()
 
 
 @pytest.mark.parametrize("name", sorted(SCRIPTS))
@@ -352,6 +374,26 @@ def _build_southbound(base):
     server = weftlib.OvsdbServer(base / "real",
                                  {"sb": SB_SCHEMA, "nb": NB_SCHEMA})
     server.start()
+    try:
+        _run_northd(base, server)
+        with weftlib.JsonRpcClient(server.remote("sb")) as c:
+            rows = c.transact("OVN_Southbound", {
+                "op": "select", "table": "Datapath_Binding", "where": [],
+                "columns": ["_uuid", "external_ids"]})[0]["rows"]
+            uuids = {dict(r["external_ids"][1]).get("name"): r["_uuid"][1]
+                     for r in rows}
+            result = c.transact("OVN_Southbound",
+                                *_extra_rows(uuids["sw1"]))
+            assert not [r for r in result if r and "error" in r], result
+    except BaseException:
+        server.stop(check=False)
+        raise
+    return server, uuids
+
+
+def _run_northd(base, server):
+    """Loads TOPOLOGY into the NB of 'server' and runs the real northd
+    until the SB reflects it."""
     northd = northd_test.Northd(base / "northd", server.remote("nb"),
                                 server.remote("sb"))
     northd.start()
@@ -365,15 +407,6 @@ def _build_southbound(base):
         weftlib.run(nbctl + ["--wait=sb", "sync"], timeout=40)
     finally:
         northd.stop()
-    with weftlib.JsonRpcClient(server.remote("sb")) as c:
-        rows = c.transact("OVN_Southbound", {
-            "op": "select", "table": "Datapath_Binding",
-            "where": [], "columns": ["_uuid", "external_ids"]})[0]["rows"]
-        uuids = {dict(r["external_ids"][1]).get("name"): r["_uuid"][1]
-                 for r in rows}
-        result = c.transact("OVN_Southbound", *_extra_rows(uuids["sw1"]))
-        assert not [r for r in result if r and "error" in r], result
-    return server, uuids
 
 
 @pytest.fixture(scope="module")
@@ -391,8 +424,10 @@ def lflow_sides(tmp_path_factory):
         raise
     yield (SbSide("sb", real, tool, []), SbSide("sb", weft, weft_tool, []),
            uuids)
-    real.stop()
-    weft.stop()
+    try:
+        real.stop()
+    finally:
+        weft.stop()
 
 
 def _flow_uuids(side):
