@@ -425,7 +425,7 @@ parse_column_arg(struct ctl_context *ctx, const struct ovsdb_table_schema *ts,
             }
         }
     }
-    if (!error && ca->column && ops && !ca->value
+    if (!error && ca->column && ops && (!ca->value || !*ca->value)
         && (need_value || *p)) {
         error = xasprintf("%s: argument does not end in %s followed by a "
                           "value.", arg,

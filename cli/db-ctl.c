@@ -670,11 +670,12 @@ run_commands(struct ctl_context *ctx, struct ctl_command *cmds,
             return true;
         }
         if (!symbol->strong_ref) {
-            vlog(ctx->tool->log_module, VLL_WARN, "row id \"%s\" was created but %s, so it will not "
-                      "actually appear in the database", node->name,
-                      symbol->weak_ref
-                          ? "only a weak reference to it was inserted"
-                          : "no reference to it was inserted");
+            vlog(ctx->tool->log_module, VLL_WARN,
+                 "row id \"%s\" was created but %s, so it will not "
+                 "actually appear in the database", node->name,
+                 symbol->weak_ref
+                     ? "only a weak reference to it was inserted"
+                     : "no reference to it was inserted");
         }
     }
     return true;
@@ -831,6 +832,7 @@ do_commands(struct ctl_context *ctx, const struct ctl_options *opts,
             case OVSDB_TXN_INCOMPLETE:
                 vlog(&idl_module, VLL_WARN, "transaction error: %s",
                      ovsdb_client_txn_get_error_json(ctx->txn));
+                /* The same text again, as the command's error. */
                 ctl_error(ctx, "transaction error: %s",
                           ovsdb_client_txn_get_error_json(ctx->txn));
                 break;

@@ -22,31 +22,6 @@ struct acl_entity {
     size_t n_acls;
 };
 
-static const struct nbrec_port_group *
-pg_lookup(struct ctl_context *ctx, const char *id, bool must_exist)
-{
-    const struct nbrec_port_group *pg = NULL, *iter;
-    struct uuid uuid;
-    bool is_uuid = uuid_from_string(&uuid, id);
-
-    if (is_uuid) {
-        pg = nbrec_port_group_get_for_uuid(ctx->client, &uuid);
-    }
-    if (!pg) {
-        NBREC_PORT_GROUP_FOR_EACH (iter, ctx->client) {
-            if (!strcmp(iter->name, id)) {
-                pg = iter;
-                break;
-            }
-        }
-    }
-    if (!pg && must_exist) {
-        ctl_error(ctx, "%s: port group %s not found", id,
-                  is_uuid ? "UUID" : "name");
-    }
-    return pg;
-}
-
 /* Finds argv[1] as --type says, or as either.  Returns false after
  * ctl_error(). */
 static bool
@@ -57,7 +32,7 @@ get_entity(struct ctl_context *ctx, struct acl_entity *e)
 
     memset(e, 0, sizeof *e);
     if (!type) {
-        e->pg = pg_lookup(ctx, id, false);
+        e->pg = nbctl_pg_lookup(ctx, id, false);
         e->ls = nbctl_ls_lookup(ctx, id, false);
         if (e->pg && e->ls) {
             ctl_error(ctx, "Same name '%s' exists in both port-groups and "
@@ -68,7 +43,7 @@ get_entity(struct ctl_context *ctx, struct acl_entity *e)
                       id);
         }
     } else if (!strcmp(type, "port-group")) {
-        e->pg = pg_lookup(ctx, id, true);
+        e->pg = nbctl_pg_lookup(ctx, id, true);
     } else if (!strcmp(type, "switch")) {
         e->ls = nbctl_ls_lookup(ctx, id, true);
     } else {
@@ -357,7 +332,8 @@ cmd_acl_list(struct ctl_context *ctx)
 }
 
 const struct ctl_command_syntax nbctl_acl_commands[] = {
-    { "acl-add", 5, 5, "{SWITCH | PORTGROUP} DIRECTION PRIORITY MATCH ACTION",
+    /* ovn-nbctl 23.03 accepts (and ignores) a sixth argument. */
+    { "acl-add", 5, 6, "{SWITCH | PORTGROUP} DIRECTION PRIORITY MATCH ACTION",
       pre_acl, cmd_acl_add, NULL,
       "--log,--may-exist,--type=,--name=,--severity=,--meter=,--label=,"
       "--apply-after-lb", CTL_RW },

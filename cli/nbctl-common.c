@@ -104,6 +104,27 @@ nbctl_lrp_lookup(struct ctl_context *ctx, const char *id, bool must_exist)
                                                               must_exist);
 }
 
+const struct nbrec_port_group *
+nbctl_pg_lookup(struct ctl_context *ctx, const char *id, bool must_exist)
+{
+    static const struct nbctl_lookup l = {
+        "Port_Group", "port group", "port groups",
+    };
+    return (const struct nbrec_port_group *) lookup(ctx, &l, id, must_exist);
+}
+
+const struct nbrec_ha_chassis_group *
+nbctl_ha_group_lookup(struct ctl_context *ctx, const char *id,
+                      bool must_exist)
+{
+    /* Sic: ovn-nbctl's wording. */
+    static const struct nbctl_lookup l = {
+        "HA_Chassis_Group", "ha_chassi_group", "HA chassis groups",
+    };
+    return (const struct nbrec_ha_chassis_group *) lookup(ctx, &l, id,
+                                                           must_exist);
+}
+
 const struct nbrec_logical_switch *
 nbctl_lsp_to_ls(struct ctl_context *ctx,
                 const struct nbrec_logical_switch_port *lsp)

@@ -271,7 +271,13 @@ cmd_lr_nat_del(struct ctl_context *ctx)
         return;
     }
     bool snat = type && !strcmp(type, "snat");
-    if (ctx->argc > 3) {
+    if (ctx->argc == 4 && !ip_is_cidr(ctx->argv[3])) {
+        /* Not an address: ovn-nbctl takes it for the gateway port. */
+        gw = ctx->argv[3];
+        if (!nbctl_lrp_lookup(ctx, gw, true)) {
+            return;
+        }
+    } else if (ctx->argc > 3) {
         struct in6_addr addr;
         unsigned int plen;
         char *error = ip_parse_cidr(ctx->argv[3], &addr, &plen);
