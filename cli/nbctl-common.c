@@ -5,6 +5,8 @@
 #include "ds.h"
 #include "util.h"
 #include "uuid.h"
+#include "ovsdb/client-txn.h"
+#include "ovsdb/schema.h"
 #include "cli/nbctl-private.h"
 
 void
@@ -254,4 +256,68 @@ nbctl_copy_array(const void *array, size_t n, size_t size)
         memcpy(copy, array, n * size);
     }
     return copy;
+}
+
+void
+nbctl_add_named_row(struct ctl_context *ctx, const char *table_name,
+                    const char *what)
+{
+    const char *name = ctx->argc == 2 ? ctx->argv[1] : NULL;
+    bool may_exist = ctl_has_option(ctx, "--may-exist");
+    bool add_duplicate = ctl_has_option(ctx, "--add-duplicate");
+    struct ovsdb_client_table *table = ovsdb_client_get_table(ctx->client,
+                                                              table_name);
+    const struct ovsdb_client_row *row;
+
+    if (may_exist && add_duplicate) {
+        ctl_error(ctx, "--may-exist and --add-duplicate may not be used "
+                  "together");
+        return;
+    }
+    if (name && !add_duplicate) {
+        OVSDB_CLIENT_ROW_FOR_EACH (row, table) {
+            const struct ovsdb_datum *d = ovsdb_client_row_get_by_name(
+                row, "name");
+            if (d->n == 1 && !strcmp(ovsdb_atom_string(&d->keys[0]), name)) {
+                if (!may_exist) {
+                    ctl_error(ctx, "%s: a %s with this name already exists",
+                              name, what);
+                }
+                return;
+            }
+        }
+    } else if (!name && (may_exist || add_duplicate)) {
+        ctl_error(ctx, "%s requires specifying a name",
+                  may_exist ? "--may-exist" : "--add-duplicate");
+        return;
+    }
+    row = ovsdb_client_txn_insert(ctx->txn, table);
+    if (name) {
+        struct ovsdb_datum d;
+        ovsdb_datum_init_string(&d, name);
+        ovsdb_client_txn_write(ctx->txn, row,
+                               ovsdb_table_schema_get_column(table->schema,
+                                                             "name")->index,
+                               &d);
+    }
+}
+
+void
+nbctl_list_named_rows(struct ctl_context *ctx, const char *table_name)
+{
+    struct ovsdb_client_table *table = ovsdb_client_get_table(ctx->client,
+                                                              table_name);
+    struct nbctl_named_row *rows = xcalloc(ovsdb_client_table_count(table)
+                                           + 1, sizeof *rows);
+    const struct ovsdb_client_row *row;
+    size_t n = 0;
+
+    OVSDB_CLIENT_ROW_FOR_EACH (row, table) {
+        const struct ovsdb_datum *d = ovsdb_client_row_get_by_name(row,
+                                                                   "name");
+        rows[n].uuid = &row->uuid;
+        rows[n++].name = d->n ? ovsdb_atom_string(&d->keys[0]) : "";
+    }
+    nbctl_print_named_rows(rows, n, ctx->output);
+    free(rows);
 }

@@ -21,37 +21,7 @@ pre_lr(struct ctl_context *ctx)
 static void
 cmd_lr_add(struct ctl_context *ctx)
 {
-    const char *name = ctx->argc == 2 ? ctx->argv[1] : NULL;
-    bool may_exist = ctl_has_option(ctx, "--may-exist");
-    bool add_duplicate = ctl_has_option(ctx, "--add-duplicate");
-    const struct nbrec_logical_router *lr;
-
-    if (may_exist && add_duplicate) {
-        ctl_error(ctx, "--may-exist and --add-duplicate may not be used "
-                  "together");
-        return;
-    }
-    if (name && !add_duplicate) {
-        NBREC_LOGICAL_ROUTER_FOR_EACH (lr, ctx->client) {
-            if (!strcmp(lr->name, name)) {
-                if (!may_exist) {
-                    ctl_error(ctx, "%s: a router with this name already "
-                              "exists", name);
-                }
-                return;
-            }
-        }
-    } else if (!name && may_exist) {
-        ctl_error(ctx, "--may-exist requires specifying a name");
-        return;
-    } else if (!name && add_duplicate) {
-        ctl_error(ctx, "--add-duplicate requires specifying a name");
-        return;
-    }
-    lr = nbrec_logical_router_insert(ctx->txn);
-    if (name) {
-        nbrec_logical_router_set_name(ctx->txn, lr, name);
-    }
+    nbctl_add_named_row(ctx, "Logical_Router", "router");
 }
 
 /* lr-del ROUTER */
@@ -69,18 +39,7 @@ cmd_lr_del(struct ctl_context *ctx)
 static void
 cmd_lr_list(struct ctl_context *ctx)
 {
-    struct ovsdb_client_table *t = nbrec_logical_router_table(ctx->client);
-    struct nbctl_named_row *rows = xcalloc(ovsdb_client_table_count(t) + 1,
-                                           sizeof *rows);
-    const struct nbrec_logical_router *lr;
-    size_t n = 0;
-
-    NBREC_LOGICAL_ROUTER_FOR_EACH (lr, ctx->client) {
-        rows[n].uuid = &lr->header_.uuid;
-        rows[n++].name = lr->name;
-    }
-    nbctl_print_named_rows(rows, n, ctx->output);
-    free(rows);
+    nbctl_list_named_rows(ctx, "Logical_Router");
 }
 
 /* Returns the networks as sorted "PREFIX/PLEN" strings with the host bits

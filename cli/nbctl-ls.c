@@ -28,37 +28,7 @@ pre_lsp_dhcp(struct ctl_context *ctx)
 static void
 cmd_ls_add(struct ctl_context *ctx)
 {
-    const char *name = ctx->argc == 2 ? ctx->argv[1] : NULL;
-    bool may_exist = ctl_has_option(ctx, "--may-exist");
-    bool add_duplicate = ctl_has_option(ctx, "--add-duplicate");
-    const struct nbrec_logical_switch *ls;
-
-    if (may_exist && add_duplicate) {
-        ctl_error(ctx, "--may-exist and --add-duplicate may not be used "
-                  "together");
-        return;
-    }
-    if (name && !add_duplicate) {
-        NBREC_LOGICAL_SWITCH_FOR_EACH (ls, ctx->client) {
-            if (!strcmp(ls->name, name)) {
-                if (!may_exist) {
-                    ctl_error(ctx, "%s: a switch with this name already "
-                              "exists", name);
-                }
-                return;
-            }
-        }
-    } else if (!name && may_exist) {
-        ctl_error(ctx, "--may-exist requires specifying a name");
-        return;
-    } else if (!name && add_duplicate) {
-        ctl_error(ctx, "--add-duplicate requires specifying a name");
-        return;
-    }
-    ls = nbrec_logical_switch_insert(ctx->txn);
-    if (name) {
-        nbrec_logical_switch_set_name(ctx->txn, ls, name);
-    }
+    nbctl_add_named_row(ctx, "Logical_Switch", "switch");
 }
 
 /* ls-del SWITCH */
@@ -76,18 +46,7 @@ cmd_ls_del(struct ctl_context *ctx)
 static void
 cmd_ls_list(struct ctl_context *ctx)
 {
-    struct ovsdb_client_table *t = nbrec_logical_switch_table(ctx->client);
-    struct nbctl_named_row *rows = xcalloc(ovsdb_client_table_count(t) + 1,
-                                           sizeof *rows);
-    const struct nbrec_logical_switch *ls;
-    size_t n = 0;
-
-    NBREC_LOGICAL_SWITCH_FOR_EACH (ls, ctx->client) {
-        rows[n].uuid = &ls->header_.uuid;
-        rows[n++].name = ls->name;
-    }
-    nbctl_print_named_rows(rows, n, ctx->output);
-    free(rows);
+    nbctl_list_named_rows(ctx, "Logical_Switch");
 }
 
 /* Checks "lsp-add --may-exist" against the port that exists already. */

@@ -71,6 +71,14 @@ bool nbctl_parse_priority(struct ctl_context *, const char *,
 /* Prerequisites: every command monitors the tables it reads. */
 void nbctl_need_tables(struct ctl_context *, const char *tables);
 
+/* ls-add and lr-add: "[--may-exist|--add-duplicate] CMD [NAME]" creates a
+ * row of 'table' with that name ('what' is "switch" or "router" in
+ * messages). */
+void nbctl_add_named_row(struct ctl_context *, const char *table,
+                         const char *what);
+/* ls-list and lr-list: every row of 'table' as "UUID (NAME)". */
+void nbctl_list_named_rows(struct ctl_context *, const char *table);
+
 /* Appends "UUID (NAME)\n" lines for 'n' rows to 'out', sorted by name (and
  * UUID when names tie), as ls-list, lsp-list, lr-list and lrp-list print
  * them. */
