@@ -29,6 +29,8 @@ extern const struct ctl_command_syntax nbctl_nat_commands[];
 extern const size_t nbctl_n_nat_commands;
 extern const struct ctl_command_syntax nbctl_group_commands[];
 extern const size_t nbctl_n_group_commands;
+extern const struct ctl_command_syntax nbctl_policy_commands[];
+extern const size_t nbctl_n_policy_commands;
 extern const struct ctl_command_syntax nbctl_show_commands[];
 extern const size_t nbctl_n_show_commands;
 

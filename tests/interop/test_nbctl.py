@@ -1925,12 +1925,11 @@ def _show(name, text):
 # Scripts that weft-nbctl does not pass yet, and why.  Strict: once one
 # passes, the marker must go.
 NOT_YET = {
-    "policy": "lr-policy-add/del/list are not implemented yet",
     "lb": "lb-add/del/list and ls-lb-*/lr-lb-* are not implemented yet",
     "sync": "sync, --wait=sb|hv and --print-wait-time are not implemented yet",
-    "show__attributes": "uses lr-policy-add and lb-add",
-    "topo__large": "uses lr-policy-add and lb-add",
-    "bad__sequences": "uses lr-policy-add and lb-add",
+    "show__attributes": "uses lb-add",
+    "topo__large": "uses lb-add",
+    "bad__sequences": "uses lb-add",
     "bad__same_txn_duplicates": "deliberate: ovn-nbctl's duplicate checks "
                                 "miss rows added earlier in the same "
                                 "transaction (routes, NAT, ACLs, policies); "
