@@ -358,8 +358,8 @@ column_arg_destroy(struct column_arg *ca)
     free(ca->value);
 }
 
-/* Reads a name or key token: a JSON string, or characters up to one of
- * ":=!<>{}" or the end. */
+/* Reads a name or key token: a JSON string, or an unquoted token (see
+ * ovsdb_unquoted_token_parse()). */
 static char *
 parse_token(const char **pp, char **tokenp)
 {
@@ -386,9 +386,7 @@ parse_token(const char **pp, char **tokenp)
         json_destroy(json);
         *pp = q + 1;
     } else {
-        size_t n = strcspn(p, ":=!<>{}");
-        *tokenp = xmemdup0(p, n);
-        *pp = p + n;
+        return ovsdb_unquoted_token_parse(pp, tokenp);
     }
     return NULL;
 }
@@ -427,7 +425,7 @@ parse_column_arg(struct ctl_context *ctx, const struct ovsdb_table_schema *ts,
             }
         }
     }
-    if (!error && ca->column && ops && !ca->value
+    if (!error && ca->column && ops && (!ca->value || !*ca->value)
         && (need_value || *p)) {
         error = xasprintf("%s: argument does not end in %s followed by a "
                           "value.", arg,
@@ -876,9 +874,8 @@ check_mutable(struct ctl_context *ctx, const struct ovsdb_client_row *row,
     return true;
 }
 
-/* Sets "column[:key]=value" 'arg' in 'row'. */
-static void
-set_column(struct ctl_context *ctx, const struct ovsdb_client_row *row,
+void
+ctl_set_column(struct ctl_context *ctx, const struct ovsdb_client_row *row,
            const char *arg, bool is_new)
 {
     struct column_arg ca;
@@ -915,14 +912,6 @@ out:
     column_arg_destroy(&ca);
 }
 
-bool
-ctl_set_column(struct ctl_context *ctx, const struct ovsdb_client_row *row,
-               const char *arg, bool is_new)
-{
-    set_column(ctx, row, arg, is_new);
-    return !ctx->error;
-}
-
 static void
 cmd_set(struct ctl_context *ctx)
 {
@@ -935,7 +924,7 @@ cmd_set(struct ctl_context *ctx)
         return;
     }
     for (int i = 3; i < ctx->argc && !ctx->error; i++) {
-        set_column(ctx, row, ctx->argv[i], false);
+        ctl_set_column(ctx, row, ctx->argv[i], false);
     }
 }
 
@@ -1165,7 +1154,7 @@ cmd_create(struct ctl_context *ctx)
         row = ovsdb_client_txn_insert(ctx->txn, table);
     }
     for (int i = 2; i < ctx->argc && !ctx->error; i++) {
-        set_column(ctx, row, ctx->argv[i], true);
+        ctl_set_column(ctx, row, ctx->argv[i], true);
     }
     struct create_data *data = xmalloc(sizeof *data);
     data->row = row;

@@ -102,19 +102,29 @@ find_command(const struct ctl_tool *tool, const char *name)
     return NULL;
 }
 
-/* Does 'syntax' accept option 'name' ("--if-exists")?  Sets '*has_arg' to
- * whether it takes a value. */
+/* Whether an option takes a value: "--name", "--name=", "--name?". */
+enum option_arg {
+    OPTION_NO_ARG,
+    OPTION_REQUIRED_ARG,
+    OPTION_OPTIONAL_ARG,
+};
+
+/* Does 'syntax' accept option 'name' ("--if-exists")?  Sets '*has_arg'. */
 static bool
 command_has_option(const struct ctl_command_syntax *syntax,
-                   const char *name, bool *has_arg)
+                   const char *name, enum option_arg *has_arg)
 {
     size_t len = strlen(name);
     const char *p = syntax->options;
 
     while (p && *p) {
         size_t n = strcspn(p, ",");
-        bool arg = n && p[n - 1] == '=';
-        if (n - arg == len && !strncmp(p, name, len)) {
+        enum option_arg arg = !n ? OPTION_NO_ARG
+                              : p[n - 1] == '=' ? OPTION_REQUIRED_ARG
+                              : p[n - 1] == '?' ? OPTION_OPTIONAL_ARG
+                              : OPTION_NO_ARG;
+        size_t name_len = n - (arg != OPTION_NO_ARG);
+        if (name_len == len && !strncmp(p, name, len)) {
             *has_arg = arg;
             return true;
         }
@@ -126,7 +136,7 @@ command_has_option(const struct ctl_command_syntax *syntax,
 static bool
 any_command_has_option(const struct ctl_tool *tool, const char *name)
 {
-    bool has_arg;
+    enum option_arg has_arg;
 
     for (size_t i = 0; i < tool->n_commands; i++) {
         if (command_has_option(&tool->commands[i], name, &has_arg)) {
@@ -178,15 +188,15 @@ parse_command(const struct ctl_tool *tool, int argc, char *argv[],
 
     struct shash_node *node;
     SHASH_FOR_EACH (node, &cmd->options) {
-        bool has_arg;
+        enum option_arg has_arg;
         if (!command_has_option(syntax, node->name, &has_arg)) {
             return xasprintf("'%s' command has no '%s' option",
                              argv[i], node->name);
         }
-        if (has_arg && !node->data) {
+        if (has_arg == OPTION_REQUIRED_ARG && !node->data) {
             return xasprintf("missing argument to '%s' option on '%s' "
                              "command", node->name, argv[i]);
-        } else if (!has_arg && node->data) {
+        } else if (has_arg == OPTION_NO_ARG && node->data) {
             return xasprintf("'%s' option on '%s' does not accept an "
                              "argument", node->name, argv[i]);
         }
@@ -336,7 +346,7 @@ take_local_option(const struct ctl_tool *tool, const char *arg,
     char *name = eq ? xmemdup0(arg, eq - arg) : xstrdup(arg);
 
     if (!any_command_has_option(tool, name)) {
-        *errorp = xasprintf("unrecognized option '%s'", name);
+        *errorp = xasprintf("unrecognized option '%s'", arg);
         free(name);
         return false;
     }
@@ -673,11 +683,12 @@ run_commands(struct ctl_context *ctx, struct ctl_command *cmds,
             return true;
         }
         if (!symbol->strong_ref) {
-            vlog(ctx->tool->log_module, VLL_WARN, "row id \"%s\" was created but %s, so it will not "
-                      "actually appear in the database", node->name,
-                      symbol->weak_ref
-                          ? "only a weak reference to it was inserted"
-                          : "no reference to it was inserted");
+            vlog(ctx->tool->log_module, VLL_WARN,
+                 "row id \"%s\" was created but %s, so it will not "
+                 "actually appear in the database", node->name,
+                 symbol->weak_ref
+                     ? "only a weak reference to it was inserted"
+                     : "no reference to it was inserted");
         }
     }
     return true;
@@ -834,6 +845,7 @@ do_commands(struct ctl_context *ctx, const struct ctl_options *opts,
             case OVSDB_TXN_INCOMPLETE:
                 vlog(&idl_module, VLL_WARN, "transaction error: %s",
                      ovsdb_client_txn_get_error_json(ctx->txn));
+                /* The same text again, as the command's error. */
                 ctl_error(ctx, "transaction error: %s",
                           ovsdb_client_txn_get_error_json(ctx->txn));
                 break;

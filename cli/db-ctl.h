@@ -89,8 +89,8 @@ struct ctl_command_syntax {
     void (*run)(struct ctl_context *);
     /* After a successful commit; may be NULL. */
     void (*postprocess)(struct ctl_context *);
-    /* Comma-separated options, "--name" or "--name=" if it takes a
-     * value, e.g. "--if-exists,--id=". */
+    /* Comma-separated options: "--name", "--name=" if it takes a value,
+     * "--name?" if it may, e.g. "--if-exists,--id=,--bfd?". */
     const char *options;
     enum ctl_mode mode;
 };
@@ -207,11 +207,10 @@ const struct ovsdb_client_row *ctl_get_row(struct ctl_context *,
                                            const char *record,
                                            bool must_exist);
 
-/* Sets "COLUMN[:KEY]=VALUE" 'arg' in 'row' as the "set" command does (for
- * tool commands that take such settings, e.g. ovs-vsctl's add-port).  A
- * read-only column may only be set in a new row ('is_new').  Returns false
- * after ctl_error(). */
-bool ctl_set_column(struct ctl_context *, const struct ovsdb_client_row *,
+/* Sets "column[:key]=value" 'arg' (ovs-vsctl syntax) in 'row', which is
+ * in the transaction being built ('is_new' if it inserted 'row', so that
+ * immutable columns may be set).  Reports problems with ctl_error(). */
+void ctl_set_column(struct ctl_context *, const struct ovsdb_client_row *,
                     const char *arg, bool is_new);
 
 #endif

@@ -1,6 +1,9 @@
 /* weft-nbctl: ovn-nbctl for weft's northbound database.  main() only wires
  * the command engine (db-ctl.h) to the northbound schema. */
+#include <stdlib.h>
+#include <string.h>
 #include "cli/db-ctl.h"
+#include "cli/nbctl-private.h"
 #include "ovsdb/nbrec-idl.h"
 #include "vlog.h"
 
@@ -63,5 +66,36 @@ static const struct ctl_tool nbctl_tool = {
 int
 main(int argc, char *argv[])
 {
-    return ctl_main(&nbctl_tool, argc, argv);
+    static const struct {
+        const struct ctl_command_syntax *commands;
+        const size_t *n;
+    } families[] = {
+        { nbctl_ls_commands, &nbctl_n_ls_commands },
+        { nbctl_lr_commands, &nbctl_n_lr_commands },
+        { nbctl_acl_commands, &nbctl_n_acl_commands },
+        { nbctl_route_commands, &nbctl_n_route_commands },
+        { nbctl_nat_commands, &nbctl_n_nat_commands },
+        { nbctl_group_commands, &nbctl_n_group_commands },
+        { nbctl_policy_commands, &nbctl_n_policy_commands },
+        { nbctl_show_commands, &nbctl_n_show_commands },
+    };
+    struct ctl_tool tool = nbctl_tool;
+    size_t n = 0;
+
+    for (size_t i = 0; i < ARRAY_SIZE(families); i++) {
+        n += *families[i].n;
+    }
+    struct ctl_command_syntax *commands = xmalloc(n * sizeof *commands);
+    n = 0;
+    for (size_t i = 0; i < ARRAY_SIZE(families); i++) {
+        memcpy(&commands[n], families[i].commands,
+               *families[i].n * sizeof *commands);
+        n += *families[i].n;
+    }
+    tool.commands = commands;
+    tool.n_commands = n;
+
+    int status = ctl_main(&tool, argc, argv);
+    free(commands);
+    return status;
 }

@@ -1,6 +1,8 @@
 /* weft-sbctl: ovn-sbctl for weft's southbound database.  main() only wires
- * the command engine (db-ctl.h) to the southbound schema. */
+ * the command engine (db-ctl.h) to the southbound schema and weft-sbctl's
+ * own commands (sbctl-cmds.h). */
 #include "cli/db-ctl.h"
+#include "cli/sbctl-cmds.h"
 #include "ovsdb/sbrec-idl.h"
 #include "vlog.h"
 
@@ -55,5 +57,10 @@ static const struct ctl_tool sbctl_tool = {
 int
 main(int argc, char *argv[])
 {
-    return ctl_main(&sbctl_tool, argc, argv);
+    struct ctl_tool tool = sbctl_tool;
+
+    /* Set here: the count is not a constant expression. */
+    tool.commands = sbctl_commands;
+    tool.n_commands = sbctl_n_commands;
+    return ctl_main(&tool, argc, argv);
 }

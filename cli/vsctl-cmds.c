@@ -68,7 +68,8 @@ command_string(const struct ctl_context *ctx)
 
     while (p && *p) {
         size_t n = strcspn(p, ",");
-        char *name = xmemdup0(p, n);
+        bool has_arg = n && (p[n - 1] == '=' || p[n - 1] == '?');
+        char *name = xmemdup0(p, n - has_arg);
         if (ctl_has_option(ctx, name)) {
             put_quoted_word(&s, name);
             ds_put_char(&s, ' ');
@@ -637,7 +638,8 @@ add_port(struct ctl_context *ctx, const struct port_spec *spec)
         ovsrec_port_set_tag(ctx->txn, port, &tag, 1);
     }
     for (size_t i = 0; i < spec->n_settings; i++) {
-        if (!ctl_set_column(ctx, &port->header_, spec->settings[i], true)) {
+        ctl_set_column(ctx, &port->header_, spec->settings[i], true);
+        if (ctx->error) {
             goto out;
         }
     }

@@ -85,10 +85,17 @@ calc_mask(size_t capacity)
     return mask ? mask : 0;
 }
 
+/* Smallest bucket array a map grows to from its inline bucket: maps of up
+ * to 7 nodes (most JSON objects) then need no further resize. */
+#define MIN_GROWN_MASK 3
+
 void
 hmap_expand(struct hmap *h)
 {
     size_t new_mask = calc_mask(h->n);
+    if (!h->mask && new_mask < MIN_GROWN_MASK) {
+        new_mask = MIN_GROWN_MASK;
+    }
     if (new_mask > h->mask) {
         resize(h, new_mask);
     }

@@ -9,8 +9,8 @@
  *     }
  *
  * The bucket array doubles when the map holds more than two elements per
- * bucket and halves when it holds fewer than one per four.  Not
- * thread-safe. */
+ * bucket (leaving the inline single bucket, it grows straight to four) and
+ * halves when it holds fewer than one per four.  Not thread-safe. */
 #ifndef WEFT_HMAP_H
 #define WEFT_HMAP_H 1
 

@@ -22,13 +22,32 @@ json_type_to_string(enum json_type type)
     return type < JSON_N_TYPES ? type_names[type] : "<invalid>";
 }
 
+/* Memory layout.  Most values are built once and never resized, so a
+ * string's bytes, an object's shash and an array's element pointers are
+ * allocated with the value itself, just after it ("inline"), which halves
+ * the allocations of a parsed message.  An array that grows past its inline
+ * slots moves its elements to a separate allocation; the destroy code tells
+ * the two cases apart by comparing the pointer with json_payload(). */
+
 static struct json *
-json_create(enum json_type type)
+json_create_with(enum json_type type, size_t payload)
 {
-    struct json *json = xmalloc(sizeof *json);
+    struct json *json = xmalloc(sizeof *json + payload);
     json->type = type;
     json->count = 1;
     return json;
+}
+
+static void *
+json_payload(const struct json *json)
+{
+    return (void *) (json + 1);
+}
+
+static struct json *
+json_create(enum json_type type)
+{
+    return json_create_with(type, 0);
 }
 
 struct json *
@@ -67,19 +86,38 @@ json_string_create_nocopy(char *s)
     return json;
 }
 
+/* Returns a string value holding the 'n' bytes at 's' (no NUL needed). */
+static struct json *
+json_string_create_len(const char *s, size_t n)
+{
+    struct json *json = json_create_with(JSON_STRING, n + 1);
+    json->string = json_payload(json);
+    memcpy(json->string, s, n);
+    json->string[n] = '\0';
+    return json;
+}
+
 struct json *
 json_string_create(const char *s)
 {
-    return json_string_create_nocopy(xstrdup(s));
+    return json_string_create_len(s, strlen(s));
+}
+
+/* Returns an array value with room for 'n' elements inline and none used. */
+static struct json *
+json_array_create_inline(size_t n)
+{
+    struct json *json = json_create_with(JSON_ARRAY, n * sizeof(struct json *));
+    json->array.n = 0;
+    json->array.n_allocated = n;
+    json->array.elems = n ? json_payload(json) : NULL;
+    return json;
 }
 
 struct json *
 json_array_create_empty(void)
 {
-    struct json *json = json_create(JSON_ARRAY);
-    json->array.n = json->array.n_allocated = 0;
-    json->array.elems = NULL;
-    return json;
+    return json_array_create_inline(0);
 }
 
 /* Takes ownership of 'elems' (allocated with malloc) and its elements. */
@@ -97,7 +135,18 @@ json_array_add(struct json *array, struct json *elem)
 {
     struct json_array *a = &array->array;
     if (a->n >= a->n_allocated) {
-        a->elems = x2nrealloc(a->elems, &a->n_allocated, sizeof *a->elems);
+        size_t allocated = a->n_allocated;
+
+        if (a->elems && a->elems == json_payload(array)) {
+            struct json **elems = xmalloc(2 * a->n * sizeof *elems);
+            memcpy(elems, a->elems, a->n * sizeof *elems);
+            a->elems = elems;
+            allocated = 2 * a->n;
+        } else {
+            a->elems = x2nrealloc(a->elems, &allocated, sizeof *a->elems);
+        }
+        ASSERT(allocated <= UINT32_MAX);
+        a->n_allocated = allocated;
     }
     a->elems[a->n++] = elem;
 }
@@ -105,7 +154,7 @@ json_array_add(struct json *array, struct json *elem)
 struct json *
 json_array_create_1(struct json *a)
 {
-    struct json *json = json_array_create_empty();
+    struct json *json = json_array_create_inline(1);
     json_array_add(json, a);
     return json;
 }
@@ -113,7 +162,8 @@ json_array_create_1(struct json *a)
 struct json *
 json_array_create_2(struct json *a, struct json *b)
 {
-    struct json *json = json_array_create_1(a);
+    struct json *json = json_array_create_inline(2);
+    json_array_add(json, a);
     json_array_add(json, b);
     return json;
 }
@@ -121,7 +171,9 @@ json_array_create_2(struct json *a, struct json *b)
 struct json *
 json_array_create_3(struct json *a, struct json *b, struct json *c)
 {
-    struct json *json = json_array_create_2(a, b);
+    struct json *json = json_array_create_inline(3);
+    json_array_add(json, a);
+    json_array_add(json, b);
     json_array_add(json, c);
     return json;
 }
@@ -129,8 +181,8 @@ json_array_create_3(struct json *a, struct json *b, struct json *c)
 struct json *
 json_object_create(void)
 {
-    struct json *json = json_create(JSON_OBJECT);
-    json->object = xmalloc(sizeof *json->object);
+    struct json *json = json_create_with(JSON_OBJECT, sizeof *json->object);
+    json->object = json_payload(json);
     shash_init(json->object);
     return json;
 }
@@ -151,7 +203,13 @@ json_object_put_nocopy(struct json *json, char *name, struct json *value)
 void
 json_object_put(struct json *json, const char *name, struct json *value)
 {
-    json_object_put_nocopy(json, xstrdup(name), value);
+    struct shash_node *node = shash_find(json->object, name);
+    if (node) {
+        json_destroy(node->data);
+        node->data = value;
+    } else {
+        shash_add(json->object, name, value);
+    }
 }
 
 void
@@ -223,21 +281,23 @@ json_destroy(struct json *json)
     }
     switch (json->type) {
     case JSON_OBJECT:
-        SHASH_FOR_EACH_SAFE (node, json->object) {
+        SHASH_FOR_EACH (node, json->object) {
             json_destroy(node->data);
-            shash_delete(json->object, node);
         }
         shash_destroy(json->object);
-        free(json->object);
         break;
     case JSON_ARRAY:
         for (i = 0; i < json->array.n; i++) {
             json_destroy(json->array.elems[i]);
         }
-        free(json->array.elems);
+        if (json->array.elems != json_payload(json)) {
+            free(json->array.elems);
+        }
         break;
     case JSON_STRING:
-        free(json->string);
+        if (json->string != json_payload(json)) {
+            free(json->string);
+        }
         break;
     default:
         break;
@@ -500,6 +560,9 @@ struct parser {
     const char *p;
     const char *end;
     char *error;
+    struct ds scratch;          /* A string that had escapes, unescaped. */
+    struct json **stack;        /* Elements of the arrays being parsed. */
+    size_t n_stack, allocated_stack;
 };
 
 static void PRINTF_FORMAT(2, 3)
@@ -685,30 +748,45 @@ json_is_valid_utf8(const char *s_, size_t n)
     return true;
 }
 
-static char *
-parse_string_contents(struct parser *pr)
+/* Parses the string literal at 'pr->p' and stores its contents (not
+ * NUL-terminated) in '*sp' and '*np': in place in the input if it has no
+ * escapes, otherwise in 'pr->scratch', valid until the next string is
+ * parsed.  Returns false on error. */
+static bool
+parse_string(struct parser *pr, const char **sp, size_t *np)
 {
-    struct ds ds = DS_EMPTY_INITIALIZER;
     const char *run;
+    bool escaped = false;
 
     pr->p++;                    /* Skip '"'. */
     run = pr->p;
     while (pr->p < pr->end) {
         unsigned char c = *pr->p;
         if (c == '"') {
-            ds_put_buffer(&ds, run, pr->p - run);
+            if (escaped) {
+                ds_put_buffer(&pr->scratch, run, pr->p - run);
+                *sp = pr->scratch.string;
+                *np = pr->scratch.length;
+            } else {
+                *sp = run;
+                *np = pr->p - run;
+            }
             pr->p++;
-            return ds_steal_cstr(&ds);
+            return true;
         } else if (c == '\\') {
-            ds_put_buffer(&ds, run, pr->p - run);
+            if (!escaped) {
+                ds_clear(&pr->scratch);
+                escaped = true;
+            }
+            ds_put_buffer(&pr->scratch, run, pr->p - run);
             pr->p++;
-            if (!parse_escape(pr, &ds)) {
-                goto error;
+            if (!parse_escape(pr, &pr->scratch)) {
+                return false;
             }
             run = pr->p;
         } else if (c < 0x20) {
             parse_error(pr, "U+%04X must be escaped in quoted string", c);
-            goto error;
+            return false;
         } else if (c < 0x80) {
             pr->p++;
         } else {
@@ -716,15 +794,13 @@ parse_string_contents(struct parser *pr)
                                      (const unsigned char *) pr->end);
             if (!len) {
                 parse_error(pr, "invalid UTF-8 sequence in string");
-                goto error;
+                return false;
             }
             pr->p += len;
         }
     }
     parse_error(pr, "unterminated string");
-error:
-    ds_destroy(&ds);
-    return NULL;
+    return false;
 }
 
 static struct json *
@@ -810,38 +886,55 @@ parse_keyword(struct parser *pr, const char *word)
     return false;
 }
 
+/* Parses an array.  Its elements collect on 'pr->stack' (above those of
+ * the arrays that contain it) so that the array is allocated once, at its
+ * final size, with its elements inline. */
 static struct json *
 parse_array(struct parser *pr, int depth)
 {
-    struct json *array = json_array_create_empty();
+    size_t base = pr->n_stack;
+    struct json *array;
 
     pr->p++;
     skip_space(pr);
     if (pr->p < pr->end && *pr->p == ']') {
         pr->p++;
-        return array;
+        return json_array_create_empty();
     }
     for (;;) {
         struct json *elem = parse_value(pr, depth + 1);
         if (!elem) {
             goto error;
         }
-        json_array_add(array, elem);
+        if (pr->n_stack >= pr->allocated_stack) {
+            pr->stack = x2nrealloc(pr->stack, &pr->allocated_stack,
+                                   sizeof *pr->stack);
+        }
+        pr->stack[pr->n_stack++] = elem;
         skip_space(pr);
         if (pr->p >= pr->end) {
             parse_error(pr, "unexpected end of input in array");
             goto error;
         } else if (*pr->p == ']') {
             pr->p++;
-            return array;
+            break;
         } else if (*pr->p != ',') {
             parse_error(pr, "syntax error expecting ']' or ','");
             goto error;
         }
         pr->p++;
     }
+    array = json_array_create_inline(pr->n_stack - base);
+    memcpy(array->array.elems, &pr->stack[base],
+           (pr->n_stack - base) * sizeof *pr->stack);
+    array->array.n = pr->n_stack - base;
+    pr->n_stack = base;
+    return array;
+
 error:
-    json_destroy(array);
+    while (pr->n_stack > base) {
+        json_destroy(pr->stack[--pr->n_stack]);
+    }
     return NULL;
 }
 
@@ -857,37 +950,34 @@ parse_object(struct parser *pr, int depth)
         return object;
     }
     for (;;) {
-        char *name;
-        struct json *value;
+        struct shash_node *node;
+        const char *name;
+        size_t len;
 
         skip_space(pr);
         if (pr->p >= pr->end || *pr->p != '"') {
             parse_error(pr, "syntax error parsing object expecting string");
             goto error;
         }
-        name = parse_string_contents(pr);
-        if (!name) {
+        if (!parse_string(pr, &name, &len)) {
+            goto error;
+        }
+        node = shash_add_once_len(object->object, name, len, NULL);
+        if (!node) {
+            parse_error(pr, "duplicate key \"%.*s\" in object", (int) len,
+                        name);
             goto error;
         }
         skip_space(pr);
         if (pr->p >= pr->end || *pr->p != ':') {
-            free(name);
             parse_error(pr, "syntax error parsing object expecting ':'");
             goto error;
         }
         pr->p++;
-        value = parse_value(pr, depth + 1);
-        if (!value) {
-            free(name);
+        node->data = parse_value(pr, depth + 1);
+        if (!node->data) {
             goto error;
         }
-        if (shash_find(object->object, name)) {
-            parse_error(pr, "duplicate key \"%s\" in object", name);
-            free(name);
-            json_destroy(value);
-            goto error;
-        }
-        shash_add_nocopy(object->object, name, value);
         skip_space(pr);
         if (pr->p >= pr->end) {
             parse_error(pr, "unexpected end of input in object");
@@ -909,7 +999,8 @@ error:
 static struct json *
 parse_value(struct parser *pr, int depth)
 {
-    char *s;
+    const char *s;
+    size_t len;
 
     if (depth > JSON_MAX_DEPTH) {
         parse_error(pr, "input exceeds maximum nesting depth %d",
@@ -927,8 +1018,10 @@ parse_value(struct parser *pr, int depth)
     case '[':
         return parse_array(pr, depth);
     case '"':
-        s = parse_string_contents(pr);
-        return s ? json_string_create_nocopy(s) : NULL;
+        if (!parse_string(pr, &s, &len)) {
+            return NULL;
+        }
+        return json_string_create_len(s, len);
     case 't':
         return parse_keyword(pr, "true") ? json_boolean_create(true) : NULL;
     case 'f':
@@ -954,9 +1047,12 @@ parse_value(struct parser *pr, int depth)
 struct json *
 json_from_buffer(const char *buf, size_t n, char **errorp)
 {
-    struct parser pr = { buf, buf, buf + n, NULL };
+    struct parser pr = { .start = buf, .p = buf, .end = buf + n,
+                         .scratch = DS_EMPTY_INITIALIZER };
     struct json *json = parse_value(&pr, 0);
 
+    ds_destroy(&pr.scratch);
+    free(pr.stack);
     if (json) {
         skip_space(&pr);
         if (pr.p < pr.end) {

@@ -31,15 +31,17 @@ enum json_type {
     JSON_N_TYPES
 };
 
+/* The counts are 32 bits wide, as is the reference count below, to keep a
+ * value (of which a parsed message has many) at 24 bytes. */
 struct json_array {
-    size_t n;                   /* Number of elements. */
-    size_t n_allocated;         /* Allocated slots in 'elems'. */
+    uint32_t n;                 /* Number of elements. */
+    uint32_t n_allocated;       /* Allocated slots in 'elems'. */
     struct json **elems;        /* Owned elements. */
 };
 
 struct json {
     enum json_type type;
-    size_t count;               /* Reference count. */
+    uint32_t count;             /* Reference count. */
     union {
         struct shash *object;   /* Member name -> owned struct json *. */
         struct json_array array;

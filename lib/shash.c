@@ -10,6 +10,37 @@ hash_name(const char *name, size_t len)
     return hash_bytes(name, len, 0);
 }
 
+/* A node made by shash_add() keeps its name in the same allocation, just
+ * after the node; shash_add_nocopy() nodes point to a separate one. */
+static char *
+inline_name(const struct shash_node *node)
+{
+    return (char *) (node + 1);
+}
+
+static void
+node_free(struct shash_node *node)
+{
+    if (node->name != inline_name(node)) {
+        free(node->name);
+    }
+    free(node);
+}
+
+/* Returns a node named by the 'len' bytes at 'name', with the name in the
+ * same allocation, not yet in a map. */
+static struct shash_node *
+node_create(const char *name, size_t len, const void *data)
+{
+    struct shash_node *node = xmalloc(sizeof *node + len + 1);
+
+    node->name = inline_name(node);
+    memcpy(node->name, name, len);
+    node->name[len] = '\0';
+    node->data = (void *) data;
+    return node;
+}
+
 void
 shash_init(struct shash *sh)
 {
@@ -40,8 +71,7 @@ shash_clear(struct shash *sh)
     struct shash_node *node;
 
     HMAP_FOR_EACH_POP (node, node, &sh->map) {
-        free(node->name);
-        free(node);
+        node_free(node);
     }
 }
 
@@ -58,8 +88,7 @@ shash_clear_free_data(struct shash *sh)
 
     HMAP_FOR_EACH_POP (node, node, &sh->map) {
         free(node->data);
-        free(node->name);
-        free(node);
+        node_free(node);
     }
 }
 
@@ -76,7 +105,28 @@ shash_add_nocopy(struct shash *sh, char *name, const void *data)
 struct shash_node *
 shash_add(struct shash *sh, const char *name, const void *data)
 {
-    return shash_add_nocopy(sh, xstrdup(name), data);
+    size_t len = strlen(name);
+    struct shash_node *node = node_create(name, len, data);
+
+    hmap_insert(&sh->map, &node->node, hash_name(name, len));
+    return node;
+}
+
+struct shash_node *
+shash_add_once_len(struct shash *sh, const char *name, size_t len,
+                   const void *data)
+{
+    uint32_t hash = hash_name(name, len);
+    struct shash_node *node;
+
+    HMAP_FOR_EACH_WITH_HASH (node, node, hash, &sh->map) {
+        if (!strncmp(node->name, name, len) && !node->name[len]) {
+            return NULL;
+        }
+    }
+    node = node_create(name, len, data);
+    hmap_insert(&sh->map, &node->node, hash);
+    return node;
 }
 
 bool
@@ -105,13 +155,15 @@ shash_replace(struct shash *sh, const char *name, const void *data)
 void
 shash_delete(struct shash *sh, struct shash_node *node)
 {
-    free(shash_steal(sh, node));
+    hmap_remove(&sh->map, &node->node);
+    node_free(node);
 }
 
 char *
 shash_steal(struct shash *sh, struct shash_node *node)
 {
-    char *name = node->name;
+    char *name = (node->name == inline_name(node) ? xstrdup(node->name)
+                  : node->name);
     hmap_remove(&sh->map, &node->node);
     free(node);
     return name;

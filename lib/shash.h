@@ -1,6 +1,8 @@
 /* shash: a map from strings to opaque pointers, built on hmap.
  *
- * Keys are copied; data pointers are not owned.  Not thread-safe. */
+ * Keys are copied (into the node's own allocation, except with
+ * shash_add_nocopy(), which takes a malloc'd key); data pointers are not
+ * owned.  Not thread-safe. */
 #ifndef WEFT_SHASH_H
 #define WEFT_SHASH_H 1
 
@@ -8,7 +10,8 @@
 
 struct shash_node {
     struct hmap_node node;
-    char *name;                 /* Owned copy of the key. */
+    char *name;                 /* Owned copy of the key; free it only
+                                 * through this module. */
     void *data;                 /* Not owned. */
 };
 
@@ -40,6 +43,10 @@ static inline bool shash_is_empty(const struct shash *sh)
 struct shash_node *shash_add(struct shash *, const char *, const void *);
 struct shash_node *shash_add_nocopy(struct shash *, char *, const void *);
 bool shash_add_once(struct shash *, const char *, const void *);
+/* Adds the name given by 'len' bytes at 'name' (no NUL needed) and returns
+ * the new node, or returns NULL if the name is already present. */
+struct shash_node *shash_add_once_len(struct shash *, const char *name,
+                                      size_t len, const void *);
 void *shash_replace(struct shash *, const char *, const void *);
 void shash_delete(struct shash *, struct shash_node *);
 char *shash_steal(struct shash *, struct shash_node *);

@@ -1028,7 +1028,7 @@ client_txn_process_reply(struct ovsdb_client_txn *txn,
     if (result->array.n < n_ops) {
         set_result_error(txn, OVSDB_TXN_ERROR,
                          "reply has %zu results for %zu operations",
-                         result->array.n, n_ops);
+                         (size_t) result->array.n, n_ops);
         return;
     }
     txn->status = OVSDB_TXN_SUCCESS;

@@ -173,11 +173,40 @@ skip_ws(const char *p)
     return p;
 }
 
+char *
+ovsdb_unquoted_token_parse(const char **pp, char **tokenp)
+{
+    struct ds token = DS_EMPTY_INITIALIZER;
+    const char *p = *pp;
+
+    for (; *p && !isspace((unsigned char) *p) && !strchr(DELIMITERS, *p);
+         p++) {
+        if (*p == '\\') {
+            if (!p[1]) {
+                ds_destroy(&token);
+                return xasprintf("%s: backslash at end of argument", *pp);
+            }
+            p++;
+        }
+        ds_put_char(&token, *p);
+    }
+    *tokenp = ds_steal_cstr(&token);
+    *pp = p;
+    return NULL;
+}
+
 static char *
 next_token(const char **pp, char **tokenp)
 {
     const char *p = skip_ws(*pp), *start = p;
 
+    if (*p && *p != '"' && !strchr(DELIMITERS, *p)) {
+        char *error = ovsdb_unquoted_token_parse(&p, tokenp);
+        if (!error) {
+            *pp = skip_ws(p);
+        }
+        return error;
+    }
     if (*p == '"') {
         for (p++; *p && *p != '"'; p++) {
             if (*p == '\\' && p[1]) {
@@ -189,10 +218,6 @@ next_token(const char **pp, char **tokenp)
                              start);
         }
         p++;
-    } else {
-        while (*p && !isspace((unsigned char) *p) && !strchr(DELIMITERS, *p)) {
-            p++;
-        }
     }
     if (p == start) {
         return xasprintf("%s: syntax error at \"%s\"", *pp,

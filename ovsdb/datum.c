@@ -58,15 +58,32 @@ ovsdb_symbol_table_insert(struct ovsdb_symbol_table *symtab,
 
 /* Atoms. */
 
+/* Returns a new reference to the string 's', created in '*cache' on first
+ * use: one copy per process, never freed, of strings that many atoms or
+ * replies hold. */
+static struct json *
+shared_string(struct json **cache, const char *s)
+{
+    if (!*cache) {
+        *cache = json_string_create(s);
+    }
+    return json_clone(*cache);
+}
+
 static struct json *
 empty_string(void)
 {
-    /* One shared empty string per process, never freed. */
     static struct json *empty;
-    if (!empty) {
-        empty = json_string_create("");
-    }
-    return json_clone(empty);
+    return shared_string(&empty, "");
+}
+
+/* The "uuid" of every ["uuid", "<uuid>"] built: a transaction's reply has
+ * one per inserted row. */
+static struct json *
+uuid_tag(void)
+{
+    static struct json *tag;
+    return shared_string(&tag, "uuid");
 }
 
 void
@@ -289,7 +306,7 @@ ovsdb_atom_to_json(const union ovsdb_atom *atom, enum ovsdb_atomic_type type)
     case OVSDB_TYPE_STRING:
         return json_clone(atom->s);
     case OVSDB_TYPE_UUID:
-        return json_array_create_2(json_string_create("uuid"),
+        return json_array_create_2(uuid_tag(),
                                    json_string_create(
                                        uuid_to_cstr(&atom->uuid, buf)));
     default:

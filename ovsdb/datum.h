@@ -216,6 +216,12 @@ void ovsdb_datum_remove_unsafe(struct ovsdb_datum *, unsigned int idx,
 char *ovsdb_datum_from_string(struct ovsdb_datum *, const struct ovsdb_type *,
                               const char *, struct ovsdb_symbol_table *)
     WARN_UNUSED;
+/* Reads an unquoted ovs-vsctl token at '*pp': characters up to white space
+ * or one of ":=,[]{}!<>\"", a backslash escaping the next one.  Stores the
+ * token, unescaped, in '*tokenp' (owned) and advances '*pp'.  Returns an
+ * owned error or NULL. */
+char *ovsdb_unquoted_token_parse(const char **pp, char **tokenp)
+    WARN_UNUSED;
 void ovsdb_datum_to_string(const struct ovsdb_datum *,
                            const struct ovsdb_type *, struct ds *);
 void ovsdb_datum_to_bare(const struct ovsdb_datum *,

@@ -159,7 +159,6 @@ execute_insert(struct exec_ctx *ctx, const struct json *op,
     struct ovsdb_error *error;
     struct ovsdb_row *row;
     struct uuid uuid;
-    char buf[UUID_LEN + 1];
 
     error = check_writable(ctx, op);
     if (!error) {
@@ -230,9 +229,8 @@ execute_insert(struct exec_ctx *ctx, const struct json *op,
     }
     ovsdb_txn_row_insert(ctx->txn, row);
     json_object_put(result, "uuid",
-                    json_array_create_2(json_string_create("uuid"),
-                                        json_string_create(
-                                            uuid_to_cstr(&uuid, buf))));
+                    ovsdb_atom_to_json(&(union ovsdb_atom) { .uuid = uuid },
+                                       OVSDB_TYPE_UUID));
     return NULL;
 }
 

@@ -11,12 +11,17 @@
 
 VLOG_DEFINE_THIS_MODULE(ovsdb_file);
 
-/* Compaction policy: like ovsdb-server, compact once the log holds at
- * least this many transactions and this many bytes, and has grown to
- * several times its size after the last compaction. */
+/* Compaction policy, ovsdb-server's: never within COMPACT_MIN_INTERVAL of
+ * opening the file or of the last compaction; after that, once the log
+ * holds at least COMPACT_MIN_TXNS transactions and COMPACT_MIN_BYTES
+ * bytes and has grown to COMPACT_GROWTH times its size after the last
+ * compaction; and after COMPACT_MAX_INTERVAL, if it holds any transaction
+ * at all.  (ovsdb-server adds up to 10 random minutes to the minimum.) */
 #define COMPACT_MIN_TXNS 100
 #define COMPACT_MIN_BYTES (10 * 1024 * 1024)
 #define COMPACT_GROWTH 4
+#define COMPACT_MIN_INTERVAL (10LL * 60 * 1000)        /* 10 minutes. */
+#define COMPACT_MAX_INTERVAL (24LL * 60 * 60 * 1000)   /* 1 day. */
 
 struct ovsdb_file {
     struct ovsdb_observer observer;     /* In the database's observers. */
@@ -25,8 +30,19 @@ struct ovsdb_file {
     char *file_name;
     uint64_t n_txns;                    /* Records since last compaction. */
     uint64_t snapshot_size;             /* Log size after it. */
+    long long next_compact_min;         /* time_msec() before which, and */
+    long long next_compact_max;         /* after which, the policy above. */
     struct ds record;                   /* Scratch for a record's text. */
 };
+
+static void
+schedule_compaction(struct ovsdb_file *file)
+{
+    long long now = time_msec();
+
+    file->next_compact_min = now + COMPACT_MIN_INTERVAL;
+    file->next_compact_max = now + COMPACT_MAX_INTERVAL;
+}
 
 /* Largest record buffer kept between transactions. */
 #define RECORD_BUFFER_KEEP (1024 * 1024)
@@ -200,34 +216,6 @@ rebuild_derived_state(struct ovsdb *db)
 
 /* Writing. */
 
-static struct json *
-row_columns_json(const struct ovsdb_row *row, const struct ovsdb_row *old,
-                 const struct ovsdb_txn_row *tr)
-{
-    const struct ovsdb_table_schema *ts = row->table->schema;
-    struct json *json = json_object_create();
-
-    for (size_t i = OVSDB_N_STD_COLUMNS; i < ts->n_columns; i++) {
-        const struct ovsdb_column *c = ts->columns[i];
-        const struct ovsdb_datum *d = &row->fields[i];
-
-        if (!c->persistent) {
-            continue;
-        }
-        if (!old) {
-            if (!ovsdb_datum_is_default(d, &c->type)) {
-                json_object_put(json, c->name,
-                                ovsdb_datum_to_json(d, &c->type));
-            }
-        } else if (ovsdb_txn_row_column_changed(tr, i)) {
-            json_object_put(json, c->name,
-                            ovsdb_datum_diff_to_json(&old->fields[i], d,
-                                                     &c->type));
-        }
-    }
-    return json;
-}
-
 /* True if the record of 'tr', a modified row, has a column: if some
  * persistent column changed, not just ephemeral ones. */
 static bool
@@ -244,28 +232,25 @@ row_changed_persistently(const struct ovsdb_txn_row *tr)
     return false;
 }
 
-/* Appends the "<uuid>":<row> member of the record for 'tr'.  The text is
- * that of row_columns_json() (and null for a deleted row), written
- * directly: a transaction's record is written without building it as
- * JSON first, since that cost more than the rest of a small commit. */
+/* Appends the "<uuid>":{<columns>} member of a record for 'row': its
+ * persistent columns that differ from their defaults or, if 'tr' is a
+ * modification, the diffs of its changed persistent columns.  Records are
+ * written as text directly, without building JSON first, which cost more
+ * than the rest of a small commit. */
 static void
-put_row_record(const struct ovsdb_txn_row *tr, struct ds *ds)
+put_row_columns(const struct ovsdb_row *row, const struct ovsdb_txn_row *tr,
+                struct ds *ds)
 {
-    const struct ovsdb_table_schema *ts = tr->table->schema;
-    const struct ovsdb_row *new = tr->new, *old = tr->old;
+    const struct ovsdb_table_schema *ts = row->table->schema;
+    const struct ovsdb_row *old = tr ? tr->old : NULL;
     bool first = true;
 
     ds_put_char(ds, '"');
-    uuid_format(&tr->uuid, ds);
-    ds_put_cstr(ds, "\":");
-    if (!new) {
-        ds_put_cstr(ds, "null");
-        return;
-    }
-    ds_put_char(ds, '{');
+    uuid_format(ovsdb_row_get_uuid(row), ds);
+    ds_put_cstr(ds, "\":{");
     for (size_t i = OVSDB_N_STD_COLUMNS; i < ts->n_columns; i++) {
         const struct ovsdb_column *c = ts->columns[i];
-        const struct ovsdb_datum *d = &new->fields[i];
+        const struct ovsdb_datum *d = &row->fields[i];
 
         if (!c->persistent
             || (old ? !ovsdb_txn_row_column_changed(tr, i)
@@ -285,6 +270,20 @@ put_row_record(const struct ovsdb_txn_row *tr, struct ds *ds)
         }
     }
     ds_put_char(ds, '}');
+}
+
+/* Appends the member of the record of a transaction for 'tr': null for a
+ * deleted row. */
+static void
+put_row_record(const struct ovsdb_txn_row *tr, struct ds *ds)
+{
+    if (tr->new) {
+        put_row_columns(tr->new, tr, ds);
+    } else {
+        ds_put_char(ds, '"');
+        uuid_format(&tr->uuid, ds);
+        ds_put_cstr(ds, "\":null");
+    }
 }
 
 /* Writes the log record of 'txn' (see log.h) to 'ds' and returns true, or
@@ -490,6 +489,7 @@ ovsdb_file_open(const char *file_name, bool read_only, struct ovsdb **dbp,
     file->file_name = xstrdup(file_name);
     file->n_txns = n_txns;
     file->snapshot_size = ovsdb_log_get_offset(log);
+    schedule_compaction(file);
     db->read_only = read_only;
     ovsdb_add_observer(db, &file->observer);
     *dbp = db;
@@ -523,31 +523,35 @@ ovsdb_file_create(const char *file_name, const struct ovsdb_schema *schema)
 
 /* Compaction. */
 
-struct json *
-ovsdb_file_snapshot_json(const struct ovsdb *db)
+/* Writes 'db' as one snapshot record (full rows) to 'ds'. */
+static void
+snapshot_record(const struct ovsdb *db, struct ds *ds)
 {
-    struct json *record = json_object_create();
     struct shash_node *node;
 
+    ds_put_char(ds, '{');
     SHASH_FOR_EACH (node, &db->tables) {
-        struct ovsdb_table *table = node->data;
-        struct json *rows = json_object_create();
-        struct ovsdb_row *row;
+        const struct ovsdb_table *table = node->data;
+        const struct ovsdb_row *row;
+        bool first = true;
 
         OVSDB_TABLE_FOR_EACH_ROW (row, table) {
-            char buf[UUID_LEN + 1];
-            json_object_put(rows, uuid_to_cstr(ovsdb_row_get_uuid(row), buf),
-                            row_columns_json(row, NULL, NULL));
+            if (first) {
+                json_string_escape(table->schema->name, ds);
+                ds_put_cstr(ds, ":{");
+                first = false;
+            } else {
+                ds_put_char(ds, ',');
+            }
+            put_row_columns(row, NULL, ds);
         }
-        if (shash_is_empty(rows->object)) {
-            json_destroy(rows);
-        } else {
-            json_object_put(record, table->schema->name, rows);
+        if (!first) {
+            ds_put_cstr(ds, "},");
         }
     }
-    json_object_put(record, "_date", json_integer_create(time_wall_msec()));
-    json_object_put_string(record, "_comment", "compacting database online");
-    return record;
+    ds_put_cstr(ds, "\"_date\":");
+    ds_put_decimal(ds, time_wall_msec());
+    ds_put_cstr(ds, ",\"_comment\":\"compacting database online\"}");
 }
 
 struct ovsdb_error *
@@ -565,8 +569,10 @@ ovsdb_file_compact(struct ovsdb_file *file)
     error = ovsdb_log_write_and_free(new_log,
                                      ovsdb_schema_to_json(file->db->schema));
     if (!error) {
-        error = ovsdb_log_write_and_free(new_log,
-                                         ovsdb_file_snapshot_json(file->db));
+        struct ds record = DS_EMPTY_INITIALIZER;
+        snapshot_record(file->db, &record);
+        error = ovsdb_log_write_text(new_log, &record);
+        ds_destroy(&record);
     }
     if (error) {
         ovsdb_log_replace_abort(new_log);
@@ -576,6 +582,7 @@ ovsdb_file_compact(struct ovsdb_file *file)
     if (!error) {
         file->n_txns = 0;
         file->snapshot_size = ovsdb_log_get_offset(file->log);
+        schedule_compaction(file);
         VLOG_INFO("%s: compacted from %llu to %llu bytes in %lld ms",
                   file->file_name, (unsigned long long) old_size,
                   (unsigned long long) file->snapshot_size,
@@ -588,10 +595,13 @@ void
 ovsdb_file_run(struct ovsdb_file *file)
 {
     uint64_t size = ovsdb_log_get_offset(file->log);
+    long long now = time_msec();
 
-    if (file->db->read_only || file->n_txns < COMPACT_MIN_TXNS
-        || size < COMPACT_MIN_BYTES
-        || size < COMPACT_GROWTH * file->snapshot_size) {
+    if (file->db->read_only || !file->n_txns
+        || now < file->next_compact_min
+        || (now < file->next_compact_max
+            && (file->n_txns < COMPACT_MIN_TXNS || size < COMPACT_MIN_BYTES
+                || size < COMPACT_GROWTH * file->snapshot_size))) {
         return;
     }
     struct ovsdb_error *error = ovsdb_file_compact(file);
@@ -601,6 +611,7 @@ ovsdb_file_run(struct ovsdb_file *file)
         free(s);
         /* Do not retry on every transaction. */
         file->snapshot_size = size;
+        schedule_compaction(file);
     }
 }
 

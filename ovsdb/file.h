@@ -8,8 +8,10 @@
  * final record (a crash in the middle of a write) is dropped with a
  * warning; other corruption is a clear error.
  *
- * The log is compacted (rewritten as one snapshot record) when it has
- * grown large relative to the last compaction, and on demand. */
+ * The log is compacted (rewritten as one snapshot record) on demand and,
+ * with ovsdb-server's policy (file.c), when it has grown large relative to
+ * the last compaction, but not within 10 minutes of the last one or of
+ * opening the file. */
 #ifndef WEFT_OVSDB_FILE_H
 #define WEFT_OVSDB_FILE_H 1
 
@@ -41,8 +43,5 @@ struct ovsdb_error *ovsdb_file_compact(struct ovsdb_file *) WARN_UNUSED;
 void ovsdb_file_run(struct ovsdb_file *);
 const char *ovsdb_file_get_name(const struct ovsdb_file *);
 uint64_t ovsdb_file_get_size(const struct ovsdb_file *);
-
-/* Encodes 'db' as one snapshot transaction record (full rows). */
-struct json *ovsdb_file_snapshot_json(const struct ovsdb *);
 
 #endif

@@ -121,6 +121,46 @@ jsonrpc_msg_to_json(const struct jsonrpc_msg *msg)
     return json;
 }
 
+/* Appends ',"name":' and 'value' (or null) to 'ds'. */
+static void
+put_member_or_null(struct ds *ds, const char *name, const struct json *value)
+{
+    ds_put_cstr(ds, name);
+    if (value) {
+        json_to_ds(value, 0, ds);
+    } else {
+        ds_put_cstr(ds, "null");
+    }
+}
+
+void
+jsonrpc_msg_to_ds(const struct jsonrpc_msg *msg, struct ds *ds)
+{
+    switch (msg->type) {
+    case JSONRPC_REQUEST:
+    case JSONRPC_NOTIFY:
+        ds_put_cstr(ds, "{\"method\":");
+        json_string_escape(msg->method, ds);
+        if (msg->params) {
+            put_member_or_null(ds, ",\"params\":", msg->params);
+        } else {
+            ds_put_cstr(ds, ",\"params\":[]");
+        }
+        put_member_or_null(ds, ",\"id\":",
+                           msg->type == JSONRPC_REQUEST ? msg->id : NULL);
+        break;
+    case JSONRPC_REPLY:
+    case JSONRPC_ERROR:
+        put_member_or_null(ds, "{\"id\":", msg->id);
+        put_member_or_null(ds, ",\"result\":",
+                           msg->type == JSONRPC_REPLY ? msg->result : NULL);
+        put_member_or_null(ds, ",\"error\":",
+                           msg->type == JSONRPC_ERROR ? msg->error : NULL);
+        break;
+    }
+    ds_put_char(ds, '}');
+}
+
 static bool
 is_null(const struct json *json)
 {
@@ -455,10 +495,7 @@ jsonrpc_conn_is_mid_message(const struct jsonrpc_conn *conn)
 void
 jsonrpc_conn_send(struct jsonrpc_conn *conn, struct jsonrpc_msg *msg)
 {
-    struct json *json = jsonrpc_msg_to_json(msg);
-
-    json_to_ds(json, 0, &conn->output);
-    json_destroy(json);
+    jsonrpc_msg_to_ds(msg, &conn->output);
     jsonrpc_msg_destroy(msg);
     conn->stats.msgs_sent++;
 }

@@ -75,6 +75,9 @@ void jsonrpc_msg_destroy(struct jsonrpc_msg *);
 
 /* Returns a new JSON object for 'msg' (which is not modified). */
 struct json *jsonrpc_msg_to_json(const struct jsonrpc_msg *);
+/* Appends the compact JSON text of jsonrpc_msg_to_json()'s result (the same
+ * members, in a fixed order) to 'ds', without building it. */
+void jsonrpc_msg_to_ds(const struct jsonrpc_msg *, struct ds *);
 /* Parses 'json' into '*msgp'.  Returns NULL on success, otherwise an owned
  * error message and '*msgp' is NULL.  Does not take ownership. */
 char *jsonrpc_msg_from_json(const struct json *, struct jsonrpc_msg **msgp);

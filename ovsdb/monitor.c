@@ -78,8 +78,9 @@ struct mon_shape {
 /* One row changed by a committed transaction. */
 struct mon_row {
     struct uuid uuid;
-    struct ovsdb_row *old;          /* Copy of the row before, or NULL. */
-    struct ovsdb_row *new;          /* Copy of the row after, or NULL. */
+    struct ovsdb_row *old;          /* The row before (a reference to the
+                                     * committed row), or NULL. */
+    struct ovsdb_row *new;          /* The row after, or NULL. */
     unsigned long *changed;         /* Changed columns if 'old' and 'new'. */
 };
 
@@ -334,8 +335,8 @@ mon_row_init(struct mon_row *r, const struct ovsdb_txn_row *tr)
     size_t n_longs = (n_columns + ULONG_BITS - 1) / ULONG_BITS;
 
     r->uuid = tr->uuid;
-    r->old = tr->old ? ovsdb_row_clone(tr->old) : NULL;
-    r->new = tr->new ? ovsdb_row_clone(tr->new) : NULL;
+    r->old = tr->old ? ovsdb_row_ref(tr->old) : NULL;
+    r->new = tr->new ? ovsdb_row_ref(tr->new) : NULL;
     r->changed = r->old && r->new
                  ? xmemdup(tr->changed, n_longs * sizeof *tr->changed)
                  : NULL;

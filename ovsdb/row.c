@@ -15,6 +15,7 @@ ovsdb_row_create(const struct ovsdb_table *table)
     row->table = (struct ovsdb_table *) table;
     row->txn_row = NULL;
     row->n_refs = 0;
+    row->n_holders = 1;
     row->index_nodes = ts->n_indexes
         ? xcalloc(ts->n_indexes, sizeof *row->index_nodes) : NULL;
     for (size_t i = 0; i < ts->n_indexes; i++) {
@@ -36,6 +37,7 @@ ovsdb_row_clone(const struct ovsdb_row *old)
     row->table = old->table;
     row->txn_row = NULL;
     row->n_refs = old->n_refs;
+    row->n_holders = 1;
     row->index_nodes = ts->n_indexes
         ? xcalloc(ts->n_indexes, sizeof *row->index_nodes) : NULL;
     for (size_t i = 0; i < ts->n_indexes; i++) {
@@ -48,10 +50,19 @@ ovsdb_row_clone(const struct ovsdb_row *old)
     return row;
 }
 
+struct ovsdb_row *
+ovsdb_row_ref(const struct ovsdb_row *row_)
+{
+    struct ovsdb_row *row = (struct ovsdb_row *) row_;
+
+    row->n_holders++;
+    return row;
+}
+
 void
 ovsdb_row_destroy(struct ovsdb_row *row)
 {
-    if (row) {
+    if (row && !--row->n_holders) {
         const struct ovsdb_table_schema *ts = row->table->schema;
         for (size_t i = 0; i < ts->n_columns; i++) {
             ovsdb_datum_destroy(&row->fields[i], &ts->columns[i]->type);

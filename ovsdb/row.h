@@ -9,7 +9,15 @@
  * is open, the table contains the transaction's view: rows the
  * transaction inserted or modified replace the committed ones, which the
  * transaction keeps (see ovsdb/txn.h).  'n_refs' counts strong references
- * to the row from other rows, for garbage collection. */
+ * to the row from other rows, for garbage collection.
+ *
+ * A committed row's columns never change: a transaction that modifies a
+ * row works on a clone and replaces it at commit.  So a committed row can
+ * be shared instead of copied: ovsdb_row_ref() takes a reference (the
+ * monitors' transaction history keeps the rows it reports this way) and
+ * ovsdb_row_destroy() drops one, freeing the row with the last.  The
+ * bookkeeping members ('hmap_node', 'txn_row', 'n_refs', 'index_nodes')
+ * belong to the table and transaction, not to such other holders. */
 #ifndef WEFT_OVSDB_ROW_H
 #define WEFT_OVSDB_ROW_H 1
 
@@ -35,11 +43,16 @@ struct ovsdb_row {
     struct ovsdb_txn_row *txn_row;  /* Non-null while in a transaction. */
     size_t n_refs;                  /* Strong references to this row. */
     struct ovsdb_row_index_node *index_nodes; /* One per table index. */
+    size_t n_holders;               /* References to this struct. */
     struct ovsdb_datum fields[];    /* One per column, by column index. */
 };
 
 struct ovsdb_row *ovsdb_row_create(const struct ovsdb_table *);
 struct ovsdb_row *ovsdb_row_clone(const struct ovsdb_row *);
+/* Returns 'row' with one more reference; only for committed rows, whose
+ * columns no longer change. */
+struct ovsdb_row *ovsdb_row_ref(const struct ovsdb_row *);
+/* Drops a reference to 'row' and frees it with the last one. */
 void ovsdb_row_destroy(struct ovsdb_row *);
 
 static inline const struct uuid *

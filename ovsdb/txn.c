@@ -701,18 +701,19 @@ compute_changes(struct ovsdb_txn *txn)
             free(tr);
             continue;
         }
+        if (!tr->old || !tr->new) {
+            continue;
+        }
         tr->changed = xcalloc(n_longs, sizeof *tr->changed);
         for (size_t i = OVSDB_N_STD_COLUMNS; i < ts->n_columns; i++) {
             const struct ovsdb_type *type = &ts->columns[i]->type;
-            bool differs = !tr->old || !tr->new
-                || !ovsdb_datum_equals(&tr->old->fields[i],
-                                       &tr->new->fields[i], type);
-            if (differs) {
+            if (!ovsdb_datum_equals(&tr->old->fields[i], &tr->new->fields[i],
+                                    type)) {
                 tr->changed[i / ULONG_BITS] |= 1UL << (i % ULONG_BITS);
                 any = true;
             }
         }
-        if (!any && tr->old && tr->new) {
+        if (!any) {
             /* A no-op modification: keep the committed row. */
             ovsdb_table_remove_row(tr->table, tr->new);
             tr->new->n_refs = tr->old->n_refs;
@@ -722,7 +723,7 @@ compute_changes(struct ovsdb_txn *txn)
             hmap_remove(&txn->txn_rows, &tr->hmap_node);
             free(tr->changed);
             free(tr);
-        } else if (tr->new && tr->old) {
+        } else {
             uuid_generate(&tr->new->fields[OVSDB_COL_VERSION].keys[0].uuid);
         }
     }

@@ -31,8 +31,10 @@ struct ovsdb_txn_row {
     struct uuid uuid;
     struct ovsdb_row *old;          /* Committed version, NULL if new. */
     struct ovsdb_row *new;          /* New version, NULL if deleted. */
-    unsigned long *changed;         /* Bitmap of changed columns, valid in
-                                     * observers' commit callbacks. */
+    unsigned long *changed;         /* Bitmap of changed columns of a
+                                     * modified row, valid in observers'
+                                     * commit callbacks; NULL for inserted
+                                     * and deleted rows. */
 };
 
 struct ovsdb_txn {
@@ -62,12 +64,15 @@ void ovsdb_txn_row_delete(struct ovsdb_txn *, const struct ovsdb_row *);
 void ovsdb_txn_add_comment(struct ovsdb_txn *, const char *);
 bool ovsdb_txn_is_empty(const struct ovsdb_txn *);
 
+/* True if column 'idx' of 'tr' changed; every column of an inserted or
+ * deleted row counts as changed. */
 static inline bool
 ovsdb_txn_row_column_changed(const struct ovsdb_txn_row *tr,
                              unsigned int idx)
 {
     const unsigned int bits = sizeof(unsigned long) * 8;
-    return tr->changed && (tr->changed[idx / bits] >> (idx % bits)) & 1;
+    return (!tr->old || !tr->new
+            || (tr->changed[idx / bits] >> (idx % bits)) & 1);
 }
 
 #define OVSDB_TXN_FOR_EACH_ROW(TXN_ROW, TXN) \

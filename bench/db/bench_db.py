@@ -118,14 +118,22 @@ def part_fanout(driver, srv, n_clients, n_commits):
 
 # ------------------------------------------------------------------- main
 
-def run_part(fn, weft_db, driver, *args):
+def run_part(fn, weft_db, driver, repeat, key, *args):
+    """Runs 'fn' 'repeat' times on each server, alternating servers so that
+    drift in the machine's speed affects both, and keeps for each server
+    the run with the median figure 'key' (all runs are in "runs")."""
+    runs = {"weft": [], "ovsdb-server": []}
+    for _ in range(repeat):
+        for kind in ("weft", "ovsdb-server"):
+            srv = Server(kind, weft_db)
+            try:
+                runs[kind].append(fn(driver, srv, *args))
+            finally:
+                srv.stop()
     out = {}
-    for kind in ("weft", "ovsdb-server"):
-        srv = Server(kind, weft_db)
-        try:
-            out[kind] = fn(driver, srv, *args)
-        finally:
-            srv.stop()
+    for kind, rs in runs.items():
+        out[kind] = dict(sorted(rs, key=lambda r: r[key])[len(rs) // 2])
+        out[kind]["runs"] = [r[key] for r in rs]
     return out
 
 
@@ -140,7 +148,11 @@ def main():
                     help="small sizes, a smoke run of a few seconds")
     ap.add_argument("--json", metavar="FILE", help="also write results")
     ap.add_argument("--parts", default="txn1,txn16,bulk,fanout")
+    ap.add_argument("--repeat", type=int, metavar="N",
+                    help="runs per part and server, median reported "
+                    "(default 3, 1 with --quick)")
     args = ap.parse_args()
+    repeat = args.repeat or (1 if args.quick else 3)
     if not shutil.which("ovsdb-server"):
         sys.exit("ovsdb-server not found")
     if not os.access(args.driver, os.X_OK):
@@ -166,7 +178,7 @@ def main():
     for name, fn, fargs, key, higher, unit in table:
         if name not in parts:
             continue
-        r = run_part(fn, args.weft_db, args.driver, *fargs)
+        r = run_part(fn, args.weft_db, args.driver, repeat, key, *fargs)
         w, p = r["weft"][key], r["ovsdb-server"][key]
         speedup = (w / p) if higher else (p / w)
         r["speedup"] = speedup
@@ -181,7 +193,7 @@ def main():
     if args.json:
         with open(args.json, "w") as f:
             json.dump({"quick": args.quick, "sizes": sizes,
-                       "results": results}, f, indent=2)
+                       "repeat": repeat, "results": results}, f, indent=2)
 
 
 if __name__ == "__main__":

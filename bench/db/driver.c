@@ -340,71 +340,135 @@ await_reply(struct conn *c)
     }
 }
 
+/* A group of connections watched together, with what to do with the
+ * messages that arrive on them. */
+struct conn_set {
+    struct conn *conns;
+    struct pollfd *pfds;
+    int n;
+    /* Called for each message other than an "echo" request, with the
+     * index of its connection. */
+    void (*cb)(struct conn_set *, int idx, const char *msg, size_t len);
+    void *aux;
+};
+
+static void
+conn_set_init(struct conn_set *cs, const char *path, int n,
+              void (*cb)(struct conn_set *, int, const char *, size_t),
+              void *aux)
+{
+    cs->conns = calloc(n, sizeof *cs->conns);
+    cs->pfds = calloc(n, sizeof *cs->pfds);
+    cs->n = n;
+    cs->cb = cb;
+    cs->aux = aux;
+    for (int i = 0; i < n; i++) {
+        conn_open(&cs->conns[i], path);
+        cs->pfds[i].fd = cs->conns[i].fd;
+        cs->pfds[i].events = POLLIN;
+    }
+}
+
+static void
+conn_set_destroy(struct conn_set *cs)
+{
+    for (int i = 0; i < cs->n; i++) {
+        close(cs->conns[i].fd);
+        free(cs->conns[i].in.data);
+    }
+    free(cs->conns);
+    free(cs->pfds);
+}
+
+/* Waits up to 10 s for input on 'cs', reads it and hands over every
+ * complete message; exits naming 'what' if nothing arrives. */
+static void
+conn_set_poll(struct conn_set *cs, const char *what)
+{
+    if (poll(cs->pfds, cs->n, 10000) <= 0) {
+        fatal("no %s in 10 s", what);
+    }
+    for (int i = 0; i < cs->n; i++) {
+        struct conn *c = &cs->conns[i];
+        const char *msg;
+        size_t n;
+
+        if (!cs->pfds[i].revents) {
+            continue;
+        }
+        conn_read(c);
+        while ((n = conn_next(c, &msg)) != 0) {
+            if (!answer_echo(c, msg, n)) {
+                cs->cb(cs, i, msg, n);
+            }
+            conn_consume(c, n);
+        }
+    }
+}
+
 /* Parts. */
+
+struct txn_state {
+    struct buf reqs;            /* Every request, encoded. */
+    size_t *ofs;                /* Start of request i in 'reqs'. */
+    long n_txns, sent, done;
+    double *sent_at;            /* When each connection's request left. */
+    double lat_sum, lat_max;
+};
+
+static void
+send_next_txn(struct txn_state *st, struct conn *c, double *sent_at)
+{
+    if (st->sent < st->n_txns) {
+        *sent_at = now();
+        conn_send(c, st->reqs.data + st->ofs[st->sent],
+                  st->ofs[st->sent + 1] - st->ofs[st->sent]);
+        st->sent++;
+    }
+}
+
+static void
+txn_reply_cb(struct conn_set *cs, int i, const char *msg, size_t n)
+{
+    struct txn_state *st = cs->aux;
+    double lat = now() - st->sent_at[i];
+
+    check_reply(msg, n);
+    st->done++;
+    st->lat_sum += lat;
+    st->lat_max = lat > st->lat_max ? lat : st->lat_max;
+    send_next_txn(st, &cs->conns[i], &st->sent_at[i]);
+}
 
 static void
 run_txn(const char *path, int n_conns, long n_txns, long server_pid)
 {
-    struct conn *conns = calloc(n_conns, sizeof *conns);
-    struct pollfd *pfds = calloc(n_conns, sizeof *pfds);
-    size_t *ofs = xrealloc(NULL, (n_txns + 1) * sizeof *ofs);
-    struct buf reqs = { 0 };
-    long sent = 0, done = 0;
-    double lat_sum = 0, lat_max = 0;
-    double *sent_at = calloc(n_conns, sizeof *sent_at);
+    struct txn_state st = { .n_txns = n_txns };
+    struct conn_set cs;
 
+    st.ofs = xrealloc(NULL, (n_txns + 1) * sizeof *st.ofs);
+    st.sent_at = calloc(n_conns, sizeof *st.sent_at);
     for (long i = 0; i < n_txns; i++) {
-        ofs[i] = reqs.len;
-        put_insert_request(&reqs, i, i);
+        st.ofs[i] = st.reqs.len;
+        put_insert_request(&st.reqs, i, i);
     }
-    ofs[n_txns] = reqs.len;
+    st.ofs[n_txns] = st.reqs.len;
+    conn_set_init(&cs, path, n_conns, txn_reply_cb, &st);
     for (int i = 0; i < n_conns; i++) {
         struct buf warm = { 0 };
-        conn_open(&conns[i], path);
         put_insert_request(&warm, -1 - i, -1);
-        conn_send(&conns[i], warm.data, warm.len);
-        await_reply(&conns[i]);
+        conn_send(&cs.conns[i], warm.data, warm.len);
+        await_reply(&cs.conns[i]);
         free(warm.data);
-        pfds[i].fd = conns[i].fd;
-        pfds[i].events = POLLIN;
     }
 
     double cpu0_srv = proc_cpu(server_pid), cpu0_drv = self_cpu();
     double t0 = now();
-    for (int i = 0; i < n_conns && sent < n_txns; i++, sent++) {
-        sent_at[i] = now();
-        conn_send(&conns[i], reqs.data + ofs[sent], ofs[sent + 1] - ofs[sent]);
+    for (int i = 0; i < n_conns; i++) {
+        send_next_txn(&st, &cs.conns[i], &st.sent_at[i]);
     }
-    while (done < n_txns) {
-        if (poll(pfds, n_conns, 10000) <= 0) {
-            fatal("no reply in 10 s (%ld of %ld done)", done, n_txns);
-        }
-        for (int i = 0; i < n_conns; i++) {
-            struct conn *c = &conns[i];
-            const char *msg;
-            size_t n;
-
-            if (!pfds[i].revents) {
-                continue;
-            }
-            conn_read(c);
-            while ((n = conn_next(c, &msg)) != 0) {
-                if (!answer_echo(c, msg, n)) {
-                    double t = now(), lat = t - sent_at[i];
-                    check_reply(msg, n);
-                    done++;
-                    lat_sum += lat;
-                    lat_max = lat > lat_max ? lat : lat_max;
-                    if (sent < n_txns) {
-                        sent_at[i] = t;
-                        conn_send(c, reqs.data + ofs[sent],
-                                  ofs[sent + 1] - ofs[sent]);
-                        sent++;
-                    }
-                }
-                conn_consume(c, n);
-            }
-        }
+    while (st.done < n_txns) {
+        conn_set_poll(&cs, "transaction reply");
     }
     double dt = now() - t0;
     double drv_cpu = self_cpu() - cpu0_drv;
@@ -413,21 +477,16 @@ run_txn(const char *path, int n_conns, long n_txns, long server_pid)
     printf("{\"txn_per_s\": %.3f, \"seconds\": %.6f, \"n\": %ld, "
            "\"n_conns\": %d, \"mean_latency_ms\": %.4f, "
            "\"max_latency_ms\": %.4f, \"driver_cpu_frac\": %.4f",
-           n_txns / dt, dt, n_txns, n_conns, lat_sum / n_txns * 1e3,
-           lat_max * 1e3, drv_cpu / dt);
+           n_txns / dt, dt, n_txns, n_conns, st.lat_sum / n_txns * 1e3,
+           st.lat_max * 1e3, drv_cpu / dt);
     if (server_pid > 0) {
         printf(", \"server_cpu_frac\": %.4f", srv_cpu / dt);
     }
     printf("}\n");
-    for (int i = 0; i < n_conns; i++) {
-        close(conns[i].fd);
-        free(conns[i].in.data);
-    }
-    free(conns);
-    free(pfds);
-    free(ofs);
-    free(reqs.data);
-    free(sent_at);
+    conn_set_destroy(&cs);
+    free(st.ofs);
+    free(st.reqs.data);
+    free(st.sent_at);
 }
 
 static void
@@ -471,79 +530,67 @@ cmp_double(const void *a_, const void *b_)
     return a < b ? -1 : a > b;
 }
 
+struct fanout_state {
+    int writer;                 /* Index of the writer's connection. */
+    bool *seen;                 /* Which monitors have the update. */
+    int waiting;                /* Monitors still without it. */
+    bool replied;               /* The writer has its reply? */
+    double t0, latency;
+};
+
+static void
+fanout_msg_cb(struct conn_set *cs, int i, const char *msg, size_t n)
+{
+    struct fanout_state *st = cs->aux;
+
+    if (i == st->writer) {
+        check_reply(msg, n);
+        st->replied = true;
+    } else if (msg_has(msg, n, "\"method\":\"update") && !st->seen[i]) {
+        st->seen[i] = true;
+        if (!--st->waiting) {
+            st->latency = now() - st->t0;
+        }
+    }
+}
+
 static void
 run_fanout(const char *path, int n_mons, int n_commits)
 {
     static const char monitor_req[] =
         "{\"id\":\"m\",\"method\":\"monitor_cond\",\"params\":[\"Bench\","
         "\"mon\",{\"T\":[{\"columns\":[\"name\",\"n\"]}]}]}";
-    struct conn *conns = calloc(n_mons + 1, sizeof *conns);
-    struct pollfd *pfds = calloc(n_mons + 1, sizeof *pfds);
-    bool *seen = calloc(n_mons, sizeof *seen);
+    struct fanout_state st = { .writer = n_mons };
     double *lat = calloc(n_commits, sizeof *lat);
-    struct conn *writer = &conns[n_mons];
+    struct conn_set cs;
 
-    for (int i = 0; i <= n_mons; i++) {
-        conn_open(&conns[i], path);
-        if (i < n_mons) {
-            conn_send(&conns[i], monitor_req, strlen(monitor_req));
-            await_reply(&conns[i]);
-        }
-        pfds[i].fd = conns[i].fd;
-        pfds[i].events = POLLIN;
+    st.seen = calloc(n_mons, sizeof *st.seen);
+    conn_set_init(&cs, path, n_mons + 1, fanout_msg_cb, &st);
+    for (int i = 0; i < n_mons; i++) {
+        conn_send(&cs.conns[i], monitor_req, strlen(monitor_req));
+        await_reply(&cs.conns[i]);
     }
     for (int k = 0; k < n_commits; k++) {
         struct buf req = { 0 };
-        int waiting = n_mons;
-        bool replied = false;
 
         put_insert_request(&req, k, k);
-        memset(seen, 0, n_mons * sizeof *seen);
-        double t0 = now();
-        conn_send(writer, req.data, req.len);
+        memset(st.seen, 0, n_mons * sizeof *st.seen);
+        st.waiting = n_mons;
+        st.replied = false;
+        st.t0 = now();
+        conn_send(&cs.conns[st.writer], req.data, req.len);
         free(req.data);
-        while (waiting || !replied) {
-            if (poll(pfds, n_mons + 1, 10000) <= 0) {
-                fatal("%d monitors got no update in 10 s", waiting);
-            }
-            for (int i = 0; i <= n_mons; i++) {
-                struct conn *c = &conns[i];
-                const char *msg;
-                size_t n;
-
-                if (!pfds[i].revents) {
-                    continue;
-                }
-                conn_read(c);
-                while ((n = conn_next(c, &msg)) != 0) {
-                    if (answer_echo(c, msg, n)) {
-                        /* Nothing more to do. */
-                    } else if (c == writer) {
-                        check_reply(msg, n);
-                        replied = true;
-                    } else if (msg_has(msg, n, "\"method\":\"update")
-                               && !seen[i]) {
-                        seen[i] = true;
-                        if (!--waiting) {
-                            lat[k] = now() - t0;
-                        }
-                    }
-                    conn_consume(c, n);
-                }
-            }
+        while (st.waiting || !st.replied) {
+            conn_set_poll(&cs, "update or reply");
         }
+        lat[k] = st.latency;
     }
     qsort(lat, n_commits, sizeof *lat, cmp_double);
     printf("{\"median_ms\": %.4f, \"p90_ms\": %.4f, \"n_clients\": %d, "
            "\"n_commits\": %d}\n", lat[n_commits / 2] * 1e3,
            lat[(int) (n_commits * 0.9)] * 1e3, n_mons, n_commits);
-    for (int i = 0; i <= n_mons; i++) {
-        close(conns[i].fd);
-        free(conns[i].in.data);
-    }
-    free(conns);
-    free(pfds);
-    free(seen);
+    conn_set_destroy(&cs);
+    free(st.seen);
     free(lat);
 }
 

@@ -844,10 +844,12 @@ SCRIPTS = {"nb": NB_SCRIPTS, "sb": SB_SCRIPTS, "vs": VS_SCRIPTS}
 class Side:
     """One database server plus the tool that talks to it."""
 
-    def __init__(self, kind, server, tool):
+    def __init__(self, kind, server, tool, setup=None):
         self.kind = kind
         self.server = server
         self.tool = tool
+        # (table, row id, row) triples reset() loads; SETUP[kind] if None.
+        self.setup = SETUP[kind] if setup is None else setup
         self.dbname = KINDS[kind][2]
         self.remote = server.remote(kind)
         self.uuids = {}        # uuid -> placeholder
@@ -864,17 +866,17 @@ class Side:
         return sorted(reply["result"]["tables"])
 
     def reset(self):
-        """Replaces the database contents with SETUP[kind]."""
+        """Replaces the database contents with self.setup."""
         ops = [{"op": "delete", "table": t, "where": []}
                for t in self.tables()]
-        for table, name, row in SETUP[self.kind]:
+        for table, name, row in self.setup:
             ops.append({"op": "insert", "table": table, "row": row,
                         "uuid-name": name})
         result = self.rpc(*ops)
         errors = [r for r in result if r and "error" in r]
         assert not errors, "setup transaction failed: %s" % result
         inserted = [r["uuid"][1] for r in result if r and "uuid" in r]
-        assert len(inserted) == len(SETUP[self.kind])
+        assert len(inserted) == len(self.setup)
         self.setup_uuids = inserted
         self.uuids = {u: "<uuid%d>" % i for i, u in enumerate(inserted)}
 

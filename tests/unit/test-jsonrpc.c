@@ -75,6 +75,45 @@ msg_to_string(const struct jsonrpc_msg *msg)
 
 /* Message shapes. */
 
+/* jsonrpc_msg_to_ds() writes the text of jsonrpc_msg_to_json(). */
+static void
+test_to_ds(void **state OVS_UNUSED)
+{
+    /* Replies and errors copy their id; requests take theirs. */
+    struct json *reply_id = json_string_create("id\"1");
+    struct json *error_id = json_integer_create(3);
+    struct jsonrpc_msg *msgs[] = {
+        jsonrpc_msg_create_request("transact",
+                                   json_from_string("[\"db\", {\"a\": 1}]",
+                                                    NULL),
+                                   json_integer_create(7)),
+        jsonrpc_msg_create_notify("update2", NULL),
+        jsonrpc_msg_create_reply(json_from_string("[{\"uuid\": [\"uuid\", "
+                                                  "\"x\"]}]", NULL),
+                                 reply_id),
+        jsonrpc_msg_create_reply(NULL, NULL),
+        jsonrpc_msg_create_error(json_string_create("unknown method"),
+                                 error_id),
+    };
+
+    for (size_t i = 0; i < ARRAY_SIZE(msgs); i++) {
+        struct ds ds = DS_EMPTY_INITIALIZER;
+        struct json *want = jsonrpc_msg_to_json(msgs[i]);
+        struct json *got;
+
+        jsonrpc_msg_to_ds(msgs[i], &ds);
+        got = json_from_string(ds_cstr(&ds), NULL);
+        assert_non_null(got);
+        assert_true(json_equal(got, want));
+        json_destroy(got);
+        json_destroy(want);
+        ds_destroy(&ds);
+        jsonrpc_msg_destroy(msgs[i]);
+    }
+    json_destroy(reply_id);
+    json_destroy(error_id);
+}
+
 static void
 test_request(void **state OVS_UNUSED)
 {
@@ -716,6 +755,7 @@ int
 main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_to_ds),
         cmocka_unit_test(test_request),
         cmocka_unit_test(test_notify),
         cmocka_unit_test(test_reply_and_error),

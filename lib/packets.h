@@ -1,0 +1,59 @@
+/* packets: Ethernet and IP addresses — parsing and formatting them as OVN's
+ * operators write them.
+ *
+ *     struct eth_addr mac;
+ *     if (!eth_addr_from_string("0a:00:00:00:00:01", &mac)) ...
+ *
+ *     struct in6_addr ip;    (IPv4 addresses are kept as IPv4-mapped IPv6)
+ *     unsigned int plen;
+ *     char *error = ip_parse_cidr("10.0.0.1/24", &ip, &plen);
+ *
+ * Parsers that return 'char *' return NULL on success or an owned error
+ * message naming the bad input; the ones that return bool report only
+ * whether the text is valid.  Thread-safe (no state). */
+#ifndef WEFT_PACKETS_H
+#define WEFT_PACKETS_H 1
+
+#include <netinet/in.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include "util.h"
+
+struct ds;
+
+struct eth_addr {
+    uint8_t ea[6];
+};
+
+#define ETH_ADDR_FMT "%02x:%02x:%02x:%02x:%02x:%02x"
+#define ETH_ADDR_ARGS(EA)                                               \
+    (EA).ea[0], (EA).ea[1], (EA).ea[2], (EA).ea[3], (EA).ea[4], (EA).ea[5]
+
+/* Parses "xx:xx:xx:xx:xx:xx" (one or two hex digits per byte) and nothing
+ * else. */
+bool eth_addr_from_string(const char *, struct eth_addr *);
+bool eth_addr_is_zero(const struct eth_addr *);
+bool eth_addr_is_multicast(const struct eth_addr *);
+
+/* An address of either family, IPv4 stored IPv4-mapped (::ffff:a.b.c.d). */
+bool ip_is_v4(const struct in6_addr *);
+void ip_from_v4(struct in6_addr *, uint32_t be_addr);
+uint32_t ip_to_v4(const struct in6_addr *);   /* Network byte order. */
+
+/* Parses one IPv4 or IPv6 address. */
+bool ip_from_string(const char *, struct in6_addr *);
+/* Parses "ADDRESS/PLEN" (or just "ADDRESS", which is a host prefix).
+ * Accepts host bits set ("10.0.0.1/24"), as lrp-add's networks do. */
+char *ip_parse_cidr(const char *, struct in6_addr *, unsigned int *plen)
+    WARN_UNUSED;
+/* Is 's' a valid IPv4 or IPv6 network "ADDRESS/PLEN" or host address? */
+bool ip_is_cidr(const char *s);
+/* Clears the host bits of 'ip' beyond 'plen' bits (of the family's
+ * length). */
+void ip_apply_plen(struct in6_addr *, unsigned int plen);
+/* Formats 'ip' (dotted quad for IPv4, RFC 5952 for IPv6). */
+void ip_format(const struct in6_addr *, struct ds *);
+/* Formats "ADDRESS/PLEN". */
+void ip_format_cidr(const struct in6_addr *, unsigned int plen, struct ds *);
+
+#endif
