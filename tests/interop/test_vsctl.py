@@ -466,24 +466,8 @@ SCRIPTS = {
 # --- Harness.
 
 class VsSide(generic.Side):
-    """A generic.Side whose reset() loads this module's per-script
-    contents and whose normalisation sorts "show" output."""
-
-    setup = OVS_ONLY
-
-    def reset(self):
-        ops = [{"op": "delete", "table": t, "where": []}
-               for t in self.tables()]
-        for table, name, row in self.setup:
-            ops.append({"op": "insert", "table": table, "row": row,
-                        "uuid-name": name})
-        result = self.rpc(*ops)
-        errors = [r for r in result if r and "error" in r]
-        assert not errors, "setup transaction failed: %s" % result
-        self.setup_uuids = [r["uuid"][1] for r in result
-                            if r and "uuid" in r]
-        self.uuids = {u: "<uuid%d>" % i
-                      for i, u in enumerate(self.setup_uuids)}
+    """A generic.Side whose normalisation also sorts "show" output; its
+    'setup' is set per script."""
 
     def normalize(self, rc, out, err, words, flags):
         if SHOW in flags and "--oneline" in words:
@@ -572,20 +556,9 @@ def sides(tmp_path_factory):
         other = weftlib.OvsdbServer(base / "other", {"vs": REAL_SCHEMA})
     else:
         other = weftlib.WeftDb(base / "weft", {"vs": WEFT_SCHEMA})
-    real.start()
-    try:
-        other.start()
-    except BaseException:
-        real.stop(check=False)
-        raise
-    yield VsSide("vs", real, real_tool), VsSide("vs", other, weft_tool)
-    errors = []
-    for server in (real, other):
-        try:
-            server.stop()
-        except AssertionError as e:
-            errors.append(str(e))
-    assert not errors, "\n".join(errors)
+    with weftlib.running(real, other):
+        yield (VsSide("vs", real, real_tool, OVS_ONLY),
+               VsSide("vs", other, weft_tool, OVS_ONLY))
 
 
 @pytest.mark.parametrize("name", sorted(SCRIPTS))
