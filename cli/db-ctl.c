@@ -52,6 +52,15 @@ ctl_error(struct ctl_context *ctx, const char *format, ...)
 }
 
 void
+ctl_exit(struct ctl_context *ctx, int status)
+{
+    if (!ctx->error) {
+        ctx->error = xstrdup("");
+        ctx->exit_status = status;
+    }
+}
+
+void
 ctl_try_again(struct ctl_context *ctx)
 {
     ctx->try_again = true;
@@ -558,9 +567,13 @@ print_help(const struct ctl_tool *tool, const struct ovsdb_schema *schema)
     printf("%s: %s\n"
            "usage: %s [OPTIONS] COMMAND [ARG...]\n\n",
            tool->program_name, tool->usage, tool->program_name);
-    for (size_t i = 0; i < tool->n_commands; i++) {
+    if (tool->commands_help) {
+        printf("%s\n", tool->commands_help);
+    }
+    for (size_t i = 0; !tool->commands_help && i < tool->n_commands; i++) {
         const struct ctl_command_syntax *c = &tool->commands[i];
-        printf("  %s %s\n", c->name, c->arguments);
+        printf("  %s%s%s\n", c->name, *c->arguments ? " " : "",
+               c->arguments);
     }
     printf("Database commands:\n"
            "  list TBL [REC]              list RECord (or all records) in "
@@ -838,10 +851,13 @@ do_commands(struct ctl_context *ctx, const struct ctl_options *opts,
                 break;
             }
         }
-        ovsdb_client_txn_destroy(ctx->txn);
-        ctx->txn = NULL;
         ovsdb_symbol_table_destroy(&symtab);
         ctx->symtab = NULL;
+        if (!status) {
+            break;              /* Keep the transaction for post_commit. */
+        }
+        ovsdb_client_txn_destroy(ctx->txn);
+        ctx->txn = NULL;
         if (ctx->error || !ctx->try_again) {
             break;
         }
@@ -854,6 +870,8 @@ do_commands(struct ctl_context *ctx, const struct ctl_options *opts,
             ctx->tool->post_commit(ctx);
             status = ctx->error ? 1 : 0;
         }
+        ovsdb_client_txn_destroy(ctx->txn);
+        ctx->txn = NULL;
     }
     ctx->client = NULL;
     ovsdb_client_destroy(client);
@@ -935,10 +953,12 @@ ctl_main(const struct ctl_tool *tool, int argc, char *argv[])
 
 out:
     if (error) {
-        fflush(stdout);
-        fprintf(stderr, "%s: %s\n", tool->program_name, error);
+        if (*error) {
+            fflush(stdout);
+            fprintf(stderr, "%s: %s\n", tool->program_name, error);
+        }
         free(error);
-        status = 1;
+        status = ctx.exit_status ? ctx.exit_status : 1;
     }
     for (size_t i = 0; i < n_cmds; i++) {
         command_destroy(&cmds[i]);
@@ -948,6 +968,7 @@ out:
     free(ctx.wait);
     shash_destroy_free_data(&opts.local_options);
     shash_destroy(&ctx.need_tables);
+    free(ctx.aux);
     ovsdb_schema_destroy(schema);
     return status;
 }

@@ -119,6 +119,9 @@ struct ctl_tool {
     const struct ctl_command_syntax *commands;  /* Tool-specific, or NULL. */
     size_t n_commands;
     const char *usage;          /* Text for --help above the commands. */
+    /* --help text about the tool's own commands, or NULL to list their
+     * synopses. */
+    const char *commands_help;
     struct vlog_module *log_module; /* For warnings about the commands. */
     /* A configuration table that must hold one row (NB_Global, SB_Global):
      * like ovn-nbctl and ovn-sbctl, every transaction that finds it empty
@@ -126,10 +129,14 @@ struct ctl_tool {
     const char *singleton_table;
     /* Adds tables every run needs (ctl_need_table()); may be NULL. */
     void (*prerequisites)(struct ctl_context *);
-    /* Called with the connected client before commands run (e.g. to bump
-     * Open_vSwitch next_cfg); may be NULL. */
+    /* Called with the connected client and a fresh transaction before the
+     * commands run, at every attempt (e.g. to bump Open_vSwitch next_cfg);
+     * not with --dry-run; may be NULL. */
     void (*pre_commit)(struct ctl_context *);
-    /* Called after a successful commit to wait for daemons (--wait). */
+    /* Called after a successful commit and the printing of the output, to
+     * wait for daemons (--wait); 'ctx->txn' is still the committed
+     * transaction (status SUCCESS or UNCHANGED), for its increment value
+     * and inserted rows.  Not with --dry-run; may be NULL. */
     void (*post_commit)(struct ctl_context *);
 };
 
@@ -157,13 +164,16 @@ struct ctl_context {
 
     /* Outcome of running the commands. */
     char *error;                /* First error, or NULL. */
+    int exit_status;            /* Set by ctl_exit(), else 0. */
     bool try_again;             /* Wait for a change and start over. */
 
     const struct ovsdb_schema *schema;  /* The tool's schema. */
 
     /* Tables to monitor, collected from the prerequisites. */
     struct shash need_tables;   /* Name -> NULL. */
-    void *aux;                  /* For the tool. */
+    void *aux;                  /* For the tool; ctl_main() frees it with
+                                 * free() at exit, so it must be a single
+                                 * allocation. */
 };
 
 /* Runs the tool.  Returns the process exit status. */
@@ -173,6 +183,10 @@ int ctl_main(const struct ctl_tool *, int argc, char *argv[]);
 void ctl_error(struct ctl_context *, const char *format, ...)
     PRINTF_FORMAT(2, 3);
 void ctl_try_again(struct ctl_context *);
+/* Stops the run as an error does (nothing is committed or printed) but
+ * silently, and makes the tool exit with 'status' (ovs-vsctl's br-exists
+ * exits with 2 when the bridge is absent). */
+void ctl_exit(struct ctl_context *, int status);
 void ctl_need_table(struct ctl_context *, const char *table);
 bool ctl_has_option(const struct ctl_context *, const char *name);
 const char *ctl_get_option(const struct ctl_context *, const char *name);

@@ -1,7 +1,8 @@
 /* weft-vsctl: ovs-vsctl for a chassis's local configuration database.
  * main() only wires the command engine (db-ctl.h) to the Open_vSwitch
- * schema. */
+ * schema and to weft-vsctl's own commands (vsctl-private.h). */
 #include "cli/db-ctl.h"
+#include "cli/vsctl-private.h"
 #include "ovsdb/ovsrec-idl.h"
 #include "vlog.h"
 
@@ -26,6 +27,48 @@ static const struct ctl_table_class vsctl_tables[] = {
     { "sFlow", { { "Bridge", "name", NULL, "sflow" } } },
 };
 
+static const char vsctl_commands_help[] =
+    "Switch-wide commands:\n"
+    "  init                        create the Open_vSwitch row if missing\n"
+    "  show                        overview of bridges, ports, interfaces\n"
+    "  emer-reset                  drop controllers, managers, SSL, "
+    "mirrors,\n"
+    "                              flow monitors, fail modes, other_config\n"
+    "\n"
+    "Bridge commands:\n"
+    "  add-br BRIDGE               new bridge BRIDGE with its local port\n"
+    "  add-br BRIDGE PARENT VLAN   new VLAN (fake) bridge inside PARENT\n"
+    "  del-br BRIDGE               remove BRIDGE, its ports and VLAN "
+    "bridges\n"
+    "  list-br                     bridge names (--real, --fake: only "
+    "those)\n"
+    "  br-exists BRIDGE            exit status 2 unless BRIDGE exists\n"
+    "  br-to-vlan BRIDGE           VLAN of a fake BRIDGE (0 if real)\n"
+    "  br-to-parent BRIDGE         parent of a fake BRIDGE (else BRIDGE)\n"
+    "  br-set-external-id BRIDGE KEY [VALUE]  set (or without VALUE "
+    "remove) KEY\n"
+    "  br-get-external-id BRIDGE [KEY]  value of KEY, or all KEY=VALUE\n"
+    "\n"
+    "Port commands (a bond is one port):\n"
+    "  list-ports BRIDGE           port names of BRIDGE\n"
+    "  add-port BRIDGE PORT [COLUMN[:KEY]=VALUE]...  new port and "
+    "interface PORT\n"
+    "  add-bond BRIDGE PORT IFACE... [COLUMN[:KEY]=VALUE]...  new bonded "
+    "PORT\n"
+    "  del-port [BRIDGE] PORT      remove PORT (--with-iface: or the port "
+    "of\n"
+    "                              interface PORT)\n"
+    "  port-to-br PORT             bridge that has PORT\n"
+    "\n"
+    "Interface commands (a bond has several):\n"
+    "  list-ifaces BRIDGE          interface names of BRIDGE\n"
+    "  iface-to-br IFACE           bridge that has IFACE\n"
+    "\n"
+    "--may-exist (add-br, add-port, add-bond) and --if-exists (del-br,\n"
+    "del-port) make an existing or missing object no error.  Unless\n"
+    "--no-wait, a run that changes the database waits for the switch to\n"
+    "apply it (Open_vSwitch cur_cfg to reach next_cfg).\n";
+
 static const struct ctl_tool vsctl_tool = {
     .program_name = "weft-vsctl",
     .db_env = NULL,
@@ -35,12 +78,21 @@ static const struct ctl_tool vsctl_tool = {
     .class_ = &ovsrec_idl_class,
     .tables = vsctl_tables,
     .n_tables = ARRAY_SIZE(vsctl_tables),
+    .commands = vsctl_commands,
     .log_module = &this_module,
     .usage = "ovs-vswitchd management utility",
+    .commands_help = vsctl_commands_help,
+    .singleton_table = "Open_vSwitch",
+    .prerequisites = vsctl_prerequisites,
+    .pre_commit = vsctl_pre_commit,
+    .post_commit = vsctl_post_commit,
 };
 
 int
 main(int argc, char *argv[])
 {
-    return ctl_main(&vsctl_tool, argc, argv);
+    struct ctl_tool tool = vsctl_tool;
+
+    tool.n_commands = vsctl_n_commands;
+    return ctl_main(&tool, argc, argv);
 }

@@ -60,6 +60,7 @@ struct ovsdb_client_txn {
 
     const struct ovsdb_client_row *inc_row;    /* Row to increment. */
     unsigned int inc_column;
+    bool inc_if_changed;        /* Only along with real changes. */
     int inc_op_index;           /* Index of the select reading it back. */
     long long inc_new_value;
 };
@@ -416,6 +417,48 @@ ovsdb_client_txn_increment(struct ovsdb_client_txn *txn,
     txn->inc_column = column;
 }
 
+void
+ovsdb_client_txn_increment_if_changed(struct ovsdb_client_txn *txn,
+                                      const struct ovsdb_client_row *row,
+                                      unsigned int column)
+{
+    ovsdb_client_txn_increment(txn, row, column);
+    txn->inc_if_changed = true;
+}
+
+/* Does 'tr' change its row as the replica shows it? */
+static bool
+txn_row_has_changes(const struct ovsdb_client_txn_row *tr)
+{
+    if (tr->inserted || tr->deleted) {
+        /* A deleted non-root row is left to garbage collection. */
+        return tr->inserted != tr->deleted
+               && (tr->inserted || tr->row->table->schema->is_root);
+    }
+    for (size_t i = 0; i < row_n_columns(tr->row); i++) {
+        if (client_bitmap_is_set(tr->saved, i)
+            && !ovsdb_datum_equals(&tr->row->fields[i], &tr->orig[i],
+                                   column_type(tr->row, i))) {
+            return true;
+        }
+    }
+    return false;
+}
+
+bool
+ovsdb_client_txn_has_changes(const struct ovsdb_client_txn *txn)
+{
+    const struct ovsdb_client_txn_row *tr;
+
+    ASSERT(txn->status == OVSDB_TXN_UNCOMMITTED);
+    LIST_FOR_EACH (tr, list_node, &txn->row_list) {
+        if (txn_row_has_changes(tr)) {
+            return true;
+        }
+    }
+    return false;
+}
+
 const struct ovsdb_datum *
 ovsdb_client_txn_read(const struct ovsdb_client_txn *txn OVS_UNUSED,
                       const struct ovsdb_client_row *row,
@@ -720,19 +763,32 @@ add_row_ops(struct ovsdb_client_txn *txn, struct json *ops,
     return any;
 }
 
+/* Creates operation 'op' on the row to increment, which may be one this
+ * transaction inserts: then "where" names it by its "uuid-name". */
+static struct json *
+inc_op_create(const struct ovsdb_client_txn *txn, const char *op)
+{
+    struct json *json = op_create(op, txn->inc_row);
+
+    if (txn->inc_row->txn_row && txn->inc_row->txn_row->inserted) {
+        substitute_named_uuids(txn, json_object_get(json, "where"));
+    }
+    return json;
+}
+
 static void
 add_increment_ops(struct ovsdb_client_txn *txn, struct json *ops)
 {
     const char *name = txn->inc_row->table->schema->columns[
         txn->inc_column]->name;
-    struct json *op = op_create("mutate", txn->inc_row);
+    struct json *op = inc_op_create(txn, "mutate");
 
     json_object_put(op, "mutations", json_array_create_1(json_array_create_3(
         json_string_create(name), json_string_create("+="),
         json_integer_create(1))));
     json_array_add(ops, op);
 
-    op = op_create("select", txn->inc_row);
+    op = inc_op_create(txn, "select");
     json_object_put(op, "columns",
                     json_array_create_1(json_string_create(name)));
     txn->inc_op_index = ops->array.n - 1;
@@ -749,6 +805,11 @@ build_request(struct ovsdb_client_txn *txn)
     const char *lock = client_get_lock_name(txn->client);
     bool any = false;
 
+    if (txn->inc_if_changed && !ovsdb_client_txn_has_changes(txn)) {
+        /* Nothing at all is sent, as with Open vSwitch's IDL. */
+        json_destroy(ops);
+        return NULL;
+    }
     if (lock) {
         struct json *op = json_object_create();
         json_object_put_string(op, "op", "assert");

@@ -39,7 +39,9 @@
  *     comment   if any
  *
  * A transaction with no insert, delete, update, mutate or increment is
- * UNCHANGED at commit and is not sent.
+ * UNCHANGED at commit and is not sent; so is one that changes nothing
+ * (ovsdb_client_txn_has_changes()) and has an increment made with
+ * ovsdb_client_txn_increment_if_changed().
  *
  * Rows passed to these functions are replica rows or rows this transaction
  * inserted.  Datums must have the column's type.  Not thread-safe. */
@@ -132,10 +134,27 @@ void ovsdb_client_txn_verify(struct ovsdb_client_txn *,
                              unsigned int column);
 /* Adds 1 to integer column 'column' of 'row' on the server (at most once
  * per transaction); ovsdb_client_txn_get_increment_new_value() then gives
- * the new value. */
+ * the new value.  'row' may be one this transaction inserts. */
 void ovsdb_client_txn_increment(struct ovsdb_client_txn *,
                                 const struct ovsdb_client_row *,
                                 unsigned int column);
+/* Like ovsdb_client_txn_increment(), but the increment only goes along
+ * with real changes: if at commit ovsdb_client_txn_has_changes() is false,
+ * nothing at all is sent (verifications and mutations that change nothing
+ * included) and the status is UNCHANGED.  So SUCCESS means the increment
+ * was applied.  This is how ovs-vsctl bumps Open_vSwitch next_cfg. */
+void ovsdb_client_txn_increment_if_changed(struct ovsdb_client_txn *,
+                                           const struct ovsdb_client_row *,
+                                           unsigned int column);
+
+/* Does the transaction, as built so far, change the database as the
+ * replica shows it: insert a row, delete a root-table row (other deleted
+ * rows are left to garbage collection), or leave some written or mutated
+ * column with a value other than the replica's?  Verifications, comments
+ * and increments are not changes, nor are writes and mutations whose net
+ * effect is nil (setting a map key to the value it has).  Only before
+ * commit. */
+bool ovsdb_client_txn_has_changes(const struct ovsdb_client_txn *);
 
 /* The value 'column' of 'row' has in this transaction. */
 const struct ovsdb_datum *ovsdb_client_txn_read(

@@ -518,45 +518,90 @@ check_row_sizes(const struct ovsdb_row *row)
     return NULL;
 }
 
+/* Appends the 'n' items that 'put' appends as an English list, as
+ * ovsdb-server words it: "a", "a and b", "a, b, and c". */
+static void
+put_english_list(struct ds *out, size_t n,
+                 void (*put)(struct ds *, size_t i, const void *aux),
+                 const void *aux)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (i) {
+            ds_put_cstr(out, n == 2 ? " and " : i == n - 1 ? ", and "
+                                                            : ", ");
+        }
+        put(out, i, aux);
+    }
+}
+
+struct index_values {
+    const struct ovsdb_column_set *index;
+    const struct ovsdb_row *row;
+};
+
+static void
+put_index_value(struct ds *out, size_t i, const void *iv_)
+{
+    const struct index_values *iv = iv_;
+    const struct ovsdb_column *c = iv->index->columns[i];
+
+    ovsdb_datum_to_string(&iv->row->fields[c->index], &c->type, out);
+}
+
+static void
+put_index_column(struct ds *out, size_t i, const void *index_)
+{
+    const struct ovsdb_column_set *index = index_;
+
+    ds_put_format(out, "\"%s\"", index->columns[i]->name);
+}
+
+/* Describes what the transaction did to 'row', as ovsdb-server does in an
+ * index violation. */
+static void
+describe_index_row(struct ds *out, const struct ovsdb_column_set *index,
+                   const struct ovsdb_row *row)
+{
+    char buf[UUID_LEN + 1];
+
+    ds_put_format(out, "row, with UUID %s, ",
+                  uuid_to_cstr(ovsdb_row_get_uuid(row), buf));
+    if (!row->txn_row) {
+        ds_put_cstr(out, "existed in the database before this transaction "
+                    "and was not modified by the transaction.");
+    } else if (!row->txn_row->old) {
+        ds_put_cstr(out, "was inserted by this transaction.");
+    } else {
+        struct index_values old = { index, row->txn_row->old };
+        ds_put_cstr(out, "had the following index values before the "
+                    "transaction: ");
+        put_english_list(out, index->n_columns, put_index_value, &old);
+        ds_put_char(out, '.');
+    }
+}
+
 static struct ovsdb_error *
 index_error(const struct ovsdb_table *table, size_t idx,
             const struct ovsdb_row *a, const struct ovsdb_row *b)
 {
     const struct ovsdb_column_set *index = &table->schema->indexes[idx];
-    struct ds cols = DS_EMPTY_INITIALIZER, vals = DS_EMPTY_INITIALIZER;
-    char ua[UUID_LEN + 1], ub[UUID_LEN + 1];
-    struct ovsdb_error *error;
+    struct index_values values = { index, a };
+    struct ds s = DS_EMPTY_INITIALIZER;
 
-    for (size_t i = 0; i < index->n_columns; i++) {
-        const struct ovsdb_column *c = index->columns[i];
-        if (i) {
-            ds_put_cstr(&cols, ", ");
-            ds_put_cstr(&vals, ", ");
-        }
-        ds_put_format(&cols, "\"%s\"", c->name);
-        ovsdb_datum_to_string(&a->fields[c->index], &c->type, &vals);
-    }
-    error = ovsdb_error("constraint violation",
-                        "Transaction causes multiple rows in \"%s\" table "
-                        "to have identical values (%s) for index on "
-                        "column%s %s.  First row, with UUID %s, %s.  Second "
-                        "row, with UUID %s, %s.",
-                        table->schema->name, ds_cstr(&vals),
-                        index->n_columns > 1 ? "s" : "", ds_cstr(&cols),
-                        uuid_to_cstr(ovsdb_row_get_uuid(a), ua),
-                        a->txn_row ? "was inserted or modified by this "
-                                     "transaction"
-                                   : "existed in the database before this "
-                                     "transaction and was not modified by "
-                                     "the transaction",
-                        uuid_to_cstr(ovsdb_row_get_uuid(b), ub),
-                        b->txn_row ? "was inserted or modified by this "
-                                     "transaction"
-                                   : "existed in the database before this "
-                                     "transaction and was not modified by "
-                                     "the transaction");
-    ds_destroy(&cols);
-    ds_destroy(&vals);
+    ds_put_format(&s, "Transaction causes multiple rows in \"%s\" table to "
+                  "have identical values (", table->schema->name);
+    put_english_list(&s, index->n_columns, put_index_value, &values);
+    ds_put_format(&s, ") for index on column%s ",
+                  index->n_columns > 1 ? "s" : "");
+    put_english_list(&s, index->n_columns, put_index_column, index);
+    ds_put_cstr(&s, ".  First ");
+    describe_index_row(&s, index, a);
+    ds_put_cstr(&s, "  Second ");
+    describe_index_row(&s, index, b);
+
+    struct ovsdb_error *error = ovsdb_error("constraint violation", "%s",
+                                            ds_cstr(&s));
+    ds_destroy(&s);
     return error;
 }
 

@@ -58,10 +58,4 @@ def make_weft_db(tmp_path):
         return db.start() if start else db
 
     yield make
-    errors = []
-    for db in made:
-        try:
-            db.stop()
-        except AssertionError as e:
-            errors.append(str(e))
-    assert not errors, "\n".join(errors)
+    weftlib.stop_all(made)

@@ -19,6 +19,7 @@ WeftDb and OvsdbServer are also context managers; conftest.py wraps them
 in the fixtures 'weft_db' and 'ovsdb_server'.
 """
 
+import contextlib
 import os
 import shutil
 import signal
@@ -240,6 +241,41 @@ class Daemon:
 
     def _ready_sockets(self):
         return [self.ctl]
+
+
+@contextlib.contextmanager
+def running(*daemons):
+    """Starts 'daemons' in order and stops them all when the block ends,
+    also when a later one fails to start; then raises AssertionError if
+    any of them left a sanitizer report.  For module fixtures that keep a
+    real server and a weft one:
+
+        with weftlib.running(OvsdbServer(...), WeftDb(...)) as (real, weft):
+            yield real, weft
+    """
+    started = []
+    try:
+        for daemon in daemons:
+            daemon.start()
+            started.append(daemon)
+        yield daemons
+    except BaseException:
+        for daemon in started:
+            daemon.stop(check=False)
+        raise
+    stop_all(started)
+
+
+def stop_all(daemons):
+    """Stops every daemon in 'daemons', then raises AssertionError with
+    the sanitizer reports of those that left one."""
+    errors = []
+    for daemon in daemons:
+        try:
+            daemon.stop()
+        except AssertionError as e:
+            errors.append(str(e))
+    assert not errors, "\n".join(errors)
 
 
 class _OvsdbDaemon(Daemon):

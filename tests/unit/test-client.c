@@ -862,6 +862,96 @@ test_txn_generation(void **state OVS_UNUSED)
     ovsdb_client_destroy(client);
 }
 
+/* ovsdb_client_txn_has_changes() and an increment that only goes along
+ * with changes (ovs-vsctl's next_cfg). */
+static void
+test_txn_increment_if_changed(void **state OVS_UNUSED)
+{
+    struct ovsdb_client *client = ready_client();
+    const struct ovsdb_client_row *sw1 = find_row(client, "Sw", U1);
+    const struct ovsdb_client_row *sw2 = find_row(client, "Sw", U2);
+    const struct ovsdb_client_row *p1 = find_row(client, "Port", P1);
+    struct ovsdb_client_txn *txn = ovsdb_client_txn_create(client);
+    union ovsdb_atom k, v;
+    struct ovsdb_datum d;
+
+    /* Verifications and changes with no net effect are no changes: with
+     * the increment, nothing at all is sent. */
+    assert_false(ovsdb_client_txn_has_changes(txn));
+    ovsdb_client_txn_increment_if_changed(txn, sw1, SW_N);
+    ovsdb_client_txn_verify(txn, sw1, SW_NAME);
+    ovsdb_atom_init_string(&k, "a");
+    ovsdb_atom_init_string(&v, "1");
+    ovsdb_client_txn_set_key(txn, sw1, SW_OTHER, &k, &v);   /* Same. */
+    ovsdb_datum_init_string(&d, "zz");
+    ovsdb_client_txn_delete_elems(txn, p1, PORT_ADDRS, &d); /* Absent. */
+    ovsdb_datum_init_integer(&d, 1);
+    ovsdb_client_txn_write(txn, sw1, SW_N, &d);             /* Same. */
+    ovsdb_client_txn_delete(txn, p1);   /* Non-root: left to the GC. */
+    assert_false(ovsdb_client_txn_has_changes(txn));
+    ovsdb_client_txn_add_comment(txn, "nothing");
+    assert_int_equal(ovsdb_client_txn_commit(txn), OVSDB_TXN_UNCHANGED);
+    assert_null(ovsdb_client_pop_msg(client));
+    ovsdb_client_txn_destroy(txn);
+
+    /* Without the increment, the same no-op mutation is still sent. */
+    txn = ovsdb_client_txn_create(client);
+    ovsdb_atom_init_string(&k, "a");
+    ovsdb_atom_init_string(&v, "1");
+    ovsdb_client_txn_set_key(txn, sw1, SW_OTHER, &k, &v);
+    assert_false(ovsdb_client_txn_has_changes(txn));
+    assert_int_equal(ovsdb_client_txn_commit(txn), OVSDB_TXN_INCOMPLETE);
+    free(pop_request(client, "transact", NULL));
+    ovsdb_client_txn_destroy(txn);
+
+    /* Each kind of change counts. */
+    txn = ovsdb_client_txn_create(client);
+    ovsdb_client_txn_delete(txn, sw2);              /* Root row. */
+    assert_true(ovsdb_client_txn_has_changes(txn));
+    ovsdb_client_txn_destroy(txn);
+    txn = ovsdb_client_txn_create(client);
+    ovsdb_atom_init_string(&k, "a");
+    ovsdb_atom_init_string(&v, "7");
+    ovsdb_client_txn_set_key(txn, sw1, SW_OTHER, &k, &v);
+    assert_true(ovsdb_client_txn_has_changes(txn));
+    ovsdb_client_txn_destroy(txn);
+
+    /* An inserted row is a change; the increment may be of that very row,
+     * named by its uuid-name. */
+    txn = ovsdb_client_txn_create(client);
+    const struct ovsdb_client_row *sw3 = ovsdb_client_txn_insert(
+        txn, ovsdb_client_get_table(client, "Sw"));
+    assert_true(ovsdb_client_txn_has_changes(txn));
+    ovsdb_client_txn_increment_if_changed(txn, sw3, SW_N);
+    assert_int_equal(ovsdb_client_txn_commit(txn), OVSDB_TXN_INCOMPLETE);
+    char *name = xasprintf("row" UUID_FMT, UUID_ARGS(&sw3->uuid));
+    for (char *p = name; *p; p++) {
+        *p = *p == '-' ? '_' : *p;
+    }
+    char *expected = xasprintf(
+        "[\"TestDB\","
+        "{\"op\":\"insert\",\"row\":{},\"table\":\"Sw\","
+        "\"uuid-name\":\"%s\"},"
+        "{\"mutations\":[[\"n\",\"+=\",1]],\"op\":\"mutate\",\"table\":"
+        "\"Sw\",\"where\":[[\"_uuid\",\"==\",[\"named-uuid\",\"%s\"]]]},"
+        "{\"columns\":[\"n\"],\"op\":\"select\",\"table\":\"Sw\","
+        "\"where\":[[\"_uuid\",\"==\",[\"named-uuid\",\"%s\"]]]}]",
+        name, name, name);
+    char *actual = request_string(txn);
+    assert_string_equal(actual, expected);
+    long long id;
+    free(pop_request(client, "transact", &id));
+    reply(client, id, "[{'uuid': ['uuid', '" U3 "']}, {'count': 1},"
+                      " {'rows': [{'n': 1}]}]");
+    assert_int_equal(ovsdb_client_txn_get_status(txn), OVSDB_TXN_SUCCESS);
+    assert_int_equal(ovsdb_client_txn_get_increment_new_value(txn), 1);
+    free(actual);
+    free(expected);
+    free(name);
+    ovsdb_client_txn_destroy(txn);
+    ovsdb_client_destroy(client);
+}
+
 /* Commits a one-write transaction and feeds 'result' as its reply. */
 static struct ovsdb_client_txn *
 commit_and_reply(struct ovsdb_client *client, const char *result,
@@ -1085,6 +1175,7 @@ main(void)
         cmocka_unit_test(test_conditions),
         cmocka_unit_test(test_txn_generation),
         cmocka_unit_test(test_txn_results),
+        cmocka_unit_test(test_txn_increment_if_changed),
         cmocka_unit_test(test_typed_bindings),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -152,10 +152,17 @@ test_constraints(void **state OVS_UNUSED)
 
     free(run(db, "[\"T\", {\"op\": \"insert\", \"table\": \"Root\","
                  " \"row\": {\"name\": \"a\"}}]"));
-    /* Unique index on Root.name. */
-    expect_error(db, "[\"T\", {\"op\": \"insert\", \"table\": \"Root\","
-                     " \"row\": {\"name\": \"a\"}}]",
-                 "constraint violation");
+    /* Unique index on Root.name, with ovsdb-server's wording. */
+    static const char dup_insert[] =
+        "[\"T\", {\"op\": \"insert\", \"table\": \"Root\","
+        " \"row\": {\"name\": \"a\"}}]";
+    expect_error(db, dup_insert, "constraint violation");
+    expect_error(db, dup_insert, "Transaction causes multiple rows in "
+                 "\\\"Root\\\" table to have identical values (a) for index "
+                 "on column \\\"name\\\".  First row, with UUID ");
+    expect_error(db, dup_insert, ", was inserted by this transaction.");
+    expect_error(db, dup_insert, ", existed in the database before this "
+                 "transaction and was not modified by the transaction.");
     assert_int_equal(count(db, "Root"), 1);
     /* Swapping names within one transaction is fine. */
     free(run(db, "[\"T\", {\"op\": \"insert\", \"table\": \"Root\","
@@ -168,6 +175,11 @@ test_constraints(void **state OVS_UNUSED)
                 " \"row\": {\"name\": \"a\"}}]");
     assert_null(strstr(s, "error"));
     free(s);
+    expect_error(db, "[\"T\", {\"op\": \"update\", \"table\": \"Root\","
+                     " \"where\": [[\"name\", \"==\", \"c\"]],"
+                     " \"row\": {\"name\": \"a\"}}]",
+                 ", had the following index values before the transaction: "
+                 "c.");
     /* maxRows on Other. */
     expect_error(db, "[\"T\", {\"op\": \"insert\", \"table\": \"Other\","
                      " \"row\": {}}, {\"op\": \"insert\", \"table\":"
