@@ -104,36 +104,30 @@ if ! "$WEFT_DB" --detach --no-chdir --pidfile="$PIDFILE" \
 fi
 
 # The reference topology of the "OVN Routing and ovn-trace" walkthrough:
-# two switches, each with a VM port, joined by a router.  weft-nbctl's
-# high-level commands (ls-add, lrp-add, ...) are still to come, so it is
-# built with the generic database commands, in one transaction.
+# two switches, each with a VM port, joined by a router -- built with the
+# walkthrough's own ovn-nbctl commands, in one transaction.
 export OVN_NB_DB="unix:$SB/nb.sock" OVN_SB_DB="unix:$SB/sb.sock"
 if [ -z "$("$WEFT_NBCTL" --bare --columns=name find Logical_Switch \
           name=network1)" ]; then
-    "$WEFT_NBCTL" \
-        -- --id=@vm1 create Logical_Switch_Port name=vm1 \
-              'addresses="40:44:00:00:00:01 192.168.0.11"' \
-        -- --id=@sp1 create Logical_Switch_Port name=net1-router1 \
-              type=router addresses=router options:router-port=router1-net1 \
-        -- create Logical_Switch name=network1 ports=@vm1,@sp1 \
-        -- --id=@vm2 create Logical_Switch_Port name=vm2 \
-              'addresses="40:44:00:00:00:02 192.168.1.13"' \
-        -- --id=@sp2 create Logical_Switch_Port name=net2-router1 \
-              type=router addresses=router options:router-port=router1-net2 \
-        -- create Logical_Switch name=network2 ports=@vm2,@sp2 \
-        -- --id=@rp1 create Logical_Router_Port name=router1-net1 \
-              mac='"40:44:00:00:00:03"' networks=192.168.0.1/24 \
-        -- --id=@rp2 create Logical_Router_Port name=router1-net2 \
-              mac='"40:44:00:00:00:04"' networks=192.168.1.1/24 \
-        -- create Logical_Router name=router1 ports=@rp1,@rp2 >/dev/null
+    "$WEFT_NBCTL" ls-add network1 -- ls-add network2 \
+        -- lsp-add network1 vm1 -- lsp-add network2 vm2 \
+        -- lsp-set-addresses vm1 "40:44:00:00:00:01 192.168.0.11" \
+        -- lsp-set-addresses vm2 "40:44:00:00:00:02 192.168.1.13" \
+        -- lr-add router1 \
+        -- lrp-add router1 router1-net1 40:44:00:00:00:03 192.168.0.1/24 \
+        -- lsp-add network1 net1-router1 \
+        -- lsp-set-addresses net1-router1 40:44:00:00:00:03 \
+        -- lsp-set-type net1-router1 router \
+        -- lsp-set-options net1-router1 router-port=router1-net1 \
+        -- lrp-add router1 router1-net2 40:44:00:00:00:04 192.168.1.1/24 \
+        -- lsp-add network2 net2-router1 \
+        -- lsp-set-addresses net2-router1 40:44:00:00:00:04 \
+        -- lsp-set-type net2-router1 router \
+        -- lsp-set-options net2-router1 router-port=router1-net2
 fi
 echo
-echo "Northbound database (reference topology):"
-"$WEFT_NBCTL" --format=table --columns=name,ports list Logical_Switch \
-    -- --columns=name,ports list Logical_Router
-echo
-"$WEFT_NBCTL" --format=table --columns=name,type,addresses,options \
-    list Logical_Switch_Port
+echo "Northbound database (reference topology), as weft-nbctl show prints it:"
+"$WEFT_NBCTL" show
 
 cat <<EOF
 
@@ -141,7 +135,8 @@ weft sandbox running: weft-db pid $(cat "$PIDFILE"), files in $SB
 
 Point weft's and OVN's tools at it:
   export OVN_NB_DB=unix:$SB/nb.sock OVN_SB_DB=unix:$SB/sb.sock
-  $WEFT_NBCTL list Logical_Switch network1
+  $WEFT_NBCTL show
+  $WEFT_NBCTL lsp-list network1
   $WEFT_NBCTL find Logical_Switch_Port type=router
   ovn-nbctl show
 
