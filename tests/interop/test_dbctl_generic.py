@@ -855,15 +855,18 @@ class Side:
         self.uuids = {}        # uuid -> placeholder
         self.expanded = {}     # UUID prefix put in a command -> its token
         self.setup_uuids = []  # in SETUP order
+        self._tables = None
 
     def rpc(self, *ops):
         with weftlib.JsonRpcClient(self.remote) as c:
             return c.transact(self.dbname, *ops)
 
     def tables(self):
-        with weftlib.JsonRpcClient(self.remote) as c:
-            reply = c.call("get_schema", [self.dbname])
-        return sorted(reply["result"]["tables"])
+        if self._tables is None:
+            with weftlib.JsonRpcClient(self.remote) as c:
+                reply = c.call("get_schema", [self.dbname])
+            self._tables = sorted(reply["result"]["tables"])
+        return self._tables
 
     def reset(self):
         """Replaces the database contents with self.setup."""
@@ -882,11 +885,11 @@ class Side:
 
     def snapshot(self):
         """All rows of all tables, for equality checks on this side."""
-        ops = [{"op": "select", "table": t, "where": []}
-               for t in self.tables()]
-        result = self.rpc(*ops)
+        tables = self.tables()
+        result = self.rpc(*[{"op": "select", "table": t, "where": []}
+                            for t in tables])
         snap = {}
-        for t, r in zip(self.tables(), result):
+        for t, r in zip(tables, result):
             rows = []
             for row in r["rows"]:
                 row = dict(row)
