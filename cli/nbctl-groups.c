@@ -149,15 +149,24 @@ cmd_ha_group_list(struct ctl_context *ctx)
     }
 }
 
+/* For "GROUP CHASSIS PRIORITY" commands: the group argv[1] and the
+ * priority argv[3].  Returns NULL after ctl_error(). */
+static const struct nbrec_ha_chassis_group *
+get_group_and_priority(struct ctl_context *ctx, int64_t *priority)
+{
+    const struct nbrec_ha_chassis_group *g = nbctl_ha_group_lookup(
+        ctx, ctx->argv[1], true);
+    return g && nbctl_parse_priority(ctx, ctx->argv[3], priority) ? g : NULL;
+}
+
 /* ha-chassis-group-add-chassis GROUP CHASSIS PRIORITY */
 static void
 cmd_ha_group_add_chassis(struct ctl_context *ctx)
 {
-    const struct nbrec_ha_chassis_group *g = nbctl_ha_group_lookup(
-        ctx, ctx->argv[1], true);
     int64_t priority;
-
-    if (!g || !nbctl_parse_priority(ctx, ctx->argv[3], &priority)) {
+    const struct nbrec_ha_chassis_group *g = get_group_and_priority(
+        ctx, &priority);
+    if (!g) {
         return;
     }
     const struct nbrec_ha_chassis *c = ha_chassis_find(ctx, g, ctx->argv[2],
@@ -190,15 +199,12 @@ cmd_ha_group_remove_chassis(struct ctl_context *ctx)
 static void
 cmd_ha_group_set_chassis_prio(struct ctl_context *ctx)
 {
-    const struct nbrec_ha_chassis_group *g = nbctl_ha_group_lookup(
-        ctx, ctx->argv[1], true);
     int64_t priority;
-
-    if (!g || !nbctl_parse_priority(ctx, ctx->argv[3], &priority)) {
-        return;
-    }
-    const struct nbrec_ha_chassis *c = ha_chassis_find(ctx, g, ctx->argv[2],
-                                                       true);
+    const struct nbrec_ha_chassis_group *g = get_group_and_priority(
+        ctx, &priority);
+    const struct nbrec_ha_chassis *c = g ? ha_chassis_find(ctx, g,
+                                                           ctx->argv[2], true)
+                                         : NULL;
     if (c) {
         nbrec_ha_chassis_set_priority(ctx->txn, c, priority);
     }

@@ -46,6 +46,18 @@ put_aka(struct ds *out, const struct ovsdb_datum *external_ids,
     }
 }
 
+/* "KIND UUID (NAME)[ (aka X)]\n", X being external_ids:'aka_key'. */
+static void
+put_header(struct ds *out, const char *kind,
+           const struct ovsdb_client_row *row, const char *name,
+           const struct ovsdb_datum *external_ids, const char *aka_key)
+{
+    ds_put_format(out, "%s "UUID_FMT" (%s)", kind, UUID_ARGS(&row->uuid),
+                  name);
+    put_aka(out, external_ids, aka_key);
+    ds_put_char(out, '\n');
+}
+
 /* Appends 'LABEL"a", "b"]' for the 'n' strings, if there are any. */
 static void
 put_quoted_list(struct ds *out, const char *label, const char *const *strings,
@@ -89,10 +101,8 @@ print_lsp(struct ds *out, const struct nbrec_logical_switch_port *lsp)
 static void
 print_ls(struct ds *out, const struct nbrec_logical_switch *ls)
 {
-    ds_put_format(out, "switch "UUID_FMT" (%s)",
-                  UUID_ARGS(&ls->header_.uuid), ls->name);
-    put_aka(out, ls->external_ids, "neutron:network_name");
-    ds_put_char(out, '\n');
+    put_header(out, "switch", &ls->header_, ls->name, ls->external_ids,
+               "neutron:network_name");
     for (size_t i = 0; i < ls->n_ports; i++) {
         print_lsp(out, ls->ports[i]);
     }
@@ -132,10 +142,8 @@ print_nat(struct ds *out, const struct nbrec_nat *nat)
 static void
 print_lr(struct ds *out, const struct nbrec_logical_router *lr)
 {
-    ds_put_format(out, "router "UUID_FMT" (%s)",
-                  UUID_ARGS(&lr->header_.uuid), lr->name);
-    put_aka(out, lr->external_ids, "neutron:router_name");
-    ds_put_char(out, '\n');
+    put_header(out, "router", &lr->header_, lr->name, lr->external_ids,
+               "neutron:router_name");
     for (size_t i = 0; i < lr->n_ports; i++) {
         print_lrp(out, lr->ports[i]);
     }
