@@ -17,14 +17,6 @@ VLOG_DEFINE_THIS_MODULE(db_ctl_base);
 
 /* Name matching. */
 
-static int
-compare_strings(const void *a_, const void *b_)
-{
-    const char *const *a = a_;
-    const char *const *b = b_;
-    return strcmp(*a, *b);
-}
-
 /* Compares a table or column name 'name' with what the user wrote, 's':
  * 2 if they are equal, 1 if 's' is a prefix of 'name', else 0; case and
  * the difference between '-' and '_' do not matter. */
@@ -71,7 +63,7 @@ match_names(const char *const *names, size_t n, const char *s,
             matches[n_matches++] = names[i];
         }
     }
-    qsort(matches, n_matches, sizeof *matches, compare_strings);
+    qsort(matches, n_matches, sizeof *matches, str_compare_ptrs);
     for (size_t i = 0; i < n_matches; i++) {
         ds_put_format(ambiguous, "%s%s", i ? ", " : "", matches[i]);
     }
@@ -159,54 +151,83 @@ get_table_class(const struct ctl_context *ctx, const char *table)
     return NULL;
 }
 
-/* Does 'row''s name column (per 'id') equal 'name'? */
-static bool
-row_has_name(const struct ovsdb_client_row *row, const struct ctl_row_id *id,
-             const char *name)
-{
-    const struct ovsdb_datum *d = ovsdb_client_row_get_by_name(
-        row, id->name_column);
-    const struct ovsdb_type *type = ovsdb_client_row_get_type(
-        row, ovsdb_table_schema_get_column(row->table->schema,
-                                           id->name_column)->index);
-    const union ovsdb_atom *atom;
-    enum ovsdb_atomic_type atype;
+/* What a name rule compares each row with, prepared once per lookup: the
+ * name as an atom of the name column's (or map value's) type. */
+struct name_matcher {
+    unsigned int column;        /* Index of the name column. */
+    bool by_key;                /* Compare the map value of 'key'? */
+    union ovsdb_atom key;       /* The map key (a string), if 'by_key'. */
+    enum ovsdb_atomic_type type;    /* Type of 'want'. */
+    union ovsdb_atom want;      /* The name as that type. */
+};
 
-    if (id->key) {
-        if (type->key.type != OVSDB_TYPE_STRING) {
+/* Prepares 'm' for rule 'id' on 'ts' and name 'name'.  Returns false if no
+ * row can match (the name does not parse as the column's type, or the
+ * map's keys are not strings). */
+static bool
+name_matcher_init(struct name_matcher *m, const struct ovsdb_table_schema *ts,
+                  const struct ctl_row_id *id, const char *name)
+{
+    const struct ovsdb_column *column = ovsdb_table_schema_get_column(
+        ts, id->name_column);
+    const struct ovsdb_type *type = &column->type;
+
+    m->column = column->index;
+    m->by_key = id->key != NULL;
+    if (m->by_key && type->key.type != OVSDB_TYPE_STRING) {
+        return false;
+    }
+    m->type = m->by_key ? type->value.type : type->key.type;
+    if (m->type == OVSDB_TYPE_STRING) {
+        ovsdb_atom_init_string(&m->want, name);
+    } else {
+        struct ovsdb_base_type base;
+        ovsdb_base_type_init(&base, m->type);
+        char *error = ovsdb_atom_from_string(&m->want, NULL, &base, name,
+                                             NULL);
+        ovsdb_base_type_destroy(&base);
+        if (error) {
+            free(error);
             return false;
         }
-        union ovsdb_atom key;
-        ovsdb_atom_init_string(&key, id->key);
-        unsigned int idx = ovsdb_datum_find_key(d, &key, OVSDB_TYPE_STRING);
-        ovsdb_atom_destroy(&key, OVSDB_TYPE_STRING);
+    }
+    if (m->by_key) {
+        ovsdb_atom_init_string(&m->key, id->key);
+    }
+    return true;
+}
+
+static void
+name_matcher_destroy(struct name_matcher *m)
+{
+    ovsdb_atom_destroy(&m->want, m->type);
+    if (m->by_key) {
+        ovsdb_atom_destroy(&m->key, OVSDB_TYPE_STRING);
+    }
+}
+
+/* Does 'row''s name column (or its map value) equal the name? */
+static bool
+name_matcher_matches(const struct name_matcher *m,
+                     const struct ovsdb_client_row *row)
+{
+    const struct ovsdb_datum *d = ovsdb_client_row_get(row, m->column);
+    const union ovsdb_atom *atom;
+
+    if (m->by_key) {
+        unsigned int idx = ovsdb_datum_find_key(d, &m->key,
+                                                OVSDB_TYPE_STRING);
         if (idx == UINT_MAX) {
             return false;
         }
         atom = &d->values[idx];
-        atype = type->value.type;
     } else {
         if (d->n != 1) {
             return false;
         }
         atom = &d->keys[0];
-        atype = type->key.type;
     }
-    if (atype == OVSDB_TYPE_STRING) {
-        return !strcmp(ovsdb_atom_string(atom), name);
-    }
-
-    struct ovsdb_base_type base;
-    union ovsdb_atom want;
-    ovsdb_base_type_init(&base, atype);
-    char *error = ovsdb_atom_from_string(&want, NULL, &base, name, NULL);
-    bool match = !error && ovsdb_atom_equals(atom, &want, atype);
-    if (!error) {
-        ovsdb_atom_destroy(&want, atype);
-    }
-    free(error);
-    ovsdb_base_type_destroy(&base);
-    return match;
+    return ovsdb_atom_equals(atom, &m->want, m->type);
 }
 
 /* Finds the row of 'table' named 'record' under rule 'id'.  Returns NULL
@@ -218,20 +239,23 @@ get_row_by_id(struct ctl_context *ctx, struct ovsdb_client_table *table,
     struct ovsdb_client_table *id_table = ovsdb_client_get_table(ctx->client,
                                                                  id->table);
     const struct ovsdb_client_row *referrer = NULL, *row;
+    struct name_matcher m;
 
-    if (!id_table) {
+    if (!id_table || !name_matcher_init(&m, id_table->schema, id, record)) {
         return NULL;
     }
     OVSDB_CLIENT_ROW_FOR_EACH (row, id_table) {
-        if (row_has_name(row, id, record)) {
+        if (name_matcher_matches(&m, row)) {
             if (referrer) {
                 ctl_error(ctx, "multiple rows in %s match \"%s\"",
                           id_table->schema->name, record);
-                return NULL;
+                referrer = NULL;
+                break;
             }
             referrer = row;
         }
     }
+    name_matcher_destroy(&m);
     if (!referrer || !id->uuid_column) {
         return referrer;
     }

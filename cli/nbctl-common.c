@@ -182,14 +182,6 @@ nbctl_print_named_rows(struct nbctl_named_row *rows, size_t n,
     }
 }
 
-int
-nbctl_compare_strings(const void *a_, const void *b_)
-{
-    const char *const *a = a_;
-    const char *const *b = b_;
-    return strcmp(*a, *b);
-}
-
 size_t
 nbctl_parse_options(struct ctl_context *ctx, int first, char ***keysp,
                     char ***valuesp)

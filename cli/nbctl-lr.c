@@ -64,7 +64,7 @@ normalize_networks(char *const *networks, size_t n)
             out[i] = ds_steal_cstr(&ds);
         }
     }
-    qsort(out, n, sizeof *out, nbctl_compare_strings);
+    qsort(out, n, sizeof *out, str_compare_ptrs);
     return out;
 }
 

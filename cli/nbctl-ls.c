@@ -332,7 +332,7 @@ static void
 print_sorted_strings(struct ds *out, const char *const *strings, size_t n)
 {
     const char **sorted = nbctl_copy_array(strings, n, sizeof *sorted);
-    qsort(sorted, n, sizeof *sorted, nbctl_compare_strings);
+    qsort(sorted, n, sizeof *sorted, str_compare_ptrs);
     for (size_t i = 0; i < n; i++) {
         ds_put_format(out, "%s\n", sorted[i]);
     }

@@ -101,9 +101,6 @@ bool nbctl_parse_enabled(struct ctl_context *, const char *state,
  * the column it came from.  The caller frees it. */
 void *nbctl_copy_array(const void *array, size_t n, size_t size);
 
-/* qsort() comparison for an array of 'const char *'. */
-int nbctl_compare_strings(const void *, const void *);
-
 /* Splits the "KEY=VALUE" arguments argv[first...] (arguments without '='
  * are ignored, as ovn-nbctl does) into parallel arrays.  Returns the
  * number of pairs; free them with nbctl_free_options(). */

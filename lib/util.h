@@ -62,6 +62,8 @@ bool str_to_llong(const char *, int base, long long *);
 bool str_to_uint(const char *, int base, unsigned int *);
 bool str_to_double(const char *, double *);
 bool str_startswith(const char *, const char *prefix);
+/* qsort() comparison for an array of 'const char *', in strcmp() order. */
+int str_compare_ptrs(const void *, const void *);
 bool str_endswith(const char *, const char *suffix);
 
 #endif
