@@ -972,3 +972,29 @@ out:
     ovsdb_schema_destroy(schema);
     return status;
 }
+
+int
+ctl_main_families(const struct ctl_tool *tool_,
+                  const struct ctl_command_family *families,
+                  size_t n_families, int argc, char *argv[])
+{
+    struct ctl_tool tool = *tool_;
+    size_t n = 0;
+
+    for (size_t i = 0; i < n_families; i++) {
+        n += *families[i].n;
+    }
+    struct ctl_command_syntax *commands = xmalloc(n * sizeof *commands);
+    n = 0;
+    for (size_t i = 0; i < n_families; i++) {
+        memcpy(&commands[n], families[i].commands,
+               *families[i].n * sizeof *commands);
+        n += *families[i].n;
+    }
+    tool.commands = commands;
+    tool.n_commands = n;
+
+    int status = ctl_main(&tool, argc, argv);
+    free(commands);
+    return status;
+}

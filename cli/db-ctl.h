@@ -123,6 +123,9 @@ struct ctl_tool {
      * synopses. */
     const char *commands_help;
     struct vlog_module *log_module; /* For warnings about the commands. */
+    /* The module the real tool logs its own commands' warnings to
+     * ("nbctl", "sbctl", "vsctl"), or NULL for 'log_module'. */
+    struct vlog_module *own_log_module;
     /* A configuration table that must hold one row (NB_Global, SB_Global):
      * like ovn-nbctl and ovn-sbctl, every transaction that finds it empty
      * creates the row.  NULL for none. */
@@ -178,6 +181,16 @@ struct ctl_context {
 
 /* Runs the tool.  Returns the process exit status. */
 int ctl_main(const struct ctl_tool *, int argc, char *argv[]);
+
+/* A tool's commands kept in several arrays (one per source file). */
+struct ctl_command_family {
+    const struct ctl_command_syntax *commands;
+    const size_t *n;
+};
+/* Runs 'tool' with the commands of 'families', in order, as its own. */
+int ctl_main_families(const struct ctl_tool *,
+                      const struct ctl_command_family *, size_t n_families,
+                      int argc, char *argv[]);
 
 /* For commands. */
 void ctl_error(struct ctl_context *, const char *format, ...)

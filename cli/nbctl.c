@@ -3,11 +3,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include "cli/db-ctl.h"
+#include "cli/db-ctl-conn.h"
 #include "cli/nbctl-private.h"
 #include "ovsdb/nbrec-idl.h"
 #include "vlog.h"
 
 VLOG_DEFINE_THIS_MODULE(ovn_dbctl);
+/* ovn-nbctl logs its own commands' warnings as "nbctl". */
+static struct vlog_module nbctl_module = { "nbctl", VLL_N_LEVELS, NULL };
 
 /* How rows of each table may be named besides by UUID (and "." for a
  * table's only row), as ovn-nbctl 23.03 allows, in the order tried. */
@@ -59,6 +62,7 @@ static const struct ctl_tool nbctl_tool = {
     .tables = nbctl_tables,
     .n_tables = ARRAY_SIZE(nbctl_tables),
     .log_module = &this_module,
+    .own_log_module = &nbctl_module,
     .singleton_table = "NB_Global",
     .usage = "OVN northbound DB management utility",
 };
@@ -66,10 +70,7 @@ static const struct ctl_tool nbctl_tool = {
 int
 main(int argc, char *argv[])
 {
-    static const struct {
-        const struct ctl_command_syntax *commands;
-        const size_t *n;
-    } families[] = {
+    static const struct ctl_command_family families[] = {
         { nbctl_ls_commands, &nbctl_n_ls_commands },
         { nbctl_lr_commands, &nbctl_n_lr_commands },
         { nbctl_acl_commands, &nbctl_n_acl_commands },
@@ -77,25 +78,9 @@ main(int argc, char *argv[])
         { nbctl_nat_commands, &nbctl_n_nat_commands },
         { nbctl_group_commands, &nbctl_n_group_commands },
         { nbctl_policy_commands, &nbctl_n_policy_commands },
+        { ctl_conn_commands, &ctl_n_conn_commands },
         { nbctl_show_commands, &nbctl_n_show_commands },
     };
-    struct ctl_tool tool = nbctl_tool;
-    size_t n = 0;
-
-    for (size_t i = 0; i < ARRAY_SIZE(families); i++) {
-        n += *families[i].n;
-    }
-    struct ctl_command_syntax *commands = xmalloc(n * sizeof *commands);
-    n = 0;
-    for (size_t i = 0; i < ARRAY_SIZE(families); i++) {
-        memcpy(&commands[n], families[i].commands,
-               *families[i].n * sizeof *commands);
-        n += *families[i].n;
-    }
-    tool.commands = commands;
-    tool.n_commands = n;
-
-    int status = ctl_main(&tool, argc, argv);
-    free(commands);
-    return status;
+    return ctl_main_families(&nbctl_tool, families, ARRAY_SIZE(families),
+                             argc, argv);
 }

@@ -2,11 +2,14 @@
  * the command engine (db-ctl.h) to the southbound schema and weft-sbctl's
  * own commands (sbctl-cmds.h). */
 #include "cli/db-ctl.h"
+#include "cli/db-ctl-conn.h"
 #include "cli/sbctl-cmds.h"
 #include "ovsdb/sbrec-idl.h"
 #include "vlog.h"
 
 VLOG_DEFINE_THIS_MODULE(ovn_dbctl);
+/* ovn-sbctl logs its own commands' warnings as "sbctl". */
+static struct vlog_module sbctl_module = { "sbctl", VLL_N_LEVELS, NULL };
 
 /* How rows of each table may be named besides by UUID (and "." for a
  * table's only row), as ovn-sbctl 23.03 allows, in the order tried. */
@@ -50,6 +53,7 @@ static const struct ctl_tool sbctl_tool = {
     .tables = sbctl_tables,
     .n_tables = ARRAY_SIZE(sbctl_tables),
     .log_module = &this_module,
+    .own_log_module = &sbctl_module,
     .singleton_table = "SB_Global",
     .usage = "OVN southbound DB management utility",
 };
@@ -57,10 +61,10 @@ static const struct ctl_tool sbctl_tool = {
 int
 main(int argc, char *argv[])
 {
-    struct ctl_tool tool = sbctl_tool;
-
-    /* Set here: the count is not a constant expression. */
-    tool.commands = sbctl_commands;
-    tool.n_commands = sbctl_n_commands;
-    return ctl_main(&tool, argc, argv);
+    static const struct ctl_command_family families[] = {
+        { sbctl_commands, &sbctl_n_commands },
+        { ctl_conn_commands, &ctl_n_conn_commands },
+    };
+    return ctl_main_families(&sbctl_tool, families, ARRAY_SIZE(families),
+                             argc, argv);
 }

@@ -5,6 +5,7 @@
  *     vsctl-cmds.c   the bridge, port and interface commands
  *     vsctl-show.c   "show"
  *     vsctl-wait.c   the reconfiguration wait (next_cfg / cur_cfg)
+ *     vsctl-conn.c   managers, controllers, fail mode, SSL
  *
  * Per-run state lives in 'struct vsctl_state', kept in ctx->aux (which
  * ctl_main() frees with free(), so it is one allocation). */
@@ -35,6 +36,8 @@ void vsctl_expect_iface(struct ctl_context *,
 /* The commands, in --help order. */
 extern const struct ctl_command_syntax vsctl_commands[];
 extern const size_t vsctl_n_commands;
+extern const struct ctl_command_syntax vsctl_conn_commands[];
+extern const size_t vsctl_n_conn_commands;
 
 /* "show" (vsctl-show.c). */
 void vsctl_pre_show(struct ctl_context *);

@@ -64,6 +64,27 @@ static const char vsctl_commands_help[] =
     "  list-ifaces BRIDGE          interface names of BRIDGE\n"
     "  iface-to-br IFACE           bridge that has IFACE\n"
     "\n"
+    "Controller commands:\n"
+    "  get-controller BRIDGE       print the controllers for BRIDGE\n"
+    "  del-controller BRIDGE       delete the controllers for BRIDGE\n"
+    "  [--inactivity-probe=MSECS]\n"
+    "  set-controller BRIDGE TARGET...  set the controllers for BRIDGE\n"
+    "  get-fail-mode BRIDGE        print the fail-mode for BRIDGE\n"
+    "  del-fail-mode BRIDGE        delete the fail-mode for BRIDGE\n"
+    "  set-fail-mode BRIDGE MODE   set the fail-mode for BRIDGE to MODE\n"
+    "\n"
+    "Manager commands:\n"
+    "  get-manager                 print the managers\n"
+    "  del-manager                 delete the managers\n"
+    "  [--inactivity-probe=MSECS]\n"
+    "  set-manager TARGET...       set the list of managers to TARGET...\n"
+    "\n"
+    "SSL commands:\n"
+    "  get-ssl                     print the SSL configuration\n"
+    "  del-ssl                     delete the SSL configuration\n"
+    "  [--bootstrap]\n"
+    "  set-ssl PRIV-KEY CERT CA-CERT  set the SSL configuration\n"
+    "\n"
     "--may-exist (add-br, add-port, add-bond) and --if-exists (del-br,\n"
     "del-port) make an existing or missing object no error.  Unless\n"
     "--no-wait, a run that changes the database waits for the switch to\n"
@@ -78,7 +99,6 @@ static const struct ctl_tool vsctl_tool = {
     .class_ = &ovsrec_idl_class,
     .tables = vsctl_tables,
     .n_tables = ARRAY_SIZE(vsctl_tables),
-    .commands = vsctl_commands,
     .log_module = &this_module,
     .usage = "ovs-vswitchd management utility",
     .commands_help = vsctl_commands_help,
@@ -91,8 +111,10 @@ static const struct ctl_tool vsctl_tool = {
 int
 main(int argc, char *argv[])
 {
-    struct ctl_tool tool = vsctl_tool;
-
-    tool.n_commands = vsctl_n_commands;
-    return ctl_main(&tool, argc, argv);
+    static const struct ctl_command_family families[] = {
+        { vsctl_commands, &vsctl_n_commands },
+        { vsctl_conn_commands, &vsctl_n_conn_commands },
+    };
+    return ctl_main_families(&vsctl_tool, families, ARRAY_SIZE(families),
+                             argc, argv);
 }
