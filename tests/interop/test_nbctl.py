@@ -1,7 +1,8 @@
 """Differential test of ovn-nbctl's high-level commands (ls-*, lsp-*, lr-*,
 lrp-*, gateway chassis, show, acl-*, lr-route-*, lr-policy-*, lr-nat-*,
-lb-*, dhcp-options-*, pg-*, ha-chassis-group-*, sync/--wait) of weft-nbctl
-against the real ovn-nbctl 23.03.
+lb-*, dhcp-options-*, pg-*, ha-chassis-group-*, sync/--wait, qos-*,
+meter-*, copp-*, fwd-group-*, mirror-*, static-mac-binding-*,
+lrp-*-redirect-type) of weft-nbctl against the real ovn-nbctl 23.03.
 
 Each script starts from an EMPTY Northbound database (every table emptied
 with one raw OVSDB transaction on both servers) and runs the same command
