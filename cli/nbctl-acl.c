@@ -62,24 +62,27 @@ get_entity(struct ctl_context *ctx, struct acl_entity *e)
     return true;
 }
 
-static bool
-parse_direction(struct ctl_context *ctx, const char *s)
+const char *
+nbctl_parse_direction(struct ctl_context *ctx, const char *s)
 {
-    if (strcmp(s, "from-lport") && strcmp(s, "to-lport")) {
-        ctl_error(ctx, "%s: direction must be \"to-lport\" or "
-                  "\"from-lport\"", s);
-        return false;
+    /* ovn-nbctl looks at the first letter only. */
+    if (s[0] == 'f') {
+        return "from-lport";
+    } else if (s[0] == 't') {
+        return "to-lport";
     }
-    return true;
+    ctl_error(ctx, "%s: direction must be \"to-lport\" or \"from-lport\"",
+              s);
+    return NULL;
 }
 
 bool
 nbctl_parse_priority(struct ctl_context *ctx, const char *s,
                      int64_t *priority)
 {
-    long long p;
+    int64_t p;
 
-    if (!str_to_llong(s, 10, &p) || p < 0 || p > 32767) {
+    if (!nbctl_scan_int64(s, &p) || p < 0 || p > 32767) {
         ctl_error(ctx, "%s: priority must in range 0...32767", s);
         return false;
     }
@@ -176,7 +179,8 @@ cmd_acl_add(struct ctl_context *ctx)
     int64_t priority;
     size_t i;
 
-    if (!get_entity(ctx, &e) || !parse_direction(ctx, direction)
+    if (!get_entity(ctx, &e)
+        || !(direction = nbctl_parse_direction(ctx, direction))
         || !nbctl_parse_priority(ctx, ctx->argv[3], &priority)) {
         return;
     }
@@ -242,7 +246,8 @@ cmd_acl_del(struct ctl_context *ctx)
     int64_t priority = 0;
 
     if (!get_entity(ctx, &e)
-        || (direction && !parse_direction(ctx, direction))) {
+        || (direction
+            && !(direction = nbctl_parse_direction(ctx, direction)))) {
         return;
     }
     if (ctx->argc == 4) {

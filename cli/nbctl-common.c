@@ -1,5 +1,6 @@
 /* Lookups and helpers shared by weft-nbctl's command families; see
  * nbctl-private.h. */
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 #include "ds.h"
@@ -125,6 +126,20 @@ nbctl_ha_group_lookup(struct ctl_context *ctx, const char *id,
     };
     return (const struct nbrec_ha_chassis_group *) lookup(ctx, &l, id,
                                                            must_exist);
+}
+
+const struct nbrec_copp *
+nbctl_copp_lookup(struct ctl_context *ctx, const char *id, bool must_exist)
+{
+    static const struct nbctl_lookup l = { "Copp", "copp", "copps" };
+    return (const struct nbrec_copp *) lookup(ctx, &l, id, must_exist);
+}
+
+const struct nbrec_mirror *
+nbctl_mirror_lookup(struct ctl_context *ctx, const char *id, bool must_exist)
+{
+    static const struct nbctl_lookup l = { "Mirror", "mirror", "mirrors" };
+    return (const struct nbrec_mirror *) lookup(ctx, &l, id, must_exist);
 }
 
 const struct nbrec_logical_switch *
@@ -312,4 +327,26 @@ nbctl_list_named_rows(struct ctl_context *ctx, const char *table_name)
     }
     nbctl_print_named_rows(rows, n, ctx->output);
     free(rows);
+}
+
+bool
+nbctl_scan_int64(const char *s, int64_t *value)
+{
+    uint64_t v = 0;
+    bool negative = false;
+
+    while (isspace((unsigned char) *s)) {
+        s++;
+    }
+    if (*s == '+' || *s == '-') {
+        negative = *s++ == '-';
+    }
+    if (!isdigit((unsigned char) *s)) {
+        return false;
+    }
+    for (; isdigit((unsigned char) *s); s++) {
+        v = v * 10 + (*s - '0');   /* Wraps, as ovn-nbctl's scanner does. */
+    }
+    *value = (int64_t) (negative ? -v : v);
+    return true;
 }

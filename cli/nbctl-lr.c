@@ -292,22 +292,15 @@ static void
 cmd_lrp_set_gateway_chassis(struct ctl_context *ctx)
 {
     const struct nbrec_logical_router_port *lrp = get_lrp(ctx);
-    long long priority = 0;
+    int64_t prio = 0;
 
-    if (!lrp) {
-        return;
-    }
-    if (ctx->argc == 4 && (!str_to_llong(ctx->argv[3], 10, &priority)
-                           || priority < 0 || priority > 32767)) {
-        /* Sic: ovn-nbctl's wording. */
-        ctl_error(ctx, "%s: priority must in range 0...32767",
-                  ctx->argv[3]);
+    if (!lrp || (ctx->argc == 4
+                 && !nbctl_parse_priority(ctx, ctx->argv[3], &prio))) {
         return;
     }
 
     const char *chassis = ctx->argv[2];
     char *name = gateway_chassis_name(lrp->name, chassis);
-    int64_t prio = priority;
     for (size_t i = 0; i < lrp->n_gateway_chassis; i++) {
         const struct nbrec_gateway_chassis *gc = lrp->gateway_chassis[i];
         if (!strcmp(gc->name, name)) {

@@ -33,6 +33,10 @@ extern const struct ctl_command_syntax nbctl_policy_commands[];
 extern const size_t nbctl_n_policy_commands;
 extern const struct ctl_command_syntax nbctl_show_commands[];
 extern const size_t nbctl_n_show_commands;
+extern const struct ctl_command_syntax nbctl_qos_commands[];
+extern const size_t nbctl_n_qos_commands;
+extern const struct ctl_command_syntax nbctl_misc_commands[];
+extern const size_t nbctl_n_misc_commands;
 
 /* Lookups by name or UUID, as ovn-nbctl does them: a UUID first, then the
  * name, which must be unique.  If nothing is found: with 'must_exist',
@@ -52,6 +56,11 @@ const struct nbrec_port_group *nbctl_pg_lookup(struct ctl_context *,
                                                bool must_exist);
 const struct nbrec_ha_chassis_group *nbctl_ha_group_lookup(
     struct ctl_context *, const char *id, bool must_exist);
+const struct nbrec_copp *nbctl_copp_lookup(struct ctl_context *,
+                                           const char *id, bool must_exist);
+const struct nbrec_mirror *nbctl_mirror_lookup(struct ctl_context *,
+                                               const char *id,
+                                               bool must_exist);
 
 /* The switch whose 'ports' holds 'lsp' (or the router of 'lrp'), or NULL
  * after ctl_error(). */
@@ -65,10 +74,21 @@ const struct nbrec_logical_router *nbctl_lrp_to_lr(
 const struct nbrec_gateway_chassis **nbctl_sorted_gateway_chassis(
     const struct nbrec_logical_router_port *);
 
-/* Parses a flow priority, 0 to 32767.  Returns false after ctl_error()
- * ("N: priority must in range 0...32767", sic, as ovn-nbctl says). */
+/* Parses a flow priority, 0 to 32767, with nbctl_scan_int64().  Returns
+ * false after ctl_error() ("N: priority must in range 0...32767", sic, as
+ * ovn-nbctl says). */
 bool nbctl_parse_priority(struct ctl_context *, const char *,
                           int64_t *priority);
+/* Parses a direction as ovn-nbctl does, by its first letter: "f..." is
+ * "from-lport" and "t..." is "to-lport", which is returned.  Returns NULL
+ * after ctl_error() for anything else. */
+const char *nbctl_parse_direction(struct ctl_context *, const char *s);
+
+/* Reads a decimal integer the way ovn-nbctl's scanner does: leading white
+ * space, an optional sign and at least one digit; digits beyond 64 bits
+ * wrap around, and whatever follows the digits is ignored ("8x" is 8,
+ * "0x10" is 0).  Returns false if there is no digit. */
+bool nbctl_scan_int64(const char *, int64_t *);
 
 /* Prerequisites: every command monitors the tables it reads. */
 void nbctl_need_tables(struct ctl_context *, const char *tables);

@@ -78,6 +78,8 @@ main(int argc, char *argv[])
         { nbctl_nat_commands, &nbctl_n_nat_commands },
         { nbctl_group_commands, &nbctl_n_group_commands },
         { nbctl_policy_commands, &nbctl_n_policy_commands },
+        { nbctl_qos_commands, &nbctl_n_qos_commands },
+        { nbctl_misc_commands, &nbctl_n_misc_commands },
         { ctl_conn_commands, &ctl_n_conn_commands },
         { nbctl_show_commands, &nbctl_n_show_commands },
     };

@@ -6,6 +6,7 @@
  *     vsctl-show.c   "show"
  *     vsctl-wait.c   the reconfiguration wait (next_cfg / cur_cfg)
  *     vsctl-conn.c   managers, controllers, fail mode, SSL
+ *     vsctl-aa.c     Auto-Attach mappings
  *
  * Per-run state lives in 'struct vsctl_state', kept in ctx->aux (which
  * ctl_main() frees with free(), so it is one allocation). */
@@ -38,6 +39,8 @@ extern const struct ctl_command_syntax vsctl_commands[];
 extern const size_t vsctl_n_commands;
 extern const struct ctl_command_syntax vsctl_conn_commands[];
 extern const size_t vsctl_n_conn_commands;
+extern const struct ctl_command_syntax vsctl_aa_commands[];
+extern const size_t vsctl_n_aa_commands;
 
 /* "show" (vsctl-show.c). */
 void vsctl_pre_show(struct ctl_context *);

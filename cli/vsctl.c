@@ -79,6 +79,13 @@ static const char vsctl_commands_help[] =
     "  [--inactivity-probe=MSECS]\n"
     "  set-manager TARGET...       set the list of managers to TARGET...\n"
     "\n"
+    "Auto Attach commands:\n"
+    "  add-aa-mapping BRIDGE I-SID VLAN   add Auto Attach mapping to BRIDGE\n"
+    "  del-aa-mapping BRIDGE I-SID VLAN   delete Auto Attach mapping VLAN "
+    "from BRIDGE\n"
+    "  get-aa-mapping BRIDGE              get Auto Attach mappings from "
+    "BRIDGE\n"
+    "\n"
     "SSL commands:\n"
     "  get-ssl                     print the SSL configuration\n"
     "  del-ssl                     delete the SSL configuration\n"
@@ -114,6 +121,7 @@ main(int argc, char *argv[])
     static const struct ctl_command_family families[] = {
         { vsctl_commands, &vsctl_n_commands },
         { vsctl_conn_commands, &vsctl_n_conn_commands },
+        { vsctl_aa_commands, &vsctl_n_aa_commands },
     };
     return ctl_main_families(&vsctl_tool, families, ARRAY_SIZE(families),
                              argc, argv);

@@ -1,7 +1,8 @@
 """Differential test of ovn-nbctl's high-level commands (ls-*, lsp-*, lr-*,
 lrp-*, gateway chassis, show, acl-*, lr-route-*, lr-policy-*, lr-nat-*,
-lb-*, dhcp-options-*, pg-*, ha-chassis-group-*, sync/--wait) of weft-nbctl
-against the real ovn-nbctl 23.03.
+lb-*, dhcp-options-*, pg-*, ha-chassis-group-*, sync/--wait, qos-*,
+meter-*, copp-*, fwd-group-*, mirror-*, static-mac-binding-*,
+lrp-*-redirect-type) of weft-nbctl against the real ovn-nbctl 23.03.
 
 Each script starts from an EMPTY Northbound database (every table emptied
 with one raw OVSDB transaction on both servers) and runs the same command
@@ -28,7 +29,9 @@ the two databases must hold the same rows (UUIDs replaced by labels).
 Scripts are grouped by command family; test ids are "FAMILY__NAME", so
 select a family with e.g.  -k ls__  -k lsp__  -k lrp__  -k gateway__
 -k show__  -k acl__  -k route__  -k policy__  -k nat__  -k lb__  -k dhcp__
--k pg__  -k ha__  -k sync__  -k seed__  -k topo__  -k bad__
+-k pg__  -k ha__  -k sync__  -k seed__  -k topo__  -k bad__  -k qos__
+-k meter__  -k copp__  -k fwd_group__  -k mirror__  -k static_mac__
+-k redirect__
 
 Run:    /usr/bin/python3 -m pytest tests/interop/test_nbctl.py
 Skips unless weft-nbctl (cli/weft-nbctl) and weft-db are built.
@@ -66,6 +69,8 @@ UUID_RE = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-"
 VLOG_RE = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z\|\d+\|"
                      r"[A-Za-z0-9_]+\|(EMER|ERR|WARN|INFO|DBG)\|", re.M)
 TOOL_RE = re.compile(r"\b(ovn-nbctl|weft-nbctl): ")
+# fwd-group-add's usage message names the program.
+USAGE_RE = re.compile(r"Usage : (ovn-nbctl|weft-nbctl) ")
 
 # Table -> (short label, columns whose values identify a row).
 LABELS = {
@@ -96,6 +101,7 @@ LABELS = {
     "Forwarding_Group": ("FG", ["name"]),
     "Copp": ("Copp", ["name"]),
     "Static_MAC_Binding": ("SMB", ["logical_port", "ip"]),
+    "Mirror": ("Mirror", ["name"]),
     "Logical_Router_Port_Health_Check": ("HC", []),
 }
 
@@ -1568,6 +1574,720 @@ SCRIPTS["bad"] = {
 
 
 # ---------------------------------------------------------------------------
+# QoS rules, meters, CoPP, forwarding groups, mirrors, static MAC bindings
+# and the redirect type (docs/nbctl-facts.md sections 10 and 11).
+
+_UUID_NONE = "12345678-1234-1234-1234-123456789012"
+
+SCRIPTS["qos"] = {
+    "add_list": [
+        "ls-add sw0 -- ls-add sw1",
+        "qos-list sw0",
+        "qos-add sw0 from-lport 100 ip dscp=10",
+        "qos-add sw0 from-lport 100 ip dscp=10",
+        "--may-exist qos-add sw0 from-lport 100 ip dscp=12",
+        "qos-add sw0 to-lport 200 tcp rate=100 burst=200",
+        "qos-add sw0 to-lport 200 udp rate=100",
+        "qos-add sw0 to-lport 50 ip4 dscp=3 rate=5 burst=6",
+        "qos-add sw0 from-lport 1 ip4 rate=4294967295",
+        # A burst without a rate is dropped.
+        "qos-add sw0 from-lport 5 b dscp=1 burst=5",
+        # Numbers are scanned: leading blanks, a sign, trailing junk, and
+        # 64-bit wrap-around are all accepted.
+        "qos-add sw0 from-lport 5 a dscp=07",
+        "qos-add sw0 from-lport 5 c dscp=0x10",
+        "qos-add sw0 to-lport 0x10 d rate=5",
+        "qos-add sw0 to-lport 8x e dscp=1",
+        "qos-add sw0 to-lport ' 7' f dscp=1",
+        "qos-add sw0 to-lport +6 g dscp=1 dscp=2",
+        "qos-add sw0 to-lport 9 h rate=1 rate=2",
+        "qos-add sw0 to-lport 10 i burst=1 rate=2 burst=3",
+        "qos-add sw0 to-lport 11 j rate=18446744073709551617 burst=5x",
+        "qos-add sw0 to-lport 12 k 'dscp= 5'",
+        "qos-add sw0 to-lport 18446744073709551629 l 'dscp=\t1'",
+        "qos-add sw0 to-lport 14 m rate=-18446744073709551615",
+        "qos-add sw0 to-lport 14 m dscp=1",
+        "qos-add sw1 to-lport 100 ip dscp=10",
+        "qos-add sw1 from-lport 100 ip dscp=10",
+        # Only the direction's first letter counts.
+        "qos-add sw1 f 7 ip dscp=1",
+        "qos-add sw1 to 7 ip dscp=1",
+        "qos-add sw1 from-lportx 7 ip dscp=2",
+        "qos-add sw1 T 7 ip dscp=1",
+        "qos-list sw0",
+        "qos-list sw1",
+        "list Logical_Switch sw1",
+        "list QoS",
+        "find QoS priority=200",
+    ],
+    "edit_list": [
+        # What qos-list prints of rules changed by the generic commands.
+        "ls-add sw0 -- qos-add sw0 to-lport 1 ip dscp=1",
+        "set QoS {U:QoS:match=ip} bandwidth:burst=7 external_ids:a=b",
+        "qos-list sw0",
+        "remove QoS {U:QoS:match=ip} action dscp=1",
+        "qos-list sw0",
+        "set QoS {U:QoS:match=ip} bandwidth:rate=3",
+        "qos-list sw0",
+        "set QoS {U:QoS:match=ip} action:dscp=4",
+        "qos-list sw0",
+        "clear QoS {U:QoS:match=ip} action bandwidth",
+        "qos-list sw0",
+    ],
+    "errors": [
+        "ls-add sw0 -- ls-add sw1",
+        "qos-add sw0 from-lport 300 ip4 burst=6",
+        "qos-add sw0 from-lport 300 ip4",
+        "qos-add sw0 from-lport 300",
+        "qos-add sw0 inward 300 ip4 dscp=1",
+        "qos-add sw0 From-lport 300 ip4 dscp=1",
+        "qos-add nosw inward x ip foo",
+        "qos-add sw0 to-lport x ip foo",
+        "qos-add nosw to-lport 1 ip foo",
+        "qos-add nosw to-lport 1 ip burst=5",
+        "qos-add sw0 from-lport 32768 ip4 dscp=1",
+        "qos-add sw0 from-lport -1 ip4 dscp=1",
+        "qos-add sw0 from-lport '' ip4 dscp=1",
+        "qos-add sw0 from-lport 4294967301 ip4 dscp=1",
+        "qos-add sw0 from-lport 9223372036854775809 ip4 dscp=1",
+        "qos-add sw0 from-lport 1 ip4 dscp=64",
+        "qos-add sw0 from-lport 1 ip4 dscp=-1",
+        "qos-add sw0 from-lport 1 ip4 dscp=x",
+        "qos-add sw0 from-lport 1 ip4 dscp=",
+        "qos-add sw0 from-lport 1 ip4 dscp=4294967297",
+        "qos-add sw0 from-lport 1 ip4 dscp=+-1",
+        "qos-add sw0 from-lport 1 ip4 rate=0",
+        "qos-add sw0 from-lport 1 ip4 rate=4294967296",
+        "qos-add sw0 from-lport 1 ip4 rate=0x10",
+        "qos-add sw0 from-lport 1 ip4 rate=-1",
+        "qos-add sw0 from-lport 1 ip4 rate=99999999999999999999",
+        "qos-add sw0 from-lport 1 ip4 rate=9223372036854775809",
+        "qos-add sw0 from-lport 1 ip4 rate=1 burst=0",
+        "qos-add sw0 from-lport 1 ip4 rate=1 burst=4294967296",
+        "qos-add sw0 from-lport 1 ip4 foo=1",
+        "qos-add sw0 from-lport 1 ip4 dscp",
+        "qos-add sw0 from-lport 1 ip4 DSCP=1",
+        "qos-add sw0 to-lport 1 ip dscp=99 foo",
+        "qos-add sw0 to-lport 1 ip dscp=1 foo",
+        "qos-add sw0 to-lport 1 ip burst=0 rate=0",
+        "qos-add sw0 to-lport 1 ip rate=1 rate=2 burst=3 burst=4",
+        "--if-exists qos-add sw0 to-lport 1 ip dscp=1",
+        "qos-add sw0 to-lport 1 ip dscp=1 -- qos-add sw0 to-lport 2 ip "
+        "dscp=99",
+        "qos-list",
+        "qos-list nosw",
+        "qos-list sw0 x",
+        "--may-exist qos-list sw0",
+        "list QoS",
+        "list Logical_Switch",
+    ],
+    "del": [
+        "ls-add sw0 -- ls-add sw1",
+        "qos-add sw0 from-lport 100 ip dscp=10 -- "
+        "qos-add sw0 from-lport 1 ip4 rate=7 -- "
+        "qos-add sw0 to-lport 200 tcp rate=100 burst=200 -- "
+        "qos-add sw0 to-lport 200 udp rate=100 -- "
+        "qos-add sw0 to-lport 50 ip4 dscp=3",
+        "qos-add sw1 to-lport 5 zz dscp=2 -- qos-add sw1 to-lport 0 yy "
+        "rate=5 -- qos-add sw1 from-lport 0 xx rate=5",
+        "qos-del sw0 to-lport 200 tcp",
+        "qos-list sw0",
+        "qos-del sw0 to-lport 200 tcp",
+        "qos-del sw0 to-lport 200",
+        "qos-del sw0 to-lport 200x udp",
+        "qos-list sw0",
+        "qos-del sw0 to-lport",
+        "qos-list sw0",
+        "qos-del sw0 inward",
+        "qos-del sw0 from-lport 40000 ip",
+        "qos-del sw0 from-lport x ip",
+        "qos-del sw0 from-lport 1 ip4 extra",
+        "qos-del nosw",
+        "qos-del nosw inward",
+        "qos-del sw0 inward x",
+        "qos-del sw0 to-lport x",
+        "qos-del sw0 {U:QoS:match=zz}",
+        "qos-del sw1 {U:QoS:match=zz} 5",
+        "qos-del sw1 {U:QoS:match=zz} 5 x",
+        "qos-del sw1 a933bc04",
+        "qos-del sw1 a933bc04-65ba-4bbf-8561-8361566226c",
+        "qos-del sw1 %s" % _UUID_NONE,
+        "qos-del sw1 {U:QoS:match=zz}",
+        "qos-list sw1",
+        "--if-exists qos-del sw1 from-lport",
+        "qos-del sw1 from-lport",
+        "qos-list sw1",
+        "qos-del sw0",
+        "qos-list sw0",
+        "qos-del sw0",
+        "qos-del",
+        "list QoS",
+        "list Logical_Switch",
+    ],
+    # The priority scanner is shared with acl-add, lr-policy-add,
+    # ha-chassis-group-add-chassis and lrp-set-gateway-chassis.
+    "priority_scan": [
+        "ls-add sw0 -- lr-add r0 -- lrp-add r0 lrp0 00:00:00:00:00:01 "
+        "10.0.0.1/24 -- ha-chassis-group-add g",
+        "acl-add sw0 to-lport 8x ip drop",
+        "acl-add sw0 to-lport ' 0x10' ip4 drop",
+        "acl-add sw0 to-lport 18446744073709551621 ip6 drop",
+        "acl-add sw0 to-lport 4294967302 ip drop",
+        "acl-list sw0",
+        "lr-policy-add r0 7x ip4 drop",
+        "lr-policy-list r0",
+        "ha-chassis-group-add-chassis g hv1 8x",
+        "ha-chassis-group-add-chassis g hv2 ' 9'",
+        ("ha-chassis-group-list", HA),
+        "lrp-set-gateway-chassis lrp0 hv1 5x",
+        "lrp-set-gateway-chassis lrp0 hv2 x",
+        "lrp-get-gateway-chassis lrp0",
+        "acl-del sw0 to-lport 0x5 ip6",
+        "acl-list sw0",
+        # As is only the first letter of a direction.
+        "acl-add sw0 f 1 ip drop",
+        "acl-add sw0 from 1 ip drop",
+        "acl-add sw0 tx 1 ip drop",
+        "acl-add sw0 To 1 ip drop",
+        "acl-add sw0 '' 1 ip drop",
+        "acl-list sw0",
+        "acl-del sw0 fr",
+        "acl-list sw0",
+    ],
+}
+
+SCRIPTS["meter"] = {
+    "add_list": [
+        "meter-list",
+        "meter-add m1 drop 10 kbps",
+        "meter-add m1 drop 10 kbps",
+        "meter-add m2 drop 20 pktps 30",
+        "--fair meter-add m3 drop 5 kbps",
+        "meter-add m4 drop 4294967295 kbps",
+        "meter-add m5 drop 5x kbps",
+        "meter-add m6 drop 5 kbps 4294967295",
+        "meter-add A drop ' 5' kbps 6x",
+        "meter-add x drop 18446744073709551617 kbps 18446744073709551617",
+        "meter-add __ drop 5 kbps",
+        "meter-add _a drop 5 kbps",
+        "meter-add m7 drop 1 kbps 0",
+        "meter-list",
+        "list Meter",
+        "list Meter_Band",
+        "find Meter fair=true",
+    ],
+    "errors": [
+        "meter-add m1 drop 10 kbps",
+        "meter-add __m drop 5 kbps",
+        "meter-add __x reject 0 bps x",
+        "meter-add x reject 0 bps x",
+        "meter-add x drop 0 bps x",
+        "meter-add x drop 1 bps x",
+        "meter-add x drop 1 kbps x",
+        "meter-add m1 reject 0 bps x",
+        "meter-add x drop -1 kbps",
+        "meter-add x drop 4294967296 kbps",
+        "meter-add x drop '' kbps",
+        "meter-add x drop 9223372036854775809 kbps",
+        "meter-add y drop 1 KBPS",
+        "meter-add y DROP 1 kbps",
+        "meter-add y drop 1 kbps -1",
+        "meter-add y drop 1 kbps 4294967296",
+        "meter-add y drop 1 kbps ''",
+        "meter-add y drop 5",
+        "meter-add y drop 5 kbps 1 2",
+        "--if-exists meter-del zz",
+        "--fair meter-del zz",
+        "--may-exist meter-list",
+        "meter-del y extra",
+        "meter-list extra",
+        "meter-add m8 drop 1 kbps -- meter-add m8 drop 2 kbps",
+        "meter-add m9 drop 1 kbps -- meter-add m10 drop 0 kbps",
+        "meter-list",
+        "list Meter",
+    ],
+    "may_exist_del": [
+        "meter-add m1 drop 10 kbps",
+        "--may-exist meter-add m1 drop 99 kbps",
+        "meter-list",
+        "--may-exist meter-add m1 reject 0 bps",
+        "--fair --may-exist meter-add m1 drop 7 pktps 8",
+        "meter-list",
+        "--may-exist meter-add m1 drop 9 pktps",
+        "meter-list",
+        "list Meter_Band",
+        "--may-exist meter-add new drop 2 kbps",
+        "--may-exist meter-add new drop 2 kbps 3",
+        "create Meter name=__r unit=kbps bands=@b -- --id=@b create "
+        "Meter_Band action=drop rate=3",
+        "meter-add __r drop 1 kbps",
+        "--may-exist meter-add __r drop 1 kbps",
+        "set Meter m1 fair=false",
+        "meter-list",
+        # A meter of two bands keeps one.
+        "add Meter new bands @b -- --id=@b create Meter_Band action=drop "
+        "rate=66",
+        "--may-exist meter-add new drop 4 pktps 5",
+        "list Meter new",
+        "list Meter_Band",
+        "meter-del nosuch",
+        "meter-del {U:Meter:name=m1}",
+        "meter-del m1",
+        "meter-list",
+        "meter-del m1 -- meter-del new",
+        "meter-list",
+        "meter-del",
+        "meter-list",
+        "list Meter_Band",
+        "meter-add m1 drop 1 kbps -- meter-del m1",
+        "list Meter",
+    ],
+}
+
+_COPP_ALL = ("arp", "arp-resolve", "dhcpv4-opts", "dhcpv6-opts", "dns",
+             "event-elb", "icmp4-error", "icmp6-error", "igmp", "nd-na",
+             "nd-ns", "nd-ns-resolve", "nd-ra-opts", "tcp-reset", "bfd",
+             "reject", "svc-monitor")
+
+SCRIPTS["copp"] = {
+    "add_del_list": [
+        "copp-list c1",
+        "copp-add c1 arp m1",
+        "copp-add c1 arp m1",
+        "copp-add c1 bfd nosuchmeter",
+        "copp-add c1 foo m1",
+        "copp-add c1 ARP m1",
+        "copp-add c1 icmp4-error m2",
+        "copp-add c1 dhcpv4-opts m1",
+        ("copp-list c1", U),
+        "list Copp",
+        "copp-add c1 arp m3",
+        ("copp-list c1", U),
+        ("copp-list {U:Copp:name=c1}", U),
+        "copp-list {U8:Copp:name=c1}",
+        "copp-add c2 igmp m1",
+        "copp-list c3",
+        "copp-del c3",
+        "copp-del c1 foo",
+        "copp-del nocopp foo",
+        "copp-del c1 bfd",
+        "copp-del c1 arp",
+        ("copp-list c1", U),
+        "copp-del c2 igmp",
+        "list Copp",
+        "copp-del c2 igmp",
+        "copp-add c1 nd-ns m1 -- copp-add c1 nd-na m1",
+        ("copp-list c1", U),
+        "copp-add c3 dns m1 -- copp-add c3 event-elb m1",
+        "copp-del c3 dns",
+        "list Copp c3",
+        "copp-del c3 event-elb",
+        "copp-add c4 dns m1 -- copp-del c4 dns",
+        "list Copp",
+        "copp-del c1",
+        "list Copp",
+    ],
+    "protocols": [
+        " -- ".join("copp-add all %s meter-%s" % (p, p) for p in _COPP_ALL),
+        ("copp-list all", U),
+        "copp-add x tcp-reset m -- copp-add x svc-monitor m -- "
+        "copp-add x reject m",
+        # Keys outside the list are printed too.
+        "set Copp {U:Copp:name=x} meters:zzz=m9 meters:aaa=m7",
+        ("copp-list x", U),
+        "copp-del x zzz",
+        "copp-del x svc-monitor -- copp-del x reject -- copp-del x tcp-reset",
+        "list Copp x",
+    ],
+    "names": [
+        "copp-add %s dns m1" % _UUID_NONE,
+        "copp-add %s foo m1" % _UUID_NONE,
+        "copp-del %s arp" % _UUID_NONE,
+        "copp-del %s foo" % _UUID_NONE,
+        "copp-list %s" % _UUID_NONE,
+        "copp-del %s" % _UUID_NONE,
+        "copp-add c1 arp m1",
+        "copp-add {U:Copp:name=c1} dns m2",
+        ("copp-list c1", U),
+        "copp-del {U:Copp:name=c1} dns",
+        ("copp-list c1", U),
+        # A policy named like a UUID is found by name.
+        "create Copp name=11111111-2222-3333-4444-555555555555 "
+        "meters:arp=m1",
+        "copp-list 11111111-2222-3333-4444-555555555555",
+        "copp-add 11111111-2222-3333-4444-555555555555 dns m1",
+        ("copp-list 11111111-2222-3333-4444-555555555555", U),
+        "copp-del 11111111-2222-3333-4444-555555555555",
+        # An empty policy goes on any copp-del with a protocol.
+        "create Copp name=e",
+        "copp-list e",
+        "copp-del e dns",
+        "create Copp name=f meters:dns=m1",
+        "copp-del f arp",
+        "list Copp",
+        "copp-add",
+        "copp-add c1 x",
+        "copp-add c1 arp m1 extra",
+        "copp-del",
+        "copp-del c1 arp extra",
+        "copp-list",
+        "copp-list a b",
+        "--if-exists copp-del c1",
+        "--may-exist copp-add c1 arp m1",
+    ],
+    "attach": [
+        "ls-add sw0 -- ls-add sw1 -- lr-add r0",
+        "copp-add c1 arp m1 -- copp-add c5 dns m1",
+        "ls-copp-add c1 sw0",
+        "get Logical_Switch sw0 copp",
+        "ls-copp-add c9 sw0",
+        "ls-copp-add c1 nosw",
+        "ls-copp-add c9 nosw",
+        "lr-copp-add c1 r0",
+        "lr-copp-add c9 r0",
+        "lr-copp-add c1 nor",
+        "lr-copp-add c9 nor",
+        "get Logical_Router r0 copp",
+        "ls-copp-add {U:Copp:name=c5} sw1",
+        "ls-copp-add %s sw1" % _UUID_NONE,
+        "lr-copp-add %s r0" % _UUID_NONE,
+        "get Logical_Switch sw1 copp",
+        "ls-copp-add c5 sw0 x",
+        "ls-copp-add c5",
+        "lr-copp-add c5",
+        "copp-add c6 arp m1 -- ls-copp-add c6 sw1",
+        "copp-del c6",
+        "get Logical_Switch sw1 copp",
+        "lr-copp-add c5 r0 -- copp-del c5",
+        "list Logical_Router",
+        ("show", SHOW),
+        "list Logical_Switch",
+    ],
+}
+
+SCRIPTS["fwd_group"] = {
+    "add_list_del": [
+        "ls-add sw0 -- ls-add sw1 -- lsp-add sw0 p1 -- lsp-add sw0 p2 -- "
+        "lsp-add sw1 q1 -- lsp-add sw1 q2",
+        "fwd-group-list",
+        "fwd-group-add fg1 sw0 10.0.0.100 00:00:00:00:01:00 p1 p2",
+        "fwd-group-add fg1 sw0 10.0.0.100 00:00:00:00:01:00 p1 p2",
+        "fwd-group-add fg1 sw1 10.0.0.100 00:00:00:00:01:00 q1",
+        "fwd-group-add fg2 sw0 10.0.0.100 00:00:00:00:01:00 p1",
+        "--liveness fwd-group-add fg6 sw1 10.0.1.5 00:00:00:00:01:06 q2 q1 "
+        "q2",
+        "fwd-group-add fg8 sw1 10.0.0.1 AA:BB:CC:DD:EE:FF q1",
+        ("fwd-group-list", U),
+        ("fwd-group-list sw1", U),
+        ("fwd-group-list sw0", U),
+        "list Forwarding_Group",
+        "find Forwarding_Group liveness=true",
+        "list Logical_Switch sw1",
+        "fwd-group-del fgq",
+        "--if-exists fwd-group-del fgq",
+        "fwd-group-del %s" % _UUID_NONE,
+        "fwd-group-del fg2",
+        "fwd-group-del {U:Forwarding_Group:name=fg6}",
+        ("fwd-group-list", U),
+        "list Forwarding_Group",
+        ("show", SHOW),
+    ],
+    "errors": [
+        "ls-add sw0 -- ls-add sw1 -- lsp-add sw0 p1 -- lsp-add sw1 q1",
+        "fwd-group-add fg1 sw0 10.0.0.100 00:00:00:00:01:00 p1",
+        "fwd-group-add fg3 nosw 10.0.0.100 00:00:00:00:01:00 p1",
+        "fwd-group-add fg3 sw0 10.0.0.300 00:00:00:00:01:00 p1",
+        "fwd-group-add fg3 sw0 fe80::1 00:00:00:00:01:00 p1",
+        "fwd-group-add fg3 sw0 10.0.0.1/24 00:00:00:00:01:00 p1",
+        "fwd-group-add fg3 sw0 010.0.0.1 00:00:00:00:01:00 p1",
+        "fwd-group-add fg3 sw0 ' 10.0.0.1' 00:00:00:00:01:00 p1",
+        "fwd-group-add fg3 sw0 1.2.3 00:00:00:00:01:00 p1",
+        "fwd-group-add fg3 sw0 10.0.0.1x 00:00:00:00:01:00 p1",
+        "fwd-group-add fg3 sw0 10.0.0.5 00:00:00:00:01:0g p1",
+        "fwd-group-add fg3 sw0 10.0.0.5 00:00:00:00:00:01x p1",
+        "fwd-group-add fg3 sw0 10.0.0.5 '1:0:0:0:0:8 ' p1",
+        "fwd-group-add fg3 sw0 10.0.0.5 1:0:0:0:0 p1",
+        "fwd-group-add fg3 sw0 10.0.0.5 1:0:0:0:0:9: p1",
+        "fwd-group-add fg3 sw0 10.0.0.5 00-00-00-00-00-01 p1",
+        "fwd-group-add fg3 sw0 10.0.0.5 1::0:0:0:1 p1",
+        "fwd-group-add fg3 sw0 10.0.0.5 00:00:00:00:01:05 nosuch",
+        "fwd-group-add fg3 sw0 10.0.0.5 00:00:00:00:01:05 p1 nosuch",
+        "fwd-group-add fg3 sw0 10.0.0.5 00:00:00:00:01:05 q1",
+        "fwd-group-add fg3 sw0 10.0.0.5 00:00:00:00:01:05",
+        "fwd-group-add fg1 sw1 1.1.1.1 00:00:00:00:00:01",
+        "fwd-group-add fgx sw1 1.1.1.1",
+        "fwd-group-add fgx",
+        "fwd-group-add fg1 nosw x y z",
+        "fwd-group-add fgq nosw x y z",
+        "fwd-group-add fgz sw1 x y z",
+        "fwd-group-add fgz sw1 1.1.1.1 y z",
+        "fwd-group-add fgz sw1 1.1.1.1 00:00:00:00:00:01 z",
+        "fwd-group-add fgy sw1 1.1.1.1 00:00:00:00:00:01 q1 -- "
+        "fwd-group-add fgy sw1 1.1.1.1 00:00:00:00:00:01 q1",
+        "--may-exist fwd-group-add fg1 sw0 10.0.0.100 00:00:00:00:01:00 p1",
+        "fwd-group-del",
+        "fwd-group-del a b",
+        "--may-exist fwd-group-del fg1",
+        "fwd-group-list sw1 x",
+        "fwd-group-list nosw",
+        "--liveness fwd-group-list",
+        ("fwd-group-list", U),
+        "list Forwarding_Group",
+    ],
+    # The MAC check scans six "%hhx" fields; the text is kept as given.
+    "lenient_mac_and_format": [
+        "ls-add sw0 -- lsp-add sw0 p1 -- "
+        "ls-add averyveryverylongswitchname -- "
+        "lsp-add averyveryverylongswitchname lp1 -- "
+        "ls-add abcdefghijklmno -- lsp-add abcdefghijklmno lp2 -- "
+        "lsp-add abcdefghijklmno lp3",
+        "fwd-group-add m1 sw0 1.1.1.1 000:00:00:00:00:01 p1",
+        "fwd-group-add m2 sw0 1.1.1.1 100:00:00:00:00:02 p1",
+        "fwd-group-add m3 sw0 1.1.1.1 00:00:00:00:00:100 p1",
+        "fwd-group-add m4 sw0 1.1.1.1 0x1:0:0:0:0:3 p1",
+        "fwd-group-add m5 sw0 1.1.1.1 ' 1:0:0:0:0:4' p1",
+        "fwd-group-add m6 sw0 1.1.1.1 '1: 0:0:0:0:5' p1",
+        "fwd-group-add m7 sw0 1.1.1.1 +1:0:0:0:0:6 p1",
+        "fwd-group-add m8 sw0 1.1.1.1 -1:0:0:0:0:7 p1",
+        "fwd-group-add m9 sw0 1.1.1.1 fffffffffffffffff:0:0:0:0:1 p1",
+        "fwd-group-add averyveryverylongfwdgroupname "
+        "averyveryverylongswitchname 192.168.100.200 00:00:00:00:00:01 lp1",
+        "fwd-group-add abcdefghijklmnop abcdefghijklmno 1.1.1.1 0:0:0:0:0:1 "
+        "lp2 lp3",
+        "fwd-group-add abcdefghijklmno abcdefghijklmno 1.1.1.1 0:0:0:0:0:1 "
+        "lp3",
+        ("fwd-group-list", U),
+        "fwd-group-list averyveryverylongswitchname",
+        ("fwd-group-list abcdefghijklmno", U),
+        "list Forwarding_Group m6",
+    ],
+}
+
+SCRIPTS["mirror"] = {
+    "add_list_del": [
+        "ls-add sw0 -- lsp-add sw0 p1 -- lsp-add sw0 p2",
+        "mirror-list",
+        "mirror-add mir1 gre 1 from-lport 10.0.0.1",
+        "mirror-add mir1 gre 1 from-lport 10.0.0.1",
+        "--may-exist mirror-add mir1 erspan 2 to-lport 10.0.0.2",
+        "--may-exist mirror-add mir2 erspan 2 to-lport fe80::1",
+        "mirror-add mir3 gre -1 to-lport 1.1.1.1",
+        "mirror-add m9 gre 4294967296 to-lport 1.1.1.1",
+        "mirror-add m7 gre ' +5' to-lport ::ffff:1.2.3.4",
+        "mirror-add m6 gre 5 to-lport FE80:0::1",
+        "mirror-add A0 gre 0 to-lport 1.1.1.1",
+        "mirror-add Z erspan -9223372036854775808 from-lport 2.2.2.2",
+        "mirror-add f1 gre 1 fxx 2.2.2.2",
+        "mirror-add t1 gre 1 t 2.2.2.2",
+        "mirror-list",
+        "list Mirror",
+        "find Mirror type=erspan",
+        "mirror-del nomir",
+        "mirror-del {U:Mirror:name=m6}",
+        "mirror-del m7",
+        "mirror-list",
+        "mirror-add x gre 1 to-lport 1.1.1.1 -- mirror-del x",
+        "mirror-del",
+        "mirror-list",
+        "list Mirror",
+    ],
+    "errors": [
+        "mirror-add mir1 gre 1 from-lport 10.0.0.1",
+        "mirror-add mir1 vxlan x both foo",
+        "mirror-add mir3 vxlan 2 to-lport 1.1.1.1",
+        "mirror-add mir3 GRE 2 to-lport 1.1.1.1",
+        "mirror-add mir3 gre x to-lport 1.1.1.1",
+        "mirror-add mir3 gre 5x to-lport 1.1.1.1",
+        "mirror-add mir3 gre '' to-lport 1.1.1.1",
+        "mirror-add mir3 gre 0x10 to-lport 1.1.1.1",
+        "mirror-add mir3 gre 18446744073709551617 to-lport 1.1.1.1",
+        "mirror-add mir3 gre 99999999999999999999 to-lport 1.1.1.1",
+        "mirror-add mir3 gre 9223372036854775808 to-lport 1.1.1.1",
+        "mirror-add mir3 gre ' 5' both 1.1.1.1",
+        "mirror-add mir3 gre 5 To-lport 1.1.1.1",
+        "mirror-add mir3 gre 5 '' 1.1.1.1",
+        "mirror-add mir3 gre 5 to-lport 1.1.1",
+        "mirror-add mir3 gre 5 to-lport 1.1.1.1/24",
+        "mirror-add mir3 gre 5 to-lport foo",
+        "mirror-add mir3 gre 5 to-lport 010.1.1.1",
+        "mirror-add mir3 gre 5 to-lport ' 1.1.1.1'",
+        "mirror-add mir3 gre 5 to-lport",
+        "mirror-add mir4 gre 0 to-lport 1.1.1.1 x",
+        "mirror-add mm gre 1 to-lport 1.1.1.1 -- "
+        "mirror-add mm gre 1 to-lport 1.1.1.1",
+        "--if-exists mirror-del nomir",
+        "mirror-del a b",
+        "mirror-list x",
+        "list Mirror",
+    ],
+    "attach": [
+        "ls-add sw0 -- lsp-add sw0 p1 -- lsp-add sw0 p2 -- "
+        "mirror-add mir1 gre 1 from-lport 10.0.0.1 -- "
+        "mirror-add mir2 erspan 2 to-lport 10.0.0.2 -- "
+        "mirror-add mir3 gre 3 to-lport 10.0.0.3 -- "
+        "mirror-add m9 gre 9 to-lport 10.0.0.9",
+        "lsp-attach-mirror p1 mir1",
+        "lsp-attach-mirror p1 mir1",
+        "--may-exist lsp-attach-mirror p1 mir1",
+        "lsp-attach-mirror {U:Logical_Switch_Port:name=p1} "
+        "{U:Mirror:name=mir1}",
+        "lsp-attach-mirror p1 mir2",
+        "lsp-attach-mirror p2 mir1",
+        "lsp-attach-mirror nop mir1",
+        "lsp-attach-mirror p1 nomir",
+        "lsp-attach-mirror nop nomir",
+        "lsp-attach-mirror p1 {U:Mirror:name=m9}",
+        "lsp-attach-mirror p1 %s" % _UUID_NONE,
+        "get Logical_Switch_Port p1 mirror_rules",
+        ("show", SHOW),
+        "lsp-detach-mirror p1 nomir",
+        "lsp-detach-mirror nop mir1",
+        "lsp-detach-mirror p1 %s" % _UUID_NONE,
+        "lsp-detach-mirror p1 mir3",
+        "lsp-detach-mirror p1 mir2",
+        "lsp-detach-mirror p1 mir2",
+        "get Logical_Switch_Port p1 mirror_rules",
+        "mirror-del mir1",
+        "get Logical_Switch_Port p1 mirror_rules",
+        "get Logical_Switch_Port p2 mirror_rules",
+        "lsp-attach-mirror p1",
+        "lsp-detach-mirror p1 mir3 x",
+        "--if-exists lsp-detach-mirror p1 mir3",
+        "list Logical_Switch_Port",
+    ],
+}
+
+_SMB_SETUP = ("lr-add r0 -- lrp-add r0 lrp0 00:00:00:00:00:01 1.1.1.1/24 -- "
+              "lrp-add r0 a 00:00:00:00:00:08 8.8.8.8/24 -- "
+              "lrp-add r0 ab 00:00:00:00:00:07 7.7.7.7/24 -- "
+              "lrp-add r0 abcdefghijklmnopqrstuvwxyz0123 00:00:00:00:00:09 "
+              "9.9.9.9/24 -- ls-add sw0 -- lsp-add sw0 p1")
+SCRIPTS["static_mac"] = {
+    "add_list_del": [
+        _SMB_SETUP,
+        "static-mac-binding-list",
+        "static-mac-binding-add lrp0 10.0.0.1 00:00:00:00:00:01",
+        "static-mac-binding-add lrp0 10.0.0.1 00:00:00:00:00:02",
+        "--may-exist static-mac-binding-add lrp0 10.0.0.1 00:00:00:00:00:02",
+        "static-mac-binding-add lrp0 fe80::1 00:00:00:00:00:01",
+        "static-mac-binding-add lrp0 FE80:0::2 00:00:00:00:00:01",
+        "static-mac-binding-add lrp0 10.0.0.3 AA:BB:CC:DD:EE:FF",
+        "static-mac-binding-add lrp0 10.0.0.6 0:0:0:0:0:1",
+        "static-mac-binding-add lrp0 10.0.0.10 000:00:00:00:00:01",
+        "static-mac-binding-add abcdefghijklmnopqrstuvwxyz0123 "
+        "1111:2222:3333:4444:5555:6666:7777:8888 00:00:00:00:00:01",
+        "static-mac-binding-add a ::ffff:1.2.3.4 00:00:00:00:00:01",
+        "static-mac-binding-add ab 1.1.1.1 00:00:00:00:00:01",
+        "static-mac-binding-add a b::1 00:00:00:00:00:01",
+        "static-mac-binding-list",
+        "list Static_MAC_Binding",
+        "find Static_MAC_Binding logical_port=lrp0 ip=fe80::2",
+        "static-mac-binding-del a b::1",
+        "static-mac-binding-del a b::1",
+        "--if-exists static-mac-binding-del a b::1",
+        "static-mac-binding-del a B:0::1",
+        "static-mac-binding-del lrp0 FE80::1",
+        # LOGICAL_PORT is kept as written, even as a UUID.
+        "static-mac-binding-add {U:Logical_Router_Port:name=ab} 7.7.7.7 "
+        "00:00:00:00:00:07",
+        ("static-mac-binding-list", U),
+        "static-mac-binding-del ab 7.7.7.7",
+        "static-mac-binding-del {U:Logical_Router_Port:name=ab} 7.7.7.7",
+        "static-mac-binding-list",
+        "static-mac-binding-add a 5.5.5.5 00:00:00:00:00:01 -- "
+        "--may-exist static-mac-binding-add a 5.5.5.5 00:00:00:00:00:02",
+        "static-mac-binding-add a 5.5.5.5 00:00:00:00:00:01 -- "
+        "static-mac-binding-add a 5.5.5.5 00:00:00:00:00:02",
+        "static-mac-binding-list",
+        "static-mac-binding-del a 5.5.5.5 -- static-mac-binding-del lrp0 "
+        "10.0.0.1 -- static-mac-binding-del lrp0 10.0.0.3 -- "
+        "static-mac-binding-del lrp0 10.0.0.6 -- static-mac-binding-del "
+        "lrp0 10.0.0.10 -- static-mac-binding-del lrp0 fe80::2 -- "
+        "static-mac-binding-del a ::ffff:1.2.3.4 -- static-mac-binding-del "
+        "ab 1.1.1.1 -- static-mac-binding-del "
+        "abcdefghijklmnopqrstuvwxyz0123 "
+        "1111:2222:3333:4444:5555:6666:7777:8888",
+        "static-mac-binding-list",
+        "list Static_MAC_Binding",
+    ],
+    "errors": [
+        _SMB_SETUP,
+        "static-mac-binding-add lrp0 10.0.0.1 00:00:00:00:00:01",
+        "static-mac-binding-add nolrp 10.0.0.2 00:00:00:00:00:01",
+        "static-mac-binding-add nolrp x y",
+        "static-mac-binding-add p1 10.0.0.7 00:00:00:00:00:01",
+        "static-mac-binding-add lrp0 x y",
+        "static-mac-binding-add lrp0 10.0.0.300 00:00:00:00:00:01",
+        "static-mac-binding-add lrp0 010.0.0.4 00:00:00:00:00:01",
+        "static-mac-binding-add lrp0 10.0.0.5/24 00:00:00:00:00:01",
+        "static-mac-binding-add lrp0 ' 2.2.2.2' 00:00:00:00:00:01",
+        "static-mac-binding-add lrp0 '' 00:00:00:00:00:01",
+        "static-mac-binding-add lrp0 10.0.0.3 00:00:00:00:00:0g",
+        "static-mac-binding-add lrp0 2.2.2.2 00:00:00:00:00:01x",
+        "static-mac-binding-add lrp0 2.2.2.2 '1:0:0:0:0:8 '",
+        "static-mac-binding-add lrp0 10.0.0.1 bad",
+        "--may-exist static-mac-binding-add lrp0 10.0.0.1 00:00:00:00:00:0x",
+        "--override-dynamic-mac static-mac-binding-add lrp0 10.0.0.9 "
+        "00:00:00:00:00:01",
+        "--if-exists static-mac-binding-add lrp0 10.0.0.9 00:00:00:00:00:01",
+        "static-mac-binding-add lrp0 10.0.0.9",
+        "static-mac-binding-add lrp0 10.0.0.9 00:00:00:00:00:01 x",
+        "static-mac-binding-del nolrp 1.1.1.1",
+        "--if-exists static-mac-binding-del nolrp 5.5.5.5",
+        "--if-exists static-mac-binding-del lrp0 5.5.5",
+        "static-mac-binding-del lrp0 bad",
+        "static-mac-binding-del lrp0 7.7.7.7",
+        "static-mac-binding-del lrp0",
+        "--may-exist static-mac-binding-del lrp0 10.0.0.1",
+        "static-mac-binding-list x",
+        # The duplicate check compares the IP as written, so the server's
+        # index catches this one (its wording differs between servers).
+        "static-mac-binding-add lrp0 fe80::2 00:00:00:00:00:01",
+        ("static-mac-binding-add lrp0 FE80:0::2 00:00:00:00:00:01", RC),
+        ("--may-exist static-mac-binding-add lrp0 FE80::2 "
+         "00:00:00:00:00:03", RC),
+        "static-mac-binding-list",
+        "list Static_MAC_Binding",
+    ],
+}
+
+SCRIPTS["redirect"] = {
+    "set_get": [
+        "lr-add r0 -- lrp-add r0 lrp0 00:00:00:00:00:01 10.0.0.1/24 -- "
+        "ls-add sw0 -- lsp-add sw0 p1",
+        "lrp-get-redirect-type lrp0",
+        "lrp-set-redirect-type lrp0 bridged",
+        "lrp-get-redirect-type lrp0",
+        "get Logical_Router_Port lrp0 options",
+        "lrp-set-redirect-type lrp0 OVERLAY",
+        "lrp-get-redirect-type lrp0",
+        "lrp-set-redirect-type lrp0 Bridged",
+        "lrp-get-redirect-type {U:Logical_Router_Port:name=lrp0}",
+        "lrp-set-redirect-type lrp0 foo",
+        "lrp-set-redirect-type lrp0 ''",
+        "lrp-set-redirect-type lrp0 ' bridged'",
+        "lrp-set-redirect-type nolrp overlay",
+        "lrp-set-redirect-type nolrp foo",
+        "lrp-set-redirect-type p1 overlay",
+        "lrp-get-redirect-type nolrp",
+        "lrp-get-redirect-type p1",
+        "set Logical_Router_Port lrp0 options:redirect-type=weird",
+        "lrp-get-redirect-type lrp0",
+        "set Logical_Router_Port lrp0 options:a=b",
+        "lrp-set-redirect-type {U:Logical_Router_Port:name=lrp0} overlay",
+        "get Logical_Router_Port lrp0 options",
+        "lrp-set-redirect-type lrp0",
+        "lrp-set-redirect-type lrp0 bridged extra",
+        "lrp-get-redirect-type",
+        "lrp-get-redirect-type lrp0 extra",
+        "--if-exists lrp-get-redirect-type lrp0",
+        "lrp-set-redirect-type lrp0 bridged -- lrp-get-redirect-type lrp0",
+        ("show", SHOW),
+        "list Logical_Router_Port",
+    ],
+}
+
+# ---------------------------------------------------------------------------
 # The harness.
 
 class Side(generic.Side):
@@ -1673,6 +2393,7 @@ class Side(generic.Side):
         if NAT in flags:
             out = canonical_nat(out)
         err = TOOL_RE.sub("TOOL: ", err)
+        err = USAGE_RE.sub("Usage : TOOL ", err)
         err = VLOG_RE.sub(lambda m: m.group(2) + "|", err)
         err = err.replace(self.remote, "<remote>")
         if RC in flags:
