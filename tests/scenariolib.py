@@ -14,6 +14,8 @@ A scenario (tests/scenarios/*.yaml) is an operator script plus packets:
         dp: sw0           # datapath the trace starts in
         flow: inport == "vm1" && eth.src == ... && eth.dst == ...
         ct: [new]         # optional --ct flags, in order
+        lb_dst: 10.0.0.5:80   # optional --lb-dst (backend a ct_lb picks)
+        select_id: 2      # optional --select-id (ECMP member select picks)
         expect: [vm2]     # or "drop", or a list of outputs:
       - ...
         expect:
@@ -56,6 +58,9 @@ GENERATORS = {"arp", "nd_ns", "nd_na", "nd_na_router", "icmp4",
               "icmp4_error", "icmp6", "icmp6_error", "tcp_reset",
               "sctp_abort", "reject", "put_dhcp_opts", "put_dhcpv6_opts"}
 
+# The keys a packet may have.
+PACKET_KEYS = {"name", "dp", "flow", "ct", "lb_dst", "select_id", "expect"}
+
 # Fields whose values ovn-trace may print as integers but are addresses.
 IP4_FIELDS = {"ip4.src", "ip4.dst", "arp.spa", "arp.tpa"}
 IP6_FIELDS = {"ip6.src", "ip6.dst", "nd.target"}
@@ -75,6 +80,10 @@ class Scenario:
                 if key not in pkt:
                     raise ValueError("%s: packet %d lacks '%s'"
                                      % (name, i + 1, key))
+            unknown = set(pkt) - PACKET_KEYS
+            if unknown:
+                raise ValueError("%s: packet %d has unknown key(s) %s"
+                                 % (name, i + 1, ", ".join(sorted(unknown))))
             self.packets.append(pkt)
 
 
@@ -188,10 +197,14 @@ class ControlPlane:
         if scenario.sbctl:
             self.nbctl("--wait=sb", "--timeout=30", "sync")
 
-    def trace(self, dp, flow, ct=()):
+    def trace(self, dp, flow, ct=(), lb_dst=None, select_id=None):
         """Runs ovn-trace --minimal and returns (fate, output, warnings)."""
         argv = ["--db=" + self.db.remote("sb"), "--minimal"]
         argv += ["--ct=" + flags for flags in ct]
+        if lb_dst is not None:
+            argv.append("--lb-dst=%s" % lb_dst)
+        if select_id is not None:
+            argv.append("--select-id=%s" % select_id)
         proc = weftlib.run([weftlib.need_tool("ovn-trace")] + argv
                            + [dp, flow], check=False)
         if proc.returncode != 0:

@@ -24,7 +24,9 @@ def _trace_all(plane, scenario):
     fates, texts, warnings = [], [], []
     for pkt in scenario.packets:
         fate, text, warn = plane.trace(pkt["dp"], pkt["flow"],
-                                       pkt.get("ct") or ())
+                                       pkt.get("ct") or (),
+                                       pkt.get("lb_dst"),
+                                       pkt.get("select_id"))
         fates.append(fate)
         texts.append(text)
         warnings.extend(warn)
