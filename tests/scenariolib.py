@@ -26,7 +26,10 @@ A scenario (tests/scenarios/*.yaml) is an operator script plus packets:
 A packet's *fate* is what OVN's ovn-trace --minimal says happens to it: the
 set of outputs, each with the port, the packet-generating actions it came
 through (arp, icmp4, nd_na, ...) and the final value of every header field
-that was changed on the way.  An empty set is a drop.  The catalogue's
+that was changed on the way.  An empty set is a drop.  The options of a
+put_dhcp_opts / put_dhcpv6_opts action count as fields named
+"put_dhcp_opts.OPTION" ("put_dhcpv6_opts.OPTION"), so that the offered
+address and every option are part of the fate.  The catalogue's
 'expect' is checked against the real ovn-northd's southbound database;
 weft-northd must give every packet the same fate (tests/interop/
 test_scenarios.py).
@@ -227,6 +230,7 @@ _ASSIGN = re.compile(r"^([a-z0-9_.]+(?:\[[0-9.]+\])?) = (.+);$")
 _OUTPUT = re.compile(r'^output\("([^"]+)"\);$')
 _BLOCK = re.compile(r"^([a-z0-9_]+)\s*(\((.*)\))?.*\{$")
 _OF_TTL = re.compile(r"nw_ttl=(\d+)")
+_DHCP = re.compile(r"^(put_dhcp_opts|put_dhcpv6_opts)\((.*)\);$")
 
 
 def normalize_value(field, value):
@@ -265,6 +269,34 @@ def _nat_assignments(inner):
     return changes
 
 
+def _split_top(text):
+    """Splits 'text' at the commas that are outside braces and quotes."""
+    parts, depth, quoted, start = [], 0, False, 0
+    for i, c in enumerate(text):
+        if c == '"' and (i == 0 or text[i - 1] != "\\"):
+            quoted = not quoted
+        elif not quoted and c == "{":
+            depth += 1
+        elif not quoted and c == "}":
+            depth -= 1
+        elif not quoted and depth == 0 and c == ",":
+            parts.append(text[start:i])
+            start = i + 1
+    parts.append(text[start:])
+    return [p.strip() for p in parts if p.strip()]
+
+
+def _dhcp_options(action, args):
+    """The options of a put_dhcp_opts or put_dhcpv6_opts line as fields
+    "put_dhcp_opts.NAME" (the reply ovn-trace makes carries them)."""
+    fields = {}
+    for part in _split_top(args):
+        name, _, value = part.partition("=")
+        field = "%s.%s" % (action, name.strip())
+        fields[field] = normalize_value(field, value)
+    return fields
+
+
 def parse_minimal(text):
     """Returns the fate of ovn-trace --minimal output 'text': a sorted
     tuple of (via, port, headers) where 'via' is the tuple of generating
@@ -300,6 +332,10 @@ def parse_minimal(text):
             else:
                 for f, v in _nat_assignments(m.group(3)).items():
                     fields[f] = normalize_value(f, v)
+            continue
+        m = _DHCP.match(line)
+        if m:
+            fields.update(_dhcp_options(m.group(1), m.group(2)))
             continue
         if line == "ip.ttl--;":
             current = fields.get("ip.ttl")

@@ -118,3 +118,28 @@ output("vm2");
                               "headers": {"arp.tpa": "10.0.1.99"}}]) is None
     assert scenariolib.check_expect(fate, ["vm1", "vm2", "vm4"])
     assert scenariolib.check_expect((), "drop") is None
+
+
+def test_fate_parser_dhcp():
+    text = """# udp,reg14=0x1,nw_src=0.0.0.0,nw_ttl=64,tp_src=68,tp_dst=67
+/* We assume that this packet is DHCPDISCOVER or DHCPREQUEST. */;
+put_dhcp_opts(offerip = 10.0.11.11, dns_server = {8.8.8.8, 1.1.1.1}, \
+domain_name = "a,b", lease_time = 3600);
+eth.src = 00:00:00:00:0b:fe;
+udp.src = 67;
+output("vm1");
+"""
+    fate = scenariolib.parse_minimal(text)
+    assert fate == (
+        ((), "vm1", (("eth.src", "00:00:00:00:0b:fe"),
+                     ("put_dhcp_opts.dns_server", "{8.8.8.8, 1.1.1.1}"),
+                     ("put_dhcp_opts.domain_name", "a,b"),
+                     ("put_dhcp_opts.lease_time", "3600"),
+                     ("put_dhcp_opts.offerip", "10.0.11.11"),
+                     ("udp.src", "67"))),), fate
+    assert scenariolib.check_expect(fate, [{
+        "port": "vm1",
+        "headers": {"put_dhcp_opts.offerip": "10.0.11.11"}}]) is None
+    assert scenariolib.check_expect(fate, [{
+        "port": "vm1",
+        "headers": {"put_dhcp_opts.offerip": "10.0.11.12"}}])
