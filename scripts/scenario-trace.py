@@ -64,8 +64,11 @@ def main():
                     argv += ["--ct=" + c for c in pkt.get("ct") or ()]
                     if pkt.get("lb_dst"):
                         argv.append("--lb-dst=%s" % pkt["lb_dst"])
-                    if pkt.get("select_id") is not None:
-                        argv.append("--select-id=%s" % pkt["select_id"])
+                    sid = pkt.get("select_id")
+                    if isinstance(sid, list):
+                        sid = sid[0]
+                    if sid is not None:
+                        argv.append("--select-id=%s" % sid)
                     print(weftlib.run([weftlib.need_tool("ovn-trace")] + argv
                                       + [pkt["dp"], pkt["flow"]],
                                       check=False).stdout)

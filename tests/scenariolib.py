@@ -15,7 +15,11 @@ A scenario (tests/scenarios/*.yaml) is an operator script plus packets:
         flow: inport == "vm1" && eth.src == ... && eth.dst == ...
         ct: [new]         # optional --ct flags, in order
         lb_dst: 10.0.0.5:80   # optional --lb-dst (backend a ct_lb picks)
-        select_id: 2      # optional --select-id (ECMP member select picks)
+        select_id: 2      # optional --select-id (the member a select()
+                          # picks); a list traces once per id and the
+                          # fate is all their outputs together (ECMP
+                          # member numbers follow row UUIDs, so only the
+                          # set of next hops is stable)
         expect: [vm2]     # or "drop", or a list of outputs:
       - ...
         expect:
@@ -201,7 +205,17 @@ class ControlPlane:
             self.nbctl("--wait=sb", "--timeout=30", "sync")
 
     def trace(self, dp, flow, ct=(), lb_dst=None, select_id=None):
-        """Runs ovn-trace --minimal and returns (fate, output, warnings)."""
+        """Runs ovn-trace --minimal and returns (fate, output, warnings).
+        With a list of 'select_id's, traces once per id and returns the
+        outputs of all of them as one fate."""
+        if isinstance(select_id, list):
+            fate, texts, warnings = (), [], []
+            for sid in select_id:
+                f, t, w = self.trace(dp, flow, ct, lb_dst, sid)
+                fate += f
+                texts.append("--select-id=%s\n%s" % (sid, t))
+                warnings += w
+            return tuple(sorted(fate)), "".join(texts), warnings
         argv = ["--db=" + self.db.remote("sb"), "--minimal"]
         argv += ["--ct=" + flags for flags in ct]
         if lb_dst is not None:
