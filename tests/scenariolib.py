@@ -30,7 +30,8 @@ A scenario (tests/scenarios/*.yaml) is an operator script plus packets:
 A packet's *fate* is what OVN's ovn-trace --minimal says happens to it: the
 set of outputs, each with the port, the packet-generating actions it came
 through (arp, icmp4, nd_na, ...) and the final value of every header field
-that was changed on the way.  An empty set is a drop.  The options of a
+that was changed on the way (registers and flags are not header fields
+and are left out).  An empty set is a drop.  The options of a
 put_dhcp_opts / put_dhcpv6_opts action count as fields named
 "put_dhcp_opts.OPTION" ("put_dhcpv6_opts.OPTION"), so that the offered
 address and every option are part of the fate.  The catalogue's
@@ -244,6 +245,9 @@ _ASSIGN = re.compile(r"^([a-z0-9_.]+(?:\[[0-9.]+\])?) = (.+);$")
 _OUTPUT = re.compile(r'^output\("([^"]+)"\);$')
 _BLOCK = re.compile(r"^([a-z0-9_]+)\s*(\((.*)\))?.*\{$")
 _OF_TTL = re.compile(r"nw_ttl=(\d+)")
+# Assignments that ovn-trace --minimal may print but that change logical
+# metadata (registers, flags), not the packet.
+_METADATA = re.compile(r"^(x{0,2}reg\d+|flags|inport|outport)(\b|\[)")
 _DHCP = re.compile(r"^(put_dhcp_opts|put_dhcpv6_opts)\((.*)\);$")
 
 
@@ -358,7 +362,7 @@ def parse_minimal(text):
                 else "ttl-1"
             continue
         m = _ASSIGN.match(line)
-        if m:
+        if m and not _METADATA.match(m.group(1)):
             fields[m.group(1)] = normalize_value(m.group(1), m.group(2))
     return tuple(sorted(outputs))
 

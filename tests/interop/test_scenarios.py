@@ -99,6 +99,9 @@ arp {
     output("vm3");
 };
 ct_dnat_in_czone(ip4.dst=10.0.0.11) {
+    reg0[6] = 0;
+    xxreg0 = 0x1;
+    flags.loopback = 1;
     output("vm1");
 };
 output("vm2");
