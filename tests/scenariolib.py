@@ -247,7 +247,8 @@ _BLOCK = re.compile(r"^([a-z0-9_]+)\s*(\((.*)\))?.*\{$")
 _OF_TTL = re.compile(r"nw_ttl=(\d+)")
 # Assignments that ovn-trace --minimal may print but that change logical
 # metadata (registers, flags), not the packet.
-_METADATA = re.compile(r"^(x{0,2}reg\d+|flags|inport|outport)(\b|\[)")
+_METADATA = re.compile(
+    r"^(x{0,2}reg\d+|flags|inport|outport|ct_state|ct_mark|ct_label)(\b|\[)")
 _DHCP = re.compile(r"^(put_dhcp_opts|put_dhcpv6_opts)\((.*)\);$")
 
 
@@ -280,10 +281,12 @@ def _nat_assignments(inner):
     """Field changes written inside a ct block's parentheses, as in
     "ct_snat_in_czone(ip4.src=172.16.0.100)"."""
     changes = {}
-    for part in (inner or "").split(","):
+    inner = re.sub(r"/\*.*?\*/", "", inner or "")
+    for part in inner.split(","):
         if "=" in part:
             field, value = part.split("=", 1)
-            changes[field.strip()] = value.strip()
+            if not _METADATA.match(field.strip()):
+                changes[field.strip()] = value.strip()
     return changes
 
 

@@ -104,7 +104,9 @@ ct_dnat_in_czone(ip4.dst=10.0.0.11) {
     flags.loopback = 1;
     output("vm1");
 };
-output("vm2");
+ct_next(ct_state=est|rpl|trk /* default (use --ct to customize) */) {
+    output("vm2");
+};
 """
     fate = scenariolib.parse_minimal(text)
     assert fate == (
