@@ -26,6 +26,7 @@ A scenario (tests/scenarios/*.yaml) is an operator script plus packets:
           - port: vm3
             via: [icmp4]                 # generated packets, outermost first
             headers: {ip.ttl: 63}        # subset of the final changed fields
+                                         # (an unchanged field cannot be named)
 
 A packet's *fate* is what OVN's ovn-trace --minimal says happens to it: the
 set of outputs, each with the port, the packet-generating actions it came
@@ -38,6 +39,10 @@ address and every option are part of the fate.  The catalogue's
 'expect' is checked against the real ovn-northd's southbound database;
 weft-northd must give every packet the same fate (tests/interop/
 test_scenarios.py).
+
+scripts/scenario-trace.py traces one scenario file and shows each fate
+and the ovn-trace text of mismatches (for writing scenarios);
+docs/scenario-facts.md lists what the catalogue found out about 23.03.
 
 ControlPlane starts a database server (ovsdb-server or weft-db) serving
 NB and SB, and a northd (the real ovn-northd or weft-northd) on it.
