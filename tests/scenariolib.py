@@ -26,7 +26,7 @@ A scenario (tests/scenarios/*.yaml) is an operator script plus packets:
           - port: vm3
             via: [icmp4]                 # generated packets, outermost first
             headers: {ip.ttl: 63}        # subset of the final changed fields
-                                         # (an unchanged field cannot be named)
+            unchanged: [ip4.src]         # fields the pipeline must not change
 
 A packet's *fate* is what OVN's ovn-trace --minimal says happens to it: the
 set of outputs, each with the port, the packet-generating actions it came
@@ -71,8 +71,9 @@ GENERATORS = {"arp", "nd_ns", "nd_na", "nd_na_router", "icmp4",
               "icmp4_error", "icmp6", "icmp6_error", "tcp_reset",
               "sctp_abort", "reject", "put_dhcp_opts", "put_dhcpv6_opts"}
 
-# The keys a packet may have.
+# The keys a packet and one of its expected outputs may have.
 PACKET_KEYS = {"name", "dp", "flow", "ct", "lb_dst", "select_id", "expect"}
+OUTPUT_KEYS = {"port", "via", "headers", "unchanged"}
 
 # Fields whose values ovn-trace may print as integers but are addresses.
 IP4_FIELDS = {"ip4.src", "ip4.dst", "arp.spa", "arp.tpa"}
@@ -94,6 +95,10 @@ class Scenario:
                     raise ValueError("%s: packet %d lacks '%s'"
                                      % (name, i + 1, key))
             unknown = set(pkt) - PACKET_KEYS
+            expect = pkt["expect"]
+            for item in expect if isinstance(expect, list) else ():
+                if isinstance(item, dict):
+                    unknown |= set(item) - OUTPUT_KEYS
             if unknown:
                 raise ValueError("%s: packet %d has unknown key(s) %s"
                                  % (name, i + 1, ", ".join(sorted(unknown))))
@@ -426,4 +431,4 @@ def _output_matches(out, item):
     for field, value in (item.get("headers") or {}).items():
         if have.get(field) != normalize_value(field, str(value)):
             return False
-    return True
+    return not any(field in have for field in item.get("unchanged") or ())

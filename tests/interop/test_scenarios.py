@@ -122,6 +122,11 @@ ct_next(ct_state=est|rpl|trk /* default (use --ct to customize) */) {
         fate, ["vm1", "vm2", {"port": "vm3", "via": ["arp"],
                               "headers": {"arp.tpa": "10.0.1.99"}}]) is None
     assert scenariolib.check_expect(fate, ["vm1", "vm2", "vm4"])
+    assert scenariolib.check_expect(fate, [
+        {"port": "vm1", "unchanged": ["ip4.src", "ip6.dst"]},
+        "vm2", "vm3"]) is None
+    assert scenariolib.check_expect(fate, [
+        {"port": "vm1", "unchanged": ["ip4.dst"]}, "vm2", "vm3"])
     assert scenariolib.check_expect((), "drop") is None
 
 
