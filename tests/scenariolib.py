@@ -14,20 +14,35 @@ A scenario (tests/scenarios/*.yaml) is an operator script plus packets:
         dp: sw0           # datapath the trace starts in
         flow: inport == "vm1" && eth.src == ... && eth.dst == ...
         ct: [new]         # optional --ct flags, in order
+        lb_dst: 10.0.0.5:80   # optional --lb-dst (backend a ct_lb picks)
+        select_id: 2      # optional --select-id (the member a select()
+                          # picks); a list traces once per id and the
+                          # fate is all their outputs together (ECMP
+                          # member numbers follow row UUIDs, so only the
+                          # set of next hops is stable)
         expect: [vm2]     # or "drop", or a list of outputs:
       - ...
         expect:
           - port: vm3
             via: [icmp4]                 # generated packets, outermost first
             headers: {ip.ttl: 63}        # subset of the final changed fields
+            unchanged: [ip4.src]         # fields the pipeline must not change
 
 A packet's *fate* is what OVN's ovn-trace --minimal says happens to it: the
 set of outputs, each with the port, the packet-generating actions it came
 through (arp, icmp4, nd_na, ...) and the final value of every header field
-that was changed on the way.  An empty set is a drop.  The catalogue's
+that was changed on the way (registers and flags are not header fields
+and are left out).  An empty set is a drop.  The options of a
+put_dhcp_opts / put_dhcpv6_opts action count as fields named
+"put_dhcp_opts.OPTION" ("put_dhcpv6_opts.OPTION"), so that the offered
+address and every option are part of the fate.  The catalogue's
 'expect' is checked against the real ovn-northd's southbound database;
 weft-northd must give every packet the same fate (tests/interop/
 test_scenarios.py).
+
+scripts/scenario-trace.py traces one scenario file and shows each fate
+and the ovn-trace text of mismatches (for writing scenarios);
+docs/scenario-facts.md lists what the catalogue found out about 23.03.
 
 ControlPlane starts a database server (ovsdb-server or weft-db) serving
 NB and SB, and a northd (the real ovn-northd or weft-northd) on it.
@@ -56,6 +71,10 @@ GENERATORS = {"arp", "nd_ns", "nd_na", "nd_na_router", "icmp4",
               "icmp4_error", "icmp6", "icmp6_error", "tcp_reset",
               "sctp_abort", "reject", "put_dhcp_opts", "put_dhcpv6_opts"}
 
+# The keys a packet and one of its expected outputs may have.
+PACKET_KEYS = {"name", "dp", "flow", "ct", "lb_dst", "select_id", "expect"}
+OUTPUT_KEYS = {"port", "via", "headers", "unchanged"}
+
 # Fields whose values ovn-trace may print as integers but are addresses.
 IP4_FIELDS = {"ip4.src", "ip4.dst", "arp.spa", "arp.tpa"}
 IP6_FIELDS = {"ip6.src", "ip6.dst", "nd.target"}
@@ -75,6 +94,14 @@ class Scenario:
                 if key not in pkt:
                     raise ValueError("%s: packet %d lacks '%s'"
                                      % (name, i + 1, key))
+            unknown = set(pkt) - PACKET_KEYS
+            expect = pkt["expect"]
+            for item in expect if isinstance(expect, list) else ():
+                if isinstance(item, dict):
+                    unknown |= set(item) - OUTPUT_KEYS
+            if unknown:
+                raise ValueError("%s: packet %d has unknown key(s) %s"
+                                 % (name, i + 1, ", ".join(sorted(unknown))))
             self.packets.append(pkt)
 
 
@@ -188,10 +215,24 @@ class ControlPlane:
         if scenario.sbctl:
             self.nbctl("--wait=sb", "--timeout=30", "sync")
 
-    def trace(self, dp, flow, ct=()):
-        """Runs ovn-trace --minimal and returns (fate, output, warnings)."""
+    def trace(self, dp, flow, ct=(), lb_dst=None, select_id=None):
+        """Runs ovn-trace --minimal and returns (fate, output, warnings).
+        With a list of 'select_id's, traces once per id and returns the
+        outputs of all of them as one fate."""
+        if isinstance(select_id, list):
+            fate, texts, warnings = (), [], []
+            for sid in select_id:
+                f, t, w = self.trace(dp, flow, ct, lb_dst, sid)
+                fate += f
+                texts.append("--select-id=%s\n%s" % (sid, t))
+                warnings += w
+            return tuple(sorted(fate)), "".join(texts), warnings
         argv = ["--db=" + self.db.remote("sb"), "--minimal"]
         argv += ["--ct=" + flags for flags in ct]
+        if lb_dst is not None:
+            argv.append("--lb-dst=%s" % lb_dst)
+        if select_id is not None:
+            argv.append("--select-id=%s" % select_id)
         proc = weftlib.run([weftlib.need_tool("ovn-trace")] + argv
                            + [dp, flow], check=False)
         if proc.returncode != 0:
@@ -214,6 +255,11 @@ _ASSIGN = re.compile(r"^([a-z0-9_.]+(?:\[[0-9.]+\])?) = (.+);$")
 _OUTPUT = re.compile(r'^output\("([^"]+)"\);$')
 _BLOCK = re.compile(r"^([a-z0-9_]+)\s*(\((.*)\))?.*\{$")
 _OF_TTL = re.compile(r"nw_ttl=(\d+)")
+# Assignments that ovn-trace --minimal may print but that change logical
+# metadata (registers, flags), not the packet.
+_METADATA = re.compile(
+    r"^(x{0,2}reg\d+|flags|inport|outport|ct_state|ct_mark|ct_label)(\b|\[)")
+_DHCP = re.compile(r"^(put_dhcp_opts|put_dhcpv6_opts)\((.*)\);$")
 
 
 def normalize_value(field, value):
@@ -245,11 +291,41 @@ def _nat_assignments(inner):
     """Field changes written inside a ct block's parentheses, as in
     "ct_snat_in_czone(ip4.src=172.16.0.100)"."""
     changes = {}
-    for part in (inner or "").split(","):
+    inner = re.sub(r"/\*.*?\*/", "", inner or "")
+    for part in inner.split(","):
         if "=" in part:
             field, value = part.split("=", 1)
-            changes[field.strip()] = value.strip()
+            if not _METADATA.match(field.strip()):
+                changes[field.strip()] = value.strip()
     return changes
+
+
+def _split_top(text):
+    """Splits 'text' at the commas that are outside braces and quotes."""
+    parts, depth, quoted, start = [], 0, False, 0
+    for i, c in enumerate(text):
+        if c == '"' and (i == 0 or text[i - 1] != "\\"):
+            quoted = not quoted
+        elif not quoted and c == "{":
+            depth += 1
+        elif not quoted and c == "}":
+            depth -= 1
+        elif not quoted and depth == 0 and c == ",":
+            parts.append(text[start:i])
+            start = i + 1
+    parts.append(text[start:])
+    return [p.strip() for p in parts if p.strip()]
+
+
+def _dhcp_options(action, args):
+    """The options of a put_dhcp_opts or put_dhcpv6_opts line as fields
+    "put_dhcp_opts.NAME" (the reply ovn-trace makes carries them)."""
+    fields = {}
+    for part in _split_top(args):
+        name, _, value = part.partition("=")
+        field = "%s.%s" % (action, name.strip())
+        fields[field] = normalize_value(field, value)
+    return fields
 
 
 def parse_minimal(text):
@@ -288,6 +364,10 @@ def parse_minimal(text):
                 for f, v in _nat_assignments(m.group(3)).items():
                     fields[f] = normalize_value(f, v)
             continue
+        m = _DHCP.match(line)
+        if m:
+            fields.update(_dhcp_options(m.group(1), m.group(2)))
+            continue
         if line == "ip.ttl--;":
             current = fields.get("ip.ttl")
             base = int(current) if current is not None else ttl
@@ -295,7 +375,7 @@ def parse_minimal(text):
                 else "ttl-1"
             continue
         m = _ASSIGN.match(line)
-        if m:
+        if m and not _METADATA.match(m.group(1)):
             fields[m.group(1)] = normalize_value(m.group(1), m.group(2))
     return tuple(sorted(outputs))
 
@@ -351,4 +431,4 @@ def _output_matches(out, item):
     for field, value in (item.get("headers") or {}).items():
         if have.get(field) != normalize_value(field, str(value)):
             return False
-    return True
+    return not any(field in have for field in item.get("unchanged") or ())

@@ -24,7 +24,9 @@ def _trace_all(plane, scenario):
     fates, texts, warnings = [], [], []
     for pkt in scenario.packets:
         fate, text, warn = plane.trace(pkt["dp"], pkt["flow"],
-                                       pkt.get("ct") or ())
+                                       pkt.get("ct") or (),
+                                       pkt.get("lb_dst"),
+                                       pkt.get("select_id"))
         fates.append(fate)
         texts.append(text)
         warnings.extend(warn)
@@ -97,9 +99,14 @@ arp {
     output("vm3");
 };
 ct_dnat_in_czone(ip4.dst=10.0.0.11) {
+    reg0[6] = 0;
+    xxreg0 = 0x1;
+    flags.loopback = 1;
     output("vm1");
 };
-output("vm2");
+ct_next(ct_state=est|rpl|trk /* default (use --ct to customize) */) {
+    output("vm2");
+};
 """
     fate = scenariolib.parse_minimal(text)
     assert fate == (
@@ -115,4 +122,34 @@ output("vm2");
         fate, ["vm1", "vm2", {"port": "vm3", "via": ["arp"],
                               "headers": {"arp.tpa": "10.0.1.99"}}]) is None
     assert scenariolib.check_expect(fate, ["vm1", "vm2", "vm4"])
+    assert scenariolib.check_expect(fate, [
+        {"port": "vm1", "unchanged": ["ip4.src", "ip6.dst"]},
+        "vm2", "vm3"]) is None
+    assert scenariolib.check_expect(fate, [
+        {"port": "vm1", "unchanged": ["ip4.dst"]}, "vm2", "vm3"])
     assert scenariolib.check_expect((), "drop") is None
+
+
+def test_fate_parser_dhcp():
+    text = """# udp,reg14=0x1,nw_src=0.0.0.0,nw_ttl=64,tp_src=68,tp_dst=67
+/* We assume that this packet is DHCPDISCOVER or DHCPREQUEST. */;
+put_dhcp_opts(offerip = 10.0.11.11, dns_server = {8.8.8.8, 1.1.1.1}, \
+domain_name = "a,b", lease_time = 3600);
+eth.src = 00:00:00:00:0b:fe;
+udp.src = 67;
+output("vm1");
+"""
+    fate = scenariolib.parse_minimal(text)
+    assert fate == (
+        ((), "vm1", (("eth.src", "00:00:00:00:0b:fe"),
+                     ("put_dhcp_opts.dns_server", "{8.8.8.8, 1.1.1.1}"),
+                     ("put_dhcp_opts.domain_name", "a,b"),
+                     ("put_dhcp_opts.lease_time", "3600"),
+                     ("put_dhcp_opts.offerip", "10.0.11.11"),
+                     ("udp.src", "67"))),), fate
+    assert scenariolib.check_expect(fate, [{
+        "port": "vm1",
+        "headers": {"put_dhcp_opts.offerip": "10.0.11.11"}}]) is None
+    assert scenariolib.check_expect(fate, [{
+        "port": "vm1",
+        "headers": {"put_dhcp_opts.offerip": "10.0.11.12"}}])
