@@ -1871,11 +1871,7 @@ def _run_script(real, weft, script):
 # Scripts that weft-nbctl does not pass yet, and why.  Strict: once one
 # passes, the marker must go.
 NOT_YET = {
-    "lb": "lb-add/del/list and ls-lb-*/lr-lb-* are not implemented yet",
     "sync": "sync, --wait=sb|hv and --print-wait-time are not implemented yet",
-    "show__attributes": "uses lb-add",
-    "topo__large": "uses lb-add",
-    "bad__sequences": "uses lb-add",
     "bad__same_txn_duplicates": "deliberate: ovn-nbctl's duplicate checks "
                                 "miss rows added earlier in the same "
                                 "transaction (routes, NAT, ACLs, policies); "
