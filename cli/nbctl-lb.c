@@ -104,8 +104,8 @@ normalize_backends(struct ctl_context *ctx, const struct ip_endpoint *vip,
     return ds_steal_cstr(&out);
 }
 
-/* Checks lb-add's options, protocol and VIP; fills in '*vip'.  Returns
- * false after ctl_error(). */
+/* Checks lb-add's options, protocol and VIP, in ovn-nbctl's order; fills
+ * in '*vip'.  Returns false after ctl_error(). */
 static bool
 check_lb_add(struct ctl_context *ctx, const char *protocol,
              struct ip_endpoint *vip)
@@ -123,9 +123,6 @@ check_lb_add(struct ctl_context *ctx, const char *protocol,
     } else if (!parse_endpoint(vip_arg, vip)) {
         ctl_error(ctx, "%s: should be an IP address (or an IP address and "
                   "a port number with : as a separator).", vip_arg);
-    } else if (protocol && !vip->port) {
-        ctl_error(ctx, "Protocol is unnecessary when no port of vip is "
-                  "given.");
     } else {
         return true;
     }
@@ -168,6 +165,12 @@ cmd_lb_add(struct ctl_context *ctx)
     }
     backends = normalize_backends(ctx, &vip, ctx->argv[3]);
     if (!backends) {
+        return;
+    }
+    if (protocol && !vip.port) {
+        ctl_error(ctx, "Protocol is unnecessary when no port of vip is "
+                  "given.");
+        free(backends);
         return;
     }
 
