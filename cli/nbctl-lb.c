@@ -445,15 +445,36 @@ lb_list_attached(struct ctl_context *ctx, bool router)
     }
 }
 
-static void cmd_ls_lb_add(struct ctl_context *ctx) { lb_attach(ctx, false); }
-static void cmd_ls_lb_del(struct ctl_context *ctx) { lb_detach(ctx, false); }
+static void
+cmd_ls_lb_add(struct ctl_context *ctx)
+{
+    lb_attach(ctx, false);
+}
+
+static void
+cmd_ls_lb_del(struct ctl_context *ctx)
+{
+    lb_detach(ctx, false);
+}
+
 static void
 cmd_ls_lb_list(struct ctl_context *ctx)
 {
     lb_list_attached(ctx, false);
 }
-static void cmd_lr_lb_add(struct ctl_context *ctx) { lb_attach(ctx, true); }
-static void cmd_lr_lb_del(struct ctl_context *ctx) { lb_detach(ctx, true); }
+
+static void
+cmd_lr_lb_add(struct ctl_context *ctx)
+{
+    lb_attach(ctx, true);
+}
+
+static void
+cmd_lr_lb_del(struct ctl_context *ctx)
+{
+    lb_detach(ctx, true);
+}
+
 static void
 cmd_lr_lb_list(struct ctl_context *ctx)
 {
