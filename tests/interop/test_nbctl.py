@@ -1449,7 +1449,6 @@ SCRIPTS["pg"] = {
         "pg-set-ports pg1",
         "pg-set-ports nosuch p1",
         "pg-set-ports pg1 nosuch",
-        "pg-get-ports pg2",
         "pg-del pg1",
         "pg-del pg1",
         "--if-exists pg-del pg1",
@@ -1588,7 +1587,10 @@ SCRIPTS["seed"] = {
         "lr-nat-list vpc-v1",
         "lr-route-list vpc-v1",
         "acl-list sg-g1",
-        "pg-get-ports sg-g1",
+        # The guide checks membership with "pg-get-ports sg-g1", which
+        # ovn-nbctl 23.03 lacks; weft's extension is tested on its own
+        # (test_pg_get_ports_extension).  The same through the database:
+        "--columns=name,ports list Port_Group sg-g1",
         ("show", SHOW),
         "list Logical_Switch_Port port-e1",
         "list Logical_Router_Port gw-v1",
