@@ -100,7 +100,6 @@ normalize_backends(struct ctl_context *ctx, const struct ip_endpoint *vip,
         return NULL;
     }
     ds_destroy(&errors);
-    ds_cstr(&out);
     return ds_steal_cstr(&out);
 }
 
