@@ -116,6 +116,16 @@ nbctl_pg_lookup(struct ctl_context *ctx, const char *id, bool must_exist)
     return (const struct nbrec_port_group *) lookup(ctx, &l, id, must_exist);
 }
 
+const struct nbrec_load_balancer *
+nbctl_lb_lookup(struct ctl_context *ctx, const char *id, bool must_exist)
+{
+    static const struct nbctl_lookup l = {
+        "Load_Balancer", "load balancer", "load balancers",
+    };
+    return (const struct nbrec_load_balancer *) lookup(ctx, &l, id,
+                                                        must_exist);
+}
+
 const struct nbrec_ha_chassis_group *
 nbctl_ha_group_lookup(struct ctl_context *ctx, const char *id,
                       bool must_exist)

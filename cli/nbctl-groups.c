@@ -74,6 +74,28 @@ cmd_pg_del(struct ctl_context *ctx)
     }
 }
 
+/* pg-get-ports GROUP: a weft extension (ovn-nbctl 23.03 has no such
+ * command): the names of the group's ports, one per line, sorted. */
+static void
+cmd_pg_get_ports(struct ctl_context *ctx)
+{
+    const struct nbrec_port_group *pg = nbctl_pg_lookup(ctx, ctx->argv[1],
+                                                        true);
+    if (!pg) {
+        return;
+    }
+
+    const char **names = xcalloc(pg->n_ports + 1, sizeof *names);
+    for (size_t i = 0; i < pg->n_ports; i++) {
+        names[i] = pg->ports[i]->name;
+    }
+    qsort(names, pg->n_ports, sizeof *names, str_compare_ptrs);
+    for (size_t i = 0; i < pg->n_ports; i++) {
+        ds_put_format(ctx->output, "%s\n", names[i]);
+    }
+    free(names);
+}
+
 /* HA chassis groups. */
 
 static void
@@ -299,6 +321,8 @@ const struct ctl_command_syntax nbctl_group_commands[] = {
     { "pg-set-ports", 2, INT_MAX, "GROUP PORT...", pre_pg, cmd_pg_set_ports,
       NULL, "", CTL_RW },
     { "pg-del", 1, 1, "GROUP", pre_pg, cmd_pg_del, NULL, "", CTL_RW },
+    { "pg-get-ports", 1, 1, "GROUP", pre_pg, cmd_pg_get_ports, NULL, "",
+      CTL_RO },
     { "ha-chassis-group-add", 1, 1, "GROUP", pre_ha, cmd_ha_group_add, NULL,
       "", CTL_RW },
     { "ha-chassis-group-del", 1, 1, "GROUP", pre_ha, cmd_ha_group_del, NULL,

@@ -14,7 +14,8 @@
 static void
 pre_ls(struct ctl_context *ctx)
 {
-    nbctl_need_tables(ctx, "Logical_Switch,Logical_Switch_Port");
+    nbctl_need_tables(ctx, "Logical_Switch,Logical_Switch_Port,"
+                           "Logical_Router_Port");
 }
 
 static void
@@ -343,7 +344,26 @@ static void
 cmd_lsp_get_addresses(struct ctl_context *ctx)
 {
     const struct nbrec_logical_switch_port *lsp = get_lsp(ctx);
-    if (lsp) {
+    if (!lsp) {
+        return;
+    }
+
+    /* A lone "router" stands for the MAC and networks of the router port
+     * named (or UUID'd) by options:router-port, if it exists, whatever
+     * the port's type. */
+    const char *rp = ovsdb_client_smap_get(lsp->options, "router-port");
+    const struct nbrec_logical_router_port *lrp = NULL;
+    if (lsp->n_addresses == 1 && !strcmp(lsp->addresses[0], "router")
+        && rp) {
+        lrp = nbctl_lrp_lookup(ctx, rp, false);
+    }
+    if (lrp) {
+        ds_put_cstr(ctx->output, lrp->mac);
+        for (size_t i = 0; i < lrp->n_networks; i++) {
+            ds_put_format(ctx->output, " %s", lrp->networks[i]);
+        }
+        ds_put_char(ctx->output, '\n');
+    } else if (!ctx->error) {
         print_sorted_strings(ctx->output, lsp->addresses, lsp->n_addresses);
     }
 }

@@ -27,6 +27,8 @@ extern const struct ctl_command_syntax nbctl_route_commands[];
 extern const size_t nbctl_n_route_commands;
 extern const struct ctl_command_syntax nbctl_nat_commands[];
 extern const size_t nbctl_n_nat_commands;
+extern const struct ctl_command_syntax nbctl_lb_commands[];
+extern const size_t nbctl_n_lb_commands;
 extern const struct ctl_command_syntax nbctl_group_commands[];
 extern const size_t nbctl_n_group_commands;
 extern const struct ctl_command_syntax nbctl_policy_commands[];
@@ -54,6 +56,9 @@ const struct nbrec_logical_router_port *nbctl_lrp_lookup(
 const struct nbrec_port_group *nbctl_pg_lookup(struct ctl_context *,
                                                const char *id,
                                                bool must_exist);
+const struct nbrec_load_balancer *nbctl_lb_lookup(struct ctl_context *,
+                                                   const char *id,
+                                                   bool must_exist);
 const struct nbrec_ha_chassis_group *nbctl_ha_group_lookup(
     struct ctl_context *, const char *id, bool must_exist);
 const struct nbrec_copp *nbctl_copp_lookup(struct ctl_context *,

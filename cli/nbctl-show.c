@@ -93,7 +93,7 @@ print_lsp(struct ds *out, const struct nbrec_logical_switch_port *lsp)
     }
     const char *router_port = ovsdb_client_smap_get(lsp->options,
                                                     "router-port");
-    if (!strcmp(lsp->type, "router") && router_port) {
+    if (router_port) {
         ds_put_format(out, "        router-port: %s\n", router_port);
     }
 }

@@ -76,6 +76,7 @@ main(int argc, char *argv[])
         { nbctl_acl_commands, &nbctl_n_acl_commands },
         { nbctl_route_commands, &nbctl_n_route_commands },
         { nbctl_nat_commands, &nbctl_n_nat_commands },
+        { nbctl_lb_commands, &nbctl_n_lb_commands },
         { nbctl_group_commands, &nbctl_n_group_commands },
         { nbctl_policy_commands, &nbctl_n_policy_commands },
         { nbctl_qos_commands, &nbctl_n_qos_commands },

@@ -3,6 +3,10 @@
 
 #include <arpa/inet.h>
 #include <ctype.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <net/if.h>
+#include <stdlib.h>
 #include <string.h>
 #include "ds.h"
 #include "util.h"
@@ -140,4 +144,143 @@ ip_format_cidr(const struct in6_addr *ip, unsigned int plen, struct ds *ds)
 {
     ip_format(ip, ds);
     ds_put_format(ds, "/%u", plen);
+}
+
+/* Splits 's' (modified) into host and port: the port follows the only ':'
+ * outside brackets; with none, or several, there is no port. */
+static void
+split_host_port(char *s, char **hostp, char **portp)
+{
+    char *colon = NULL;
+    bool in_brackets = false;
+    int n_colons = 0;
+
+    for (char *p = s; *p; p++) {
+        if (*p == '[') {
+            in_brackets = true;
+        } else if (*p == ']') {
+            in_brackets = false;
+        } else if (*p == ':' && !in_brackets) {
+            n_colons++;
+            colon = p;
+        }
+    }
+    *hostp = s;
+    *portp = NULL;
+    if (n_colons == 1) {
+        *colon = '\0';
+        *portp = colon + 1;
+    }
+}
+
+/* Parses IPv6 scope 'scope' of endpoint 's' into '*scope_id'. */
+static char *
+parse_scope(const char *s, const char *scope, uint32_t *scope_id)
+{
+    if (!*scope) {
+        *scope_id = 0;
+    } else if (!scope[strspn(scope, "0123456789")]) {
+        /* atoi()'s result, as OVS has it: overflow wraps to 32 bits. */
+        *scope_id = (uint32_t) (int) strtol(scope, NULL, 10);
+    } else {
+        errno = 0;
+        *scope_id = if_nametoindex(scope);
+        if (!*scope_id) {
+            return xasprintf("%s: bad IPv6 scope \"%s\" (%s)", s, scope,
+                             strerror(errno ? errno : ENODEV));
+        }
+    }
+    return NULL;
+}
+
+/* Parses address 'host' (brackets already removed) of endpoint 's'. */
+static char *
+parse_endpoint_host(const char *s, char *host, struct ip_endpoint *ep,
+                    bool *quietp)
+{
+    if (!strchr(host, ':')) {
+        ep->family = AF_INET;
+        return (inet_pton(AF_INET, host, &ep->ip4) == 1 ? NULL
+                : xasprintf("%s: bad IP address \"%s\"", s, host));
+    }
+
+    char *scope = strchr(host, '%');
+    if (scope) {
+        *scope++ = '\0';
+        scope[strcspn(scope, "%")] = '\0';
+    }
+    ep->family = AF_INET6;
+    if (inet_pton(AF_INET6, host, &ep->ip6) != 1) {
+        *quietp = true;
+        return xasprintf("%s: bad IPv6 address \"%s\"", s, host);
+    }
+    return scope ? parse_scope(s, scope, &ep->scope_id) : NULL;
+}
+
+char *
+ip_endpoint_parse(const char *s, struct ip_endpoint *ep, bool *quietp)
+{
+    char *copy = xstrdup(s), *host, *port;
+    char *error = NULL;
+
+    memset(ep, 0, sizeof *ep);
+    *quietp = false;
+    split_host_port(copy, &host, &port);
+    if (port && *port) {
+        long long n;
+        if (!str_to_llong(port, 10, &n) || n < 0 || n > 65535) {
+            error = xasprintf("%s: bad port number \"%s\"", s, port);
+            goto out;
+        }
+        ep->port = n;
+    }
+    if (*host == '[') {
+        size_t len = strlen(++host);
+        if (len && host[len - 1] == ']') {
+            host[len - 1] = '\0';
+        }
+    }
+    error = parse_endpoint_host(s, host, ep, quietp);
+out:
+    free(copy);
+    return error;
+}
+
+void
+ip_endpoint_format_addr(const struct ip_endpoint *ep, struct ds *ds)
+{
+    char buf[INET6_ADDRSTRLEN];
+
+    if (ep->family == AF_INET) {
+        inet_ntop(AF_INET, &ep->ip4, buf, sizeof buf);
+        ds_put_cstr(ds, buf);
+        return;
+    }
+    inet_ntop(AF_INET6, &ep->ip6, buf, sizeof buf);
+    ds_put_cstr(ds, buf);
+    if (ep->scope_id) {
+        char name[IF_NAMESIZE];
+        if (if_indextoname(ep->scope_id, name)) {
+            ds_put_format(ds, "%%%s", name);
+        } else {
+            ds_put_format(ds, "%%%"PRIu32, ep->scope_id);
+        }
+    }
+}
+
+void
+ip_endpoint_format(const struct ip_endpoint *ep, struct ds *ds)
+{
+    bool brackets = ep->port && ep->family == AF_INET6;
+
+    if (brackets) {
+        ds_put_char(ds, '[');
+    }
+    ip_endpoint_format_addr(ep, ds);
+    if (brackets) {
+        ds_put_char(ds, ']');
+    }
+    if (ep->port) {
+        ds_put_format(ds, ":%"PRIu16, ep->port);
+    }
 }

@@ -56,4 +56,45 @@ void ip_format(const struct in6_addr *, struct ds *);
 /* Formats "ADDRESS/PLEN". */
 void ip_format_cidr(const struct in6_addr *, unsigned int plen, struct ds *);
 
+/* An IP address with an optional port, written as OVS's socket code
+ * (inet_parse_active() without name resolution) accepts it and as OVN's
+ * load balancer VIPs and backends are written:
+ *
+ *     1.2.3.4   1.2.3.4:80   [1.2.3.4]:80   fd00::1   [fd00::1]:80
+ *     fd00::1%eth0   [fe80::1%2]:80
+ *
+ * The rules, learnt from ovn-nbctl 23.03 (docs/nbctl-facts.md §7):
+ *   - The port is what follows the only ':' outside brackets; with two or
+ *     more such colons there is no port ("fd00::1").  An empty port, or
+ *     port 0, is no port.  A port is a decimal int as strtol() reads it
+ *     (leading blanks and a sign allowed) from 0 to 65535.
+ *   - A leading '[' is dropped from the address, and then a trailing ']'.
+ *   - An address containing ':' is IPv6, optionally followed by
+ *     "%SCOPE": a run of digits (an interface index, truncated to 32 bits
+ *     as atoi() does) or an interface name; anything after a second '%'
+ *     is ignored.  Other addresses are dotted-quad IPv4 (inet_pton()).
+ *
+ * ip_endpoint_parse() returns NULL on success, else an owned message in
+ * OVS's words ('S: bad port number "P"', 'S: bad IP address "A"', 'S: bad
+ * IPv6 scope "X" (strerror)').  OVS logs these as errors but says nothing
+ * about a malformed IPv6 address: for that case '*quietp' is set to true
+ * (false otherwise), and the message is 'S: bad IPv6 address "A"'. */
+struct ip_endpoint {
+    int family;                 /* AF_INET or AF_INET6. */
+    union {
+        struct in_addr ip4;
+        struct in6_addr ip6;
+    };
+    uint32_t scope_id;          /* IPv6 interface index, 0 for none. */
+    uint16_t port;              /* 0 for none. */
+};
+char *ip_endpoint_parse(const char *, struct ip_endpoint *, bool *quietp)
+    WARN_UNUSED;
+/* Formats the address alone: "1.2.3.4", "fd00::1", "fe80::1%eth0" (the
+ * interface's name if it exists, else its index). */
+void ip_endpoint_format_addr(const struct ip_endpoint *, struct ds *);
+/* Formats the address with its port, if any: "1.2.3.4:80",
+ * "[fd00::1]:80"; without a port, as ip_endpoint_format_addr(). */
+void ip_endpoint_format(const struct ip_endpoint *, struct ds *);
+
 #endif
