@@ -174,9 +174,12 @@ global_sync_nb(struct global *g, struct dbdiff *diff, long long now)
     merged_options(g, nbg->options, &opts);
     dbdiff_set(diff, row, NBREC_NB_GLOBAL_COL_OPTIONS, &opts);
     if (nbg->nb_cfg != g->nb_cfg_seen) {
+        /* A new nb_cfg (not one already acknowledged before a restart). */
         g->nb_cfg_seen = nbg->nb_cfg;
-        dbdiff_set_integer(diff, row, NBREC_NB_GLOBAL_COL_NB_CFG_TIMESTAMP,
-                           now);
+        if (nbg->nb_cfg != nbg->sb_cfg) {
+            dbdiff_set_integer(diff, row,
+                               NBREC_NB_GLOBAL_COL_NB_CFG_TIMESTAMP, now);
+        }
     }
 }
 

@@ -147,9 +147,14 @@ note_changes(struct northd_stats *s, const struct dbdiff *sb_diff,
         s->sb_total = xcalloc(s->n_sb_tables + 1, sizeof *s->sb_total);
         s->sb_last = xcalloc(s->n_sb_tables + 1, sizeof *s->sb_last);
     }
-    memset(s->sb_last, 0, s->n_sb_tables * sizeof *s->sb_last);
-    dbdiff_accumulate(sb_diff, s->sb_last);
-    dbdiff_accumulate(sb_diff, s->sb_total);
+    struct dbdiff_table_stats t;
+    dbdiff_totals(sb_diff, &t);
+    if (t.n_inserted || t.n_updated || t.n_deleted) {
+        s->n_changing_runs++;
+        memset(s->sb_last, 0, s->n_sb_tables * sizeof *s->sb_last);
+        dbdiff_accumulate(sb_diff, s->sb_last);
+        dbdiff_accumulate(sb_diff, s->sb_total);
+    }
     dbdiff_totals(nb_diff, &s->nb_last);
     s->nb_total.n_inserted += s->nb_last.n_inserted;
     s->nb_total.n_updated += s->nb_last.n_updated;
@@ -241,7 +246,9 @@ northd_stats_format(const struct northd *nd, const struct ovsdb_client *sb,
                   s->n_mcast_groups, s->n_address_sets, s->n_port_groups,
                   s->n_lflows, s->n_lflow_duplicates);
     if (s->n_sb_tables) {
-        format_changes(out, "southbound rows written by the last recompute",
+        ds_put_format(out, "recomputes that changed southbound: %llu\n",
+                      s->n_changing_runs);
+        format_changes(out, "southbound rows written by the last of them",
                        s->sb_last, s->n_sb_tables, sb);
         format_changes(out, "southbound rows written since start",
                        s->sb_total, s->n_sb_tables, sb);

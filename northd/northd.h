@@ -78,8 +78,9 @@ struct northd_stats {
     size_t n_address_sets, n_port_groups, n_ha_groups;
     unsigned long long n_lflow_duplicates;
 
-    /* Rows written by the last run and since start, per SB table (by
-     * client table index) and in NB. */
+    /* Rows written by the last run that changed SB and since start, per
+     * SB table (by client table index), and in NB. */
+    unsigned long long n_changing_runs;
     struct dbdiff_table_stats *sb_last, *sb_total;
     size_t n_sb_tables;
     struct dbdiff_table_stats nb_last, nb_total;
