@@ -866,9 +866,7 @@ sync_lrp_columns(struct dbdiff *diff, const struct northd_port *op)
     struct dbdiff_datum ids, empty;
 
     dbdiff_datum_init_map(&ids);
-    if (op->kind == NORTHD_PORT_LRP) {
-        dbdiff_datum_add_map(&ids, op->nbrp->external_ids);
-    }
+    dbdiff_datum_add_map(&ids, op->nbrp->external_ids);  /* cr-: the DGP's. */
     dbdiff_set(diff, row, SBREC_PORT_BINDING_COL_EXTERNAL_IDS, &ids);
     dbdiff_set_opt_string(diff, row, SBREC_PORT_BINDING_COL_PARENT_PORT,
                           NULL);
