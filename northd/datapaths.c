@@ -6,6 +6,7 @@
 #include "ds.h"
 #include "util.h"
 #include "vlog.h"
+#include "northd/options.h"
 #include "ovsdb/nbrec-idl.h"
 #include "ovsdb/sbrec-idl.h"
 
@@ -21,6 +22,7 @@ datapaths_init(struct northd_datapaths *dps)
     dps->array = NULL;
     dps->n = 0;
     dps->n_switches = 0;
+    dps->ods = NULL;
     keys_init(&dps->keys);
     dps->max_key = KEYS_DP_MAX;
     dps->index_valid = false;
@@ -39,8 +41,8 @@ datapaths_destroy(struct northd_datapaths *dps)
         free(od->router_ports);
         free(od->l3dgw_ports);
         keys_destroy(&od->port_keys);
-        free(od);
     }
+    free(dps->ods);
     free(dps->array);
     hmap_destroy(&dps->by_nb);
     hmap_destroy(&dps->by_sb);
@@ -90,8 +92,9 @@ datapaths_add_port(struct northd_datapath *od, struct northd_port *op)
 }
 
 /* The natural key of a binding: "s" or "r" and the NB uuid. */
-static char *
-binding_key(const struct ovsdb_client_row *row, void *aux OVS_UNUSED)
+static const char *
+binding_key(const struct ovsdb_client_row *row, struct ds *buf,
+            void *aux OVS_UNUSED)
 {
     const struct sbrec_datapath_binding *sb
         = (const struct sbrec_datapath_binding *) row;
@@ -102,11 +105,13 @@ binding_key(const struct ovsdb_client_row *row, void *aux OVS_UNUSED)
     struct uuid uuid;
 
     if (ls && !lr && uuid_from_string(&uuid, ls)) {
-        return xasprintf("s%s", ls);
+        ds_put_format(buf, "s%s", ls);
     } else if (lr && !ls && uuid_from_string(&uuid, lr)) {
-        return xasprintf("r%s", lr);
+        ds_put_format(buf, "r%s", lr);
+    } else {
+        return NULL;
     }
-    return NULL;
+    return ds_cstr(buf);
 }
 
 static char *
@@ -122,7 +127,7 @@ static struct northd_datapath *
 od_create(struct northd_datapaths *dps, const struct uuid *uuid,
           const char *name)
 {
-    struct northd_datapath *od = xzalloc(sizeof *od);
+    struct northd_datapath *od = &dps->ods[dps->n++];
 
     od->nb_uuid = *uuid;
     od->name = name;
@@ -228,21 +233,24 @@ datapaths_build(struct northd_datapaths *dps, const struct ovsdb_client *nb,
 {
     const struct nbrec_logical_switch *nbs;
     const struct nbrec_logical_router *nbr;
-    size_t n = 0, allocated = 0;
+    size_t n;
 
     datapaths_destroy(dps);
     dps->max_key = is_vxlan_mode(sb) ? KEYS_DP_VXLAN_MAX : KEYS_DP_MAX;
+    n = (ovsdb_client_table_count(nbrec_logical_switch_table(nb))
+         + ovsdb_client_table_count(nbrec_logical_router_table(nb)));
+    dps->ods = xcalloc(n + 1, sizeof *dps->ods);
+    dps->array = xmalloc((n + 1) * sizeof *dps->array);
+    hmap_reserve(&dps->by_nb, n);
     NBREC_LOGICAL_SWITCH_FOR_EACH (nbs, nb) {
         struct northd_datapath *od = od_create(dps, &nbs->header_.uuid,
                                                nbs->name);
         od->nbs = nbs;
-        if (n >= allocated) {
-            dps->array = x2nrealloc(dps->array, &allocated,
-                                    sizeof *dps->array);
-        }
-        dps->array[n++] = od;
+        od->mcast_snoop = options_get_bool(nbs->other_config, "mcast_snoop",
+                                           false);
+        dps->array[dps->n - 1] = od;
     }
-    dps->n_switches = n;
+    dps->n_switches = dps->n;
     NBREC_LOGICAL_ROUTER_FOR_EACH (nbr, nb) {
         struct northd_datapath *od = od_create(dps, &nbr->header_.uuid,
                                                nbr->name);
@@ -252,13 +260,11 @@ datapaths_build(struct northd_datapaths *dps, const struct ovsdb_client *nb,
         if (od->l3gw_chassis && !od->l3gw_chassis[0]) {
             od->l3gw_chassis = NULL;
         }
-        if (n >= allocated) {
-            dps->array = x2nrealloc(dps->array, &allocated,
-                                    sizeof *dps->array);
-        }
-        dps->array[n++] = od;
+        od->mcast_relay = options_get_bool(nbr->options, "mcast_relay",
+                                           false);
+        dps->array[dps->n - 1] = od;
     }
-    dps->n = n;
+    n = dps->n;
     if (n) {
         qsort(dps->array, n, sizeof *dps->array, compare_ods);
     }

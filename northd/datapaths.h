@@ -104,6 +104,7 @@ struct northd_datapaths {
     size_t n_switches;          /* array[0 .. n_switches - 1] switch. */
     struct keys keys;           /* Datapath keys in use. */
     uint32_t max_key;           /* KEYS_DP_MAX or KEYS_DP_VXLAN_MAX. */
+    struct northd_datapath *ods;    /* The datapaths, one allocation. */
     struct dbdiff_index index;  /* Existing bindings, until sync. */
     bool index_valid;
 };

@@ -10,7 +10,8 @@
 
 struct dbdiff_entry {
     struct hmap_node node;      /* In dbdiff_index.entries. */
-    char *key;                  /* Owned, or NULL for no key. */
+    const char *key;            /* Borrowed or 'owned', or NULL. */
+    char *owned;
     const struct ovsdb_client_row *row;
     bool claimed;
 };
@@ -113,6 +114,7 @@ void
 dbdiff_index_init(struct dbdiff_index *idx, struct ovsdb_client_table *table,
                   dbdiff_key_func *key_func, void *aux)
 {
+    struct ds buf = DS_EMPTY_INITIALIZER;
     const struct ovsdb_client_row *row;
 
     idx->table = table;
@@ -120,11 +122,18 @@ dbdiff_index_init(struct dbdiff_index *idx, struct ovsdb_client_table *table,
     hmap_reserve(&idx->entries, ovsdb_client_table_count(table));
     OVSDB_CLIENT_ROW_FOR_EACH (row, table) {
         struct dbdiff_entry *e = xmalloc(sizeof *e);
-        e->key = key_func(row, aux);
+
+        ds_clear(&buf);
+        e->key = key_func(row, &buf, aux);
+        e->owned = NULL;
+        if (e->key && buf.length && e->key == buf.string) {
+            e->key = e->owned = xstrdup(e->key);
+        }
         e->row = row;
         e->claimed = false;
         hmap_insert(&idx->entries, &e->node, e->key ? key_hash(e->key) : 0);
     }
+    ds_destroy(&buf);
 }
 
 static struct dbdiff_entry *
@@ -171,7 +180,7 @@ dbdiff_index_finish(struct dbdiff_index *idx, struct dbdiff *diff,
             dbdiff_delete(diff, e->row);
         }
         hmap_remove(&idx->entries, &e->node);
-        free(e->key);
+        free(e->owned);
         free(e);
     }
     hmap_destroy(&idx->entries);
@@ -203,8 +212,10 @@ dbdiff_delete(struct dbdiff *diff, const struct ovsdb_client_row *row)
 void
 dbdiff_datum_init_set(struct dbdiff_datum *b)
 {
-    ovsdb_datum_init_empty(&b->datum);
-    b->allocated = 0;
+    b->keys = b->inline_keys;
+    b->values = NULL;
+    b->n = 0;
+    b->allocated = DBDIFF_INLINE;
     b->is_map = false;
 }
 
@@ -212,38 +223,40 @@ void
 dbdiff_datum_init_map(struct dbdiff_datum *b)
 {
     dbdiff_datum_init_set(b);
+    b->values = b->inline_values;
     b->is_map = true;
 }
 
 void
-dbdiff_datum_destroy(struct dbdiff_datum *b, enum ovsdb_atomic_type key,
-                     enum ovsdb_atomic_type value)
+dbdiff_datum_destroy(struct dbdiff_datum *b)
 {
-    for (size_t i = 0; i < b->datum.n; i++) {
-        ovsdb_atom_destroy(&b->datum.keys[i], key);
-        if (b->is_map) {
-            ovsdb_atom_destroy(&b->datum.values[i], value);
-        }
+    if (b->keys != b->inline_keys) {
+        free(b->keys);
+        free(b->values);
     }
-    free(b->datum.keys);
-    free(b->datum.values);
     dbdiff_datum_init_set(b);
 }
 
+/* Makes room for one more element and returns its index. */
 static size_t
 datum_grow(struct dbdiff_datum *b)
 {
-    if (b->datum.n >= b->allocated) {
-        b->allocated = b->allocated ? 2 * b->allocated : 4;
-        b->datum.keys = xrealloc(b->datum.keys,
-                                 b->allocated * sizeof *b->datum.keys);
-        if (b->is_map) {
-            b->datum.values = xrealloc(b->datum.values,
-                                       b->allocated
-                                       * sizeof *b->datum.values);
+    if (b->n >= b->allocated) {
+        size_t n = 2 * b->allocated;
+        if (b->keys == b->inline_keys) {
+            b->keys = xmemdup(b->inline_keys, b->n * sizeof *b->keys);
+            if (b->is_map) {
+                b->values = xmemdup(b->inline_values,
+                                    b->n * sizeof *b->values);
+            }
         }
+        b->keys = xrealloc(b->keys, n * sizeof *b->keys);
+        if (b->is_map) {
+            b->values = xrealloc(b->values, n * sizeof *b->values);
+        }
+        b->allocated = n;
     }
-    return b->datum.n++;
+    return b->n++;
 }
 
 void
@@ -251,7 +264,7 @@ dbdiff_datum_add_string(struct dbdiff_datum *b, const char *s)
 {
     ASSERT(!b->is_map);
     size_t i = datum_grow(b);
-    ovsdb_atom_init_string(&b->datum.keys[i], s);
+    b->keys[i].s = s;
 }
 
 void
@@ -259,7 +272,7 @@ dbdiff_datum_add_integer(struct dbdiff_datum *b, long long value)
 {
     ASSERT(!b->is_map);
     size_t i = datum_grow(b);
-    b->datum.keys[i].integer = value;
+    b->keys[i].integer = value;
 }
 
 void
@@ -267,7 +280,7 @@ dbdiff_datum_add_uuid(struct dbdiff_datum *b, const struct uuid *uuid)
 {
     ASSERT(!b->is_map);
     size_t i = datum_grow(b);
-    b->datum.keys[i].uuid = *uuid;
+    b->keys[i].uuid = *uuid;
 }
 
 void
@@ -283,8 +296,8 @@ dbdiff_datum_add_pair(struct dbdiff_datum *b, const char *key,
 {
     ASSERT(b->is_map);
     size_t i = datum_grow(b);
-    ovsdb_atom_init_string(&b->datum.keys[i], key);
-    ovsdb_atom_init_string(&b->datum.values[i], value);
+    b->keys[i].s = key;
+    b->values[i].s = value;
 }
 
 void
@@ -293,8 +306,8 @@ dbdiff_datum_add_ref_pair(struct dbdiff_datum *b, const char *key,
 {
     ASSERT(b->is_map);
     size_t i = datum_grow(b);
-    ovsdb_atom_init_string(&b->datum.keys[i], key);
-    b->datum.values[i].uuid = row->uuid;
+    b->keys[i].s = key;
+    b->values[i].uuid = row->uuid;
 }
 
 void
@@ -306,16 +319,199 @@ dbdiff_datum_add_map(struct dbdiff_datum *b, const struct ovsdb_datum *src)
     }
 }
 
-const char *
-dbdiff_datum_get(const struct dbdiff_datum *b, const char *key)
+static int
+atom_cmp(const union dbdiff_atom *a, const union dbdiff_atom *b,
+         enum ovsdb_atomic_type type)
 {
-    ASSERT(b->is_map);
-    for (size_t i = 0; i < b->datum.n; i++) {
-        if (!strcmp(ovsdb_atom_string(&b->datum.keys[i]), key)) {
-            return ovsdb_atom_string(&b->datum.values[i]);
+    switch (type) {
+    case OVSDB_TYPE_INTEGER:
+        return a->integer < b->integer ? -1 : a->integer > b->integer;
+    case OVSDB_TYPE_BOOLEAN:
+        return a->boolean - b->boolean;
+    case OVSDB_TYPE_STRING:
+        return strcmp(a->s, b->s);
+    case OVSDB_TYPE_UUID:
+        return uuid_compare(&a->uuid, &b->uuid);
+    case OVSDB_TYPE_REAL:
+    case OVSDB_TYPE_VOID:
+    case OVSDB_N_TYPES:
+    default:
+        util_abort("dbdiff: unsupported atomic type %d", type);
+    }
+}
+
+/* Is 'a' (of 'type') equal to replica atom 'b'? */
+static bool
+atom_equals_replica(const union dbdiff_atom *a, const union ovsdb_atom *b,
+                    enum ovsdb_atomic_type type)
+{
+    switch (type) {
+    case OVSDB_TYPE_INTEGER:
+        return a->integer == b->integer;
+    case OVSDB_TYPE_BOOLEAN:
+        return a->boolean == b->boolean;
+    case OVSDB_TYPE_STRING:
+        return !strcmp(a->s, b->s->string);
+    case OVSDB_TYPE_UUID:
+        return uuid_equals(&a->uuid, &b->uuid);
+    case OVSDB_TYPE_REAL:
+    case OVSDB_TYPE_VOID:
+    case OVSDB_N_TYPES:
+    default:
+        util_abort("dbdiff: unsupported atomic type %d", type);
+    }
+}
+
+struct sort_ctx {
+    const struct dbdiff_datum *b;
+    enum ovsdb_atomic_type type;
+};
+
+static int
+compare_idx(const void *a_, const void *b_, void *ctx_)
+{
+    const struct sort_ctx *ctx = ctx_;
+    size_t a = *(const size_t *) a_, b = *(const size_t *) b_;
+    int cmp = atom_cmp(&ctx->b->keys[a], &ctx->b->keys[b], ctx->type);
+
+    return cmp ? cmp : (a > b) - (a < b);       /* Stable. */
+}
+
+/* Sorts a large 'b' stably through an index array. */
+static void
+big_sort(struct dbdiff_datum *b, enum ovsdb_atomic_type type)
+{
+    struct sort_ctx ctx = { b, type };
+    size_t *idx = xmalloc(b->n * sizeof *idx);
+    union dbdiff_atom *keys = xmalloc(b->n * sizeof *keys);
+    union dbdiff_atom *values = b->is_map ? xmalloc(b->n * sizeof *values)
+                                          : NULL;
+
+    for (size_t i = 0; i < b->n; i++) {
+        idx[i] = i;
+    }
+    qsort_r(idx, b->n, sizeof *idx, compare_idx, &ctx);
+    for (size_t i = 0; i < b->n; i++) {
+        keys[i] = b->keys[idx[i]];
+        if (values) {
+            values[i] = b->values[idx[i]];
         }
     }
-    return NULL;
+    memcpy(b->keys, keys, b->n * sizeof *keys);
+    if (values) {
+        memcpy(b->values, values, b->n * sizeof *values);
+    }
+    free(idx);
+    free(keys);
+    free(values);
+}
+
+/* Sorts 'b' by key, stably, and drops later duplicates of a key. */
+static void
+datum_sort_unique(struct dbdiff_datum *b, enum ovsdb_atomic_type type)
+{
+    size_t n = 0;
+
+    for (size_t i = 1; i < b->n && b->n > 16; i++) {
+        if (atom_cmp(&b->keys[i - 1], &b->keys[i], type) > 0) {
+            big_sort(b, type);
+            break;
+        }
+    }
+    for (size_t i = 1; i < b->n && b->n <= 16; i++) {
+        union dbdiff_atom k = b->keys[i];
+        union dbdiff_atom v = b->is_map ? b->values[i] : k;
+        size_t j = i;
+        while (j > 0 && atom_cmp(&b->keys[j - 1], &k, type) > 0) {
+            b->keys[j] = b->keys[j - 1];
+            if (b->is_map) {
+                b->values[j] = b->values[j - 1];
+            }
+            j--;
+        }
+        b->keys[j] = k;
+        if (b->is_map) {
+            b->values[j] = v;
+        }
+    }
+    for (size_t i = 0; i < b->n; i++) {
+        if (n && !atom_cmp(&b->keys[n - 1], &b->keys[i], type)) {
+            continue;
+        }
+        b->keys[n] = b->keys[i];
+        if (b->is_map) {
+            b->values[n] = b->values[i];
+        }
+        n++;
+    }
+    b->n = n;
+}
+
+static bool
+datum_equals_replica(const struct dbdiff_datum *b,
+                     const struct ovsdb_datum *cur,
+                     const struct ovsdb_type *type)
+{
+    if (b->n != cur->n) {
+        return false;
+    }
+    for (size_t i = 0; i < b->n; i++) {
+        if (!atom_equals_replica(&b->keys[i], &cur->keys[i],
+                                 type->key.type)
+            || (b->is_map
+                && !atom_equals_replica(&b->values[i], &cur->values[i],
+                                        type->value.type))) {
+            return false;
+        }
+    }
+    return true;
+}
+
+static void
+atom_to_ovsdb(union ovsdb_atom *dst, const union dbdiff_atom *src,
+              enum ovsdb_atomic_type type)
+{
+    switch (type) {
+    case OVSDB_TYPE_INTEGER:
+        dst->integer = src->integer;
+        break;
+    case OVSDB_TYPE_BOOLEAN:
+        dst->boolean = src->boolean;
+        break;
+    case OVSDB_TYPE_STRING:
+        ovsdb_atom_init_string(dst, src->s);
+        break;
+    case OVSDB_TYPE_UUID:
+        dst->uuid = src->uuid;
+        break;
+    case OVSDB_TYPE_REAL:
+    case OVSDB_TYPE_VOID:
+    case OVSDB_N_TYPES:
+    default:
+        util_abort("dbdiff: unsupported atomic type %d", type);
+    }
+}
+
+/* Builds the datum for sorted, unique 'b'. */
+static void
+datum_to_ovsdb(const struct dbdiff_datum *b, const struct ovsdb_type *type,
+               struct ovsdb_datum *d)
+{
+    ovsdb_datum_init_empty(d);
+    if (!b->n) {
+        return;
+    }
+    d->n = b->n;
+    d->keys = xmalloc(b->n * sizeof *d->keys);
+    if (b->is_map) {
+        d->values = xmalloc(b->n * sizeof *d->values);
+    }
+    for (size_t i = 0; i < b->n; i++) {
+        atom_to_ovsdb(&d->keys[i], &b->keys[i], type->key.type);
+        if (b->is_map) {
+            atom_to_ovsdb(&d->values[i], &b->values[i], type->value.type);
+        }
+    }
 }
 
 /* Setters. */
@@ -334,20 +530,21 @@ dbdiff_set(struct dbdiff *diff, const struct ovsdb_client_row *row,
            unsigned int col, struct dbdiff_datum *b)
 {
     const struct ovsdb_type *type = ovsdb_client_row_get_type(row, col);
-    struct ovsdb_datum value = b->datum;
+    struct ovsdb_datum value;
+    bool changed;
 
     /* A set builder may stand for an empty map, nothing else. */
     ASSERT(b->is_map ? type->value.type != OVSDB_TYPE_VOID
-                     : type->value.type == OVSDB_TYPE_VOID || !value.n);
-    dbdiff_datum_init_set(b);
-    ovsdb_datum_sort_unique(&value, type);
-    if (ovsdb_datum_equals(&value, ovsdb_client_row_get(row, col), type)) {
-        ovsdb_datum_destroy(&value, type);
-        return false;
+                     : type->value.type == OVSDB_TYPE_VOID || !b->n);
+    datum_sort_unique(b, type->key.type);
+    changed = !datum_equals_replica(b, ovsdb_client_row_get(row, col), type);
+    if (changed) {
+        datum_to_ovsdb(b, type, &value);
+        count_update(diff, row);
+        ovsdb_client_txn_write(diff->txn, row, col, &value);
     }
-    count_update(diff, row);
-    ovsdb_client_txn_write(diff->txn, row, col, &value);
-    return true;
+    dbdiff_datum_destroy(b);
+    return changed;
 }
 
 bool
@@ -420,7 +617,7 @@ dbdiff_set_bool(struct dbdiff *diff, const struct ovsdb_client_row *row,
     }
     dbdiff_datum_init_set(&b);
     size_t i = datum_grow(&b);
-    b.datum.keys[i].boolean = value;
+    b.keys[i].boolean = value;
     return dbdiff_set(diff, row, col, &b);
 }
 

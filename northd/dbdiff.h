@@ -46,8 +46,13 @@
  * Counters.  'struct dbdiff' counts, per table, the rows inserted,
  * updated (at least one column written) and deleted, each row once.
  *
- * Ownership.  Values passed as 'struct dbdiff_datum' are consumed.  The
- * index borrows the replica's rows; it must not outlive the transaction.
+ * Cost.  A row that is already right costs comparisons only: no
+ * allocation, no string copy, so a recompute that changes nothing is
+ * cheap even for large tables.
+ *
+ * Ownership.  Values passed as 'struct dbdiff_datum' are consumed (their
+ * strings are borrowed, see below).  The index borrows the replica's
+ * rows and key strings; it must not outlive the transaction.
  * Not thread-safe. */
 #ifndef WEFT_NORTHD_DBDIFF_H
 #define WEFT_NORTHD_DBDIFF_H 1
@@ -90,16 +95,20 @@ void dbdiff_format(const struct dbdiff *, struct ds *);
  * entries). */
 void dbdiff_accumulate(const struct dbdiff *, struct dbdiff_table_stats *sum);
 
-/* Existing rows by natural key. */
-typedef char *dbdiff_key_func(const struct ovsdb_client_row *, void *aux);
+/* Existing rows by natural key.  A key function returns the key of a row:
+ * a string inside the row (borrowed), or one it formatted into 'buf'
+ * (the index copies it), or NULL. */
+struct ds;
+typedef const char *dbdiff_key_func(const struct ovsdb_client_row *,
+                                    struct ds *buf, void *aux);
 
 struct dbdiff_index {
     struct ovsdb_client_table *table;
     struct hmap entries;        /* 'struct dbdiff_entry's by key hash. */
 };
 
-/* Indexes every row of 'table' under the key 'key_func' returns (owned;
- * NULL files the row under no key: it can never be claimed). */
+/* Indexes every row of 'table' under the key 'key_func' returns (NULL
+ * files the row under no key: it can never be claimed). */
 void dbdiff_index_init(struct dbdiff_index *, struct ovsdb_client_table *,
                        dbdiff_key_func *, void *aux);
 /* Returns an unclaimed row filed under 'key', or NULL, without claiming
@@ -120,18 +129,32 @@ const struct ovsdb_client_row *dbdiff_insert(struct dbdiff *,
                                              struct ovsdb_client_table *);
 void dbdiff_delete(struct dbdiff *, const struct ovsdb_client_row *);
 
-/* A value under construction: a set or map of any atomic types. */
+/* A value under construction: a set or map.  Strings are borrowed, not
+ * copied: they must stay valid until the dbdiff_set() that consumes the
+ * value.  Comparing with the row's current value allocates nothing; only
+ * a value that differs is turned into a datum and written. */
+union dbdiff_atom {
+    const char *s;
+    long long integer;
+    bool boolean;
+    struct uuid uuid;
+};
+
+#define DBDIFF_INLINE 4
+
 struct dbdiff_datum {
-    struct ovsdb_datum datum;
-    size_t allocated;
+    union dbdiff_atom *keys;
+    union dbdiff_atom *values;  /* Maps only. */
+    size_t n, allocated;
     bool is_map;
+    union dbdiff_atom inline_keys[DBDIFF_INLINE];
+    union dbdiff_atom inline_values[DBDIFF_INLINE];
 };
 
 void dbdiff_datum_init_set(struct dbdiff_datum *);
 void dbdiff_datum_init_map(struct dbdiff_datum *);
-void dbdiff_datum_destroy(struct dbdiff_datum *,
-                          enum ovsdb_atomic_type key_type,
-                          enum ovsdb_atomic_type value_type);
+/* Frees a value that was not given to dbdiff_set(). */
+void dbdiff_datum_destroy(struct dbdiff_datum *);
 void dbdiff_datum_add_string(struct dbdiff_datum *, const char *);
 void dbdiff_datum_add_integer(struct dbdiff_datum *, long long);
 void dbdiff_datum_add_uuid(struct dbdiff_datum *, const struct uuid *);
@@ -143,9 +166,8 @@ void dbdiff_datum_add_pair(struct dbdiff_datum *, const char *key,
 /* Maps with string keys and uuid values (references). */
 void dbdiff_datum_add_ref_pair(struct dbdiff_datum *, const char *key,
                                const struct ovsdb_client_row *);
-/* Copies every pair of map 'src' (string to string). */
+/* Adds every pair of map 'src' (string to string; borrowed too). */
 void dbdiff_datum_add_map(struct dbdiff_datum *, const struct ovsdb_datum *);
-const char *dbdiff_datum_get(const struct dbdiff_datum *, const char *key);
 
 /* Column setters.  Each writes column 'col' of 'row' only if its value
  * differs, and returns true if it wrote. */

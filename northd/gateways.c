@@ -237,10 +237,11 @@ gateways_build(struct gateways *gws, const struct northd_datapaths *dps,
     compute_ref_chassis(gws, dps, ports);
 }
 
-static char *
-group_key(const struct ovsdb_client_row *row, void *aux OVS_UNUSED)
+static const char *
+group_key(const struct ovsdb_client_row *row, struct ds *buf OVS_UNUSED,
+          void *aux OVS_UNUSED)
 {
-    return xstrdup(((const struct sbrec_ha_chassis_group *) row)->name);
+    return ((const struct sbrec_ha_chassis_group *) row)->name;
 }
 
 /* The HA_Chassis rows of 'group' (existing or new), one per member. */

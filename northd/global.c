@@ -97,6 +97,7 @@ global_build(struct global *g, const struct ovsdb_client *nb,
 
     choose_macs(g, nbg);
     g->max_tunid = max_tunid;
+    snprintf(g->max_tunid_s, sizeof g->max_tunid_s, "%u", max_tunid);
     g->nb_cfg = nbg ? nbg->nb_cfg : 0;
     g->ipsec = nbg ? nbg->ipsec : false;
     check_features(g, sb);
@@ -106,12 +107,9 @@ global_build(struct global *g, const struct ovsdb_client *nb,
 static void
 add_own_options(const struct global *g, struct dbdiff_datum *opts)
 {
-    char max[16];
-
-    snprintf(max, sizeof max, "%u", g->max_tunid);
     dbdiff_datum_add_pair(opts, "mac_prefix", g->mac_prefix);
     dbdiff_datum_add_pair(opts, "svc_monitor_mac", g->svc_monitor_mac);
-    dbdiff_datum_add_pair(opts, "max_tunid", max);
+    dbdiff_datum_add_pair(opts, "max_tunid", g->max_tunid_s);
     dbdiff_datum_add_pair(opts, "northd_internal_version",
                           "weft-" WEFT_VERSION "-" SB_SCHEMA_VERSION);
 }

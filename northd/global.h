@@ -46,6 +46,7 @@ struct global {
     char mac_prefix[9];         /* "xx:xx:xx". */
     char svc_monitor_mac[18];   /* "xx:xx:xx:xx:xx:xx". */
     uint32_t max_tunid;
+    char max_tunid_s[12];       /* The same, as options hold it. */
     long long nb_cfg;           /* NB_Global nb_cfg (0 if no row). */
     long long nb_cfg_seen;      /* nb_cfg when nb_cfg_timestamp was last
                                  * set. */

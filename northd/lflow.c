@@ -5,6 +5,7 @@
 #include <string.h>
 #include "hash.h"
 #include "util.h"
+#include "northd/arena.h"
 #include "northd/datapaths.h"
 #include "ovsdb/sbrec-idl.h"
 
@@ -72,25 +73,25 @@ lflow_table_init(struct lflow_table *t)
 {
     hmap_init(&t->flows);
     t->n_duplicates = 0;
+    arena_init(&t->arena);
+}
+
+void
+lflow_table_clear(struct lflow_table *t)
+{
+    hmap_clear(&t->flows);
+    t->n_duplicates = 0;
+    arena_clear(&t->arena);
 }
 
 void
 lflow_table_destroy(struct lflow_table *t)
 {
-    struct lflow *f;
-
-    if (!t) {
-        return;
+    if (t) {
+        hmap_destroy(&t->flows);
+        arena_destroy(&t->arena);
+        lflow_table_init(t);
     }
-    HMAP_FOR_EACH_POP (f, node, &t->flows) {
-        free(f->match);
-        free(f->actions);
-        free(f->io_port);
-        free(f->ctrl_meter);
-        free(f);
-    }
-    hmap_destroy(&t->flows);
-    lflow_table_init(t);
 }
 
 static uint32_t
@@ -143,14 +144,30 @@ lflow_add_at(struct lflow_table *t, const struct northd_datapath *od,
         t->n_duplicates++;
         return f;
     }
-    f = xzalloc(sizeof *f);
+    /* One allocation for the flow and its strings. */
+    size_t match_len = strlen(match) + 1, actions_len = strlen(actions) + 1;
+    size_t port_len = io_port ? strlen(io_port) + 1 : 0;
+    size_t meter_len = ctrl_meter ? strlen(ctrl_meter) + 1 : 0;
+    char *p;
+
+    f = arena_alloc(&t->arena,
+                    sizeof *f + match_len + actions_len + port_len + meter_len);
+    memset(f, 0, sizeof *f);
+    p = (char *) (f + 1);
     f->od = od;
     f->stage = stage;
     f->priority = priority;
-    f->match = xstrdup(match);
-    f->actions = xstrdup(actions);
-    f->io_port = io_port ? xstrdup(io_port) : NULL;
-    f->ctrl_meter = ctrl_meter ? xstrdup(ctrl_meter) : NULL;
+    f->match = memcpy(p, match, match_len);
+    p += match_len;
+    f->actions = memcpy(p, actions, actions_len);
+    p += actions_len;
+    if (io_port) {
+        f->io_port = memcpy(p, io_port, port_len);
+        p += port_len;
+    }
+    if (ctrl_meter) {
+        f->ctrl_meter = memcpy(p, ctrl_meter, meter_len);
+    }
     if (hint) {
         f->hint = *hint;
         f->has_hint = true;

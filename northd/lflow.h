@@ -62,6 +62,7 @@
 #include <stdint.h>
 #include "hmap.h"
 #include "uuid.h"
+#include "northd/arena.h"
 #include "northd/dbdiff.h"
 
 struct northd_datapath;
@@ -208,10 +209,10 @@ struct lflow {
     const struct northd_datapath *od;
     enum lflow_stage stage;
     uint16_t priority;
-    char *match;
-    char *actions;
-    char *io_port;              /* tags:in_out_port, or NULL. */
-    char *ctrl_meter;           /* controller_meter, or NULL. */
+    const char *match;          /* The strings share the flow's block. */
+    const char *actions;
+    const char *io_port;        /* tags:in_out_port, or NULL. */
+    const char *ctrl_meter;     /* controller_meter, or NULL. */
     struct uuid hint;           /* NB row, if 'has_hint'. */
     bool has_hint;
     const char *where;          /* "file.c:LINE" (static storage). */
@@ -221,10 +222,13 @@ struct lflow {
 struct lflow_table {
     struct hmap flows;          /* 'struct lflow's by lflow_hash(). */
     unsigned long long n_duplicates;
+    struct arena arena;         /* The flows and their strings. */
 };
 
 void lflow_table_init(struct lflow_table *);
 void lflow_table_destroy(struct lflow_table *);
+/* Forgets every flow, keeping the memory for the next recompute. */
+void lflow_table_clear(struct lflow_table *);
 static inline size_t
 lflow_table_count(const struct lflow_table *t)
 {

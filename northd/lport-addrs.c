@@ -6,6 +6,7 @@
 #include <string.h>
 #include "ds.h"
 #include "util.h"
+#include "northd/arena.h"
 
 bool
 lport_addrs_is_keyword(const char *s)
@@ -26,16 +27,22 @@ ip_to_cstr(const struct in6_addr *ip, char buf[INET6_ADDRSTRLEN])
     }
 }
 
-/* Appends address 'ip'/'plen' to the right family's array of 'a'. */
+/* Appends address 'ip'/'plen' to the right family's array of 'a'; each
+ * array has room for 'max' addresses (allocated on first use). */
 static void
-add_ip(struct lport_addrs *a, const struct in6_addr *ip, unsigned int plen)
+add_ip(struct lport_addrs *a, const struct in6_addr *ip, unsigned int plen,
+       size_t max)
 {
     bool v4 = ip_is_v4(ip);
     struct lport_addrs_ip **array = v4 ? &a->ipv4 : &a->ipv6;
     size_t *n = v4 ? &a->n_ipv4 : &a->n_ipv6;
     struct lport_addrs_ip *x;
 
-    *array = xrealloc(*array, (*n + 1) * sizeof **array);
+    if (!*array) {
+        *array = (a->arena ? arena_alloc(a->arena, max * sizeof **array)
+                           : xmalloc(max * sizeof **array));
+    }
+    ASSERT(*n < max);
     x = &(*array)[(*n)++];
     memset(x, 0, sizeof *x);
     x->addr = *ip;
@@ -60,48 +67,98 @@ add_ip(struct lport_addrs *a, const struct in6_addr *ip, unsigned int plen)
 static void
 set_mac(struct lport_addrs *a, const struct eth_addr *ea)
 {
+    static const char hex[] = "0123456789abcdef";
+    char *p = a->ea_s;
+
     a->ea = *ea;
-    snprintf(a->ea_s, sizeof a->ea_s, ETH_ADDR_FMT, ETH_ADDR_ARGS(*ea));
+    for (int i = 0; i < 6; i++) {
+        *p++ = hex[ea->ea[i] >> 4];
+        *p++ = hex[ea->ea[i] & 15];
+        *p++ = i < 5 ? ':' : '\0';
+    }
+}
+
+/* Copies the next space-separated word of '*sp' into 'buf' and advances
+ * '*sp'.  Returns false at the end of the string or if the word does not
+ * fit. */
+static bool
+next_word(const char **sp, char *buf, size_t size, bool *too_long)
+{
+    const char *s = *sp + strspn(*sp, " ");
+    size_t len = strcspn(s, " ");
+
+    *too_long = len >= size;
+    if (!len || *too_long) {
+        return false;
+    }
+    memcpy(buf, s, len);
+    buf[len] = '\0';
+    *sp = s + len;
+    return true;
 }
 
 char *
 lport_addrs_parse(const char *s, struct lport_addrs *a)
 {
-    char *copy = xstrdup(s), *save = NULL, *error = NULL;
-    char *word = strtok_r(copy, " ", &save);
+    return lport_addrs_parse_in(NULL, s, a);
+}
+
+char *
+lport_addrs_parse_in(struct arena *arena, const char *s,
+                     struct lport_addrs *a)
+{
+    char word[INET6_ADDRSTRLEN + 8];
+    const char *p = s;
     struct eth_addr ea;
+    size_t max = 0;
+    bool too_long;
 
     memset(a, 0, sizeof *a);
-    if (!word || !eth_addr_from_string(word, &ea)) {
-        error = xasprintf("'%s': no MAC address found", s);
-        goto out;
+    a->arena = arena;
+    if (!next_word(&p, word, sizeof word, &too_long)
+        || !eth_addr_from_string(word, &ea)) {
+        return xasprintf("'%s': no MAC address found", s);
     }
     set_mac(a, &ea);
-    while ((word = strtok_r(NULL, " ", &save)) != NULL) {
+    for (const char *q = p; *q; q++) {
+        max += *q != ' ' && (q == p || q[-1] == ' ');
+    }
+    while (next_word(&p, word, sizeof word, &too_long)) {
         struct in6_addr ip;
         unsigned int plen;
         char *e = ip_parse_cidr(word, &ip, &plen);
         if (e) {
-            error = xasprintf("'%s': %s", s, e);
+            char *error = xasprintf("'%s': %s", s, e);
             free(e);
             lport_addrs_destroy(a);
-            goto out;
+            return error;
         }
-        add_ip(a, &ip, plen);
+        add_ip(a, &ip, plen, max);
     }
-out:
-    free(copy);
-    return error;
+    if (too_long) {
+        lport_addrs_destroy(a);
+        return xasprintf("'%s': address too long", s);
+    }
+    return NULL;
 }
 
 char *
 lport_addrs_parse_lrp(const char *mac, const char *const *networks,
                       size_t n_networks, struct lport_addrs *a)
 {
+    return lport_addrs_parse_lrp_in(NULL, mac, networks, n_networks, a);
+}
+
+char *
+lport_addrs_parse_lrp_in(struct arena *arena, const char *mac,
+                         const char *const *networks, size_t n_networks,
+                         struct lport_addrs *a)
+{
     struct eth_addr ea;
     struct in6_addr lla;
 
     memset(a, 0, sizeof *a);
+    a->arena = arena;
     if (!eth_addr_from_string(mac, &ea)) {
         return xasprintf("bad 'mac' %s", mac);
     }
@@ -114,7 +171,7 @@ lport_addrs_parse_lrp(const char *mac, const char *const *networks,
             lport_addrs_destroy(a);
             return e;
         }
-        add_ip(a, &ip, plen);
+        add_ip(a, &ip, plen, n_networks + 1);
     }
     /* fe80::/64 with the EUI-64 interface id of the MAC. */
     memset(&lla, 0, sizeof lla);
@@ -128,7 +185,7 @@ lport_addrs_parse_lrp(const char *mac, const char *const *networks,
     lla.s6_addr[13] = ea.ea[3];
     lla.s6_addr[14] = ea.ea[4];
     lla.s6_addr[15] = ea.ea[5];
-    add_ip(a, &lla, 64);
+    add_ip(a, &lla, 64, n_networks + 1);
     return NULL;
 }
 
@@ -136,8 +193,10 @@ void
 lport_addrs_destroy(struct lport_addrs *a)
 {
     if (a) {
-        free(a->ipv4);
-        free(a->ipv6);
+        if (!a->arena) {
+            free(a->ipv4);
+            free(a->ipv6);
+        }
         memset(a, 0, sizeof *a);
     }
 }

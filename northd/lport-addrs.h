@@ -42,7 +42,10 @@ struct lport_addrs_ip {
                                          * "ff02::1:ff00:5"; IPv4: "". */
 };
 
+struct arena;
+
 struct lport_addrs {
+    struct arena *arena;        /* Arrays allocated here, or NULL. */
     struct eth_addr ea;
     char ea_s[LPORT_ADDRS_ETH_LEN];
     struct lport_addrs_ip *ipv4;
@@ -60,6 +63,15 @@ char *lport_addrs_parse(const char *s, struct lport_addrs *) WARN_UNUSED;
 char *lport_addrs_parse_lrp(const char *mac, const char *const *networks,
                             size_t n_networks, struct lport_addrs *)
     WARN_UNUSED;
+/* The same, allocating the arrays from 'arena' (northd/arena.h), where
+ * they live until the arena is cleared. */
+char *lport_addrs_parse_in(struct arena *, const char *s,
+                           struct lport_addrs *) WARN_UNUSED;
+char *lport_addrs_parse_lrp_in(struct arena *, const char *mac,
+                               const char *const *networks,
+                               size_t n_networks, struct lport_addrs *)
+    WARN_UNUSED;
+/* Frees the arrays (nothing for an arena's). */
 void lport_addrs_destroy(struct lport_addrs *);
 
 /* Formats "MAC IP IP..." (the Port_Binding 'mac' and 'nat_addresses'

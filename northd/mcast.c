@@ -2,6 +2,7 @@
 #include "northd/mcast.h"
 
 #include <string.h>
+#include "ds.h"
 #include "util.h"
 #include "northd/datapaths.h"
 #include "northd/options.h"
@@ -117,18 +118,19 @@ mcast_build(struct mcast *mc, const struct northd_datapaths *dps)
     }
 }
 
-static char *
-group_key(const struct ovsdb_client_row *row, void *aux OVS_UNUSED)
+static const char *
+group_key(const struct ovsdb_client_row *row, struct ds *buf,
+          void *aux OVS_UNUSED)
 {
     const struct sbrec_multicast_group *mg
         = (const struct sbrec_multicast_group *) row;
-    char buf[UUID_LEN + 1];
 
     if (!mg->datapath) {
         return NULL;
     }
-    return xasprintf("%s %s", uuid_to_cstr(&mg->datapath->header_.uuid,
-                                           buf), mg->name);
+    uuid_format(&mg->datapath->header_.uuid, buf);
+    ds_put_format(buf, " %s", mg->name);
+    return ds_cstr(buf);
 }
 
 static void
@@ -174,16 +176,18 @@ sync_groups(const struct mcast *mc, struct dbdiff *diff)
     dbdiff_index_finish(&idx, diff, true);
 }
 
-static char *
-ip_mcast_key(const struct ovsdb_client_row *row, void *aux OVS_UNUSED)
+static const char *
+ip_mcast_key(const struct ovsdb_client_row *row, struct ds *buf,
+             void *aux OVS_UNUSED)
 {
     const struct sbrec_ip_multicast *ipm
         = (const struct sbrec_ip_multicast *) row;
-    char buf[UUID_LEN + 1];
 
-    return (ipm->datapath
-            ? xstrdup(uuid_to_cstr(&ipm->datapath->header_.uuid, buf))
-            : NULL);
+    if (!ipm->datapath) {
+        return NULL;
+    }
+    uuid_format(&ipm->datapath->header_.uuid, buf);
+    return ds_cstr(buf);
 }
 
 static long long

@@ -52,14 +52,21 @@ compiled_init(struct northd *nd)
     lflow_table_init(&nd->lflows);
 }
 
+/* Drops the compiled state; with 'keep_memory', the arenas keep theirs
+ * for the next recompute. */
 static void
-compiled_destroy(struct northd *nd)
+compiled_destroy(struct northd *nd, bool keep_memory)
 {
-    lflow_table_destroy(&nd->lflows);
+    if (keep_memory) {
+        lflow_table_clear(&nd->lflows);
+        ports_clear(&nd->ports);
+    } else {
+        lflow_table_destroy(&nd->lflows);
+        ports_destroy(&nd->ports);
+    }
     sync_destroy(&nd->sync);
     mcast_destroy(&nd->mcast);
     gateways_destroy(&nd->gateways);
-    ports_destroy(&nd->ports);
     datapaths_destroy(&nd->datapaths);
 }
 
@@ -75,7 +82,7 @@ void
 northd_destroy(struct northd *nd)
 {
     if (nd) {
-        compiled_destroy(nd);
+        compiled_destroy(nd, false);
         free(nd->stats.sb_last);
         free(nd->stats.sb_total);
         memset(&nd->stats, 0, sizeof nd->stats);
@@ -187,8 +194,7 @@ northd_run(struct northd *nd, struct ovsdb_client *nb,
     note_changes(s, &sb_diff, &nb_diff);
     dbdiff_destroy(&sb_diff);
     dbdiff_destroy(&nb_diff);
-    compiled_destroy(nd);
-    compiled_init(nd);
+    compiled_destroy(nd, true);
 
     s->n_runs++;
     s->last_run_wall_ms = time_wall_msec();

@@ -28,43 +28,32 @@ ports_init(struct northd_ports *ports)
     ports->array = NULL;
     ports->n = 0;
     ports->index_valid = false;
+    arena_init(&ports->arena);
 }
 
-static void
-port_destroy(struct northd_port *op)
+void
+ports_clear(struct northd_ports *ports)
 {
-    for (size_t i = 0; i < op->n_lsp_addrs; i++) {
-        lport_addrs_destroy(&op->lsp_addrs[i]);
+    free(ports->array);
+    ports->array = NULL;
+    ports->n = 0;
+    hmap_clear(&ports->by_name);
+    if (ports->index_valid) {
+        dbdiff_index_finish(&ports->index, NULL, false);
+        ports->index_valid = false;
     }
-    free(op->lsp_addrs);
-    for (size_t i = 0; i < op->n_ps_addrs; i++) {
-        lport_addrs_destroy(&op->ps_addrs[i]);
-    }
-    free(op->ps_addrs);
-    lport_addrs_destroy(&op->lrp_networks);
-    for (size_t i = 0; i < op->n_mac; i++) {
-        free(op->mac[i]);
-    }
-    free(op->mac);
-    free(op->name);
-    free(op);
+    arena_clear(&ports->arena);
 }
 
 void
 ports_destroy(struct northd_ports *ports)
 {
-    if (!ports) {
-        return;
+    if (ports) {
+        ports_clear(ports);
+        hmap_destroy(&ports->by_name);
+        arena_destroy(&ports->arena);
+        ports_init(ports);
     }
-    for (size_t i = 0; i < ports->n; i++) {
-        port_destroy(ports->array[i]);
-    }
-    free(ports->array);
-    hmap_destroy(&ports->by_name);
-    if (ports->index_valid) {
-        dbdiff_index_finish(&ports->index, NULL, false);
-    }
-    ports_init(ports);
 }
 
 struct northd_port *
@@ -103,10 +92,10 @@ ports_find_chassis(const struct ovsdb_client *sb, const char *name)
 }
 
 /* Creates port 'name' on 'od', or logs and returns NULL if the name is
- * taken. */
+ * taken.  'owned' is 'name' if it lives in the ports' arena. */
 static struct northd_port *
 port_create(struct northd_ports *ports, size_t *allocated,
-            struct northd_datapath *od, const char *name,
+            struct northd_datapath *od, const char *name, char *owned,
             enum northd_port_kind kind, const struct uuid *nb_uuid)
 {
     struct northd_port *op;
@@ -117,8 +106,9 @@ port_create(struct northd_ports *ports, size_t *allocated,
                      name, uuid_to_cstr(nb_uuid, buf), od->name);
         return NULL;
     }
-    op = xzalloc(sizeof *op);
-    op->name = xstrdup(name);
+    op = arena_zalloc(&ports->arena, sizeof *op);
+    op->name = name;
+    op->name_owned = owned;
     op->kind = kind;
     op->od = od;
     op->nb_uuid = *nb_uuid;
@@ -141,20 +131,28 @@ array_dup(const void *array, size_t n, size_t size)
     return n ? xmemdup(array, n * size) : NULL;
 }
 
+/* Makes 'op''s 'mac' the single string 'mac' (taking ownership). */
 static void
-add_mac(struct northd_port *op, const char *s)
+set_owned_mac(struct northd_port *op, char *mac)
 {
-    op->mac = xrealloc(op->mac, (op->n_mac + 1) * sizeof *op->mac);
-    op->mac[op->n_mac++] = xstrdup(s);
+    op->mac_owned = mac;
+    op->mac_one[0] = mac;
+    op->mac = op->mac_one;
+    op->n_mac = 1;
 }
 
 /* Parses 'addresses' into 'op', logging and leaving out bad entries. */
 static void
-parse_lsp_addresses(struct northd_port *op)
+parse_lsp_addresses(struct northd_port *op, struct arena *arena)
 {
     const struct nbrec_logical_switch_port *nbsp = op->nbsp;
     char buf[UUID_LEN + 1];
 
+    op->mac = arena_alloc(arena, (nbsp->n_addresses + 1) * sizeof *op->mac);
+    op->lsp_addrs = arena_alloc(arena, (nbsp->n_addresses + 1)
+                                       * sizeof *op->lsp_addrs);
+    op->ps_addrs = arena_alloc(arena, (nbsp->n_port_security + 1)
+                                      * sizeof *op->ps_addrs);
     for (size_t i = 0; i < nbsp->n_addresses; i++) {
         const char *s = nbsp->addresses[i];
         struct lport_addrs a;
@@ -164,10 +162,10 @@ parse_lsp_addresses(struct northd_port *op)
             op->has_unknown = true;
         }
         if (lport_addrs_is_keyword(s)) {
-            add_mac(op, s);
+            op->mac[op->n_mac++] = s;
             continue;
         }
-        error = lport_addrs_parse(s, &a);
+        error = lport_addrs_parse_in(arena, s, &a);
         if (error) {
             VLOG_WARN_RL(&rl, "logical switch port %s (%s): bad address "
                          "%s: left out", op->name,
@@ -175,14 +173,13 @@ parse_lsp_addresses(struct northd_port *op)
             free(error);
             continue;
         }
-        add_mac(op, s);
-        op->lsp_addrs = xrealloc(op->lsp_addrs, (op->n_lsp_addrs + 1)
-                                                * sizeof *op->lsp_addrs);
+        op->mac[op->n_mac++] = s;
         op->lsp_addrs[op->n_lsp_addrs++] = a;
     }
     for (size_t i = 0; i < nbsp->n_port_security; i++) {
         struct lport_addrs a;
-        char *error = lport_addrs_parse(nbsp->port_security[i], &a);
+        char *error = lport_addrs_parse_in(arena, nbsp->port_security[i],
+                                           &a);
 
         if (error) {
             VLOG_WARN_RL(&rl, "logical switch port %s (%s): bad "
@@ -191,8 +188,6 @@ parse_lsp_addresses(struct northd_port *op)
             free(error);
             continue;
         }
-        op->ps_addrs = xrealloc(op->ps_addrs, (op->n_ps_addrs + 1)
-                                              * sizeof *op->ps_addrs);
         op->ps_addrs[op->n_ps_addrs++] = a;
     }
 }
@@ -201,7 +196,8 @@ parse_lsp_addresses(struct northd_port *op)
  * out.  Returns false (after logging) if the MAC is bad. */
 static bool
 parse_lrp_networks(struct northd_port *op,
-                   const struct nbrec_logical_router_port *nbrp)
+                   const struct nbrec_logical_router_port *nbrp,
+                   struct arena *arena)
 {
     const char **good = xmalloc((nbrp->n_networks + 1) * sizeof *good);
     size_t n_good = 0;
@@ -219,14 +215,14 @@ parse_lrp_networks(struct northd_port *op,
                          nbrp->networks[i]);
         }
     }
-    error = lport_addrs_parse_lrp(nbrp->mac, good, n_good,
-                                  &op->lrp_networks);
+    error = lport_addrs_parse_lrp_in(arena, nbrp->mac, good, n_good,
+                                     &op->lrp_networks);
     if (!error) {
         ds_put_cstr(&mac, nbrp->mac);
         for (size_t i = 0; i < n_good; i++) {
             ds_put_format(&mac, " %s", good[i]);
         }
-        add_mac(op, ds_cstr(&mac));
+        set_owned_mac(op, arena_strdup(arena, ds_cstr(&mac)));
     } else {
         VLOG_WARN_RL(&rl, "logical router port %s (%s): %s: skipped",
                      nbrp->name, uuid_to_cstr(&op->nb_uuid, buf), error);
@@ -269,7 +265,8 @@ build_switch_ports(struct northd_ports *ports, size_t *allocated,
     for (size_t i = 0; i < n; i++) {
         const struct nbrec_logical_switch_port *nbsp = lsps[i];
         struct northd_port *op = port_create(ports, allocated, od,
-                                             nbsp->name, NORTHD_PORT_LSP,
+                                             nbsp->name, NULL,
+                                             NORTHD_PORT_LSP,
                                              &nbsp->header_.uuid);
         if (!op) {
             continue;
@@ -277,7 +274,7 @@ build_switch_ports(struct northd_ports *ports, size_t *allocated,
         op->nbsp = nbsp;
         op->sb_type = nbsp->type;
         op->enabled = !nbsp->n_enabled || nbsp->enabled[0];
-        parse_lsp_addresses(op);
+        parse_lsp_addresses(op, &ports->arena);
     }
     free(lsps);
 }
@@ -300,23 +297,19 @@ build_router_ports(struct northd_ports *ports, size_t *allocated,
         /* Check the MAC first so that a bad port takes no name. */
         memset(&probe, 0, sizeof probe);
         probe.nb_uuid = nbrp->header_.uuid;
-        if (!parse_lrp_networks(&probe, nbrp)) {
+        if (!parse_lrp_networks(&probe, nbrp, &ports->arena)) {
             continue;
         }
         struct northd_port *op = port_create(ports, allocated, od,
-                                             nbrp->name, NORTHD_PORT_LRP,
+                                             nbrp->name, NULL,
+                                             NORTHD_PORT_LRP,
                                              &nbrp->header_.uuid);
         if (op) {
             op->nbrp = nbrp;
             op->sb_type = od->l3gw_chassis ? "l3gateway" : "patch";
             op->enabled = !nbrp->n_enabled || nbrp->enabled[0];
             op->lrp_networks = probe.lrp_networks;
-            op->mac = probe.mac;
-            op->n_mac = probe.n_mac;
-        } else {
-            lport_addrs_destroy(&probe.lrp_networks);
-            free(probe.mac[0]);
-            free(probe.mac);
+            set_owned_mac(op, probe.mac_owned);
         }
     }
     free(lrps);
@@ -387,11 +380,11 @@ build_cr_ports(struct northd_ports *ports, size_t *allocated,
                              od->name);
                 continue;
             }
-            char *name = xasprintf("cr-%s", op->name);
+            char *name = arena_alloc(&ports->arena, strlen(op->name) + 4);
+            sprintf(name, "cr-%s", op->name);
             struct northd_port *cr = port_create(ports, allocated, od, name,
-                                                 NORTHD_PORT_CR,
+                                                 name, NORTHD_PORT_CR,
                                                  &op->nb_uuid);
-            free(name);
             if (!cr) {
                 continue;
             }
@@ -399,21 +392,8 @@ build_cr_ports(struct northd_ports *ports, size_t *allocated,
             cr->sb_type = "chassisredirect";
             cr->dgp = op;
             cr->enabled = op->enabled;
-            cr->mac = xmalloc(sizeof *cr->mac);
-            cr->mac[0] = xstrdup(op->mac[0]);
-            cr->n_mac = 1;
-            lport_addrs_destroy(&cr->lrp_networks);
-            cr->lrp_networks.ea = op->lrp_networks.ea;
-            memcpy(cr->lrp_networks.ea_s, op->lrp_networks.ea_s,
-                   sizeof cr->lrp_networks.ea_s);
-            cr->lrp_networks.n_ipv4 = op->lrp_networks.n_ipv4;
-            cr->lrp_networks.ipv4 = array_dup(
-                op->lrp_networks.ipv4, op->lrp_networks.n_ipv4,
-                sizeof *op->lrp_networks.ipv4);
-            cr->lrp_networks.n_ipv6 = op->lrp_networks.n_ipv6;
-            cr->lrp_networks.ipv6 = array_dup(
-                op->lrp_networks.ipv6, op->lrp_networks.n_ipv6,
-                sizeof *op->lrp_networks.ipv6);
+            set_owned_mac(cr, op->mac_owned);
+            cr->lrp_networks = op->lrp_networks;    /* Arena arrays. */
             op->cr_port = cr;
             op->ha_group = cr->ha_group = (nbrp->ha_chassis_group
                                            ? nbrp->ha_chassis_group->name
@@ -577,10 +557,11 @@ assign_tags(struct northd_ports *ports)
     hmap_destroy(&spaces);
 }
 
-static char *
-binding_key(const struct ovsdb_client_row *row, void *aux OVS_UNUSED)
+static const char *
+binding_key(const struct ovsdb_client_row *row, struct ds *buf OVS_UNUSED,
+            void *aux OVS_UNUSED)
 {
-    return xstrdup(((const struct sbrec_port_binding *) row)->logical_port);
+    return ((const struct sbrec_port_binding *) row)->logical_port;
 }
 
 void
@@ -592,7 +573,14 @@ ports_build(struct northd_ports *ports, struct northd_datapaths *dps,
                     : KEYS_PORT_MAX);
     size_t allocated = 0;
 
-    ports_destroy(ports);
+    ports_clear(ports);
+    allocated = 0;
+    for (size_t i = 0; i < dps->n; i++) {
+        const struct northd_datapath *od = dps->array[i];
+        allocated += od->nbs ? od->nbs->n_ports : 2 * od->nbr->n_ports;
+    }
+    ports->array = xmalloc((allocated + 1) * sizeof *ports->array);
+    hmap_reserve(&ports->by_name, allocated);
     for (size_t i = 0; i < dps->n; i++) {
         struct northd_datapath *od = dps->array[i];
         if (od->nbs) {

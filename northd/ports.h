@@ -52,8 +52,9 @@
  * 'mac'.  (ovn-northd 23.03 copies a bad address into 'mac' and keeps a
  * network that does not parse.)
  *
- * Ownership: 'struct northd_ports' owns its ports; they borrow NB and SB
- * replica rows and the datapaths they belong to.  Not thread-safe. */
+ * Ownership: 'struct northd_ports' owns its ports, allocated with their
+ * addresses in its arena; they borrow NB and SB replica rows and the
+ * datapaths they belong to.  Not thread-safe. */
 #ifndef WEFT_NORTHD_PORTS_H
 #define WEFT_NORTHD_PORTS_H 1
 
@@ -62,6 +63,7 @@
 #include <stdint.h>
 #include "hmap.h"
 #include "uuid.h"
+#include "northd/arena.h"
 #include "northd/dbdiff.h"
 #include "northd/lport-addrs.h"
 
@@ -83,7 +85,9 @@ enum northd_port_kind {
 
 struct northd_port {
     struct hmap_node name_node; /* In northd_ports.by_name. */
-    char *name;                 /* logical_port. */
+    const char *name;           /* logical_port (the NB row's name, or
+                                 * 'name_owned'). */
+    char *name_owned;           /* cr- ports: "cr-<lrp>" (in the arena). */
     enum northd_port_kind kind;
     struct northd_datapath *od;
     const struct nbrec_logical_switch_port *nbsp;   /* LSP. */
@@ -113,8 +117,11 @@ struct northd_port {
     size_t n_ps_addrs;
     struct lport_addrs lrp_networks;    /* LRP and cr-: mac + networks
                                          * (+ IPv6 link-local). */
-    char **mac;                 /* Port_Binding 'mac'. */
+    const char **mac;           /* Port_Binding 'mac': NB strings, or
+                                 * 'mac_owned' (LRP and cr-). */
     size_t n_mac;
+    char *mac_owned;            /* In the arena. */
+    const char *mac_one[1];     /* 'mac' of LRP and cr- ports. */
     bool has_unknown;           /* LSP 'addresses' has "unknown". */
     bool enabled;               /* NB 'enabled' (default true). */
     long long tag;              /* LSP VLAN tag (containers, localnet),
@@ -127,10 +134,13 @@ struct northd_ports {
     size_t n;
     struct dbdiff_index index;  /* Existing bindings, until sync. */
     bool index_valid;
+    struct arena arena;         /* The ports and their arrays. */
 };
 
 void ports_init(struct northd_ports *);
 void ports_destroy(struct northd_ports *);
+/* Forgets every port, keeping the memory for the next build. */
+void ports_clear(struct northd_ports *);
 
 void ports_build(struct northd_ports *, struct northd_datapaths *,
                  const struct ovsdb_client *nb, struct ovsdb_client *sb);

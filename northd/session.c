@@ -3,6 +3,7 @@
 #include "northd/session.h"
 
 #include <limits.h>
+#include <malloc.h>
 #include <string.h>
 #include "ds.h"
 #include "poll-loop.h"
@@ -36,6 +37,8 @@ struct session {
     uint64_t retry_timer;       /* Pending retry timer id, or 0. */
 
     struct ovsdb_client_txn *nb_txn, *sb_txn;   /* In flight, or NULL. */
+    long long nb_txn_start, sb_txn_start;       /* When they were sent. */
+    long long last_sb_commit_ms;    /* Duration of the last SB commit. */
     unsigned long long n_sb_commits, n_nb_commits, n_failures;
 };
 
@@ -106,9 +109,11 @@ schedule_retry(struct session *s)
 /* Finishes '*txnp' if its outcome is known.  Returns true if no
  * transaction remains in flight. */
 static bool
-reap_txn(struct session *s, struct ovsdb_client_txn **txnp, const char *db)
+reap_txn(struct session *s, struct ovsdb_client_txn **txnp,
+         long long start, const char *db)
 {
     enum ovsdb_client_txn_status status;
+    long long elapsed;
 
     if (!*txnp) {
         return true;
@@ -116,6 +121,22 @@ reap_txn(struct session *s, struct ovsdb_client_txn **txnp, const char *db)
     status = ovsdb_client_txn_get_status(*txnp);
     if (status == OVSDB_TXN_INCOMPLETE) {
         return false;
+    }
+    elapsed = time_msec() - start;
+    if (*txnp == s->sb_txn) {
+        s->last_sb_commit_ms = elapsed;
+    }
+    if (elapsed >= 100) {
+        /* A big transaction leaves its request text and the echoed
+         * updates' buffers free but mapped: give them back. */
+        malloc_trim(0);
+    }
+    if (elapsed >= 1000) {
+        VLOG_INFO("%s transaction took %lld ms (%s)", db, elapsed,
+                  ovsdb_client_txn_status_to_string(status));
+    } else {
+        VLOG_DBG("%s transaction took %lld ms (%s)", db, elapsed,
+                 ovsdb_client_txn_status_to_string(status));
     }
     if (status == OVSDB_TXN_ERROR) {
         VLOG_WARN("%s transaction failed: %s", db,
@@ -159,11 +180,13 @@ note_lock_changes(struct session *s)
 /* Commits 'txn' and keeps it if it went out. */
 static void
 commit(struct session *s, struct ovsdb_client_txn *txn,
-       struct ovsdb_client_txn **slot, struct ovsdb_client_io *io,
-       unsigned long long *n_commits)
+       struct ovsdb_client_txn **slot, long long *start,
+       struct ovsdb_client_io *io, unsigned long long *n_commits)
 {
-    enum ovsdb_client_txn_status status = ovsdb_client_txn_commit(txn);
+    enum ovsdb_client_txn_status status;
 
+    *start = time_msec();
+    status = ovsdb_client_txn_commit(txn);
     if (status == OVSDB_TXN_INCOMPLETE) {
         *slot = txn;
         (*n_commits)++;
@@ -184,7 +207,8 @@ compile(struct session *s)
 
     s->force = false;
     northd_run(&s->northd, s->nb, s->sb, nb_txn, sb_txn);
-    commit(s, sb_txn, &s->sb_txn, s->sb_io, &s->n_sb_commits);
+    commit(s, sb_txn, &s->sb_txn, &s->sb_txn_start, s->sb_io,
+           &s->n_sb_commits);
     /* The sb_cfg acknowledgement reads the SB replica: it is only
      * current when no SB transaction is in flight. */
     if (!s->sb_txn) {
@@ -194,7 +218,8 @@ compile(struct session *s)
         dbdiff_destroy(&diff);
     }
     ovsdb_client_txn_add_comment(nb_txn, "weft-northd");
-    commit(s, nb_txn, &s->nb_txn, s->nb_io, &s->n_nb_commits);
+    commit(s, nb_txn, &s->nb_txn, &s->nb_txn_start, s->nb_io,
+           &s->n_nb_commits);
     s->nb_seqno = ovsdb_client_get_seqno(s->nb);
     s->sb_seqno = ovsdb_client_get_seqno(s->sb);
 }
@@ -205,8 +230,8 @@ session_hook(void *s_)
     struct session *s = s_;
     bool idle;
 
-    idle = reap_txn(s, &s->sb_txn, "southbound");
-    idle = reap_txn(s, &s->nb_txn, "northbound") && idle;
+    idle = reap_txn(s, &s->sb_txn, s->sb_txn_start, "southbound");
+    idle = reap_txn(s, &s->nb_txn, s->nb_txn_start, "northbound") && idle;
     note_lock_changes(s);
     if (!idle || !is_active(s)
         || !ovsdb_client_is_ready(s->nb) || !ovsdb_client_is_ready(s->sb)) {
@@ -304,6 +329,8 @@ cmd_stats(struct unixctl_conn *conn, int argc OVS_UNUSED,
     ds_put_format(&out, "transactions: southbound %llu, northbound %llu, "
                   "failed %llu\n", s->n_sb_commits, s->n_nb_commits,
                   s->n_failures);
+    ds_put_format(&out, "last southbound commit: %lld ms (sent to "
+                  "acknowledged)\n", s->last_sb_commit_ms);
     unixctl_reply(conn, ds_cstr(&out));
     ds_destroy(&out);
 }

@@ -39,9 +39,6 @@ sync_destroy(struct sync *s)
     hmap_destroy(&s->port_groups);
     for (size_t i = 0; i < s->n_address_sets; i++) {
         struct sync_address_set *as = &s->address_sets[i];
-        for (size_t j = 0; j < as->n_addresses; j++) {
-            free(as->addresses[j]);
-        }
         free(as->addresses);
         free(as->name);
     }
@@ -59,16 +56,18 @@ add_address_set(struct sync *s, char *name)
     as = &s->address_sets[s->n_address_sets++];
     as->name = name;
     as->addresses = NULL;
-    as->n_addresses = 0;
+    as->n_addresses = as->allocated = 0;
     return as;
 }
 
 static void
 add_address(struct sync_address_set *as, const char *address)
 {
-    as->addresses = xrealloc(as->addresses, (as->n_addresses + 1)
-                                            * sizeof *as->addresses);
-    as->addresses[as->n_addresses++] = xstrdup(address);
+    if (as->n_addresses >= as->allocated) {
+        as->addresses = x2nrealloc(as->addresses, &as->allocated,
+                                   sizeof *as->addresses);
+    }
+    as->addresses[as->n_addresses++] = address;
 }
 
 static struct sync_port_group *
@@ -172,13 +171,14 @@ sync_port_groups_of(const struct sync *s, const struct nbrec_port_group *pg,
 
 /* Address_Set and Port_Group: name -> contents. */
 
-static char *
-name_key(const struct ovsdb_client_row *row, void *aux)
+static const char *
+name_key(const struct ovsdb_client_row *row, struct ds *buf OVS_UNUSED,
+         void *aux)
 {
     const unsigned int *col = aux;
     const struct ovsdb_datum *d = ovsdb_client_row_get(row, *col);
 
-    return d->n == 1 ? xstrdup(ovsdb_atom_string(&d->keys[0])) : NULL;
+    return d->n == 1 ? ovsdb_atom_string(&d->keys[0]) : NULL;
 }
 
 static void
@@ -198,8 +198,7 @@ write_address_sets(const struct sync *s, struct dbdiff *diff)
         }
         dbdiff_set_string(diff, row, SBREC_ADDRESS_SET_COL_NAME, as->name);
         dbdiff_set_strings(diff, row, SBREC_ADDRESS_SET_COL_ADDRESSES,
-                           (const char *const *) as->addresses,
-                           as->n_addresses);
+                           as->addresses, as->n_addresses);
     }
     dbdiff_index_finish(&idx, diff, true);
 }

@@ -49,8 +49,8 @@ struct sync_port_group {
 
 struct sync_address_set {
     char *name;
-    char **addresses;
-    size_t n_addresses;
+    const char **addresses;     /* Borrowed from NB rows and ports. */
+    size_t n_addresses, allocated;
 };
 
 struct sync {

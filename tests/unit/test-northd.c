@@ -251,10 +251,11 @@ test_lport_addrs(void **state OVS_UNUSED)
 #define U8 "88888888-8888-4888-8888-888888888888"
 #define U9 "99999999-9999-4999-8999-999999999999"
 
-static char *
-as_key(const struct ovsdb_client_row *row, void *aux OVS_UNUSED)
+static const char *
+as_key(const struct ovsdb_client_row *row, struct ds *buf OVS_UNUSED,
+       void *aux OVS_UNUSED)
 {
-    return xstrdup(((const struct sbrec_address_set *) row)->name);
+    return ((const struct sbrec_address_set *) row)->name;
 }
 
 static void
@@ -314,6 +315,34 @@ test_dbdiff(void **state OVS_UNUSED)
     assert_int_equal(count_ops(ops, n, "\"insert\"", "4.4.4.4",
                                "\"name\":\"d\"", NULL), 1);
     free_ops(ops, n);
+    dbdiff_destroy(&diff);
+    ovsdb_client_txn_destroy(txn);
+
+    /* A big set given out of order and with a duplicate is written
+     * sorted and without the duplicate. */
+    txn = ovsdb_client_txn_create(sb);
+    dbdiff_init(&diff, sb, txn);
+    {
+        const struct ovsdb_client_row *row = ovsdb_client_table_find(
+            t, &(struct uuid) { .parts = { 0x44444444, 0x44444444,
+                                           0x84444444, 0x44444444 } });
+        char addrs[40][16];
+        struct dbdiff_datum b;
+
+        dbdiff_datum_init_set(&b);
+        for (int i = 0; i < 40; i++) {
+            snprintf(addrs[i], sizeof addrs[i], "10.0.0.%d", 39 - i);
+            dbdiff_datum_add_string(&b, addrs[i]);
+        }
+        dbdiff_datum_add_string(&b, addrs[3]);
+        assert_true(dbdiff_set(&diff, row, SBREC_ADDRESS_SET_COL_ADDRESSES,
+                               &b));
+        ops = commit_ops(txn, &n);
+        assert_int_equal(n, 1);
+        assert_int_equal(count_ops(ops, n, "10.0.0.0\",\"10.0.0.1\",",
+                                   NULL), 1);
+        free_ops(ops, n);
+    }
     dbdiff_destroy(&diff);
     ovsdb_client_txn_destroy(txn);
 
