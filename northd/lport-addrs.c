@@ -201,6 +201,32 @@ lport_addrs_destroy(struct lport_addrs *a)
     }
 }
 
+bool
+lport_addrs_parse_vip(const char *vip, struct in6_addr *ip,
+                      char buf[INET6_ADDRSTRLEN])
+{
+    const char *end;
+    size_t len;
+
+    if (vip[0] == '[') {
+        vip++;
+        end = strchr(vip, ']');
+        if (!end) {
+            return false;
+        }
+    } else {
+        const char *colon = strchr(vip, ':');
+        end = (colon && !strchr(colon + 1, ':')) ? colon : vip + strlen(vip);
+    }
+    len = end - vip;
+    if (!len || len >= INET6_ADDRSTRLEN) {
+        return false;
+    }
+    memcpy(buf, vip, len);
+    buf[len] = '\0';
+    return ip_from_string(buf, ip);
+}
+
 void
 lport_addrs_format(const struct lport_addrs *a, bool with_plen,
                    struct ds *out)

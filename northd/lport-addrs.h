@@ -74,6 +74,12 @@ char *lport_addrs_parse_lrp_in(struct arena *, const char *mac,
 /* Frees the arrays (nothing for an arena's). */
 void lport_addrs_destroy(struct lport_addrs *);
 
+/* Parses the IP of load balancer VIP 'vip' ("IP", "IP:PORT", "IPv6" or
+ * "[IPv6]:PORT") into 'ip' and its text into 'buf'.  Returns false if it
+ * is not one. */
+bool lport_addrs_parse_vip(const char *vip, struct in6_addr *ip,
+                           char buf[INET6_ADDRSTRLEN]);
+
 /* Formats "MAC IP IP..." (the Port_Binding 'mac' and 'nat_addresses'
  * style; with 'with_plen', "IP/PLEN" as router port bindings show). */
 void lport_addrs_format(const struct lport_addrs *, bool with_plen,

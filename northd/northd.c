@@ -106,7 +106,8 @@ compute(struct northd *nd, const struct ovsdb_client *nb,
     global_build(&nd->global, nb, sb, nd->datapaths.max_key);
     mcast_build(&nd->mcast, &nd->datapaths);
     LAP(MCAST);
-    sync_build(&nd->sync, nb, &nd->ports, nd->global.svc_monitor_mac);
+    sync_build(&nd->sync, nb, &nd->datapaths, &nd->ports,
+               nd->global.svc_monitor_mac);
     LAP(SYNC);
     for (size_t i = 0; i < ARRAY_SIZE(lflow_builders); i++) {
         lflow_builders[i](nd, &nd->lflows);

@@ -632,18 +632,14 @@ add_lb_vips(struct ds *entry, const struct nbrec_logical_router *nbr)
     for (size_t i = 0; i < nbr->n_load_balancer; i++) {
         const struct ovsdb_datum *vips = nbr->load_balancer[i]->vips;
         for (size_t j = 0; j < vips->n; j++) {
-            const char *vip = ovsdb_atom_string(&vips->keys[j]);
-            char *ip = xstrdup(vip);
-            char *colon = strchr(ip, ':');
+            char ip[INET6_ADDRSTRLEN];
             struct in6_addr addr;
 
-            if (colon && !strchr(colon + 1, ':')) {
-                *colon = '\0';          /* "IP:port". */
-            }
-            if (ip_from_string(ip, &addr) && ip_is_v4(&addr)) {
+            if (lport_addrs_parse_vip(ovsdb_atom_string(&vips->keys[j]),
+                                      &addr, ip)
+                && ip_is_v4(&addr)) {
                 add_unique(entry, ip);
             }
-            free(ip);
         }
     }
 }

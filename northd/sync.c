@@ -40,6 +40,10 @@ sync_destroy(struct sync *s)
     for (size_t i = 0; i < s->n_address_sets; i++) {
         struct sync_address_set *as = &s->address_sets[i];
         free(as->addresses);
+        for (size_t j = 0; j < as->n_owned; j++) {
+            free(as->owned[j]);
+        }
+        free(as->owned);
         free(as->name);
     }
     free(s->address_sets);
@@ -57,6 +61,8 @@ add_address_set(struct sync *s, char *name)
     as->name = name;
     as->addresses = NULL;
     as->n_addresses = as->allocated = 0;
+    as->owned = NULL;
+    as->n_owned = 0;
     return as;
 }
 
@@ -128,8 +134,47 @@ build_port_group(struct sync *s, const struct nbrec_port_group *pg,
     }
 }
 
+/* Like add_address(), for a string the set must own. */
+static void
+add_owned_address(struct sync_address_set *as, char *address)
+{
+    as->owned = xrealloc(as->owned, (as->n_owned + 1) * sizeof *as->owned);
+    as->owned[as->n_owned++] = address;
+    add_address(as, address);
+}
+
+/* "_rtr_lb_<key>_ip4" and "_ip6": the VIPs of the router's LBs. */
+static void
+build_router_lb_sets(struct sync *s, const struct northd_datapath *od)
+{
+    const struct nbrec_logical_router *nbr = od->nbr;
+    size_t sets[2] = { SIZE_MAX, SIZE_MAX };
+
+    for (size_t i = 0; i < nbr->n_load_balancer; i++) {
+        const struct ovsdb_datum *vips = nbr->load_balancer[i]->vips;
+        for (size_t j = 0; j < vips->n; j++) {
+            char ip[INET6_ADDRSTRLEN];
+            struct in6_addr addr;
+            int v6;
+
+            if (!lport_addrs_parse_vip(ovsdb_atom_string(&vips->keys[j]),
+                                       &addr, ip)) {
+                continue;
+            }
+            v6 = !ip_is_v4(&addr);
+            if (sets[v6] == SIZE_MAX) {
+                sets[v6] = s->n_address_sets;
+                add_address_set(s, xasprintf("_rtr_lb_%u_ip%c",
+                                             od->tunnel_key, v6 ? '6' : '4'));
+            }
+            add_owned_address(&s->address_sets[sets[v6]], xstrdup(ip));
+        }
+    }
+}
+
 void
 sync_build(struct sync *s, const struct ovsdb_client *nb,
+           const struct northd_datapaths *dps,
            const struct northd_ports *ports, const char *svc_monitor_mac)
 {
     const struct nbrec_address_set *nas;
@@ -144,6 +189,9 @@ sync_build(struct sync *s, const struct ovsdb_client *nb,
     }
     NBREC_PORT_GROUP_FOR_EACH (pg, nb) {
         build_port_group(s, pg, ports);
+    }
+    for (size_t i = dps->n_switches; i < dps->n; i++) {
+        build_router_lb_sets(s, dps->array[i]);
     }
     if (svc_monitor_mac) {
         add_address(add_address_set(s, xstrdup("svc_monitor_mac")),

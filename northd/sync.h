@@ -4,6 +4,8 @@
  *   Address_Set     each NB Address_Set (name, addresses); for each NB
  *                   Port_Group "<pg>_ip4" and "<pg>_ip6", the IPv4 and
  *                   IPv6 addresses of its ports (from their 'addresses');
+ *                   "_rtr_lb_<router key>_ip4" / "_ip6" with the VIPs
+ *                   of a router's load balancers (when there are any);
  *                   and "svc_monitor_mac" holding NB_Global
  *                   options:svc_monitor_mac.
  *   Port_Group      one row per NB Port_Group per switch that has some of
@@ -49,8 +51,11 @@ struct sync_port_group {
 
 struct sync_address_set {
     char *name;
-    const char **addresses;     /* Borrowed from NB rows and ports. */
+    const char **addresses;     /* Borrowed from NB rows and ports, or
+                                 * in 'owned'. */
     size_t n_addresses, allocated;
+    char **owned;               /* Strings to free with the set. */
+    size_t n_owned;
 };
 
 struct sync {
@@ -63,6 +68,7 @@ void sync_init(struct sync *);
 void sync_destroy(struct sync *);
 /* 'svc_monitor_mac' may be NULL. */
 void sync_build(struct sync *, const struct ovsdb_client *nb,
+                const struct northd_datapaths *,
                 const struct northd_ports *, const char *svc_monitor_mac);
 void sync_write(const struct sync *, const struct ovsdb_client *nb,
                 struct dbdiff *);

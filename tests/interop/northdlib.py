@@ -191,6 +191,26 @@ TOPOLOGY = [
     [["meter-add", "m2", "drop", "2000", "kbps", "300"]],
     [["set", "Logical_Switch", "sw1", "other_config:mcast_snoop=true",
       "other_config:mcast_idle_timeout=100"]],
+    # Distributed NAT, a load balancer VIP, multicast relay and flooding.
+    [["lr-nat-add", "r0", "dnat_and_snat", "172.16.0.120", "10.0.0.12", "vm2",
+      "00:00:00:00:00:f2"]],
+    [["lb-add", "lb0", "172.16.0.200:80", "10.0.0.11:8080", "tcp"],
+     ["lr-lb-add", "r0", "lb0"]],
+    [["set", "Logical_Router", "r0", "options:mcast_relay=true"],
+     ["set", "Logical_Router_Port", "r0-sw1", "options:mcast_flood=true"],
+     ["set", "Logical_Switch_Port", "vm2",
+      "options:mcast_flood_reports=true"]],
+    # A virtual port, requested tunnel keys, a disabled router port.
+    [["lsp-add", "sw0", "vip0"], ["lsp-set-type", "vip0", "virtual"],
+     ["lsp-set-addresses", "vip0", "00:00:00:00:00:0f 10.0.0.15"],
+     ["lsp-set-options", "vip0", "virtual-ip=10.0.0.15",
+      "virtual-parents=vm1,vm2"]],
+    [["ls-add", "sw9"], ["set", "Logical_Switch", "sw9",
+                         "other_config:requested-tnl-key=100"]],
+    [["lsp-add", "sw9", "p9"], ["lsp-set-options", "p9",
+                                "requested-tnl-key=77"]],
+    [["lrp-add", "r1", "r1-off", "00:00:00:00:ee:09", "192.168.9.1/24"],
+     ["lrp-set-enabled", "r1-off", "disabled"]],
 ]
 
 

@@ -73,8 +73,8 @@ def test_bindings_match_ovn_northd(built, side):
     real = sb_snapshot(built["real"][0].remote("sb"))
     weft = sb_snapshot(built[side][0].remote("sb"))
     # The topology's features are there at all.
-    assert len(real["Datapath_Binding"]) == 8
-    assert len(real["Port_Binding"]) == 26
+    assert len(real["Datapath_Binding"]) == 9
+    assert len(real["Port_Binding"]) == 29
     assert any("chassisredirect" in r for r in real["Port_Binding"])
     assert any("l3gateway" in r for r in real["Port_Binding"])
     assert len(real["Multicast_Group"]) >= 10

@@ -233,6 +233,17 @@ test_lport_addrs(void **state OVS_UNUSED)
     assert_non_null(error);
     free(error);
 
+    {
+        char ip[INET6_ADDRSTRLEN];
+        struct in6_addr addr;
+        assert_true(lport_addrs_parse_vip("172.16.0.200:80", &addr, ip));
+        assert_string_equal(ip, "172.16.0.200");
+        assert_true(lport_addrs_parse_vip("[fd00::5]:80", &addr, ip));
+        assert_string_equal(ip, "fd00::5");
+        assert_true(lport_addrs_parse_vip("fd00::6", &addr, ip));
+        assert_false(lport_addrs_parse_vip("[fd00::5:80", &addr, ip));
+        assert_false(lport_addrs_parse_vip("nope:80", &addr, ip));
+    }
     assert_true(lport_addrs_is_keyword("unknown"));
     assert_true(lport_addrs_is_keyword("dynamic 10.0.0.4"));
     assert_true(lport_addrs_is_keyword("00:00:00:00:00:01 dynamic"));
