@@ -86,7 +86,7 @@ main(int argc, char *argv[])
     struct daemon_options dopts;
     struct unixctl_server *unixctl = NULL;
     struct session *session;
-    struct poll_loop *loop;
+    struct poll_loop *loop = NULL;
     char *nb = NULL, *sb = NULL, *error_msg = NULL, *ctl_path;
     bool dry_run = false;
     int c, error, status = 0;
@@ -98,14 +98,17 @@ main(int argc, char *argv[])
         if (daemon_parse_option(&dopts, c, optarg, &error_msg)) {
             if (error_msg) {
                 fprintf(stderr, "weft-northd: %s\n", error_msg);
-                return 1;
+                free(error_msg);
+                status = 1;
+                goto out;
             }
         } else if (c == OPT_NB || c == OPT_SB) {
             char **dst = c == OPT_NB ? &nb : &sb;
             if (!optarg[0]) {
                 fprintf(stderr, "weft-northd: --%s needs a database\n",
                         c == OPT_NB ? "ovnnb-db" : "ovnsb-db");
-                return 1;
+                status = 1;
+                goto out;
             }
             free(*dst);
             *dst = xstrdup(optarg);
@@ -116,19 +119,21 @@ main(int argc, char *argv[])
         } else {
             fprintf(stderr, "Try 'weft-northd --help' for more "
                     "information.\n");
-            return 1;
+            status = 1;
+            goto out;
         }
     }
     if (dopts.help) {
         usage();
-        return 0;
+        goto out;
     } else if (dopts.version) {
         daemon_print_version(&dopts);
-        return 0;
+        goto out;
     } else if (optind < argc) {
         fprintf(stderr, "weft-northd: unexpected argument '%s' (use --help "
                 "for help)\n", argv[optind]);
-        return 1;
+        status = 1;
+        goto out;
     }
     if (!nb) {
         nb = default_db("OVN_NB_DB", "ovnnb_db.sock");
@@ -139,7 +144,9 @@ main(int argc, char *argv[])
 
     if (daemon_start(&dopts, &error_msg)) {
         fprintf(stderr, "weft-northd: %s\n", error_msg);
-        return 1;
+        free(error_msg);
+        status = 1;
+        goto out;
     }
     loop = poll_loop_create();
     ctl_path = daemon_unixctl_path(&dopts);

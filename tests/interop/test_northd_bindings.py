@@ -26,6 +26,7 @@ returns, that bad NB rows are logged and skipped, and the active/standby
 and control commands."""
 
 import os
+import time
 
 import pytest
 
@@ -331,3 +332,55 @@ def test_active_standby_and_commands(weft_setup, tmp_path):
                  == "Status: active\n", what="failback")
     finally:
         second.stop()
+
+
+def test_weft_nbctl_wait_sync(weft_setup):
+    """weft-nbctl's --wait=sb, once weft-nbctl has it."""
+    db, northd = weft_setup
+    nb = db.remote("nb")
+    tool = weftlib.need_binary("cli/weft-nbctl")
+    r = weftlib.run([tool, "--db=" + nb, "--timeout=20", "--wait=sb",
+                     "sync"], check=False, timeout=30)
+    if "unknown command" in r.stderr:
+        pytest.skip("weft-nbctl has no 'sync' yet")
+    assert r.returncode == 0, r.stderr
+    g = list(select_all(nb, "OVN_Northbound")["NB_Global"].values())[0]
+    assert g["sb_cfg"] == g["nb_cfg"] >= 1
+
+
+class _EnvNorthd(WeftNorthd):
+    """weft-northd finding its databases in OVN_NB_DB / OVN_SB_DB."""
+
+    def _argv(self):
+        return [self.binary, "--unixctl=" + self.ctl,
+                "--log-file=" + self.log_path]
+
+
+def test_command_line(tmp_path, monkeypatch):
+    binary = weftlib.need_binary("daemons/weft-northd")
+    r = weftlib.run([binary, "--help"])
+    for option in ("--ovnnb-db", "--ovnsb-db", "--dry-run", "--pidfile",
+                   "--unixctl", "--detach"):
+        assert option in r.stdout
+    for bad in (["--bogus"], ["extra"], ["--ovnnb-db="]):
+        r = weftlib.run([binary] + bad, check=False)
+        assert r.returncode == 1 and r.stderr, bad
+    db = weftlib.WeftDb(tmp_path / "db")
+    with db:
+        monkeypatch.setenv("OVN_NB_DB", db.remote("nb"))
+        monkeypatch.setenv("OVN_SB_DB", db.remote("sb"))
+        northd = _EnvNorthd(tmp_path / "northd", None, None)
+        with northd:
+            wait_for(lambda: northd.appctl("sb-connection-status").stdout
+                     == "connected\n", what="SB connection")
+            assert (northd.appctl("nb-connection-status").stdout
+                    == "connected\n")
+            nbctl(db.remote("nb"), "ls-add", "sw0")
+        dry = WeftNorthd(tmp_path / "dry", db.remote("nb"), db.remote("sb"),
+                         extra_args=["--dry-run"])
+        with dry:
+            assert dry.appctl("status").stdout == "Status: paused\n"
+            nbctl(db.remote("nb"), "ls-add", "sw1", wait=False)
+            time.sleep(0.5)     # Time a working northd would need.
+            assert len(select_all(db.remote("sb"), "OVN_Southbound")
+                       ["Datapath_Binding"]) == 1
