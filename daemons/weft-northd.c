@@ -71,8 +71,16 @@ on_signal(int signo, void *aux)
     poll_loop_stop(loop);
 }
 
-int
-main(int argc, char *argv[])
+struct options {
+    struct daemon_options daemon;
+    char *nb, *sb;              /* Database remotes. */
+    bool dry_run;
+};
+
+/* Parses the command line into 'o'.  Returns -1 to go on, else the exit
+ * status (after printing help, the version or an error). */
+static int
+parse_options(int argc, char *argv[], struct options *o)
 {
     enum { OPT_NB = 1, OPT_SB, OPT_DRY_RUN, OPT_N_THREADS };
     static const struct option long_options[] = {
@@ -83,73 +91,81 @@ main(int argc, char *argv[])
         DAEMON_LONG_OPTIONS,
         {NULL, 0, NULL, 0},
     };
-    struct daemon_options dopts;
-    struct unixctl_server *unixctl = NULL;
-    struct session *session;
-    struct poll_loop *loop = NULL;
-    char *nb = NULL, *sb = NULL, *error_msg = NULL, *ctl_path;
-    bool dry_run = false;
-    int c, error, status = 0;
+    char *error_msg = NULL;
+    int c;
 
-    vlog_set_program_name(argv[0]);
-    daemon_options_init(&dopts, "weft-northd");
     while ((c = getopt_long(argc, argv, DAEMON_SHORT_OPTIONS, long_options,
                             NULL)) != -1) {
-        if (daemon_parse_option(&dopts, c, optarg, &error_msg)) {
+        if (daemon_parse_option(&o->daemon, c, optarg, &error_msg)) {
             if (error_msg) {
                 fprintf(stderr, "weft-northd: %s\n", error_msg);
                 free(error_msg);
-                status = 1;
-                goto out;
+                return 1;
             }
         } else if (c == OPT_NB || c == OPT_SB) {
-            char **dst = c == OPT_NB ? &nb : &sb;
+            char **dst = c == OPT_NB ? &o->nb : &o->sb;
             if (!optarg[0]) {
                 fprintf(stderr, "weft-northd: --%s needs a database\n",
                         c == OPT_NB ? "ovnnb-db" : "ovnsb-db");
-                status = 1;
-                goto out;
+                return 1;
             }
             free(*dst);
             *dst = xstrdup(optarg);
         } else if (c == OPT_DRY_RUN) {
-            dry_run = true;
+            o->dry_run = true;
         } else if (c == OPT_N_THREADS) {
             /* Accepted and ignored: weft-northd is single-threaded. */
         } else {
             fprintf(stderr, "Try 'weft-northd --help' for more "
                     "information.\n");
-            status = 1;
-            goto out;
+            return 1;
         }
     }
-    if (dopts.help) {
+    if (o->daemon.help) {
         usage();
-        goto out;
-    } else if (dopts.version) {
-        daemon_print_version(&dopts);
-        goto out;
+        return 0;
+    } else if (o->daemon.version) {
+        daemon_print_version(&o->daemon);
+        return 0;
     } else if (optind < argc) {
         fprintf(stderr, "weft-northd: unexpected argument '%s' (use --help "
                 "for help)\n", argv[optind]);
-        status = 1;
+        return 1;
+    }
+    if (!o->nb) {
+        o->nb = default_db("OVN_NB_DB", "ovnnb_db.sock");
+    }
+    if (!o->sb) {
+        o->sb = default_db("OVN_SB_DB", "ovnsb_db.sock");
+    }
+    return -1;
+}
+
+int
+main(int argc, char *argv[])
+{
+    struct options o = { .nb = NULL, .sb = NULL, .dry_run = false };
+    struct unixctl_server *unixctl = NULL;
+    struct session *session;
+    struct poll_loop *loop = NULL;
+    char *error_msg = NULL, *ctl_path;
+    int error, status;
+
+    vlog_set_program_name(argv[0]);
+    daemon_options_init(&o.daemon, "weft-northd");
+    status = parse_options(argc, argv, &o);
+    if (status >= 0) {
         goto out;
     }
-    if (!nb) {
-        nb = default_db("OVN_NB_DB", "ovnnb_db.sock");
-    }
-    if (!sb) {
-        sb = default_db("OVN_SB_DB", "ovnsb_db.sock");
-    }
-
-    if (daemon_start(&dopts, &error_msg)) {
+    status = 0;
+    if (daemon_start(&o.daemon, &error_msg)) {
         fprintf(stderr, "weft-northd: %s\n", error_msg);
         free(error_msg);
         status = 1;
         goto out;
     }
     loop = poll_loop_create();
-    ctl_path = daemon_unixctl_path(&dopts);
+    ctl_path = daemon_unixctl_path(&o.daemon);
     error = unixctl_server_create(loop, ctl_path, &unixctl);
     if (error) {
         VLOG_ERR("%s: could not create control socket (%s)", ctl_path,
@@ -163,20 +179,20 @@ main(int argc, char *argv[])
     free(ctl_path);
     unixctl_server_set_version(unixctl, "weft-northd (weft) " WEFT_VERSION);
 
-    session = session_create(loop, nb, sb, dry_run);
+    session = session_create(loop, o.nb, o.sb, o.dry_run);
     session_register_commands(session, unixctl);
     poll_loop_watch_signals(loop, on_signal, loop);
-    daemon_notify_ready(&dopts);
+    daemon_notify_ready(&o.daemon);
     VLOG_INFO("weft-northd %s: northbound %s, southbound %s", WEFT_VERSION,
-              nb, sb);
+              o.nb, o.sb);
     poll_loop_run(loop);
     session_destroy(session);
 
 out:
     unixctl_server_destroy(unixctl);
     poll_loop_destroy(loop);
-    daemon_options_destroy(&dopts);
-    free(nb);
-    free(sb);
+    daemon_options_destroy(&o.daemon);
+    free(o.nb);
+    free(o.sb);
     return status;
 }

@@ -384,3 +384,17 @@ def test_command_line(tmp_path, monkeypatch):
             time.sleep(0.5)     # Time a working northd would need.
             assert len(select_all(db.remote("sb"), "OVN_Southbound")
                        ["Datapath_Binding"]) == 1
+
+
+def test_remote_lists(tmp_path):
+    """A remote list whose first member is down: the client moves on."""
+    need_ovn()
+    db = weftlib.WeftDb(tmp_path / "db")
+    with db:
+        dead = "unix:" + str(tmp_path / "nothing-here.sock")
+        northd = WeftNorthd(tmp_path / "northd", dead + "," + db.remote("nb"),
+                            dead + "," + db.remote("sb"))
+        with northd:
+            nbctl(db.remote("nb"), "ls-add", "sw0")
+            assert len(select_all(db.remote("sb"), "OVN_Southbound")
+                       ["Datapath_Binding"]) == 1
