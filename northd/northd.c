@@ -178,6 +178,8 @@ northd_run(struct northd *nd, struct ovsdb_client *nb,
     struct dbdiff sb_diff, nb_diff;
     long long start = now_us(), t;
 
+    nd->nb = nb;
+    nd->sb = sb;
     compute(nd, nb, sb, s->last_us);
 
     t = now_us();
@@ -196,6 +198,7 @@ northd_run(struct northd *nd, struct ovsdb_client *nb,
     dbdiff_destroy(&sb_diff);
     dbdiff_destroy(&nb_diff);
     compiled_destroy(nd, true);
+    nd->nb = nd->sb = NULL;
 
     s->n_runs++;
     s->last_run_wall_ms = time_wall_msec();

@@ -27,7 +27,10 @@
  * reads the compiled state through 'struct northd' (datapaths, ports,
  * gateways, mcast groups, port groups, global options) and adds flows
  * with lflow_add() (lflow.h).  Builders run after every other module's
- * build step, before anything is written.
+ * build step, before anything is written.  A module that also owns SB
+ * tables of its own (load balancers, DNS, ...) adds its build step to
+ * compute() and its sync step to write_sb() in northd.c, after the
+ * tables its rows reference.
  *
  * The caller (session.c) owns the clients and transactions and commits
  * them.  Not thread-safe. */
@@ -87,6 +90,9 @@ struct northd_stats {
 };
 
 struct northd {
+    /* The replicas being compiled, during northd_run() only. */
+    const struct ovsdb_client *nb, *sb;
+
     /* The compiled state, valid during northd_run() only. */
     struct northd_datapaths datapaths;
     struct northd_ports ports;

@@ -35,7 +35,9 @@
  * HA_Chassis_Group (gateways.h).  Router LSPs whose peer is a DGP get
  * 'nat_addresses' for gratuitous ARPs: the peer's IPv4 addresses and,
  * with options:nat-addresses=router, the router's NAT and load balancer
- * IPs, each entry ending in is_chassis_resident("cr-<lrp>").
+ * IPs, each entry ending in is_chassis_resident("cr-<lrp>"), plus one
+ * "EXTMAC EXTIP is_chassis_resident(\"<logical_port>\")" entry per
+ * distributed NAT.
  *
  * Keys.  A port keeps the key of an existing binding of the same name
  * on the same datapath; 'requested-tnl-key' (LSP/LRP options) comes
