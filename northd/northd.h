@@ -1,0 +1,126 @@
+/* northd/northd: the NB -> SB compiler as one function.
+ *
+ * northd_run() reads the NB and SB replicas, computes from scratch the
+ * southbound state the northbound one calls for, and writes the
+ * differences into a transaction on each client:
+ *
+ *     compute   datapaths_build   Datapath per switch/router, keys
+ *               ports_build       ports, peers, cr- ports, keys, tags
+ *               gateways_build    HA chassis groups
+ *               global_build      NB_Global/SB_Global options, features
+ *               mcast_build       multicast groups
+ *               sync_build        address sets, port groups
+ *               lflow builders    logical flows (northd_lflow_builders)
+ *     SB write  datapaths, HA groups, ports, multicast, IP multicast,
+ *               address sets, port groups, DHCP catalogues, meters,
+ *               RBAC, SB_Global, logical flows (referenced tables first)
+ *     NB write  Logical_Switch_Port tag/up, NB_Global options
+ *
+ * Existing SB rows supply the tunnel keys to keep (datapaths.h, ports.h)
+ * and the chassis; nothing else is carried over from the previous run:
+ * the compiled state lives only during northd_run() (it points into the
+ * replicas, which change between runs).  Only counters survive, for
+ * "weft-appctl northd/stats".
+ *
+ * Pipeline modules.  A module that generates logical flows provides a
+ * 'northd_lflow_builder' and is listed in northd.c's builder array; it
+ * reads the compiled state through 'struct northd' (datapaths, ports,
+ * gateways, mcast groups, port groups, global options) and adds flows
+ * with lflow_add() (lflow.h).  Builders run after every other module's
+ * build step, before anything is written.  A module that also owns SB
+ * tables of its own (load balancers, DNS, ...) adds its build step to
+ * compute() and its sync step to write_sb() in northd.c, after the
+ * tables its rows reference.
+ *
+ * The caller (session.c) owns the clients and transactions and commits
+ * them.  Not thread-safe. */
+#ifndef WEFT_NORTHD_NORTHD_H
+#define WEFT_NORTHD_NORTHD_H 1
+
+#include <stddef.h>
+#include "northd/datapaths.h"
+#include "northd/dbdiff.h"
+#include "northd/gateways.h"
+#include "northd/global.h"
+#include "northd/lflow.h"
+#include "northd/mcast.h"
+#include "northd/ports.h"
+#include "northd/sync.h"
+
+struct ds;
+struct ovsdb_client;
+struct ovsdb_client_txn;
+
+/* Phases timed by northd_run(). */
+#define NORTHD_PHASES                           \
+    PHASE(DATAPATHS, "datapaths")               \
+    PHASE(PORTS, "ports")                       \
+    PHASE(GATEWAYS, "gateways")                 \
+    PHASE(MCAST, "mcast")                       \
+    PHASE(SYNC, "sync")                         \
+    PHASE(LFLOWS, "lflows")                     \
+    PHASE(SB_WRITE, "sb-write")                 \
+    PHASE(NB_WRITE, "nb-write")
+
+enum northd_phase {
+#define PHASE(ENUM, NAME) NORTHD_PHASE_##ENUM,
+    NORTHD_PHASES
+#undef PHASE
+    NORTHD_N_PHASES
+};
+
+struct northd_stats {
+    unsigned long long n_runs;
+    long long last_run_wall_ms;         /* Wall clock of the last run. */
+    long long last_us[NORTHD_N_PHASES]; /* Durations of the last run. */
+    long long last_total_us;
+    long long max_total_us;
+
+    /* Sizes of the last compiled state. */
+    size_t n_datapaths, n_ports, n_mcast_groups, n_lflows;
+    size_t n_address_sets, n_port_groups, n_ha_groups;
+    unsigned long long n_lflow_duplicates;
+
+    /* Rows written by the last run that changed SB and since start, per
+     * SB table (by client table index), and in NB. */
+    unsigned long long n_changing_runs;
+    struct dbdiff_table_stats *sb_last, *sb_total;
+    size_t n_sb_tables;
+    struct dbdiff_table_stats nb_last, nb_total;
+};
+
+struct northd {
+    /* The replicas being compiled, during northd_run() only. */
+    const struct ovsdb_client *nb, *sb;
+
+    /* The compiled state, valid during northd_run() only. */
+    struct northd_datapaths datapaths;
+    struct northd_ports ports;
+    struct gateways gateways;
+    struct mcast mcast;
+    struct sync sync;
+    struct lflow_table lflows;
+
+    /* Kept across runs. */
+    struct global global;
+    struct northd_stats stats;
+};
+
+typedef void northd_lflow_builder(const struct northd *,
+                                  struct lflow_table *);
+
+void northd_init(struct northd *);
+void northd_destroy(struct northd *);
+
+/* Compiles and writes the differences into 'sb_txn' (on 'sb') and
+ * 'nb_txn' (on 'nb'), which the caller then commits. */
+void northd_run(struct northd *, struct ovsdb_client *nb,
+                struct ovsdb_client *sb, struct ovsdb_client_txn *nb_txn,
+                struct ovsdb_client_txn *sb_txn);
+
+/* Appends the counters, as "weft-appctl northd/stats" prints them.
+ * 'sb' names the SB tables. */
+void northd_stats_format(const struct northd *, const struct ovsdb_client *sb,
+                         struct ds *);
+
+#endif

@@ -1,0 +1,82 @@
+/* northd/sync: the southbound tables that are (nearly) copies of
+ * northbound ones or fixed catalogues.
+ *
+ *   Address_Set     each NB Address_Set (name, addresses); for each NB
+ *                   Port_Group "<pg>_ip4" and "<pg>_ip6", the IPv4 and
+ *                   IPv6 addresses of its ports (from their 'addresses');
+ *                   "_rtr_lb_<router key>_ip4" / "_ip6" with the VIPs
+ *                   of a router's load balancers (when there are any);
+ *                   and "svc_monitor_mac" holding NB_Global
+ *                   options:svc_monitor_mac.
+ *   Port_Group      one row per NB Port_Group per switch that has some of
+ *                   its ports, named "<switch tunnel key>_<pg>", 'ports'
+ *                   the names of those ports (ovn-northd 23.03's naming;
+ *                   a group with no ports on any switch has no row).
+ *   DHCP_Options,   the catalogue of DHCPv4 and DHCPv6 option names, codes
+ *   DHCPv6_Options  and types that ovn-controller looks names up in.
+ *   Meter,          each NB Meter (name, unit) with one Meter_Band per NB
+ *   Meter_Band      band (action, rate, burst_size).
+ *   RBAC_Role,      the "ovn-controller" role: which tables and columns a
+ *   RBAC_Permission chassis may write when the SB connection uses RBAC.
+ *
+ * The port group table is also what the pipeline modules consult to
+ * know which switches an ACL on a port group applies to:
+ * sync_port_groups_of() lists a group's per-switch parts.
+ *
+ * Use: sync_build() after ports_build(); sync_write() any time after
+ * ports_sync() (northd.c does both).  Not thread-safe. */
+#ifndef WEFT_NORTHD_SYNC_H
+#define WEFT_NORTHD_SYNC_H 1
+
+#include <stddef.h>
+#include "hmap.h"
+#include "northd/dbdiff.h"
+
+struct ovsdb_client;
+struct nbrec_port_group;
+struct northd_datapath;
+struct northd_datapaths;
+struct northd_port;
+struct northd_ports;
+
+/* One NB port group's ports on one switch. */
+struct sync_port_group {
+    struct hmap_node node;      /* In sync.port_groups, by NB uuid. */
+    const struct nbrec_port_group *nb;
+    const struct northd_datapath *od;
+    char *sb_name;              /* "<tunnel key>_<name>". */
+    const struct northd_port **ports;
+    size_t n_ports;
+};
+
+struct sync_address_set {
+    char *name;
+    const char **addresses;     /* Borrowed from NB rows and ports, or
+                                 * in 'owned'. */
+    size_t n_addresses, allocated;
+    char **owned;               /* Strings to free with the set. */
+    size_t n_owned;
+};
+
+struct sync {
+    struct hmap port_groups;    /* 'struct sync_port_group's. */
+    struct sync_address_set *address_sets;
+    size_t n_address_sets;
+};
+
+void sync_init(struct sync *);
+void sync_destroy(struct sync *);
+/* 'svc_monitor_mac' may be NULL. */
+void sync_build(struct sync *, const struct ovsdb_client *nb,
+                const struct northd_datapaths *,
+                const struct northd_ports *, const char *svc_monitor_mac);
+void sync_write(const struct sync *, const struct ovsdb_client *nb,
+                struct dbdiff *);
+
+/* Stores in '*parts' (caller frees the array) the per-switch parts of
+ * port group 'pg' and returns their number. */
+size_t sync_port_groups_of(const struct sync *,
+                           const struct nbrec_port_group *pg,
+                           const struct sync_port_group ***parts);
+
+#endif
