@@ -28,6 +28,9 @@ static struct vlog_module idl_module = { "ovsdb_idl", VLL_N_LEVELS, NULL };
 static struct vlog_module fatal_signal_module = {
     "fatal_signal", VLL_N_LEVELS, NULL
 };
+/* The module under which the OVS tools warn about an options environment
+ * variable that ends inside a quoted string. */
+static struct vlog_module svec_module = { "svec", VLL_N_LEVELS, NULL };
 
 /* --timeout expired: say so, as the OVS tools do, and die of SIGALRM. */
 static void
@@ -207,8 +210,15 @@ parse_command(const struct ctl_tool *tool, int argc, char *argv[],
         return xasprintf("'%s' command requires at least %d arguments",
                          syntax->name, syntax->min_args);
     } else if (n_args > syntax->max_args) {
-        return xasprintf("'%s' command takes at most %d arguments",
-                         syntax->name, syntax->max_args);
+        /* Perhaps an option given after the command name. */
+        bool dash = false;
+        for (int j = i + 1; j < argc; j++) {
+            dash = dash || argv[j][0] == '-';
+        }
+        return xasprintf("'%s' command takes at most %d arguments%s",
+                         syntax->name, syntax->max_args,
+                         dash ? " (note that options must precede command "
+                                "names and follow a \"--\" argument)" : "");
     }
     cmd->syntax = syntax;
     cmd->argc = n_args + 1;
@@ -466,6 +476,8 @@ parse_global_options(struct ctl_context *ctx, struct ctl_options *opts,
             break;
         case OPT_NO_WAIT:
             ctx->no_wait = true;
+            free(ctx->wait);
+            ctx->wait = xstrdup("none");
             break;
         case OPT_WAIT:
             if (strcmp(value, "none") && strcmp(value, "sb")
@@ -476,6 +488,7 @@ parse_global_options(struct ctl_context *ctx, struct ctl_options *opts,
             }
             free(ctx->wait);
             ctx->wait = xstrdup(value);
+            ctx->no_wait = !strcmp(value, "none");
             break;
         case OPT_PRINT_WAIT_TIME:
             ctx->print_wait_time = true;
@@ -598,6 +611,12 @@ print_help(const struct ctl_tool *tool, const struct ovsdb_schema *schema)
            "  comment [ARG]...            record ARGs in the database "
            "log\n");
     print_row_ids(tool, schema);
+    if (tool->options_help) {
+        printf("\n");
+        printf(tool->options_help, db);
+        free(db);
+        return;
+    }
     printf("\nOptions:\n"
            "  --db=DATABASE             connect to DATABASE\n"
            "                            (default: %s)\n"
@@ -878,6 +897,32 @@ do_commands(struct ctl_context *ctx, const struct ctl_options *opts,
     return status;
 }
 
+/* Returns a copy of 'argv' (of '*argcp' elements, which it updates) with
+ * the words of the tool's options environment variable inserted after the
+ * program name, so that the command line's options come later and win.
+ * The words are stored in '*wordsp'; the caller frees both arrays, the
+ * latter with str_free_words(). */
+static char **
+insert_env_options(const struct ctl_tool *tool, int *argcp, char *argv[],
+                   char ***wordsp)
+{
+    const char *env = tool->options_env ? getenv(tool->options_env) : NULL;
+    char **words;
+    size_t n;
+
+    if (!str_split_words(env ? env : "", &words, &n)) {
+        vlog(&svec_module, VLL_WARN, "%s: word ends inside quoted string",
+             env);
+    }
+    char **new_argv = xcalloc(*argcp + n + 1, sizeof *new_argv);
+    new_argv[0] = argv[0];
+    memcpy(&new_argv[1], words, n * sizeof *words);
+    memcpy(&new_argv[1 + n], &argv[1], (*argcp - 1) * sizeof *argv);
+    *argcp += n;
+    *wordsp = words;
+    return new_argv;
+}
+
 /* The tool's built-in schema, which names tables and columns. */
 static struct ovsdb_schema *
 parse_schema(const struct ctl_tool *tool)
@@ -900,6 +945,7 @@ ctl_main(const struct ctl_tool *tool, int argc, char *argv[])
     struct ctl_command *cmds = NULL;
     size_t n_cmds = 0;
     struct ovsdb_schema *schema = NULL;
+    char **all_argv = NULL, **env_words = NULL;
     char *error = NULL;
     int status = 1;
 
@@ -916,6 +962,7 @@ ctl_main(const struct ctl_tool *tool, int argc, char *argv[])
 
     schema = parse_schema(tool);
     ctx.schema = schema;
+    argv = all_argv = insert_env_options(tool, &argc, argv, &env_words);
     int first = parse_global_options(&ctx, &opts, argc, argv, &error);
     if (first < 0) {
         goto out;
@@ -970,5 +1017,7 @@ out:
     shash_destroy(&ctx.need_tables);
     free(ctx.aux);
     ovsdb_schema_destroy(schema);
+    free(all_argv);
+    str_free_words(env_words);
     return status;
 }

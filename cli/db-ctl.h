@@ -118,7 +118,14 @@ struct ctl_tool {
     size_t n_tables;
     const struct ctl_command_syntax *commands;  /* Tool-specific, or NULL. */
     size_t n_commands;
+    /* Environment variable whose words (split as a shell would) are
+     * global options taken before the command line's, which override
+     * them ("OVN_NBCTL_OPTIONS"), or NULL. */
+    const char *options_env;
     const char *usage;          /* Text for --help above the commands. */
+    /* The "Options:" section of --help, with one "%s" for the default
+     * database, or NULL for the generic one. */
+    const char *options_help;
     /* --help text about the tool's own commands, or NULL to list their
      * synopses. */
     const char *commands_help;
@@ -156,8 +163,11 @@ struct ctl_context {
     /* Global options. */
     bool dry_run;
     bool oneline;
-    bool no_wait;
-    char *wait;                 /* --wait=none|sb|hv, or NULL. */
+    /* --no-wait and --wait=none|sb|hv: the last one given counts, and
+     * "--no-wait" is "--wait=none". */
+    bool no_wait;               /* --no-wait or --wait=none. */
+    char *wait;                 /* "none", "sb", "hv", or NULL if none
+                                 * of these options was given. */
     bool print_wait_time;
     int timeout;                /* Seconds, 0 for none. */
     struct table_style style;

@@ -33,6 +33,14 @@ extern const struct ctl_command_syntax nbctl_policy_commands[];
 extern const size_t nbctl_n_policy_commands;
 extern const struct ctl_command_syntax nbctl_show_commands[];
 extern const size_t nbctl_n_show_commands;
+extern const struct ctl_command_syntax nbctl_wait_commands[];
+extern const size_t nbctl_n_wait_commands;
+
+/* --wait=sb|hv (nbctl-wait.c), as the tool's pre_commit and post_commit
+ * hooks: the first adds 1 to NB_Global nb_cfg along with the run's
+ * changes (or always, with "sync"), the second waits for northd. */
+void nbctl_wait_pre_commit(struct ctl_context *);
+void nbctl_wait_post_commit(struct ctl_context *);
 
 /* Lookups by name or UUID, as ovn-nbctl does them: a UUID first, then the
  * name, which must be unique.  If nothing is found: with 'must_exist',

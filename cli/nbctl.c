@@ -49,6 +49,42 @@ static const struct ctl_table_class nbctl_tables[] = {
     { "Port_Group", { { "Port_Group", "name", NULL, NULL } } },
 };
 
+/* The "Options:" section of --help, as ovn-nbctl 23.03 words it. */
+static const char nbctl_options_help[] =
+    "Options:\n"
+    "  --db=DATABASE               connect to DATABASE\n"
+    "                              (default: %s)\n"
+    "  --no-wait, --wait=none      do not wait for OVN reconfiguration "
+    "(default)\n"
+    "  --no-leader-only            accept any cluster member, not just the "
+    "leader\n"
+    "  --no-shuffle-remotes        do not shuffle the order of remotes\n"
+    "  --wait=sb                   wait for southbound database update\n"
+    "  --wait=hv                   wait for all chassis to catch up\n"
+    "  --print-wait-time           print time spent on waiting\n"
+    "  -t, --timeout=SECS          wait at most SECS seconds\n"
+    "  --dry-run                   do not commit changes to database\n"
+    "  --oneline                   print exactly one line of output per "
+    "command\n"
+    "\n"
+    "Output formatting options:\n"
+    "  -f, --format=FORMAT         set output formatting to FORMAT\n"
+    "                              (\"table\", \"html\", \"csv\", "
+    "\"json\", or \"list\")\n"
+    "  -d, --data=FORMAT           set table cell output formatting to\n"
+    "                              FORMAT (\"string\", \"bare\", or "
+    "\"json\")\n"
+    "  --no-headings               omit table heading row\n"
+    "  --pretty                    pretty-print JSON in output\n"
+    "  --bare                      equivalent to \"--format=list "
+    "--data=bare --no-headings\"\n"
+    "\n"
+    "Other options:\n"
+    "  -v, --verbose[=SPEC]        set logging levels\n"
+    "  --retry                     keep trying to connect\n"
+    "  -h, --help                  display this help message\n"
+    "  -V, --version               display version information\n";
+
 static const struct ctl_tool nbctl_tool = {
     .program_name = "weft-nbctl",
     .db_env = "OVN_NB_DB",
@@ -60,7 +96,11 @@ static const struct ctl_tool nbctl_tool = {
     .n_tables = ARRAY_SIZE(nbctl_tables),
     .log_module = &this_module,
     .singleton_table = "NB_Global",
+    .options_env = "OVN_NBCTL_OPTIONS",
     .usage = "OVN northbound DB management utility",
+    .options_help = nbctl_options_help,
+    .pre_commit = nbctl_wait_pre_commit,
+    .post_commit = nbctl_wait_post_commit,
 };
 
 int
@@ -78,6 +118,7 @@ main(int argc, char *argv[])
         { nbctl_group_commands, &nbctl_n_group_commands },
         { nbctl_policy_commands, &nbctl_n_policy_commands },
         { nbctl_show_commands, &nbctl_n_show_commands },
+        { nbctl_wait_commands, &nbctl_n_wait_commands },
     };
     struct ctl_tool tool = nbctl_tool;
     size_t n = 0;

@@ -51,6 +51,7 @@ static const struct ctl_tool sbctl_tool = {
     .n_tables = ARRAY_SIZE(sbctl_tables),
     .log_module = &this_module,
     .singleton_table = "SB_Global",
+    .options_env = "OVN_SBCTL_OPTIONS",
     .usage = "OVN southbound DB management utility",
 };
 

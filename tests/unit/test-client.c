@@ -952,6 +952,35 @@ test_txn_increment_if_changed(void **state OVS_UNUSED)
     ovsdb_client_destroy(client);
 }
 
+/* A transaction that deletes the row it increments (weft-nbctl --wait=sb
+ * destroy NB_Global .): the server's update deletes the row from the
+ * replica before the reply comes, whose select finds nothing.  The reply
+ * is an error, read without touching the freed row. */
+static void
+test_txn_increment_deleted_row(void **state OVS_UNUSED)
+{
+    struct ovsdb_client *client = create_test_client(NULL);
+
+    ovsdb_client_set_tracking(client, false);   /* Deleted rows are freed. */
+    load_initial(client);
+
+    const struct ovsdb_client_row *sw2 = find_row(client, "Sw", U2);
+    struct ovsdb_client_txn *txn = ovsdb_client_txn_create(client);
+    ovsdb_client_txn_increment(txn, sw2, SW_N);
+    ovsdb_client_txn_delete(txn, sw2);
+    assert_int_equal(ovsdb_client_txn_commit(txn), OVSDB_TXN_INCOMPLETE);
+    long long id = expect_request(client, "transact", NULL);
+    feed(client, "{'id': null, 'method': 'update3', 'params': ['TestDB', '"
+                 TXN2 "', {'Sw': {'" U2 "': {'delete': null}}}]}");
+    assert_null(find_row(client, "Sw", U2));
+    reply(client, id, "[{}, {'count': 1}, {'count': 0}, {'rows': []}]");
+    assert_int_equal(ovsdb_client_txn_get_status(txn), OVSDB_TXN_ERROR);
+    assert_non_null(strstr(ovsdb_client_txn_get_error_json(txn),
+                           "increment of n"));
+    ovsdb_client_txn_destroy(txn);
+    ovsdb_client_destroy(client);
+}
+
 /* Commits a one-write transaction and feeds 'result' as its reply. */
 static struct ovsdb_client_txn *
 commit_and_reply(struct ovsdb_client *client, const char *result,
@@ -1176,6 +1205,7 @@ main(void)
         cmocka_unit_test(test_txn_generation),
         cmocka_unit_test(test_txn_results),
         cmocka_unit_test(test_txn_increment_if_changed),
+        cmocka_unit_test(test_txn_increment_deleted_row),
         cmocka_unit_test(test_typed_bindings),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
