@@ -69,10 +69,87 @@ ctl_try_again(struct ctl_context *ctx)
     ctx->try_again = true;
 }
 
+/* What one table's monitoring needs. */
+struct ctl_need {
+    bool all_columns;
+    struct shash columns;       /* Column name -> NULL. */
+};
+
+static struct ctl_need *
+need_get(struct ctl_context *ctx, const char *table)
+{
+    struct ctl_need *need = shash_find_data(&ctx->need_tables, table);
+
+    if (!need) {
+        need = xzalloc(sizeof *need);
+        shash_init(&need->columns);
+        shash_add(&ctx->need_tables, table, need);
+    }
+    return need;
+}
+
+static void
+needs_destroy(struct shash *need_tables)
+{
+    struct shash_node *node;
+
+    SHASH_FOR_EACH (node, need_tables) {
+        struct ctl_need *need = node->data;
+        shash_destroy(&need->columns);
+        free(need);
+    }
+    shash_destroy(need_tables);
+}
+
 void
 ctl_need_table(struct ctl_context *ctx, const char *table)
 {
-    shash_add_once(&ctx->need_tables, table, NULL);
+    need_get(ctx, table)->all_columns = true;
+}
+
+void
+ctl_need_column(struct ctl_context *ctx, const char *table,
+                const char *column)
+{
+    struct ctl_need *need = need_get(ctx, table);
+
+    if (column) {
+        shash_add_once(&need->columns, column, NULL);
+    }
+}
+
+void
+ctl_need_columns(struct ctl_context *ctx, const char *table,
+                 const char *columns)
+{
+    char *copy = xstrdup(columns), *save = NULL;
+
+    ctl_need_column(ctx, table, NULL);
+    for (char *c = strtok_r(copy, ",", &save); c;
+         c = strtok_r(NULL, ",", &save)) {
+        ctl_need_column(ctx, table, c);
+    }
+    free(copy);
+}
+
+/* Tells 'client' to monitor what 'ctx' needs. */
+static void
+monitor_needs(const struct ctl_context *ctx, struct ovsdb_client *client)
+{
+    struct shash_node *node;
+
+    SHASH_FOR_EACH (node, &ctx->need_tables) {
+        const struct ctl_need *need = node->data;
+        if (need->all_columns) {
+            ovsdb_client_monitor_table(client, node->name);
+            continue;
+        }
+        ovsdb_client_monitor_column(client, node->name, NULL);
+        struct shash_node *c;
+        SHASH_FOR_EACH (c, &need->columns) {
+            ovsdb_client_monitor_column(client, node->name, c->name);
+        }
+    }
 }
 
 bool
@@ -790,7 +867,8 @@ do_commands(struct ctl_context *ctx, const struct ctl_options *opts,
         }
     }
     if (ctx->tool->singleton_table) {
-        ctl_need_table(ctx, ctx->tool->singleton_table);
+        /* To create it when missing, only whether it has a row counts. */
+        ctl_need_column(ctx, ctx->tool->singleton_table, NULL);
     }
     if (ctx->tool->prerequisites) {
         ctx->tool->prerequisites(ctx);
@@ -799,26 +877,16 @@ do_commands(struct ctl_context *ctx, const struct ctl_options *opts,
         return 1;
     }
 
-    const char **tables = xcalloc(shash_count(&ctx->need_tables) + 1,
-                                  sizeof *tables);
-    size_t n = 0;
-    struct shash_node *node;
-    SHASH_FOR_EACH (node, &ctx->need_tables) {
-        tables[n++] = node->name;
-    }
-
     struct ovsdb_client *client = ovsdb_client_create(opts->db,
                                                       ctx->tool->class_);
     ovsdb_client_set_leader_only(client, opts->leader_only);
     ovsdb_client_set_tracking(client, false);
-    for (size_t i = 0; i < n; i++) {
-        ovsdb_client_monitor_table(client, tables[i]);
-    }
-    if (!n) {
+    monitor_needs(ctx, client);
+    if (shash_is_empty(&ctx->need_tables)) {
         /* Still connect, to report a missing server, but load nothing. */
-        ovsdb_client_monitor_table(client, ctx->tool->tables[0].table);
+        ovsdb_client_monitor_column(client, ctx->tool->tables[0].table,
+                                    NULL);
     }
-    free(tables);
 
     int error = ovsdb_client_sync_connect(client, 0, opts->retry);
     if (error) {
@@ -1014,7 +1082,7 @@ out:
     free(opts.db);
     free(ctx.wait);
     shash_destroy_free_data(&opts.local_options);
-    shash_destroy(&ctx.need_tables);
+    needs_destroy(&ctx.need_tables);
     free(ctx.aux);
     ovsdb_schema_destroy(schema);
     free(all_argv);

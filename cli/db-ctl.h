@@ -179,8 +179,8 @@ struct ctl_context {
 
     const struct ovsdb_schema *schema;  /* The tool's schema. */
 
-    /* Tables to monitor, collected from the prerequisites. */
-    struct shash need_tables;   /* Name -> NULL. */
+    /* What to monitor, collected from the prerequisites. */
+    struct shash need_tables;   /* Name -> struct ctl_need *. */
     void *aux;                  /* For the tool; ctl_main() frees it with
                                  * free() at exit, so it must be a single
                                  * allocation. */
@@ -197,7 +197,23 @@ void ctl_try_again(struct ctl_context *);
  * silently, and makes the tool exit with 'status' (ovs-vsctl's br-exists
  * exits with 2 when the bridge is absent). */
 void ctl_exit(struct ctl_context *, int status);
+/* Prerequisites.  A command names what its 'run' reads: a whole table
+ * (every column), or the rows of a table with some of its columns.  The
+ * run must not read, nor write whole, a column not named (unmonitored
+ * columns hold their defaults); a table named both ways is monitored
+ * whole.  Commands that name few columns load far less of a big
+ * database, as ovs-vsctl's and ovn-nbctl's prerequisites do. */
 void ctl_need_table(struct ctl_context *, const char *table);
+/* Needs 'table''s rows and, unless NULL, its column 'column'. */
+void ctl_need_column(struct ctl_context *, const char *table,
+                     const char *column);
+/* Needs 'table''s rows and its columns named in 'columns', a
+ * comma-separated list ("name,ports"; "" for the rows only). */
+void ctl_need_columns(struct ctl_context *, const char *table,
+                      const char *columns);
+/* Needs what naming a row of 'table' reads (ctl_get_row()): the rows of
+ * 'table' and the name and UUID columns of the tool's rules for it. */
+void ctl_need_row_ids(struct ctl_context *, const char *table);
 bool ctl_has_option(const struct ctl_context *, const char *name);
 const char *ctl_get_option(const struct ctl_context *, const char *name);
 

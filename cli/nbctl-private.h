@@ -36,9 +36,11 @@ extern const size_t nbctl_n_show_commands;
 extern const struct ctl_command_syntax nbctl_wait_commands[];
 extern const size_t nbctl_n_wait_commands;
 
-/* --wait=sb|hv (nbctl-wait.c), as the tool's pre_commit and post_commit
- * hooks: the first adds 1 to NB_Global nb_cfg along with the run's
- * changes (or always, with "sync"), the second waits for northd. */
+/* --wait=sb|hv (nbctl-wait.c), as the tool's prerequisites, pre_commit
+ * and post_commit hooks: the first monitors NB_Global's *_cfg columns,
+ * the second adds 1 to nb_cfg along with the run's changes (or always,
+ * with "sync"), the third waits for northd. */
+void nbctl_wait_prerequisites(struct ctl_context *);
 void nbctl_wait_pre_commit(struct ctl_context *);
 void nbctl_wait_post_commit(struct ctl_context *);
 

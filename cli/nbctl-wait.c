@@ -56,6 +56,16 @@ waiting(const struct ctl_context *ctx)
 }
 
 void
+nbctl_wait_prerequisites(struct ctl_context *ctx)
+{
+    if (waiting(ctx)) {
+        ctl_need_columns(ctx, "NB_Global",
+                         "nb_cfg,sb_cfg,hv_cfg,nb_cfg_timestamp,"
+                         "sb_cfg_timestamp,hv_cfg_timestamp");
+    }
+}
+
+void
 nbctl_wait_pre_commit(struct ctl_context *ctx)
 {
     struct nbctl_wait_state *st = wait_state(ctx);

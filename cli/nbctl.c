@@ -99,6 +99,7 @@ static const struct ctl_tool nbctl_tool = {
     .options_env = "OVN_NBCTL_OPTIONS",
     .usage = "OVN northbound DB management utility",
     .options_help = nbctl_options_help,
+    .prerequisites = nbctl_wait_prerequisites,
     .pre_commit = nbctl_wait_pre_commit,
     .post_commit = nbctl_wait_post_commit,
 };

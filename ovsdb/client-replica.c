@@ -85,6 +85,7 @@ table_create(struct ovsdb_client_db *db, const struct ovsdb_table_schema *ts,
         dt->n_max = OVSDB_UNLIMITED;
     }
     table->in_server_schema = true;
+    table->selected = true;
     return table;
 }
 
@@ -114,6 +115,7 @@ client_db_init(struct ovsdb_client_db *db, struct ovsdb_client *client,
     db->monitor_id = json_string_create(monitor_id);
     shash_init(&db->tables_by_name);
     hmap_init(&db->arcs);
+    list_init(&db->reparse_list);
     db->tracking = true;
 }
 
@@ -233,6 +235,8 @@ table_is_monitored(const struct ovsdb_client_table *table)
 {
     if (!table->in_server_schema) {
         return false;
+    } else if (table->selected) {
+        return true;
     }
     for (size_t i = 0; i < table->schema->n_columns; i++) {
         if (table->present[i]) {
@@ -340,11 +344,23 @@ client_row_drop_arcs(struct ovsdb_client_row *row)
 }
 
 /* Parses again every typed field that refers to 'uuid', because the row
- * with that uuid just appeared or disappeared. */
+ * with that uuid just appeared or disappeared; while an update is applied,
+ * only notes the rows to do at its end (flush_reparse()). */
 static void
 reparse_referrers(struct ovsdb_client_db *db, const struct uuid *uuid)
 {
     struct ovsdb_client_arc *arc;
+
+    if (db->defer_reparse) {
+        HMAP_FOR_EACH_WITH_HASH (arc, dst_node, uuid_hash(uuid), &db->arcs) {
+            if (uuid_equals(&arc->dst, uuid)
+                && list_is_empty(&arc->src->reparse_node)) {
+                list_push_back(&db->reparse_list, &arc->src->reparse_node);
+            }
+        }
+        return;
+    }
+
     struct {
         struct ovsdb_client_row *row;
         unsigned int column;
@@ -367,6 +383,30 @@ reparse_referrers(struct ovsdb_client_db *db, const struct uuid *uuid)
         row_parse(todo[i].row, todo[i].column);
     }
     free(todo);
+}
+
+static void row_reparse(struct ovsdb_client_row *, unsigned int column);
+
+/* Parses again the reference fields of the rows reparse_referrers()
+ * noted. */
+static void
+flush_reparse(struct ovsdb_client_db *db)
+{
+    struct ovsdb_client_row *row;
+
+    LIST_FOR_EACH_POP (row, reparse_node, &db->reparse_list) {
+        const struct ovsdb_client_table_class *tc = row->table->class_;
+        list_init(&row->reparse_node);
+        if (!row->live) {
+            continue;           /* Deleted since (kept for tracking). */
+        }
+        for (size_t i = 0; tc && i < tc->n_columns; i++) {
+            if (tc->columns[i].kind == OVSDB_FIELD_REF
+                || tc->columns[i].kind == OVSDB_FIELD_REFS) {
+                row_reparse(row, i);
+            }
+        }
+    }
 }
 
 /* Allocates an array for a typed multi-valued field: NULL when empty, so
@@ -572,6 +612,7 @@ row_alloc(struct ovsdb_client_table *table, const struct uuid *uuid)
     }
     list_init(&row->src_arcs);
     list_init(&row->track_node);
+    list_init(&row->reparse_node);
     return row;
 }
 
@@ -637,6 +678,9 @@ client_row_free(struct ovsdb_client_row *row)
     }
     client_row_drop_arcs(row);
     row_free_tracking(row);
+    if (!list_is_empty(&row->reparse_node)) {
+        list_remove(&row->reparse_node);
+    }
     free(row->fields);
     free(row);
 }
@@ -1035,6 +1079,7 @@ client_db_apply_updates(struct ovsdb_client_db *db, const struct json *json,
     if (reload) {
         mark_all_stale(db, true);
     }
+    db->defer_reparse = true;
     SHASH_FOR_EACH (node, json->object) {
         struct ovsdb_client_table *table
             = shash_find_data(&db->tables_by_name, node->name);
@@ -1055,6 +1100,8 @@ client_db_apply_updates(struct ovsdb_client_db *db, const struct json *json,
             delete_stale(db);
         }
     }
+    db->defer_reparse = false;
+    flush_reparse(db);
     return error;
 }
 
