@@ -851,6 +851,31 @@ postprocess(struct ctl_context *ctx, struct ctl_command *cmds, size_t n_cmds)
     ctx->cmd = NULL;
 }
 
+/* Whether to free the replica when the run is over.  The process exits
+ * right after: freeing the replica of a big database one row at a time
+ * takes about a third of a one-command run (20,000 ports: 20 of 66 ms of
+ * CPU), so a normal build leaves it to the exit.  Sanitizer builds free
+ * it, so that their leak checker finds real leaks. */
+#if defined(__SANITIZE_ADDRESS__)
+#define CTL_FREE_REPLICA 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define CTL_FREE_REPLICA 1
+#endif
+#endif
+#ifndef CTL_FREE_REPLICA
+#define CTL_FREE_REPLICA 0
+#endif
+
+static void
+release_client(struct ovsdb_client *client)
+{
+    if (CTL_FREE_REPLICA) {
+        ovsdb_client_destroy(client);
+    }
+    /* Else the exit closes the connection: nothing is left to send. */
+}
+
 /* Connects and runs 'cmds' until they commit, fail or time out.  Returns
  * the exit status. */
 static int
@@ -961,7 +986,7 @@ do_commands(struct ctl_context *ctx, const struct ctl_options *opts,
         ctx->txn = NULL;
     }
     ctx->client = NULL;
-    ovsdb_client_destroy(client);
+    release_client(client);
     return status;
 }
 
