@@ -10,8 +10,9 @@
  *   1. Parse the global options and split the commands on "--"; check each
  *      command's name, argument count and options.  Nothing is contacted
  *      before the whole line is known to be well formed.
- *   2. Ask every command which tables it needs ('prerequisites'); connect
- *      to the database and load just those tables.
+ *   2. Ask every command what it reads ('prerequisites': whole tables, or
+ *      some columns of a table); connect to the database and load just
+ *      that.
  *   3. Build the transaction by running every command in order ('run').  A
  *      command that fails calls ctl_error() and returns; nothing is sent.
  *      A command that must wait (wait-until) calls ctl_try_again(): the
@@ -84,7 +85,8 @@ struct ctl_command_syntax {
     int min_args;
     int max_args;               /* INT_MAX for no limit. */
     const char *arguments;      /* Argument synopsis for --help. */
-    /* Adds the tables the command needs (ctl_need_table()); may be NULL. */
+    /* Names what 'run' reads (ctl_need_table(), ctl_need_columns()...);
+     * may be NULL. */
     void (*prerequisites)(struct ctl_context *);
     void (*run)(struct ctl_context *);
     /* After a successful commit; may be NULL. */
@@ -134,7 +136,9 @@ struct ctl_tool {
      * like ovn-nbctl and ovn-sbctl, every transaction that finds it empty
      * creates the row.  NULL for none. */
     const char *singleton_table;
-    /* Adds tables every run needs (ctl_need_table()); may be NULL. */
+    /* Names what every run reads (ctl_need_table()...), after the
+     * commands' prerequisites (so that the global options are known); may
+     * be NULL. */
     void (*prerequisites)(struct ctl_context *);
     /* Called with the connected client and a fresh transaction before the
      * commands run, at every attempt (e.g. to bump Open_vSwitch next_cfg);
