@@ -622,23 +622,125 @@ out:
     return satisfied;
 }
 
-/* Prerequisites: the command's table (argv[1]) and the tables its rows
- * are named through. */
+/* Prerequisites.  Each command monitors the columns its arguments name
+ * and what naming its record reads, not whole tables, so that one command
+ * on a big database loads little.  An argument whose column cannot be
+ * told here needs the whole table: the run then reports the problem as
+ * it would anyway. */
+
+void
+ctl_need_row_ids(struct ctl_context *ctx, const char *table)
+{
+    const struct ctl_table_class *tc = get_table_class(ctx, table);
+
+    ctl_need_column(ctx, table, NULL);
+    for (size_t i = 0; tc && i < ARRAY_SIZE(tc->row_ids); i++) {
+        const struct ctl_row_id *id = &tc->row_ids[i];
+        if (id->table) {
+            ctl_need_column(ctx, id->table, id->name_column);
+            ctl_need_column(ctx, id->table, id->uuid_column);
+        }
+    }
+}
+
+/* Needs the column that "column[:key][OP value]" argument 'arg' names in
+ * 'ts'. */
 static void
-pre_table(struct ctl_context *ctx)
+need_arg_column(struct ctl_context *ctx, const struct ovsdb_table_schema *ts,
+                const char *arg)
+{
+    const char **names = xmalloc(ts->n_columns * sizeof *names);
+    struct ds ambiguous = DS_EMPTY_INITIALIZER;
+    const char *p = arg;
+    char *name = NULL;
+    char *error = parse_token(&p, &name);
+    int idx = -1;
+
+    if (!error) {
+        for (size_t i = 0; i < ts->n_columns; i++) {
+            names[i] = i == OVSDB_COL_VERSION ? NULL : ts->columns[i]->name;
+        }
+        idx = match_names(names, ts->n_columns, name, &ambiguous);
+    }
+    if (idx < 0) {
+        ctl_need_table(ctx, ts->name);
+    } else if (idx != OVSDB_COL_UUID) {
+        ctl_need_column(ctx, ts->name, ts->columns[idx]->name);
+    }
+    free(error);
+    free(name);
+    ds_destroy(&ambiguous);
+    free(names);
+}
+
+/* Needs what naming records of table argv[1] reads and the columns named
+ * by arguments argv[first...].  Returns the table, or NULL after
+ * ctl_error(). */
+static const struct ovsdb_table_schema *
+pre_table_args(struct ctl_context *ctx, int first)
 {
     const struct ovsdb_table_schema *ts = ctl_lookup_table(ctx,
                                                            ctx->argv[1]);
-    if (!ts) {
-        return;
-    }
-    ctl_need_table(ctx, ts->name);
-    const struct ctl_table_class *tc = get_table_class(ctx, ts->name);
-    for (size_t i = 0; tc && i < ARRAY_SIZE(tc->row_ids); i++) {
-        if (tc->row_ids[i].table) {
-            ctl_need_table(ctx, tc->row_ids[i].table);
+    if (ts) {
+        ctl_need_row_ids(ctx, ts->name);
+        for (int i = first; i < ctx->argc; i++) {
+            need_arg_column(ctx, ts, ctx->argv[i]);
         }
     }
+    return ts;
+}
+
+/* get, set, clear, wait-until: TABLE RECORD COLUMN... */
+static void
+pre_columns(struct ctl_context *ctx)
+{
+    pre_table_args(ctx, 3);
+}
+
+/* add, remove: TABLE RECORD COLUMN VALUE... */
+static void
+pre_one_column(struct ctl_context *ctx)
+{
+    const struct ovsdb_table_schema *ts = pre_table_args(ctx, 4);
+    if (ts) {
+        need_arg_column(ctx, ts, ctx->argv[3]);
+    }
+}
+
+/* create: TABLE COLUMN=VALUE... */
+static void
+pre_create(struct ctl_context *ctx)
+{
+    pre_table_args(ctx, 2);
+}
+
+/* destroy: TABLE RECORD... */
+static void
+pre_records(struct ctl_context *ctx)
+{
+    pre_table_args(ctx, INT_MAX);
+}
+
+/* list (TABLE RECORD...) and find (TABLE CONDITION...): the --columns
+ * given, else every column. */
+static void
+pre_list(struct ctl_context *ctx)
+{
+    const struct ovsdb_table_schema *ts = pre_table_args(ctx, INT_MAX);
+    const char *spec = ctl_get_option(ctx, "--columns");
+
+    if (!ts) {
+        return;
+    } else if (!spec || !strcmp(ctx->argv[0], "find")) {
+        ctl_need_table(ctx, ts->name);
+        return;
+    }
+    char *copy = xstrdup(spec), *save = NULL;
+    for (char *tok = strtok_r(copy, ", ", &save); tok;
+         tok = strtok_r(NULL, ", ", &save)) {
+        need_arg_column(ctx, ts, tok);
+    }
+    free(copy);
 }
 
 /* Gets the table named by argv[1] and, unless 'record' is NULL, the row
@@ -1277,26 +1379,26 @@ cmd_comment(struct ctl_context *ctx)
 const struct ctl_command_syntax ctl_generic_commands[] = {
     { "comment", 0, INT_MAX, "[ARG]...", NULL, cmd_comment, NULL, "",
       CTL_RO },
-    { "get", 2, INT_MAX, "TABLE RECORD [COLUMN[:KEY]]...", pre_table,
+    { "get", 2, INT_MAX, "TABLE RECORD [COLUMN[:KEY]]...", pre_columns,
       cmd_get, NULL, "--if-exists,--id=", CTL_RO },
-    { "list", 1, INT_MAX, "TABLE [RECORD]...", pre_table, cmd_list, NULL,
+    { "list", 1, INT_MAX, "TABLE [RECORD]...", pre_list, cmd_list, NULL,
       "--if-exists,--columns=", CTL_RO },
-    { "find", 1, INT_MAX, "TABLE [COLUMN[:KEY]=VALUE]...", pre_table,
+    { "find", 1, INT_MAX, "TABLE [COLUMN[:KEY]=VALUE]...", pre_list,
       cmd_find, NULL, "--columns=", CTL_RO },
-    { "set", 3, INT_MAX, "TABLE RECORD COLUMN[:KEY]=VALUE...", pre_table,
+    { "set", 3, INT_MAX, "TABLE RECORD COLUMN[:KEY]=VALUE...", pre_columns,
       cmd_set, NULL, "--if-exists", CTL_RW },
-    { "add", 4, INT_MAX, "TABLE RECORD COLUMN [KEY=]VALUE...", pre_table,
-      cmd_add, NULL, "--if-exists", CTL_RW },
+    { "add", 4, INT_MAX, "TABLE RECORD COLUMN [KEY=]VALUE...",
+      pre_one_column, cmd_add, NULL, "--if-exists", CTL_RW },
     { "remove", 4, INT_MAX, "TABLE RECORD COLUMN KEY|VALUE|KEY=VALUE...",
-      pre_table, cmd_remove, NULL, "--if-exists", CTL_RW },
-    { "clear", 3, INT_MAX, "TABLE RECORD COLUMN...", pre_table, cmd_clear,
+      pre_one_column, cmd_remove, NULL, "--if-exists", CTL_RW },
+    { "clear", 3, INT_MAX, "TABLE RECORD COLUMN...", pre_columns, cmd_clear,
       NULL, "--if-exists", CTL_RW },
-    { "create", 2, INT_MAX, "TABLE COLUMN[:KEY]=VALUE...", pre_table,
+    { "create", 2, INT_MAX, "TABLE COLUMN[:KEY]=VALUE...", pre_create,
       cmd_create, post_create, "--id=", CTL_RW },
-    { "destroy", 1, INT_MAX, "TABLE [RECORD]...", pre_table, cmd_destroy,
+    { "destroy", 1, INT_MAX, "TABLE [RECORD]...", pre_records, cmd_destroy,
       NULL, "--if-exists,--all", CTL_RW },
     { "wait-until", 2, INT_MAX, "TABLE RECORD [COLUMN[:KEY]=VALUE]...",
-      pre_table, cmd_wait_until, NULL, "", CTL_RO },
+      pre_columns, cmd_wait_until, NULL, "", CTL_RO },
 };
 
 const size_t ctl_n_generic_commands = ARRAY_SIZE(ctl_generic_commands);

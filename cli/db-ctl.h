@@ -10,8 +10,9 @@
  *   1. Parse the global options and split the commands on "--"; check each
  *      command's name, argument count and options.  Nothing is contacted
  *      before the whole line is known to be well formed.
- *   2. Ask every command which tables it needs ('prerequisites'); connect
- *      to the database and load just those tables.
+ *   2. Ask every command what it reads ('prerequisites': whole tables, or
+ *      some columns of a table); connect to the database and load just
+ *      that.
  *   3. Build the transaction by running every command in order ('run').  A
  *      command that fails calls ctl_error() and returns; nothing is sent.
  *      A command that must wait (wait-until) calls ctl_try_again(): the
@@ -84,7 +85,8 @@ struct ctl_command_syntax {
     int min_args;
     int max_args;               /* INT_MAX for no limit. */
     const char *arguments;      /* Argument synopsis for --help. */
-    /* Adds the tables the command needs (ctl_need_table()); may be NULL. */
+    /* Names what 'run' reads (ctl_need_table(), ctl_need_columns()...);
+     * may be NULL. */
     void (*prerequisites)(struct ctl_context *);
     void (*run)(struct ctl_context *);
     /* After a successful commit; may be NULL. */
@@ -118,7 +120,14 @@ struct ctl_tool {
     size_t n_tables;
     const struct ctl_command_syntax *commands;  /* Tool-specific, or NULL. */
     size_t n_commands;
+    /* Environment variable whose words (split as a shell would) are
+     * global options taken before the command line's, which override
+     * them ("OVN_NBCTL_OPTIONS"), or NULL. */
+    const char *options_env;
     const char *usage;          /* Text for --help above the commands. */
+    /* The "Options:" section of --help, with one "%s" for the default
+     * database, or NULL for the generic one. */
+    const char *options_help;
     /* --help text about the tool's own commands, or NULL to list their
      * synopses. */
     const char *commands_help;
@@ -130,7 +139,9 @@ struct ctl_tool {
      * like ovn-nbctl and ovn-sbctl, every transaction that finds it empty
      * creates the row.  NULL for none. */
     const char *singleton_table;
-    /* Adds tables every run needs (ctl_need_table()); may be NULL. */
+    /* Names what every run reads (ctl_need_table()...), after the
+     * commands' prerequisites (so that the global options are known); may
+     * be NULL. */
     void (*prerequisites)(struct ctl_context *);
     /* Called with the connected client and a fresh transaction before the
      * commands run, at every attempt (e.g. to bump Open_vSwitch next_cfg);
@@ -159,8 +170,11 @@ struct ctl_context {
     /* Global options. */
     bool dry_run;
     bool oneline;
-    bool no_wait;
-    char *wait;                 /* --wait=none|sb|hv, or NULL. */
+    /* --no-wait and --wait=none|sb|hv: the last one given counts, and
+     * "--no-wait" is "--wait=none". */
+    bool no_wait;               /* --no-wait or --wait=none. */
+    char *wait;                 /* "none", "sb", "hv", or NULL if none
+                                 * of these options was given. */
     bool print_wait_time;
     int timeout;                /* Seconds, 0 for none. */
     struct table_style style;
@@ -172,8 +186,8 @@ struct ctl_context {
 
     const struct ovsdb_schema *schema;  /* The tool's schema. */
 
-    /* Tables to monitor, collected from the prerequisites. */
-    struct shash need_tables;   /* Name -> NULL. */
+    /* What to monitor, collected from the prerequisites. */
+    struct shash need_tables;   /* Name -> struct ctl_need *. */
     void *aux;                  /* For the tool; ctl_main() frees it with
                                  * free() at exit, so it must be a single
                                  * allocation. */
@@ -200,7 +214,23 @@ void ctl_try_again(struct ctl_context *);
  * silently, and makes the tool exit with 'status' (ovs-vsctl's br-exists
  * exits with 2 when the bridge is absent). */
 void ctl_exit(struct ctl_context *, int status);
+/* Prerequisites.  A command names what its 'run' reads: a whole table
+ * (every column), or the rows of a table with some of its columns.  The
+ * run must not read, nor write whole, a column not named (unmonitored
+ * columns hold their defaults); a table named both ways is monitored
+ * whole.  Commands that name few columns load far less of a big
+ * database, as ovs-vsctl's and ovn-nbctl's prerequisites do. */
 void ctl_need_table(struct ctl_context *, const char *table);
+/* Needs 'table''s rows and, unless NULL, its column 'column'. */
+void ctl_need_column(struct ctl_context *, const char *table,
+                     const char *column);
+/* Needs 'table''s rows and its columns named in 'columns', a
+ * comma-separated list ("name,ports"; "" for the rows only). */
+void ctl_need_columns(struct ctl_context *, const char *table,
+                      const char *columns);
+/* Needs what naming a row of 'table' reads (ctl_get_row()): the rows of
+ * 'table' and the name and UUID columns of the tool's rules for it. */
+void ctl_need_row_ids(struct ctl_context *, const char *table);
 bool ctl_has_option(const struct ctl_context *, const char *name);
 const char *ctl_get_option(const struct ctl_context *, const char *name);
 

@@ -10,6 +10,13 @@
 #include "ovsdb/client-txn.h"
 #include "cli/nbctl-private.h"
 
+/* lr-add, lr-del, lr-list: router names. */
+static void
+pre_lr_names(struct ctl_context *ctx)
+{
+    ctl_need_columns(ctx, "Logical_Router", "name");
+}
+
 static void
 pre_lr(struct ctl_context *ctx)
 {
@@ -387,11 +394,11 @@ cmd_lrp_get_gateway_chassis(struct ctl_context *ctx)
 }
 
 const struct ctl_command_syntax nbctl_lr_commands[] = {
-    { "lr-add", 0, 1, "[ROUTER]", pre_lr, cmd_lr_add, NULL,
+    { "lr-add", 0, 1, "[ROUTER]", pre_lr_names, cmd_lr_add, NULL,
       "--may-exist,--add-duplicate", CTL_RW },
-    { "lr-del", 1, 1, "ROUTER", pre_lr, cmd_lr_del, NULL, "--if-exists",
-      CTL_RW },
-    { "lr-list", 0, 0, "", pre_lr, cmd_lr_list, NULL, "", CTL_RO },
+    { "lr-del", 1, 1, "ROUTER", pre_lr_names, cmd_lr_del, NULL,
+      "--if-exists", CTL_RW },
+    { "lr-list", 0, 0, "", pre_lr_names, cmd_lr_list, NULL, "", CTL_RO },
     { "lrp-add", 4, INT_MAX,
       "ROUTER PORT MAC NETWORK... [COLUMN[:KEY]=VALUE]...", pre_lr,
       cmd_lrp_add, NULL, "--may-exist", CTL_RW },

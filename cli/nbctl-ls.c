@@ -18,6 +18,67 @@ pre_ls(struct ctl_context *ctx)
                            "Logical_Router_Port");
 }
 
+/* Commands that read few columns monitor just those (on a big database,
+ * loading every column of every port dominates a run). */
+
+/* ls-add, ls-del, ls-list: switch names. */
+static void
+pre_ls_names(struct ctl_context *ctx)
+{
+    ctl_need_columns(ctx, "Logical_Switch", "name");
+}
+
+/* lsp-add: the switch and the port names, which switch has which port,
+ * and what --may-exist compares. */
+static void
+pre_lsp_add(struct ctl_context *ctx)
+{
+    ctl_need_columns(ctx, "Logical_Switch", "name,ports");
+    ctl_need_columns(ctx, "Logical_Switch_Port",
+                     "name,parent_name,tag_request");
+}
+
+/* lsp-del, lsp-list, lsp-get-ls: which switch has which port. */
+static void
+pre_lsp_ls(struct ctl_context *ctx)
+{
+    ctl_need_columns(ctx, "Logical_Switch", "name,ports");
+    ctl_need_columns(ctx, "Logical_Switch_Port", "name");
+}
+
+/* The lsp-get-* and lsp-set-* commands that read or write one column of
+ * the port they name, and nothing else. */
+static void
+pre_lsp_column(struct ctl_context *ctx)
+{
+    static const struct {
+        const char *command;
+        const char *column;
+    } columns[] = {
+        { "lsp-get-parent", "parent_name" },
+        { "lsp-get-tag", "tag" },
+        { "lsp-get-addresses", "addresses" },
+        { "lsp-set-port-security", "port_security" },
+        { "lsp-get-port-security", "port_security" },
+        { "lsp-get-up", "up" },
+        { "lsp-set-enabled", "enabled" },
+        { "lsp-get-enabled", "enabled" },
+        { "lsp-set-type", "type" },
+        { "lsp-get-type", "type" },
+        { "lsp-set-options", "options" },
+        { "lsp-get-options", "options" },
+    };
+
+    for (size_t i = 0; i < ARRAY_SIZE(columns); i++) {
+        if (!strcmp(ctx->argv[0], columns[i].command)) {
+            ctl_need_columns(ctx, "Logical_Switch_Port", "name");
+            ctl_need_column(ctx, "Logical_Switch_Port", columns[i].column);
+            return;
+        }
+    }
+    pre_ls(ctx);
+}
+
 static void
 pre_lsp_dhcp(struct ctl_context *ctx)
 {
@@ -563,44 +624,44 @@ cmd_lsp_get_dhcpv6_options(struct ctl_context *ctx)
 }
 
 const struct ctl_command_syntax nbctl_ls_commands[] = {
-    { "ls-add", 0, 1, "[SWITCH]", pre_ls, cmd_ls_add, NULL,
+    { "ls-add", 0, 1, "[SWITCH]", pre_ls_names, cmd_ls_add, NULL,
       "--may-exist,--add-duplicate", CTL_RW },
-    { "ls-del", 1, 1, "SWITCH", pre_ls, cmd_ls_del, NULL, "--if-exists",
+    { "ls-del", 1, 1, "SWITCH", pre_ls_names, cmd_ls_del, NULL, "--if-exists",
       CTL_RW },
-    { "ls-list", 0, 0, "", pre_ls, cmd_ls_list, NULL, "", CTL_RO },
-    { "lsp-add", 2, 4, "SWITCH PORT [PARENT] [TAG]", pre_ls, cmd_lsp_add,
+    { "ls-list", 0, 0, "", pre_ls_names, cmd_ls_list, NULL, "", CTL_RO },
+    { "lsp-add", 2, 4, "SWITCH PORT [PARENT] [TAG]", pre_lsp_add, cmd_lsp_add,
       NULL, "--may-exist", CTL_RW },
-    { "lsp-del", 1, 1, "PORT", pre_ls, cmd_lsp_del, NULL, "--if-exists",
+    { "lsp-del", 1, 1, "PORT", pre_lsp_ls, cmd_lsp_del, NULL, "--if-exists",
       CTL_RW },
-    { "lsp-list", 1, 1, "SWITCH", pre_ls, cmd_lsp_list, NULL, "", CTL_RO },
-    { "lsp-get-ls", 1, 1, "PORT", pre_ls, cmd_lsp_get_ls, NULL, "",
+    { "lsp-list", 1, 1, "SWITCH", pre_lsp_ls, cmd_lsp_list, NULL, "", CTL_RO },
+    { "lsp-get-ls", 1, 1, "PORT", pre_lsp_ls, cmd_lsp_get_ls, NULL, "",
       CTL_RO },
-    { "lsp-get-parent", 1, 1, "PORT", pre_ls, cmd_lsp_get_parent, NULL, "",
-      CTL_RO },
-    { "lsp-get-tag", 1, 1, "PORT", pre_ls, cmd_lsp_get_tag, NULL, "",
+    { "lsp-get-parent", 1, 1, "PORT", pre_lsp_column, cmd_lsp_get_parent, NULL,
+      "", CTL_RO },
+    { "lsp-get-tag", 1, 1, "PORT", pre_lsp_column, cmd_lsp_get_tag, NULL, "",
       CTL_RO },
     { "lsp-set-addresses", 1, INT_MAX, "PORT [ADDRESS]...", pre_ls,
       cmd_lsp_set_addresses, NULL, "", CTL_RW },
-    { "lsp-get-addresses", 1, 1, "PORT", pre_ls, cmd_lsp_get_addresses,
+    { "lsp-get-addresses", 1, 1, "PORT", pre_lsp_column, cmd_lsp_get_addresses,
       NULL, "", CTL_RO },
-    { "lsp-set-port-security", 0, INT_MAX, "PORT [ADDRS]...", pre_ls,
+    { "lsp-set-port-security", 0, INT_MAX, "PORT [ADDRS]...", pre_lsp_column,
       cmd_lsp_set_port_security, NULL, "", CTL_RW },
-    { "lsp-get-port-security", 1, 1, "PORT", pre_ls,
+    { "lsp-get-port-security", 1, 1, "PORT", pre_lsp_column,
       cmd_lsp_get_port_security, NULL, "", CTL_RO },
-    { "lsp-get-up", 1, 1, "PORT", pre_ls, cmd_lsp_get_up, NULL, "",
+    { "lsp-get-up", 1, 1, "PORT", pre_lsp_column, cmd_lsp_get_up, NULL, "",
       CTL_RO },
-    { "lsp-set-enabled", 2, 2, "PORT STATE", pre_ls, cmd_lsp_set_enabled,
+    { "lsp-set-enabled", 2, 2, "PORT STATE", pre_lsp_column,
+      cmd_lsp_set_enabled, NULL, "", CTL_RW },
+    { "lsp-get-enabled", 1, 1, "PORT", pre_lsp_column, cmd_lsp_get_enabled,
+      NULL, "", CTL_RO },
+    { "lsp-set-type", 2, 2, "PORT TYPE", pre_lsp_column, cmd_lsp_set_type,
       NULL, "", CTL_RW },
-    { "lsp-get-enabled", 1, 1, "PORT", pre_ls, cmd_lsp_get_enabled, NULL,
-      "", CTL_RO },
-    { "lsp-set-type", 2, 2, "PORT TYPE", pre_ls, cmd_lsp_set_type, NULL,
-      "", CTL_RW },
-    { "lsp-get-type", 1, 1, "PORT", pre_ls, cmd_lsp_get_type, NULL, "",
+    { "lsp-get-type", 1, 1, "PORT", pre_lsp_column, cmd_lsp_get_type, NULL, "",
       CTL_RO },
     { "lsp-set-options", 1, INT_MAX, "PORT KEY=VALUE [KEY=VALUE]...",
-      pre_ls, cmd_lsp_set_options, NULL, "", CTL_RW },
-    { "lsp-get-options", 1, 1, "PORT", pre_ls, cmd_lsp_get_options, NULL,
-      "", CTL_RO },
+      pre_lsp_column, cmd_lsp_set_options, NULL, "", CTL_RW },
+    { "lsp-get-options", 1, 1, "PORT", pre_lsp_column, cmd_lsp_get_options,
+      NULL, "", CTL_RO },
     { "lsp-set-dhcpv4-options", 1, 2, "PORT [DHCP_OPT_UUID]", pre_lsp_dhcp,
       cmd_lsp_set_dhcpv4_options, NULL, "", CTL_RW },
     { "lsp-get-dhcpv4-options", 1, 1, "PORT", pre_lsp_dhcp,

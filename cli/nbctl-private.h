@@ -39,6 +39,16 @@ extern const struct ctl_command_syntax nbctl_qos_commands[];
 extern const size_t nbctl_n_qos_commands;
 extern const struct ctl_command_syntax nbctl_misc_commands[];
 extern const size_t nbctl_n_misc_commands;
+extern const struct ctl_command_syntax nbctl_wait_commands[];
+extern const size_t nbctl_n_wait_commands;
+
+/* --wait=sb|hv (nbctl-wait.c), as the tool's prerequisites, pre_commit
+ * and post_commit hooks: the first monitors NB_Global's *_cfg columns,
+ * the second adds 1 to nb_cfg along with the run's changes (or always,
+ * with "sync"), the third waits for northd. */
+void nbctl_wait_prerequisites(struct ctl_context *);
+void nbctl_wait_pre_commit(struct ctl_context *);
+void nbctl_wait_post_commit(struct ctl_context *);
 
 /* Lookups by name or UUID, as ovn-nbctl does them: a UUID first, then the
  * name, which must be unique.  If nothing is found: with 'must_exist',

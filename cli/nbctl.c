@@ -52,6 +52,42 @@ static const struct ctl_table_class nbctl_tables[] = {
     { "Port_Group", { { "Port_Group", "name", NULL, NULL } } },
 };
 
+/* The "Options:" section of --help, as ovn-nbctl 23.03 words it. */
+static const char nbctl_options_help[] =
+    "Options:\n"
+    "  --db=DATABASE               connect to DATABASE\n"
+    "                              (default: %s)\n"
+    "  --no-wait, --wait=none      do not wait for OVN reconfiguration "
+    "(default)\n"
+    "  --no-leader-only            accept any cluster member, not just the "
+    "leader\n"
+    "  --no-shuffle-remotes        do not shuffle the order of remotes\n"
+    "  --wait=sb                   wait for southbound database update\n"
+    "  --wait=hv                   wait for all chassis to catch up\n"
+    "  --print-wait-time           print time spent on waiting\n"
+    "  -t, --timeout=SECS          wait at most SECS seconds\n"
+    "  --dry-run                   do not commit changes to database\n"
+    "  --oneline                   print exactly one line of output per "
+    "command\n"
+    "\n"
+    "Output formatting options:\n"
+    "  -f, --format=FORMAT         set output formatting to FORMAT\n"
+    "                              (\"table\", \"html\", \"csv\", "
+    "\"json\", or \"list\")\n"
+    "  -d, --data=FORMAT           set table cell output formatting to\n"
+    "                              FORMAT (\"string\", \"bare\", or "
+    "\"json\")\n"
+    "  --no-headings               omit table heading row\n"
+    "  --pretty                    pretty-print JSON in output\n"
+    "  --bare                      equivalent to \"--format=list "
+    "--data=bare --no-headings\"\n"
+    "\n"
+    "Other options:\n"
+    "  -v, --verbose[=SPEC]        set logging levels\n"
+    "  --retry                     keep trying to connect\n"
+    "  -h, --help                  display this help message\n"
+    "  -V, --version               display version information\n";
+
 static const struct ctl_tool nbctl_tool = {
     .program_name = "weft-nbctl",
     .db_env = "OVN_NB_DB",
@@ -64,7 +100,12 @@ static const struct ctl_tool nbctl_tool = {
     .log_module = &this_module,
     .own_log_module = &nbctl_module,
     .singleton_table = "NB_Global",
+    .options_env = "OVN_NBCTL_OPTIONS",
     .usage = "OVN northbound DB management utility",
+    .options_help = nbctl_options_help,
+    .prerequisites = nbctl_wait_prerequisites,
+    .pre_commit = nbctl_wait_pre_commit,
+    .post_commit = nbctl_wait_post_commit,
 };
 
 int
@@ -83,6 +124,7 @@ main(int argc, char *argv[])
         { nbctl_misc_commands, &nbctl_n_misc_commands },
         { ctl_conn_commands, &ctl_n_conn_commands },
         { nbctl_show_commands, &nbctl_n_show_commands },
+        { nbctl_wait_commands, &nbctl_n_wait_commands },
     };
     return ctl_main_families(&nbctl_tool, families, ARRAY_SIZE(families),
                              argc, argv);

@@ -55,6 +55,7 @@ static const struct ctl_tool sbctl_tool = {
     .log_module = &this_module,
     .own_log_module = &sbctl_module,
     .singleton_table = "SB_Global",
+    .options_env = "OVN_SBCTL_OPTIONS",
     .usage = "OVN southbound DB management utility",
 };
 

@@ -195,3 +195,63 @@ str_endswith(const char *s, const char *suffix)
     size_t n = strlen(s), m = strlen(suffix);
     return n >= m && !memcmp(s + n - m, suffix, m);
 }
+
+bool
+str_split_words(const char *s, char ***wordsp, size_t *np)
+{
+    size_t n = 0, allocated = 0;
+    char **words = NULL;
+    char *word = xmalloc(strlen(s) + 1);
+    bool terminated = true;
+
+    for (;;) {
+        while (*s == ' ' || (*s >= '\t' && *s <= '\r')) {
+            s++;
+        }
+        if (!*s) {
+            break;
+        }
+
+        /* One word: up to unquoted white space or the end. */
+        size_t len = 0;
+        char quote = 0;
+        for (; *s && (quote || !strchr(" \t\n\v\f\r", *s)); s++) {
+            if (quote == '\'' && *s != '\'') {
+                word[len++] = *s;
+            } else if (*s == quote) {
+                quote = 0;
+            } else if (!quote && (*s == '\'' || *s == '"')) {
+                quote = *s;
+            } else if (*s == '\\' && s[1]) {
+                word[len++] = *++s;
+            } else if (*s != '\\') {
+                word[len++] = *s;
+            }
+        }
+        terminated = terminated && !quote;
+
+        if (n + 1 >= allocated) {
+            words = x2nrealloc(words, &allocated, sizeof *words);
+        }
+        words[n++] = xmemdup0(word, len);
+    }
+    free(word);
+    if (n >= allocated) {
+        words = x2nrealloc(words, &allocated, sizeof *words);
+    }
+    words[n] = NULL;
+    *wordsp = words;
+    *np = n;
+    return terminated;
+}
+
+void
+str_free_words(char **words)
+{
+    if (words) {
+        for (char **w = words; *w; w++) {
+            free(*w);
+        }
+        free(words);
+    }
+}

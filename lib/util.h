@@ -65,5 +65,14 @@ bool str_startswith(const char *, const char *prefix);
 /* qsort() comparison for an array of 'const char *', in strcmp() order. */
 int str_compare_ptrs(const void *, const void *);
 bool str_endswith(const char *, const char *suffix);
+/* Splits 's' into words as a shell would, without expansions: words are
+ * separated by white space; '...' quotes literally; "..." quotes with
+ * backslash escapes; outside quotes a backslash escapes the next
+ * character.  Stores a NULL-terminated array of owned words in '*wordsp'
+ * and their count in '*np'; free them with str_free_words().  Returns
+ * false if 's' ends inside a quoted string (the words are still stored, as
+ * if the quote had been closed). */
+bool str_split_words(const char *s, char ***wordsp, size_t *np);
+void str_free_words(char **words);
 
 #endif

@@ -58,6 +58,12 @@ struct ovsdb_client_db {
     size_t n_tables;
     struct shash tables_by_name;    /* Name -> struct ovsdb_client_table. */
     struct hmap arcs;           /* All arcs, by destination uuid. */
+    /* While an update is applied, rows whose references must be parsed
+     * again (a row they refer to appeared or went), each once at the end,
+     * rather than once per such row: loading a switch and its 40 ports in
+     * any order must not parse the switch's port list 40 times. */
+    bool defer_reparse;
+    struct list reparse_list;   /* Rows, by 'reparse_node'. */
     bool tracking;              /* Record per-batch changes? */
     bool changed;               /* Replica changed in the current batch. */
     bool inconsistent;          /* An update did not fit the replica. */

@@ -85,6 +85,7 @@ table_create(struct ovsdb_client_db *db, const struct ovsdb_table_schema *ts,
         dt->n_max = OVSDB_UNLIMITED;
     }
     table->in_server_schema = true;
+    table->selected = true;
     return table;
 }
 
@@ -114,6 +115,7 @@ client_db_init(struct ovsdb_client_db *db, struct ovsdb_client *client,
     db->monitor_id = json_string_create(monitor_id);
     shash_init(&db->tables_by_name);
     hmap_init(&db->arcs);
+    list_init(&db->reparse_list);
     db->tracking = true;
 }
 
@@ -233,6 +235,8 @@ table_is_monitored(const struct ovsdb_client_table *table)
 {
     if (!table->in_server_schema) {
         return false;
+    } else if (table->selected) {
+        return true;
     }
     for (size_t i = 0; i < table->schema->n_columns; i++) {
         if (table->present[i]) {
@@ -340,11 +344,23 @@ client_row_drop_arcs(struct ovsdb_client_row *row)
 }
 
 /* Parses again every typed field that refers to 'uuid', because the row
- * with that uuid just appeared or disappeared. */
+ * with that uuid just appeared or disappeared; while an update is applied,
+ * only notes the rows to do at its end (flush_reparse()). */
 static void
 reparse_referrers(struct ovsdb_client_db *db, const struct uuid *uuid)
 {
     struct ovsdb_client_arc *arc;
+
+    if (db->defer_reparse) {
+        HMAP_FOR_EACH_WITH_HASH (arc, dst_node, uuid_hash(uuid), &db->arcs) {
+            if (uuid_equals(&arc->dst, uuid)
+                && list_is_empty(&arc->src->reparse_node)) {
+                list_push_back(&db->reparse_list, &arc->src->reparse_node);
+            }
+        }
+        return;
+    }
+
     struct {
         struct ovsdb_client_row *row;
         unsigned int column;
@@ -367,6 +383,30 @@ reparse_referrers(struct ovsdb_client_db *db, const struct uuid *uuid)
         row_parse(todo[i].row, todo[i].column);
     }
     free(todo);
+}
+
+static void row_reparse(struct ovsdb_client_row *, unsigned int column);
+
+/* Parses again the reference fields of the rows reparse_referrers()
+ * noted. */
+static void
+flush_reparse(struct ovsdb_client_db *db)
+{
+    struct ovsdb_client_row *row;
+
+    LIST_FOR_EACH_POP (row, reparse_node, &db->reparse_list) {
+        const struct ovsdb_client_table_class *tc = row->table->class_;
+        list_init(&row->reparse_node);
+        if (!row->live) {
+            continue;           /* Deleted since (kept for tracking). */
+        }
+        for (size_t i = 0; tc && i < tc->n_columns; i++) {
+            if (tc->columns[i].kind == OVSDB_FIELD_REF
+                || tc->columns[i].kind == OVSDB_FIELD_REFS) {
+                row_reparse(row, i);
+            }
+        }
+    }
 }
 
 /* Allocates an array for a typed multi-valued field: NULL when empty, so
@@ -572,6 +612,7 @@ row_alloc(struct ovsdb_client_table *table, const struct uuid *uuid)
     }
     list_init(&row->src_arcs);
     list_init(&row->track_node);
+    list_init(&row->reparse_node);
     return row;
 }
 
@@ -637,6 +678,9 @@ client_row_free(struct ovsdb_client_row *row)
     }
     client_row_drop_arcs(row);
     row_free_tracking(row);
+    if (!list_is_empty(&row->reparse_node)) {
+        list_remove(&row->reparse_node);
+    }
     free(row->fields);
     free(row);
 }
@@ -831,11 +875,14 @@ row_set_full(struct ovsdb_client_row *row, const struct json *json)
     row_set_columns(row, json);
 }
 
+/* Inserts row 'uuid' into 'table' from <row> 'json'.  If 'fresh' (the
+ * table was empty when the update began), the row cannot exist yet. */
 static void
 row_insert(struct ovsdb_client_table *table, const struct uuid *uuid,
-           const struct json *json)
+           const struct json *json, bool fresh)
 {
-    struct ovsdb_client_row *row = table_find_live(table, uuid);
+    struct ovsdb_client_row *row = fresh ? NULL
+                                         : table_find_live(table, uuid);
     struct shash_node *node;
 
     if (row) {
@@ -908,7 +955,7 @@ note_inconsistency(struct ovsdb_client_table *table, const struct uuid *uuid,
 
 static struct ovsdb_error *
 apply_row_update2(struct ovsdb_client_table *table, const struct uuid *uuid,
-                  const struct json *json)
+                  const struct json *json, bool fresh)
 {
     if (json->type != JSON_OBJECT || shash_count(json->object) != 1) {
         return ovsdb_syntax_error(json, NULL, "<row-update2> must be an "
@@ -916,7 +963,8 @@ apply_row_update2(struct ovsdb_client_table *table, const struct uuid *uuid,
     }
     struct shash_node *node = shash_first(json->object);
     const struct json *row_json = node->data;
-    struct ovsdb_client_row *row = table_find_live(table, uuid);
+    struct ovsdb_client_row *row = fresh ? NULL
+                                         : table_find_live(table, uuid);
 
     if (!strcmp(node->name, "delete")) {
         if (row) {
@@ -928,7 +976,7 @@ apply_row_update2(struct ovsdb_client_table *table, const struct uuid *uuid,
         return ovsdb_syntax_error(json, NULL, "<row> must be an object");
     }
     if (!strcmp(node->name, "initial") || !strcmp(node->name, "insert")) {
-        row_insert(table, uuid, row_json);
+        row_insert(table, uuid, row_json, fresh);
     } else if (!strcmp(node->name, "modify")) {
         if (row) {
             row_modify2(row, row_json);
@@ -944,13 +992,14 @@ apply_row_update2(struct ovsdb_client_table *table, const struct uuid *uuid,
 
 static struct ovsdb_error *
 apply_row_update1(struct ovsdb_client_table *table, const struct uuid *uuid,
-                  const struct json *json)
+                  const struct json *json, bool fresh)
 {
     const struct json *old = json->type == JSON_OBJECT
                                  ? json_object_get(json, "old") : NULL;
     const struct json *new = json->type == JSON_OBJECT
                                  ? json_object_get(json, "new") : NULL;
-    struct ovsdb_client_row *row = table_find_live(table, uuid);
+    struct ovsdb_client_row *row = fresh ? NULL
+                                         : table_find_live(table, uuid);
 
     if (json->type != JSON_OBJECT || (old && old->type != JSON_OBJECT)
         || (new && new->type != JSON_OBJECT) || (!old && !new)) {
@@ -961,7 +1010,7 @@ apply_row_update1(struct ovsdb_client_table *table, const struct uuid *uuid,
             row_delete(row);
         }
     } else if (!old) {
-        row_insert(table, uuid, new);
+        row_insert(table, uuid, new, fresh);
     } else if (row) {
         row_set_columns(row, new);
     } else {
@@ -999,6 +1048,10 @@ apply_table_update(struct ovsdb_client_table *table, const struct json *json,
                    int version)
 {
     struct shash_node *node;
+    /* Each row appears once in a <table-update> (an object): in a table
+     * empty at the start, no row is found, so none is looked for (a
+     * lookup per row costs a tenth of a first load of a big table). */
+    bool fresh = hmap_is_empty(&table->rows);
 
     if (json->type != JSON_OBJECT) {
         return ovsdb_syntax_error(json, NULL, "<table-update> for table %s "
@@ -1012,8 +1065,9 @@ apply_table_update(struct ovsdb_client_table *table, const struct json *json,
             return ovsdb_syntax_error(json, NULL, "\"%s\" is not a valid "
                                       "UUID", node->name);
         }
-        error = version == 1 ? apply_row_update1(table, &uuid, node->data)
-                             : apply_row_update2(table, &uuid, node->data);
+        error = version == 1
+                ? apply_row_update1(table, &uuid, node->data, fresh)
+                : apply_row_update2(table, &uuid, node->data, fresh);
         if (error) {
             return error;
         }
@@ -1035,6 +1089,7 @@ client_db_apply_updates(struct ovsdb_client_db *db, const struct json *json,
     if (reload) {
         mark_all_stale(db, true);
     }
+    db->defer_reparse = true;
     SHASH_FOR_EACH (node, json->object) {
         struct ovsdb_client_table *table
             = shash_find_data(&db->tables_by_name, node->name);
@@ -1055,6 +1110,8 @@ client_db_apply_updates(struct ovsdb_client_db *db, const struct json *json,
             delete_stale(db);
         }
     }
+    db->defer_reparse = false;
+    flush_reparse(db);
     return error;
 }
 

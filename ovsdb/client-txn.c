@@ -60,6 +60,9 @@ struct ovsdb_client_txn {
 
     const struct ovsdb_client_row *inc_row;    /* Row to increment. */
     unsigned int inc_column;
+    /* The column's name, kept at commit: by the time the reply comes, an
+     * update may have deleted 'inc_row' from the replica. */
+    const char *inc_column_name;
     bool inc_if_changed;        /* Only along with real changes. */
     int inc_op_index;           /* Index of the select reading it back. */
     long long inc_new_value;
@@ -783,6 +786,8 @@ add_increment_ops(struct ovsdb_client_txn *txn, struct json *ops)
         txn->inc_column]->name;
     struct json *op = inc_op_create(txn, "mutate");
 
+    txn->inc_column_name = name;
+
     json_object_put(op, "mutations", json_array_create_1(json_array_create_3(
         json_string_create(name), json_string_create("+="),
         json_integer_create(1))));
@@ -983,8 +988,7 @@ record_increment(struct ovsdb_client_txn *txn, const struct json *results)
     const struct json *r = results->array.elems[txn->inc_op_index];
     const struct json *rows = r->type == JSON_OBJECT
                                   ? json_object_get(r, "rows") : NULL;
-    const char *name = txn->inc_row->table->schema->columns[
-        txn->inc_column]->name;
+    const char *name = txn->inc_column_name;
     const struct json *value = rows && rows->type == JSON_ARRAY
                                        && rows->array.n == 1
                                        && rows->array.elems[0]->type

@@ -422,7 +422,7 @@ ovsdb_client_monitor_column(struct ovsdb_client *client, const char *table,
         shash_init(columns);
         node = shash_add(&client->monitor_spec, table, columns);
     }
-    if (node->data) {
+    if (node->data && column) {
         shash_add_once(node->data, column, NULL);
     }
     apply_monitor_spec(client);
@@ -441,6 +441,7 @@ apply_monitor_spec(struct ovsdb_client *client)
                                              table->schema->name);
         const struct shash *columns = node ? node->data : NULL;
 
+        table->selected = all || node;
         for (size_t j = OVSDB_N_STD_COLUMNS; j < table->schema->n_columns;
              j++) {
             const char *name = table->schema->columns[j]->name;
@@ -788,6 +789,7 @@ handle_server_schema_reply(struct ovsdb_client *client,
     for (size_t i = 0; i < db->n_tables; i++) {
         struct ovsdb_client_table *table = db->tables[i];
         bool is_db = !strcmp(table->schema->name, "Database");
+        table->selected = is_db;
         for (size_t j = 0; j < table->schema->n_columns; j++) {
             table->monitored[j] = table->present[j] = false;
         }

@@ -144,6 +144,8 @@ struct ovsdb_client_table {
     bool *monitored;            /* Per column: did the caller ask for it? */
     bool *present;              /* Per column: monitored and known to the
                                  * server, so the replica holds it. */
+    bool selected;              /* Are its rows wanted, even with no
+                                 * column (just each row's UUID)? */
     bool in_server_schema;      /* Does the server have this table? */
     struct json *condition;     /* Wanted "where" clauses, NULL = all. */
     struct ovsdb_type *diff_types;  /* Per column: the type relaxed to any
@@ -168,6 +170,8 @@ struct ovsdb_client_row {
     struct list src_arcs;       /* 'struct ovsdb_client_arc's from here. */
     struct ovsdb_client_txn_row *txn_row;  /* Set while an uncommitted
                                             * transaction touches it. */
+    struct list reparse_node;   /* In the replica's reparse list, or
+                                 * empty. */
     bool stale;                 /* Not yet seen in a full reload. */
     bool live;                  /* In table->rows? */
 };
@@ -204,7 +208,10 @@ void ovsdb_client_set_tracking(struct ovsdb_client *, bool);
 
 /* What to monitor.  By default every table and column.  Once any of
  * these is called, only the named tables (all their columns) and columns
- * are monitored.  Takes effect at the next (re)connection. */
+ * are monitored.  A null 'column' selects the table's rows without adding
+ * a column: with no column at all, the replica holds just each row's UUID
+ * (ovn-nbctl monitors NB_Global so).  Takes effect at the next
+ * (re)connection. */
 void ovsdb_client_monitor_table(struct ovsdb_client *, const char *table);
 void ovsdb_client_monitor_column(struct ovsdb_client *, const char *table,
                                  const char *column);

@@ -1510,6 +1510,39 @@ SCRIPTS["sync"] = {
         "--timeout=1 --wait=sb ls-list",
         "get NB_Global . nb_cfg",
         "ls-list",
+        # The last of --no-wait and --wait counts.
+        "--wait=sb --no-wait sync",
+        "--wait=hv --wait=none ls-add b",
+        ("--no-wait --timeout=1 --wait=sb sync", CHANGES, SLOW),
+        "get NB_Global . nb_cfg",
+        # sync waits although nothing changes; --wait=hv too; a run that
+        # changes nothing neither bumps nb_cfg nor waits.  (With --dry-run,
+        # ovn-nbctl waits forever for an nb_cfg it never commits; weft-nbctl
+        # does not wait: test_nbctl_wait.py.)
+        ("--timeout=1 --wait=hv sync", CHANGES, SLOW),
+        # (Output printed before the wait: ovn-nbctl loses it when killed,
+        # as stdout is a pipe here; weft-nbctl has flushed it.)
+        ("--timeout=1 --wait=hv --print-wait-time sync", CHANGES, SLOW),
+        "--wait=sb --may-exist ls-add a",
+        "--wait=sb --print-wait-time ls-list",
+        "--wait=sb set NB_Global . nb_cfg=7 -- ls-add a",
+        "get NB_Global . nb_cfg",
+        "--wait sb ls-list",
+        "--wait=SB ls-list",
+        "--wait= ls-list",
+        "sync foo",
+        "sync --wait=sb",
+        "--print-wait-time sync",
+    ],
+    # No NB_Global row yet: the run creates it with nb_cfg 1 and waits.
+    "empty": [
+        ("--timeout=1 --wait=sb ls-list", CHANGES, SLOW),
+        "get NB_Global . nb_cfg sb_cfg hv_cfg",
+        ("--wait=sb destroy NB_Global .", CHANGES, RC),
+        "list NB_Global",
+        ("--timeout=1 --wait=sb ls-list -- list NB_Global", CHANGES, SLOW),
+        ("--timeout=1 --wait=sb set NB_Global . nb_cfg=50", CHANGES, SLOW),
+        "get NB_Global . nb_cfg",
     ],
 }
 
@@ -2991,7 +3024,6 @@ def _run_script(real, weft, script):
 # Scripts that weft-nbctl does not pass yet, and why.  Strict: once one
 # passes, the marker must go.
 NOT_YET = {
-    "sync": "sync, --wait=sb|hv and --print-wait-time are not implemented yet",
     "bad__same_txn_duplicates": "deliberate: ovn-nbctl's duplicate checks "
                                 "miss rows added earlier in the same "
                                 "transaction (routes, NAT, ACLs, policies); "

@@ -731,6 +731,43 @@ test_conditions(void **state OVS_UNUSED)
     ovsdb_client_destroy(client);
 }
 
+/* Monitoring some columns of one table and only the rows of another:
+ * "columns": [] brings each row's UUID; unmonitored columns keep their
+ * defaults and tables not named are not requested. */
+static void
+test_monitor_selection(void **state OVS_UNUSED)
+{
+    struct ovsdb_client *client = create_test_client(NULL);
+
+    ovsdb_client_monitor_column(client, "Sw", "name");
+    ovsdb_client_monitor_column(client, "Sw", "ports");
+    ovsdb_client_monitor_column(client, "Port", NULL);
+    long long id = handshake(
+        client, "[\"TestDB\",\"TestDB\",{\"Port\":[{\"columns\":[]}],"
+                "\"Sw\":[{\"columns\":[\"name\",\"ports\"]}]},"
+                "\"" ZERO "\"]");
+    reply(client, id,
+          "[false, '" TXN1 "', {"
+          "'Sw': {'" U1 "': {'initial': {'name': 'sw1',"
+          "                    'ports': ['uuid', '" P1 "']}}},"
+          "'Port': {'" P1 "': {'initial': {}}}}]");
+    const struct ovsdb_client_row *sw1 = find_row(client, "Sw", U1);
+    const struct ovsdb_client_row *p1 = find_row(client, "Port", P1);
+    assert_non_null(sw1);
+    assert_non_null(p1);
+    assert_datum(sw1, SW_PORTS, "[" P1 "]");
+    assert_datum(sw1, SW_N, "0");
+    assert_datum(p1, PORT_NAME, "\"\"");
+
+    /* Naming a table wholly takes all its columns. */
+    ovsdb_client_monitor_table(client, "Port");
+    ovsdb_client_disconnected(client, 0, ECONNRESET);
+    handshake(client, "[\"TestDB\",\"TestDB\",{\"Port\":[{\"columns\":"
+                      "[\"addrs\",\"name\"]}],\"Sw\":[{\"columns\":"
+                      "[\"name\",\"ports\"]}]},\"" TXN1 "\"]");
+    ovsdb_client_destroy(client);
+}
+
 /* Transactions. */
 
 static struct ovsdb_client *
@@ -952,6 +989,35 @@ test_txn_increment_if_changed(void **state OVS_UNUSED)
     ovsdb_client_destroy(client);
 }
 
+/* A transaction that deletes the row it increments (weft-nbctl --wait=sb
+ * destroy NB_Global .): the server's update deletes the row from the
+ * replica before the reply comes, whose select finds nothing.  The reply
+ * is an error, read without touching the freed row. */
+static void
+test_txn_increment_deleted_row(void **state OVS_UNUSED)
+{
+    struct ovsdb_client *client = create_test_client(NULL);
+
+    ovsdb_client_set_tracking(client, false);   /* Deleted rows are freed. */
+    load_initial(client);
+
+    const struct ovsdb_client_row *sw2 = find_row(client, "Sw", U2);
+    struct ovsdb_client_txn *txn = ovsdb_client_txn_create(client);
+    ovsdb_client_txn_increment(txn, sw2, SW_N);
+    ovsdb_client_txn_delete(txn, sw2);
+    assert_int_equal(ovsdb_client_txn_commit(txn), OVSDB_TXN_INCOMPLETE);
+    long long id = expect_request(client, "transact", NULL);
+    feed(client, "{'id': null, 'method': 'update3', 'params': ['TestDB', '"
+                 TXN2 "', {'Sw': {'" U2 "': {'delete': null}}}]}");
+    assert_null(find_row(client, "Sw", U2));
+    reply(client, id, "[{}, {'count': 1}, {'count': 0}, {'rows': []}]");
+    assert_int_equal(ovsdb_client_txn_get_status(txn), OVSDB_TXN_ERROR);
+    assert_non_null(strstr(ovsdb_client_txn_get_error_json(txn),
+                           "increment of n"));
+    ovsdb_client_txn_destroy(txn);
+    ovsdb_client_destroy(client);
+}
+
 /* Commits a one-write transaction and feeds 'result' as its reply. */
 static struct ovsdb_client_txn *
 commit_and_reply(struct ovsdb_client *client, const char *result,
@@ -1061,6 +1127,55 @@ nb_connect(struct ovsdb_client *client)
           "   'addresses': ['set', ['00:00:00:00:00:01 10.0.0.1']],"
           "   'tag_request': 5, 'parent_name': 'vm'}}}}]");
     assert_true(ovsdb_client_is_ready(client));
+}
+
+#define LS2 "88888888-8888-4888-8888-888888888888"
+#define LSP3 "99999999-9999-4999-8999-999999999999"
+
+/* References among rows of one update come out right whatever the order in
+ * which the update lists them (the replica parses them again once, at the
+ * end of the update), also when a referrer is deleted within it. */
+static void
+test_typed_refs_in_one_update(void **state OVS_UNUSED)
+{
+    for (int tracking = 0; tracking < 2; tracking++) {
+        struct ovsdb_client *client = ovsdb_client_create(NULL,
+                                                          &nbrec_idl_class);
+        ovsdb_client_set_tracking(client, tracking);
+        nb_connect(client);
+        const struct nbrec_logical_switch *ls1
+            = nbrec_logical_switch_first(client);
+        assert_int_equal(ls1->n_ports, 1);
+
+        /* ls1 gets lsp3, lsp2 and lsp3 appear, lsp1 goes; ls2 comes with
+         * lsp3 and lsp1 too, and goes in the update where lsp1 comes
+         * back. */
+        feed(client, "{'id': null, 'method': 'update3', 'params': "
+             "['OVN_Northbound', '" ZERO "', {"
+             "'Logical_Switch': {'" LS1 "': {'modify': {'ports': "
+             "   ['set', [['uuid', '" LSP3 "']]]}},"
+             "  '" LS2 "': {'insert': {'name': 'ls2', 'ports': "
+             "   ['set', [['uuid', '" LSP3 "'], ['uuid', '" LSP1 "']]]}}},"
+             "'Logical_Switch_Port': {"
+             "  '" LSP2 "': {'insert': {'name': 'lsp2'}},"
+             "  '" LSP3 "': {'insert': {'name': 'lsp3'}},"
+             "  '" LSP1 "': {'delete': null}}}]}");
+        feed(client, "{'id': null, 'method': 'update3', 'params': "
+             "['OVN_Northbound', '" ZERO "', {"
+             "'Logical_Switch_Port': {'" LSP1 "': {'insert': "
+             "   {'name': 'lsp1b'}}},"
+             "'Logical_Switch': {'" LS2 "': {'delete': null}}}]}");
+        assert_int_equal(ls1->n_ports, 3);
+        const char *names[3];
+        for (size_t i = 0; i < 3; i++) {
+            names[i] = ls1->ports[i]->name;
+        }
+        qsort(names, 3, sizeof *names, str_compare_ptrs);
+        assert_string_equal(names[0], "lsp1b");
+        assert_string_equal(names[1], "lsp2");
+        assert_string_equal(names[2], "lsp3");
+        ovsdb_client_destroy(client);
+    }
 }
 
 static void
@@ -1175,8 +1290,11 @@ main(void)
         cmocka_unit_test(test_conditions),
         cmocka_unit_test(test_txn_generation),
         cmocka_unit_test(test_txn_results),
+        cmocka_unit_test(test_monitor_selection),
         cmocka_unit_test(test_txn_increment_if_changed),
+        cmocka_unit_test(test_txn_increment_deleted_row),
         cmocka_unit_test(test_typed_bindings),
+        cmocka_unit_test(test_typed_refs_in_one_update),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
