@@ -1,34 +1,38 @@
 #!/bin/bash
 # Runs a weft sandbox: one weft-db serving fresh OVN_Northbound and
 # OVN_Southbound databases from this source tree, reachable by OVN's and
-# OVS's own tools.  Runs as root on Debian 12.
+# OVS's own tools, and weft-northd compiling the one into the other.  Runs
+# as root on Debian 12.
 #
 #     scripts/sandbox.sh          install deps, build, (re)start the sandbox
 #     scripts/sandbox.sh --keep   same, but keep the existing databases
-#     scripts/sandbox.sh stop     stop the sandbox's weft-db
+#     scripts/sandbox.sh stop     stop the sandbox's daemons
 #
 # Everything lives in sandbox/ at the repository root: nb.db, sb.db, the
-# sockets nb.sock and sb.sock (each serves both databases), the control
-# socket weft-db.ctl, weft-db.log and weft-db.pid.  TCP remotes
-# 127.0.0.1:6641 and :6642 are added when those ports are free.
+# sockets nb.sock and sb.sock (each serves both databases), and for each
+# daemon (weft-db, weft-northd) its control socket DAEMON.ctl, DAEMON.log
+# and DAEMON.pid.  TCP remotes 127.0.0.1:6641 and :6642 are added when
+# those ports are free.
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
 ROOT=$PWD
 SB=$ROOT/sandbox
-PIDFILE=$SB/weft-db.pid
 WEFT_DB=$ROOT/build/daemons/weft-db
+WEFT_NORTHD=$ROOT/build/daemons/weft-northd
 WEFT_APPCTL=$ROOT/build/cli/weft-appctl
 WEFT_NBCTL=$ROOT/build/cli/weft-nbctl
+WEFT_SBCTL=$ROOT/build/cli/weft-sbctl
 
-# Stops the weft-db recorded in the pidfile, if it is still the sandbox's
-# weft-db (a stale pidfile's PID may belong to another process by now).
-stop_sandbox() {
-    local pid
+# Stops daemon $1 (weft-db or weft-northd) recorded in its pidfile, if it
+# is still the sandbox's (a stale pidfile's PID may belong to another
+# process by now): its command line names the sandbox's files.
+stop_daemon() {
+    local pid name=$1 PIDFILE=$SB/$1.pid
     [ -f "$PIDFILE" ] || return 0
     pid=$(cat "$PIDFILE" 2>/dev/null || true)
     if [[ $pid =~ ^[0-9]+$ ]] && [ -r "/proc/$pid/cmdline" ] &&
-       tr '\0' '\n' <"/proc/$pid/cmdline" | grep -qxF "$SB/nb.db"; then
+       tr '\0' '\n' <"/proc/$pid/cmdline" | grep -qF "$SB/"; then
         kill -TERM "$pid" 2>/dev/null || true
         for _ in $(seq 50); do
             kill -0 "$pid" 2>/dev/null || break
@@ -37,9 +41,14 @@ stop_sandbox() {
         if kill -0 "$pid" 2>/dev/null; then
             kill -KILL "$pid" 2>/dev/null || true
         fi
-        echo "sandbox: stopped weft-db (pid $pid)"
+        echo "sandbox: stopped $name (pid $pid)"
     fi
     rm -f "$PIDFILE"
+}
+
+stop_sandbox() {
+    stop_daemon weft-northd
+    stop_daemon weft-db
 }
 
 port_in_use() {
@@ -67,14 +76,16 @@ fi
 
 scripts/install-deps.sh
 scripts/build.sh
-if [ ! -x "$WEFT_DB" ]; then
-    echo "sandbox.sh: $WEFT_DB was not built" >&2
-    exit 1
-fi
+for bin in "$WEFT_DB" "$WEFT_NORTHD"; do
+    if [ ! -x "$bin" ]; then
+        echo "sandbox.sh: $bin was not built" >&2
+        exit 1
+    fi
+done
 
 stop_sandbox
 mkdir -p "$SB"
-rm -f "$SB"/*.sock "$SB/weft-db.ctl"
+rm -f "$SB"/*.sock "$SB"/*.ctl
 for db in nb sb; do
     if $keep && [ -f "$SB/$db.db" ]; then
         continue
@@ -95,11 +106,18 @@ for port in 6641 6642; do
 done
 
 # --detach returns once weft-db is ready to serve, or fails with its error.
-if ! "$WEFT_DB" --detach --no-chdir --pidfile="$PIDFILE" \
+if ! "$WEFT_DB" --detach --no-chdir --pidfile="$SB/weft-db.pid" \
         --log-file="$SB/weft-db.log" --unixctl="$SB/weft-db.ctl" \
         "${remotes[@]}" "$SB/nb.db" "$SB/sb.db"; then
     echo "sandbox.sh: weft-db failed to start; last lines of its log:" >&2
     tail -n 20 "$SB/weft-db.log" >&2 2>/dev/null || true
+    exit 1
+fi
+if ! "$WEFT_NORTHD" --detach --no-chdir --pidfile="$SB/weft-northd.pid" \
+        --log-file="$SB/weft-northd.log" --unixctl="$SB/weft-northd.ctl" \
+        --ovnnb-db="unix:$SB/nb.sock" --ovnsb-db="unix:$SB/sb.sock"; then
+    echo "sandbox.sh: weft-northd failed to start; last lines of its log:" >&2
+    tail -n 20 "$SB/weft-northd.log" >&2 2>/dev/null || true
     exit 1
 fi
 
@@ -125,13 +143,21 @@ if [ -z "$("$WEFT_NBCTL" --bare --columns=name find Logical_Switch \
         -- lsp-set-type net2-router1 router \
         -- lsp-set-options net2-router1 router-port=router1-net2
 fi
+# Wait until weft-northd has compiled the topology into the southbound
+# database.
+"$WEFT_NBCTL" --wait=sb --timeout=30 sync
 echo
 echo "Northbound database (reference topology), as weft-nbctl show prints it:"
 "$WEFT_NBCTL" show
+echo
+echo "Southbound port bindings weft-northd wrote for it:"
+"$WEFT_SBCTL" --format=table --columns=logical_port,type,tunnel_key,mac \
+    list Port_Binding
+echo "Logical flows: $("$WEFT_SBCTL" count-flows | tail -n 1)"
 
 cat <<EOF
 
-weft sandbox running: weft-db pid $(cat "$PIDFILE"), files in $SB
+weft sandbox running: weft-db pid $(cat "$SB/weft-db.pid"), weft-northd pid $(cat "$SB/weft-northd.pid"), files in $SB
 
 Point weft's and OVN's tools at it:
   export OVN_NB_DB=unix:$SB/nb.sock OVN_SB_DB=unix:$SB/sb.sock
@@ -139,6 +165,8 @@ Point weft's and OVN's tools at it:
   $WEFT_NBCTL lsp-list network1
   $WEFT_NBCTL find Logical_Switch_Port type=router
   ovn-nbctl show
+  $WEFT_SBCTL show
+  $WEFT_SBCTL lflow-list network1
 
 Talk OVSDB directly (every remote serves both databases):
   ovsdb-client list-dbs unix:$SB/nb.sock
@@ -147,7 +175,9 @@ TCP remotes:
 ${tcp_note}
 Inspect the server:
   $WEFT_APPCTL -t $SB/weft-db.ctl memory/show
-  tail -f $SB/weft-db.log
+  $WEFT_APPCTL -t $SB/weft-northd.ctl status
+  $WEFT_APPCTL -t $SB/weft-northd.ctl northd/stats
+  tail -f $SB/weft-db.log $SB/weft-northd.log
 
 Stop it with: scripts/sandbox.sh stop
 EOF
