@@ -238,6 +238,7 @@ ctl_ssl_del(struct ctl_context *ctx, const struct ovsdb_client_row *owner)
 static void
 pre_global_conn(struct ctl_context *ctx)
 {
+    ctl_need_columns(ctx, ctx->tool->singleton_table, "connections,ssl");
     ctl_need_table(ctx, "Connection");
     ctl_need_table(ctx, "SSL");
 }

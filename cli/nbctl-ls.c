@@ -73,6 +73,12 @@ pre_lsp_column(struct ctl_context *ctx)
         if (!strcmp(ctx->argv[0], columns[i].command)) {
             ctl_need_columns(ctx, "Logical_Switch_Port", "name");
             ctl_need_column(ctx, "Logical_Switch_Port", columns[i].column);
+            if (!strcmp(ctx->argv[0], "lsp-get-addresses")) {
+                /* "router" expands to the router port's addresses. */
+                ctl_need_column(ctx, "Logical_Switch_Port", "options");
+                ctl_need_columns(ctx, "Logical_Router_Port",
+                                 "name,mac,networks");
+            }
             return;
         }
     }

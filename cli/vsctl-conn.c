@@ -14,6 +14,8 @@ static void
 pre_conn(struct ctl_context *ctx)
 {
     vsctl_cache_prerequisites(ctx);
+    ctl_need_columns(ctx, "Open_vSwitch", "manager_options,ssl");
+    ctl_need_columns(ctx, "Bridge", "controller,fail_mode");
     ctl_need_table(ctx, "Manager");
     ctl_need_table(ctx, "Controller");
     ctl_need_table(ctx, "SSL");
