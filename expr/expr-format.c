@@ -77,12 +77,14 @@ expr_format_cmp_ovn(const struct expr_cmp *cmp, struct ds *s)
 
 /* The language's style. */
 
-/* Is 'cmp' a test of one bit, printable as "f[b]" or "!f[b]"? */
+/* Is 'cmp' "f[b] == 1" or "f[b] != 1", printable as "f[b]" or "!f[b]"
+ * (which parse back to exactly that)? */
 static bool
 expr_cmp_is_bit_test(const struct expr_cmp *cmp)
 {
     return (cmp->n_bits == 1 && !cmp->masked && !cmp->string
-            && (cmp->relop == EXPR_R_EQ || cmp->relop == EXPR_R_NE));
+            && (cmp->relop == EXPR_R_EQ || cmp->relop == EXPR_R_NE)
+            && !u128_is_zero(cmp->value));
 }
 
 static void
@@ -111,10 +113,7 @@ static void
 expr_format_cmp(const struct expr_cmp *cmp, struct ds *s)
 {
     if (expr_cmp_is_bit_test(cmp)) {
-        bool set = !u128_is_zero(cmp->value);
-        if (set != (cmp->relop == EXPR_R_EQ)) {
-            ds_put_char(s, '!');
-        }
+        ds_put_cstr(s, cmp->relop == EXPR_R_NE ? "!" : "");
         expr_format_field(cmp, s);
     } else if (cmp->relop == EXPR_R_NE
                && cmp->symbol->level == SYMTAB_NOMINAL

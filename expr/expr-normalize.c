@@ -193,6 +193,10 @@ expr_merge_eq(struct expr_cmp *a, const struct expr_cmp *b)
     if (!u128_equals(u128_or(a->mask, b->mask), a->mask)) {
         a->value = u128_or(a->value, b->value);
         a->mask = u128_or(a->mask, b->mask);
+        if (a->format != b->format || a->format == LEX_F_DECIMAL) {
+            /* The merged constant was not written in either form. */
+            a->format = LEX_F_HEXADECIMAL;
+        }
         expr_cmp_reset_hints(a);
     }
     return true;
@@ -212,8 +216,10 @@ expr_set_finish(struct expr *set)
 {
     size_t n = 0;
 
-    qsort(set->andor.subs, set->andor.n_subs, sizeof *set->andor.subs,
-          expr_ptr_compare);
+    if (set->andor.n_subs) {
+        qsort(set->andor.subs, set->andor.n_subs, sizeof *set->andor.subs,
+              expr_ptr_compare);
+    }
     for (size_t i = 0; i < set->andor.n_subs; i++) {
         struct expr *sub = set->andor.subs[i];
         if (n && expr_equals(set->andor.subs[n - 1], sub)) {
@@ -416,7 +422,9 @@ expr_conj_simplify(struct expr_conj *c)
     struct expr_conj out = { NULL, 0, 0 };
     bool ok = true;
 
-    qsort(c->atoms, c->n, sizeof *c->atoms, expr_atom_compare);
+    if (c->n) {
+        qsort(c->atoms, c->n, sizeof *c->atoms, expr_atom_compare);
+    }
     for (size_t i = 0; i < c->n; ) {
         size_t j = i + 1;
         while (j < c->n && expr_atom_key(c->atoms[j])
@@ -607,7 +615,9 @@ expr_dnf_to_expr(struct expr_dnf *d)
 {
     size_t n = 0;
 
-    qsort(d->conjs, d->n, sizeof *d->conjs, expr_conj_compare);
+    if (d->n) {
+        qsort(d->conjs, d->n, sizeof *d->conjs, expr_conj_compare);
+    }
     for (size_t i = 0; i < d->n; i++) {
         if (!d->conjs[i].n) {
             return expr_create_boolean(true);
