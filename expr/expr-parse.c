@@ -422,6 +422,12 @@ expr_build_cmps(struct expr_parser *p, const struct expr_field *f,
     const struct expr_const_set *set = &ps->set;
     struct expr *e;
 
+    if (f->symbol->access == SYMTAB_WO) {
+        /* OVN accepts these and then crashes (ovn-trace does). */
+        lexer_error(p->lexer, "Field %s may only be assigned, not matched.",
+                    f->symbol->name);
+        return NULL;
+    }
     if (!expr_check_constants(p, f, relop, ps)) {
         return NULL;
     }
@@ -453,7 +459,8 @@ expr_parse_field_cmp(struct expr_parser *p, const struct expr_field *f,
     struct expr *e = NULL;
 
     if (!expr_relop_from_token(p->lexer->token.type, &relop)) {
-        if (symtab_symbol_is_string(f->symbol)) {
+        if (symtab_symbol_is_string(f->symbol)
+            || p->lexer->token.type == LEX_T_EQUALS) {
             lexer_syntax_error(p->lexer, "expecting relational operator");
             return NULL;
         } else if (f->n_bits != 1) {
@@ -517,22 +524,24 @@ expr_parse_constant_first(struct expr_parser *p, bool allow_relop)
         goto out1;
     }
 
-    /* A range: "x < f < y" or "x > f > y", with <= and >= too. */
+    /* A range: "x < f < y" or "x > f > y", with <= and >= too.  OVN reads
+     * the second constant before it checks the form. */
+    lexer_get(p->lexer);
     bool lt1 = relop1 == EXPR_R_LT || relop1 == EXPR_R_LE;
     bool lt2 = relop2 == EXPR_R_LT || relop2 == EXPR_R_LE;
     bool gt1 = relop1 == EXPR_R_GT || relop1 == EXPR_R_GE;
     bool gt2 = relop2 == EXPR_R_GT || relop2 == EXPR_R_GE;
-    if (!(lt1 && lt2) && !(gt1 && gt2)) {
-        lexer_error(p->lexer, "Range expressions must have the form `x < "
-                    "field < y' or `x > field > y', with each `<' "
-                    "optionally replaced by `<=' or `>' by `>=').");
-        expr_destroy(e);
-        e = NULL;
-        goto out1;
+    e2 = NULL;
+    if (expr_parse_constants(p, &ps2)) {
+        if (!(lt1 && lt2) && !(gt1 && gt2)) {
+            lexer_error(p->lexer, "Range expressions must have the form "
+                        "`x < field < y' or `x > field > y', with each `<' "
+                        "optionally replaced by `<=' or `>' by `>=').");
+        } else {
+            e2 = expr_build_cmps(p, &f, relop2, &ps2);
+        }
     }
-    lexer_get(p->lexer);
-    if (expr_parse_constants(p, &ps2)
-        && (e2 = expr_build_cmps(p, &f, relop2, &ps2)) != NULL) {
+    if (e2) {
         e = expr_combine(EXPR_T_AND, e, e2);
     } else {
         expr_destroy(e);

@@ -853,6 +853,11 @@ enum lex_type
 lexer_get(struct lexer *lexer)
 {
     lexer->pos = lex_scan(lexer->input, lexer->pos, &lexer->token);
+    if (lexer->token.type == LEX_T_ERROR) {
+        /* As in OVN, an invalid token is the error as soon as it is read,
+         * even if the parser then finds another problem first. */
+        lexer_error(lexer, "%s", lexer->token.s);
+    }
     return lexer->token.type;
 }
 

@@ -176,7 +176,9 @@ void lexer_init(struct lexer *, const char *input);
 void lexer_destroy(struct lexer *);
 
 /* Moves to the next token and returns its type.  Tokens after LEX_T_END
- * are LEX_T_END again. */
+ * are LEX_T_END again.  Reading a LEX_T_ERROR token records its message
+ * as the lexer's error (unless one is recorded already): OVN reports an
+ * invalid token in preference to whatever the parser makes of it. */
 enum lex_type lexer_get(struct lexer *);
 
 /* Returns the type of the token after the current one, without moving. */
