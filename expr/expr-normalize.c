@@ -483,6 +483,26 @@ expr_dnf_multiply(struct expr_dnf *out, struct expr_dnf *d, size_t max)
 
     if ((double) out->n * d->n > max) {
         return E2BIG;
+    } else if (d->n == 1) {
+        /* The common case, ANDing atoms: extend each conjunction, moving
+         * rather than copying into the last one. */
+        size_t n = 0;
+        for (size_t i = 0; i < out->n; i++) {
+            struct expr_conj *c = &out->conjs[i];
+            struct expr_conj *b = &d->conjs[0];
+            bool last = i == out->n - 1;
+            for (size_t k = 0; k < b->n; k++) {
+                expr_conj_add(c, last ? b->atoms[k] : expr_clone(b->atoms[k]));
+            }
+            if (last) {
+                b->n = 0;
+            }
+            if (expr_conj_simplify(c)) {
+                out->conjs[n++] = *c;
+            }
+        }
+        out->n = n;
+        return 0;
     }
     for (size_t i = 0; i < out->n; i++) {
         for (size_t j = 0; j < d->n; j++) {

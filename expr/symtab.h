@@ -45,8 +45,8 @@
  * read-only.  (Pipeline rules, such as outport being read-only in the
  * egress pipeline, are the action parser's business.)
  *
- * The table is docs/flow-language.md's "Symbols" section; the unit tests
- * check the two agree with what the real ovn-trace accepts.
+ * docs/flow-language.md lists the table (a test keeps the two identical)
+ * and says how each fact was established with the real OVN.
  *
  * Ownership and threads: symtab_create() builds an immutable table that
  * may be shared by any number of threads; symbols live as long as it.

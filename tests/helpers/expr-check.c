@@ -12,6 +12,8 @@
  *               expr_is_normal() and against the annotated expression on
  *               random packets
  *   microflow   ovn-trace's reading: the fields it sets, or the error
+ *   symtab      (no expressions) the symbol table as the Markdown table
+ *               of docs/flow-language.md
  *
  * An expression that fails prints "error: MESSAGE".  Options:
  *
@@ -19,6 +21,7 @@
  *   --pg NAME=P1,P2,...   port group @NAME (port names)
  *   --max N               normalize: at most N conjunctions (default 10000)
  *   --stats               normalize: print "ok N-CONJUNCTIONS" instead
+ *   --no-check            normalize: skip the random-packet comparison
  *
  * The exit status is 1 if any expression failed, else 0. */
 #include <errno.h>
@@ -37,6 +40,7 @@ struct tool {
     struct expr_env env;
     size_t max;
     bool stats;
+    bool check;
 };
 
 static const struct expr_const_set *
@@ -149,7 +153,7 @@ do_normalize(struct tool *t, struct expr *e, struct ds *out)
                           util_strerror(retval));
     } else if (!expr_is_normal(e)) {
         error = xstrdup("result is not in normal form");
-    } else if (!same_on_random_packets(annotated, e, e, &seed)) {
+    } else if (t->check && !same_on_random_packets(annotated, e, e, &seed)) {
         error = xstrdup("normal form differs from annotated expression");
     } else if (t->stats) {
         ds_put_format(out, "ok %zu", expr_n_conjunctions(e));
@@ -187,6 +191,60 @@ do_microflow(struct tool *t, const char *s, struct ds *out)
     }
     symtab_flow_destroy(&flow);
     return error;
+}
+
+static const char *
+level_name(enum symtab_level level)
+{
+    return (level == SYMTAB_NOMINAL ? "nominal"
+            : level == SYMTAB_ORDINAL ? "ordinal" : "boolean");
+}
+
+static const char *
+access_name(enum symtab_access access)
+{
+    return (access == SYMTAB_RO ? "read-only"
+            : access == SYMTAB_RW ? "assignable"
+            : access == SYMTAB_RW_CT_COMMIT ? "in ct_commit only"
+            : "assign only");
+}
+
+/* Prints the symbol table as docs/flow-language.md shows it. */
+static void
+print_symtab(const struct symtab *symtab)
+{
+    printf("| symbol | kind | width | level | actions | definition | "
+           "prerequisites |\n");
+    printf("|---|---|---|---|---|---|---|\n");
+    for (size_t i = 0; i < symtab_count(symtab); i++) {
+        const struct symtab_symbol *s = symtab_at(symtab, i);
+        struct ds def = DS_EMPTY_INITIALIZER;
+
+        if (s->kind == SYMTAB_FIELD && !s->width) {
+            ds_put_cstr(&def, "logical port name");
+        } else if (s->kind == SYMTAB_FIELD) {
+            for (unsigned int j = 0; j < s->n_fields; j++) {
+                ds_put_format(&def, "%s%s", j ? ", " : "",
+                              symtab_field_name(s->field + j));
+            }
+        } else if (s->kind == SYMTAB_SUBFIELD) {
+            ds_put_format(&def, "%s[%u", s->parent->name, s->ofs);
+            if (s->width > 1) {
+                ds_put_format(&def, "..%u", s->ofs + s->width - 1);
+            }
+            ds_put_char(&def, ']');
+        } else {
+            ds_put_cstr(&def, s->expansion);
+        }
+        printf("| `%s` | %s | %u | %s | %s | `%s` | %s%s%s |\n", s->name,
+               (s->kind == SYMTAB_FIELD ? "field"
+                : s->kind == SYMTAB_SUBFIELD ? "subfield" : "predicate"),
+               s->width, level_name(s->level),
+               s->kind == SYMTAB_PREDICATE ? "-" : access_name(s->access),
+               ds_cstr(&def), s->prereqs ? "`" : "",
+               s->prereqs ? s->prereqs : "", s->prereqs ? "`" : "");
+        ds_destroy(&def);
+    }
 }
 
 static bool
@@ -240,6 +298,7 @@ main(int argc, char *argv[])
                                 lookup_port_group, &t };
     t.max = 10000;
     t.stats = false;
+    t.check = true;
     for (i = 1; i < argc && !strncmp(argv[i], "--", 2); i++) {
         if (!strcmp(argv[i], "--as") && i + 1 < argc) {
             add_set(&t.addr_sets, argv[++i], false);
@@ -249,6 +308,8 @@ main(int argc, char *argv[])
             t.max = strtoul(argv[++i], NULL, 10);
         } else if (!strcmp(argv[i], "--stats")) {
             t.stats = true;
+        } else if (!strcmp(argv[i], "--no-check")) {
+            t.check = false;
         } else {
             util_abort("%s: unknown option", argv[i]);
         }
@@ -259,7 +320,9 @@ main(int argc, char *argv[])
 
     const char *command = argv[i++];
     bool ok = true;
-    if (i < argc) {
+    if (!strcmp(command, "symtab")) {
+        print_symtab(t.symtab);
+    } else if (i < argc) {
         for (; i < argc; i++) {
             ok &= run(&t, command, argv[i]);
         }

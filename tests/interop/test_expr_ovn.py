@@ -469,3 +469,14 @@ def test_microflows_match_ovn_trace(ovn):
         "\n".join("%s\n  ovn-trace: %s\n  weft:      %s" % m
                   for m in mismatches[:8]))
     assert n_ok > 80 and len(flows) - n_ok > 150
+
+
+def test_docs_symbol_table():
+    """docs/flow-language.md ends with the symbol table, exactly as
+    'weft-test-expr symtab' prints it."""
+    out = weftlib.run([_tool(), "symtab"]).stdout
+    doc = os.path.join(weftlib.ROOT, "docs", "flow-language.md")
+    with open(doc) as f:
+        text = f.read()
+    table = text[text.index("| symbol | kind |"):]
+    assert table == out
