@@ -344,9 +344,32 @@ expr_dnf_destroy(struct expr_dnf *d)
     memset(d, 0, sizeof *d);
 }
 
+/* Copies the distinct conditions among sorted 'atoms[0]' to
+ * 'atoms[n - 1]' into 'out'.  Returns false if two contradict each other
+ * (the same port resident and not resident). */
+static bool
+expr_conj_simplify_conditions(struct expr **atoms, size_t n,
+                              struct expr_conj *out)
+{
+    for (size_t i = 0; i < n; i++) {
+        for (size_t j = 0; j < i; j++) {
+            if (!strcmp(atoms[i]->cond.port, atoms[j]->cond.port)
+                && atoms[i]->cond.negated != atoms[j]->cond.negated) {
+                return false;
+            }
+        }
+    }
+    for (size_t i = 0; i < n; i++) {
+        if (!i || !expr_equals(atoms[i], atoms[i - 1])) {
+            expr_conj_add(out, expr_clone(atoms[i]));
+        }
+    }
+    return true;
+}
+
 /* Simplifies the atoms of one field (or the conditions), 'atoms[0]' to
  * 'atoms[n - 1]', sorted, moving the result into 'out'.  Returns false if
- * they contradict each other. */
+ * they contradict each other.  Frees 'atoms[]' in any case. */
 static bool
 expr_conj_simplify_group(struct expr **atoms, size_t n, struct expr_conj *out)
 {
@@ -354,20 +377,11 @@ expr_conj_simplify_group(struct expr **atoms, size_t n, struct expr_conj *out)
     bool ok = true;
 
     if (atoms[0]->type == EXPR_T_CONDITION) {
-        for (size_t i = 0; ok && i < n; i++) {
-            for (size_t j = 0; ok && j < i; j++) {
-                ok = (strcmp(atoms[i]->cond.port, atoms[j]->cond.port)
-                      || atoms[i]->cond.negated == atoms[j]->cond.negated);
-            }
-        }
-        for (size_t i = 0; ok && i < n; i++) {
-            if (!i || !expr_equals(atoms[i], atoms[i - 1])) {
-                expr_conj_add(out, expr_clone(atoms[i]));
-            }
-        }
+        ok = expr_conj_simplify_conditions(atoms, n, out);
         goto out;
     }
 
+    /* Equalities and sets: intersected into 'acc' while small enough. */
     for (size_t i = 0; ok && i < n; i++) {
         struct expr *a = atoms[i];
         if (a->type == EXPR_T_CMP && a->cmp.relop == EXPR_R_NE) {
@@ -386,6 +400,7 @@ expr_conj_simplify_group(struct expr **atoms, size_t n, struct expr_conj *out)
         }
         atoms[i] = NULL;
     }
+    /* String inequalities: applied to 'acc', else kept. */
     const struct expr *last_ne = NULL;
     for (size_t i = 0; ok && i < n; i++) {
         struct expr *a = atoms[i];

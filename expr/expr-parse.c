@@ -373,8 +373,9 @@ expr_holds_at_zero(const struct expr *e)
     case EXPR_T_AND:
     case EXPR_T_OR:
         for (size_t i = 0; i < e->andor.n_subs; i++) {
-            if (expr_holds_at_zero(e->andor.subs[i]) != (e->type == EXPR_T_AND)) {
-                return e->type == EXPR_T_OR;
+            bool sub = expr_holds_at_zero(e->andor.subs[i]);
+            if (sub != (e->type == EXPR_T_AND)) {
+                return sub;
             }
         }
         return e->type == EXPR_T_AND;
