@@ -10,7 +10,8 @@
  *     annotated expression on packets built from its conjunctions and on
  *     packets derived from the input's bytes.
  *
- * Address sets $as4, $as6, $mac and port group @pg exist. */
+ * Address sets $as4, $as6, $mac and port group @pg exist.  The symbols and
+ * punctuation are in expr_parse.dict, for libFuzzer's -dict= option. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
