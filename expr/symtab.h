@@ -193,7 +193,8 @@ const struct symtab_symbol *symtab_field_symbol(const struct symtab *,
 /* The values of the physical fields of one packet.  Integer fields use the
  * low bits of 'fields[f]' (bits above the field's width are zero); the
  * port names are owned strings or NULL (which compares equal to no name,
- * not even ""). */
+ * not even "").  The same structure holds a set of field masks:
+ * symtab_flow_set(masks, symbol, all-ones, mask) ORs 'mask' in. */
 struct symtab_flow {
     struct u128 fields[SYMTAB_N_FIELDS];
     char *inport;
