@@ -837,6 +837,7 @@ lexer_init(struct lexer *lexer, const char *input)
     lexer->pos = 0;
     lex_token_init(&lexer->token);
     lexer->error = NULL;
+    lexer->error_pos = 0;
 }
 
 void
@@ -960,6 +961,7 @@ lexer_error(struct lexer *lexer, const char *message, ...)
     va_start(args, message);
     lexer->error = xvasprintf(message, args);
     va_end(args);
+    lexer->error_pos = lexer->token.start;
 }
 
 void
@@ -978,6 +980,7 @@ lexer_syntax_error(struct lexer *lexer, const char *message, ...)
     if (lexer->error) {
         return;
     }
+    lexer->error_pos = lexer->token.start;
     if (lexer->token.type == LEX_T_ERROR) {
         lexer->error = xstrdup(lexer->token.s);
         return;

@@ -170,6 +170,8 @@ struct lexer {
     size_t pos;                 /* Offset just past the current token. */
     struct lex_token token;     /* The current token. */
     char *error;                /* The first error reported, or NULL. */
+    size_t error_pos;           /* Offset of the token it was reported at,
+                                 * for pointing at it ("^~~~"). */
 };
 
 void lexer_init(struct lexer *, const char *input);

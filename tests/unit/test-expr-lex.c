@@ -342,6 +342,7 @@ test_offsets_and_errors(void **state OVS_UNUSED)
     error = lexer_steal_error(&lexer);
     assert_string_equal(error, "Syntax error at `0x0001' expecting end of "
                         "input.");
+    assert_int_equal(lexer.error_pos, 11);
     free(error);
     assert_false(lexer_is_int(&lexer));
     lexer_get(&lexer);
