@@ -8,7 +8,9 @@
  *   - what expr_format() prints parses back to an equal expression;
  *   - the normal form passes expr_is_normal() and agrees with the
  *     annotated expression on packets built from its conjunctions and on
- *     packets derived from the input's bytes.
+ *     packets derived from the input's bytes;
+ *   - a microflow that expr_parse_microflow() accepts is a packet that the
+ *     expression matches.
  *
  * Address sets $as4, $as6, $mac and port group @pg exist.  The symbols and
  * punctuation are in expr_parse.dict, for libFuzzer's -dict= option. */
@@ -159,6 +161,29 @@ fuzz_round_trip(const struct fuzz_env *f, const struct expr *e)
     ds_destroy(&s);
 }
 
+static bool
+fuzz_always(const void *aux OVS_UNUSED, const char *port OVS_UNUSED)
+{
+    return true;
+}
+
+/* Reads 'text' as a microflow; if that works, 'annotated' (its annotated
+ * expression) must hold for the packet. */
+static void
+fuzz_microflow(const struct fuzz_env *f, const char *text,
+               const struct expr *annotated)
+{
+    struct symtab_flow flow;
+
+    symtab_flow_init(&flow);
+    char *error = expr_parse_microflow(text, &f->env, NULL, NULL, &flow);
+    if (!error && !expr_evaluate(annotated, &flow, fuzz_always, NULL)) {
+        abort();
+    }
+    free(error);
+    symtab_flow_destroy(&flow);
+}
+
 static void
 fuzz_lex(const char *text)
 {
@@ -194,6 +219,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         free(error);
     }
     if (e) {
+        fuzz_microflow(f, text, e);
         struct expr *normal = expr_clone(e);
         if (!expr_normalize(&normal, 1000)) {
             if (!expr_is_normal(normal)) {
@@ -205,10 +231,6 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         expr_destroy(e);
     }
 
-    struct symtab_flow flow;
-    symtab_flow_init(&flow);
-    free(expr_parse_microflow(text, &f->env, NULL, NULL, &flow));
-    symtab_flow_destroy(&flow);
     free(text);
     return 0;
 }
