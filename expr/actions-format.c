@@ -1,10 +1,14 @@
 /* actions-format: printing parsed actions in OVN's canonical form, the
  * form in which ovn-trace echoes them.  See actions.h.
  *
- * One deliberate difference: OVN prints the strings of log(),
- * fwd_group(), bind_vport() and ct_lb's hash_fields between quotes
- * without escaping them, so that a name with a '"' does not read back;
- * weft escapes them (identically for every other string). */
+ * Two deliberate differences, so that every parsed list reads back:
+ *   - OVN prints the strings of log(), fwd_group(), bind_vport() and
+ *     ct_lb's hash_fields between quotes without escaping them, so that a
+ *     name with a '"' or '\\' does not read back; weft escapes them (which
+ *     changes nothing for any other string).
+ *   - OVN prints set_meter()'s rate and burst as signed 64-bit integers,
+ *     so that a rate of 2**63 kbps or more prints as a negative number;
+ *     weft prints them unsigned. */
 #include <inttypes.h>
 #include <string.h>
 
@@ -189,8 +193,7 @@ static void
 actions_format_lb(const struct action *a, struct ds *s)
 {
     ds_put_cstr(s, action_type_name(a->type));
-    if (!a->lb.n_backends && !a->lb.hash_fields
-        && a->lb.flag == ACTION_CT_FLAG_NONE) {
+    if (!a->lb.n_backends) {
         ds_put_char(s, ';');
         return;
     }

@@ -357,7 +357,17 @@ actions_parse_ct_lb(struct actions_ctx *ctx, enum action_type type)
         a->lb.backends[a->lb.n_backends++] = ip;
         lexer_match(lexer, LEX_T_COMMA);
     }
-    return actions_parse_lb_options(ctx, a);
+    if (!actions_parse_lb_options(ctx, a)) {
+        return false;
+    }
+    if (!a->lb.n_backends) {
+        /* Without backends, OVN ignores the options (and does not print
+         * them). */
+        free(a->lb.hash_fields);
+        a->lb.hash_fields = NULL;
+        a->lb.flag = ACTION_CT_FLAG_NONE;
+    }
+    return true;
 }
 
 /* Neighbours and FDB. */

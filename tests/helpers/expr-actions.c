@@ -7,8 +7,10 @@
  *     ERR <error message>
  *
  * Options: --egress (parse as egress-pipeline flows), --table=N (the
- * flows' table, default 0).  Backslash escapes are not interpreted: an
+ * flows' table, default 0), --split (separate the actions of the
+ * canonical form with " @@ " instead of a space).  Backslash escapes are not interpreted: an
  * input is the line as is, without its newline. */
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,6 +27,7 @@ main(int argc, char *argv[])
         .cur_table = 0,
         .n_tables = ACTIONS_N_TABLES,
     };
+    bool split = false;
     char *line = NULL;
     size_t cap = 0;
     ssize_t n;
@@ -32,10 +35,13 @@ main(int argc, char *argv[])
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--egress")) {
             pp.pipeline = ACTIONS_EGRESS;
+        } else if (!strcmp(argv[i], "--split")) {
+            split = true;
         } else if (!strncmp(argv[i], "--table=", 8)) {
             pp.cur_table = atoi(argv[i] + 8);
         } else {
-            fprintf(stderr, "usage: %s [--egress] [--table=N]\n", argv[0]);
+            fprintf(stderr, "usage: %s [--egress] [--table=N] [--split]\n",
+                    argv[0]);
             return 2;
         }
     }
@@ -54,7 +60,14 @@ main(int argc, char *argv[])
             free(error);
         } else {
             struct ds s = DS_EMPTY_INITIALIZER;
-            actions_format(&acts, &s);
+            if (split && acts.n_actions) {
+                for (size_t i = 0; i < acts.n_actions; i++) {
+                    ds_put_cstr(&s, i ? " @@ " : "");
+                    action_format(&acts.actions[i], &s);
+                }
+            } else {
+                actions_format(&acts, &s);
+            }
             printf("OK %s || %s\n", ds_cstr(&s), ds_cstr(&prereqs));
             ds_destroy(&s);
             action_list_destroy(&acts);
