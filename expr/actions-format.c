@@ -1,14 +1,19 @@
 /* actions-format: printing parsed actions in OVN's canonical form, the
  * form in which ovn-trace echoes them.  See actions.h.
  *
- * Two deliberate differences, so that every parsed list reads back:
+ * Deliberate differences, so that every parsed list reads back:
  *   - OVN prints the strings of log(), fwd_group(), bind_vport() and
  *     ct_lb's hash_fields between quotes without escaping them, so that a
  *     name with a '"' or '\\' does not read back; weft escapes them (which
  *     changes nothing for any other string).
  *   - OVN prints set_meter()'s rate and burst as signed 64-bit integers,
  *     so that a rate of 2**63 kbps or more prints as a negative number;
- *     weft prints them unsigned. */
+ *     weft prints them unsigned.
+ *   - OVN prints a masked ct_commit(ct_mark=0/1) with a decimal 0 before a
+ *     hexadecimal mask, which its lexer rejects; weft prints "0x0/0x1".
+ *   - OVN prints a fwd_group without child ports as "fwd_group();" or
+ *     'fwd_group(liveness="true", );', neither of which parses; weft adds
+ *     "childports=". */
 #include <inttypes.h>
 #include <string.h>
 
@@ -145,8 +150,10 @@ static void
 actions_put_masked_hex(struct u128 v, struct u128 mask, unsigned int width,
                        struct ds *s)
 {
-    actions_put_hex(v, s);
-    if (!u128_equals(mask, u128_low_mask(width))) {
+    if (u128_equals(mask, u128_low_mask(width))) {
+        actions_put_hex(v, s);
+    } else {
+        lex_value_format(v, LEX_F_HEXADECIMAL, s);
         ds_put_char(s, '/');
         actions_put_hex(mask, s);
     }
@@ -286,12 +293,10 @@ actions_format_fwd_group(const struct action *a, struct ds *s)
     if (a->fwd_group.liveness) {
         ds_put_cstr(s, "liveness=\"true\", ");
     }
-    if (a->fwd_group.n_child_ports) {
-        ds_put_cstr(s, "childports=");
-        for (size_t i = 0; i < a->fwd_group.n_child_ports; i++) {
-            ds_put_cstr(s, i ? ", " : "");
-            actions_put_string(a->fwd_group.child_ports[i], s);
-        }
+    ds_put_cstr(s, "childports=");
+    for (size_t i = 0; i < a->fwd_group.n_child_ports; i++) {
+        ds_put_cstr(s, i ? ", " : "");
+        actions_put_string(a->fwd_group.child_ports[i], s);
     }
     ds_put_cstr(s, ");");
 }
