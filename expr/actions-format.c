@@ -371,7 +371,49 @@ actions_format_simple(const struct action *a, struct ds *s)
     }
 }
 
-/* Prints the actions with arguments. */
+/* Prints the actions whose arguments are numbers or a name. */
+static bool
+actions_format_args(const struct action *a, struct ds *s)
+{
+    switch (a->type) {
+    case ACTION_BIND_VPORT:
+        ds_put_cstr(s, "bind_vport(");
+        actions_put_string(a->vport.vport, s);
+        ds_put_cstr(s, ", ");
+        action_field_format(&a->vport.port, s);
+        ds_put_cstr(s, ");");
+        return true;
+    case ACTION_CHECK_PKT_LARGER:
+        action_field_format(&a->pkt_larger.dst, s);
+        ds_put_format(s, " = check_pkt_larger(%u);", a->pkt_larger.len);
+        return true;
+    case ACTION_SET_QUEUE:
+        ds_put_format(s, "set_queue(%u);", a->queue_id);
+        return true;
+    case ACTION_SET_METER:
+        ds_put_format(s, "set_meter(%"PRIu64, a->meter.rate);
+        if (a->meter.burst) {
+            ds_put_format(s, ", %"PRIu64, a->meter.burst);
+        }
+        ds_put_cstr(s, ");");
+        return true;
+    case ACTION_COMMIT_ECMP_NH:
+        ds_put_format(s, "commit_ecmp_nh(ipv6 = %s, proto = %s);",
+                      a->ecmp_nh.ipv6 ? "true" : "false",
+                      action_proto_name(a->ecmp_nh.proto));
+        return true;
+    case ACTION_SAMPLE:
+        ds_put_format(s, "sample(probability=%u,collector_set=%"PRIu32
+                      ",obs_domain=%u,obs_point=%"PRIu32");",
+                      a->sample.probability, a->sample.collector_set,
+                      a->sample.obs_domain, a->sample.obs_point);
+        return true;
+    default:
+        return false;
+    }
+}
+
+/* Prints the actions with structured arguments. */
 void
 actions_format_misc(const struct action *a, struct ds *s)
 {
@@ -402,29 +444,8 @@ actions_format_misc(const struct action *a, struct ds *s)
     case ACTION_CHK_ECMP_NH: case ACTION_CHK_LB_AFF:
         actions_format_bit_function(a, s);
         break;
-    case ACTION_BIND_VPORT:
-        ds_put_cstr(s, "bind_vport(");
-        actions_put_string(a->vport.vport, s);
-        ds_put_cstr(s, ", ");
-        action_field_format(&a->vport.port, s);
-        ds_put_cstr(s, ");");
-        break;
     case ACTION_LOG:
         actions_format_log(a, s);
-        break;
-    case ACTION_CHECK_PKT_LARGER:
-        action_field_format(&a->pkt_larger.dst, s);
-        ds_put_format(s, " = check_pkt_larger(%u);", a->pkt_larger.len);
-        break;
-    case ACTION_SET_QUEUE:
-        ds_put_format(s, "set_queue(%u);", a->queue_id);
-        break;
-    case ACTION_SET_METER:
-        ds_put_format(s, "set_meter(%"PRIu64, a->meter.rate);
-        if (a->meter.burst) {
-            ds_put_format(s, ", %"PRIu64, a->meter.burst);
-        }
-        ds_put_cstr(s, ");");
         break;
     case ACTION_SELECT:
         actions_format_select(a, s);
@@ -432,22 +453,14 @@ actions_format_misc(const struct action *a, struct ds *s)
     case ACTION_FWD_GROUP:
         actions_format_fwd_group(a, s);
         break;
-    case ACTION_COMMIT_ECMP_NH:
-        ds_put_format(s, "commit_ecmp_nh(ipv6 = %s, proto = %s);",
-                      a->ecmp_nh.ipv6 ? "true" : "false",
-                      action_proto_name(a->ecmp_nh.proto));
-        break;
     case ACTION_COMMIT_LB_AFF:
         actions_format_lb_aff(a, s);
         break;
-    case ACTION_SAMPLE:
-        ds_put_format(s, "sample(probability=%u,collector_set=%"PRIu32
-                      ",obs_domain=%u,obs_point=%"PRIu32");",
-                      a->sample.probability, a->sample.collector_set,
-                      a->sample.obs_domain, a->sample.obs_point);
-        break;
     default:
-        util_abort("unknown action type %d", a->type);
+        if (!actions_format_args(a, s)) {
+            util_abort("unknown action type %d", a->type);
+        }
+        break;
     }
 }
 

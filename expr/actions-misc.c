@@ -8,6 +8,7 @@
  * and leave the ';' check to report the error, and a few values wrap
  * (check_pkt_larger(65536) is check_pkt_larger(0), as in OVN). */
 #include <arpa/inet.h>
+#include <errno.h>
 #include <inttypes.h>
 #include <netinet/in.h>
 #include <stdlib.h>
@@ -64,7 +65,7 @@ actions_parse_bool(struct actions_ctx *ctx, bool *b)
 /* Parses 's' as a load balancer's VIP or backend: "IP", "IP:PORT",
  * "[IPv6]" or "[IPv6]:PORT". */
 bool
-actions_parse_ip_port(struct actions_ctx *ctx OVS_UNUSED, const char *s,
+actions_parse_ip_port(const char *s,
                       struct action_ip_port *ip)
 {
     char buf[INET6_ADDRSTRLEN + 1];
@@ -106,10 +107,11 @@ actions_parse_ip_port(struct actions_ctx *ctx OVS_UNUSED, const char *s,
     ip->ip = u128_from_be_bytes(bytes);
     ip->port = 0;
     if (port && *port) {
+        /* As OVN reads it: strtol() syntax, all of it, 0...65535. */
         char *end;
+        errno = 0;
         long p = strtol(port, &end, 10);
-        if (*end || p < 0 || p > 65535 || port[0] == '-'
-            || port[0] == '+' || port[0] == ' ') {
+        if (errno || *end || end == port || p < 0 || p > 65535) {
             return false;
         }
         ip->port = p;
@@ -405,7 +407,8 @@ actions_check_neigh_dst(struct actions_ctx *ctx, enum action_type type,
 }
 
 /* "get_arp(P, A)", "R = lookup_nd(P, A, E)", "P = get_fdb(E)"...: 'dst'
- * is the result field, or NULL for the functions without one. */
+ * is the result field, or NULL for the functions without one.  With a
+ * result, the '(' has been consumed. */
 bool
 actions_parse_neigh(struct actions_ctx *ctx, enum action_type type,
                     const struct action_field *dst)
@@ -416,10 +419,8 @@ actions_parse_neigh(struct actions_ctx *ctx, enum action_type type,
     for (i = 0; actions_neigh_args[i].type != type; i++) {
         continue;
     }
-    if (dst && !actions_check_neigh_dst(ctx, type, dst)) {
-        return false;
-    }
-    if (!lexer_force_match(lexer, LEX_T_LPAREN)) {
+    if (dst ? !actions_check_neigh_dst(ctx, type, dst)
+        : !lexer_force_match(lexer, LEX_T_LPAREN)) {
         return false;
     }
 
@@ -518,8 +519,14 @@ actions_parse_log_arg(struct actions_ctx *ctx, struct action *a,
         *have_verdict = true;
         return true;
     } else if (lexer_match_id(lexer, "severity")) {
-        if (!lexer_force_match(lexer, LEX_T_EQUALS)
-            || !actions_parse_enum(ctx, actions_severities,
+        if (!lexer_force_match(lexer, LEX_T_EQUALS)) {
+            return false;
+        }
+        if (lexer->token.type != LEX_T_ID) {
+            lexer_syntax_error(lexer, "expecting severity");
+            return false;
+        }
+        if (!actions_parse_enum(ctx, actions_severities,
                                    ARRAY_SIZE(actions_severities),
                                    "severity", &value)) {
             return false;
@@ -580,7 +587,7 @@ actions_parse_set_queue(struct actions_ctx *ctx)
         return false;
     }
     if (queue_id > 61440) {
-        lexer_error(lexer, "Queue ID %d for set_queue is not in valid range "
+        actions_error(lexer, "Queue ID %d for set_queue is not in valid range "
                     "0 to 61440.", queue_id);
         return false;
     }
@@ -607,7 +614,7 @@ actions_parse_set_meter(struct actions_ctx *ctx)
         return false;
     }
     if (!rate) {
-        lexer_error(lexer, "Rate %"PRIu64" for set_meter is not in valid.",
+        actions_error(lexer, "Rate %"PRIu64" for set_meter is not in valid.",
                     rate);
         return false;
     }
@@ -617,7 +624,7 @@ actions_parse_set_meter(struct actions_ctx *ctx)
     return true;
 }
 
-/* "R = check_pkt_larger(L)", after the name. */
+/* "R = check_pkt_larger(L)", after the '('. */
 bool
 actions_parse_check_pkt_larger(struct actions_ctx *ctx,
                                const struct action_field *dst)
@@ -626,7 +633,6 @@ actions_parse_check_pkt_larger(struct actions_ctx *ctx,
     int len;
 
     if (!actions_check_field(ctx, dst, 1, true)
-        || !lexer_force_match(lexer, LEX_T_LPAREN)
         || !lexer_get_int(lexer, &len)
         || !lexer_force_match(lexer, LEX_T_RPAREN)) {
         return false;
@@ -669,18 +675,18 @@ actions_parse_select_member(struct actions_ctx *ctx,
     return true;
 }
 
-/* "R = select(ID[=WEIGHT], ...)", after the name. */
+/* "R = select(ID[=WEIGHT], ...)", after the '('. */
 bool
 actions_parse_select(struct actions_ctx *ctx, const struct action_field *dst)
 {
     struct lexer *lexer = ctx->lexer;
 
     if (!actions_field_writable(ctx, dst)) {
-        lexer_error(lexer, "Field %s is not modifiable.", dst->symbol->name);
+        actions_error(lexer, "Field %s is not modifiable.", dst->symbol->name);
         return false;
     }
     if (dst->n_bits < 16) {
-        lexer_error(lexer, "cannot use %u-bit field %s[%u..%d] for "
+        actions_error(lexer, "cannot use %u-bit field %s[%u..%d] for "
                     "\"select\", which requires at least 16 bits.",
                     dst->n_bits, dst->symbol->name, dst->ofs,
                     (int) (dst->ofs + dst->n_bits) - 1);
@@ -690,7 +696,6 @@ actions_parse_select(struct actions_ctx *ctx, const struct action_field *dst)
     struct action *a = actions_add(ctx, ACTION_SELECT);
     size_t allocated = 0;
     a->select.dst = *dst;
-    lexer_force_match(lexer, LEX_T_LPAREN);
     while (!lexer_match(lexer, LEX_T_RPAREN)) {
         if (a->select.n_members >= allocated) {
             a->select.members = x2nrealloc(a->select.members, &allocated,
@@ -850,7 +855,7 @@ actions_parse_quoted_ip_port(struct actions_ctx *ctx,
     struct lexer *lexer = ctx->lexer;
 
     if (lexer->token.type != LEX_T_STRING
-        || !actions_parse_ip_port(ctx, lexer->token.s, ip)) {
+        || !actions_parse_ip_port(lexer->token.s, ip)) {
         lexer_syntax_error(lexer, "invalid parameter");
         return false;
     }
@@ -973,7 +978,7 @@ actions_parse_sample(struct actions_ctx *ctx)
         }
     }
     if (!a->sample.probability) {
-        lexer_error(lexer, "probability must be greater than zero");
+        actions_error(lexer, "probability must be greater than zero");
         return false;
     }
     return true;
@@ -1089,6 +1094,42 @@ actions_fwd_group_equal(const struct action *a, const struct action *b)
     return true;
 }
 
+/* Equality of two actions of the same type whose arguments are numbers
+ * or names. */
+static bool
+actions_args_equal(const struct action *a, const struct action *b)
+{
+    switch (a->type) {
+    case ACTION_BIND_VPORT:
+        return (!strcmp(a->vport.vport, b->vport.vport)
+                && action_field_equal(&a->vport.port, &b->vport.port));
+    case ACTION_LOG:
+        return (actions_nullable_streq(a->log.name, b->log.name)
+                && actions_nullable_streq(a->log.meter, b->log.meter)
+                && a->log.severity == b->log.severity
+                && a->log.verdict == b->log.verdict);
+    case ACTION_CHECK_PKT_LARGER:
+        return (action_field_equal(&a->pkt_larger.dst, &b->pkt_larger.dst)
+                && a->pkt_larger.len == b->pkt_larger.len);
+    case ACTION_SET_QUEUE:
+        return a->queue_id == b->queue_id;
+    case ACTION_SET_METER:
+        return (a->meter.rate == b->meter.rate
+                && a->meter.burst == b->meter.burst);
+    case ACTION_COMMIT_ECMP_NH:
+        return (a->ecmp_nh.ipv6 == b->ecmp_nh.ipv6
+                && a->ecmp_nh.proto == b->ecmp_nh.proto);
+    case ACTION_SAMPLE:
+        return (a->sample.probability == b->sample.probability
+                && a->sample.collector_set == b->sample.collector_set
+                && a->sample.obs_domain == b->sample.obs_domain
+                && a->sample.obs_point == b->sample.obs_point);
+    default:
+        /* Actions without operands. */
+        return true;
+    }
+}
+
 /* Equality of two actions of the same type, for the types that
  * actions.c does not handle itself. */
 bool
@@ -1120,42 +1161,17 @@ actions_misc_equal(const struct action *a, const struct action *b)
     case ACTION_LOOKUP_ND: case ACTION_LOOKUP_ND_IP: case ACTION_GET_FDB:
     case ACTION_PUT_FDB: case ACTION_LOOKUP_FDB:
         return actions_neigh_equal(a, b);
-    case ACTION_BIND_VPORT:
-        return (!strcmp(a->vport.vport, b->vport.vport)
-                && action_field_equal(&a->vport.port, &b->vport.port));
-    case ACTION_LOG:
-        return (actions_nullable_streq(a->log.name, b->log.name)
-                && actions_nullable_streq(a->log.meter, b->log.meter)
-                && a->log.severity == b->log.severity
-                && a->log.verdict == b->log.verdict);
-    case ACTION_CHECK_PKT_LARGER:
-        return (action_field_equal(&a->pkt_larger.dst, &b->pkt_larger.dst)
-                && a->pkt_larger.len == b->pkt_larger.len);
-    case ACTION_SET_QUEUE:
-        return a->queue_id == b->queue_id;
-    case ACTION_SET_METER:
-        return (a->meter.rate == b->meter.rate
-                && a->meter.burst == b->meter.burst);
     case ACTION_SELECT:
         return actions_select_equal(a, b);
     case ACTION_FWD_GROUP:
         return actions_fwd_group_equal(a, b);
-    case ACTION_COMMIT_ECMP_NH:
-        return (a->ecmp_nh.ipv6 == b->ecmp_nh.ipv6
-                && a->ecmp_nh.proto == b->ecmp_nh.proto);
     case ACTION_COMMIT_LB_AFF:
         return (actions_ip_port_equal(&a->lb_aff.vip, &b->lb_aff.vip)
                 && actions_ip_port_equal(&a->lb_aff.backend,
                                          &b->lb_aff.backend)
                 && a->lb_aff.proto == b->lb_aff.proto
                 && a->lb_aff.timeout == b->lb_aff.timeout);
-    case ACTION_SAMPLE:
-        return (a->sample.probability == b->sample.probability
-                && a->sample.collector_set == b->sample.collector_set
-                && a->sample.obs_domain == b->sample.obs_domain
-                && a->sample.obs_point == b->sample.obs_point);
     default:
-        /* Actions without operands. */
-        return true;
+        return actions_args_equal(a, b);
     }
 }

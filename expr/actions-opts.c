@@ -245,7 +245,7 @@ actions_parse_opt_list(struct actions_ctx *ctx, struct action *a,
         bool is_string = opt->value.values[0].type == LEX_T_STRING;
         if (o->type != ACTIONS_OPT_HOST_ID
             && is_string != actions_opt_wants_string(o->type)) {
-            lexer_error(lexer, "%s option %s requires %s value.", what,
+            actions_error(lexer, "%s option %s requires %s value.", what,
                         o->name, is_string ? "numeric" : "string");
             return false;
         }
@@ -280,13 +280,38 @@ actions_opt_is(const struct action_opt *opt, enum lex_type type,
 static bool
 actions_opt_invalid(struct actions_ctx *ctx, const struct action_opt *opt)
 {
-    lexer_error(ctx->lexer, "Invalid value for \"%s\" option",
+    actions_error(ctx->lexer, "Invalid value for \"%s\" option",
                 opt->option->name);
     return false;
 }
 
+/* Is the value of 'opt', one of put_nd_ra_opts's optional options,
+ * valid? */
+static bool
+actions_check_nd_ra_opt(const struct action_opt *opt)
+{
+    const char *name = opt->option->name;
+    const char *s = opt->value.values[0].s;
+
+    if (!strcmp(name, "mtu")) {
+        return (actions_opt_is(opt, LEX_T_INTEGER, LEX_F_DECIMAL)
+                || actions_opt_is(opt, LEX_T_MASKED_INTEGER, LEX_F_DECIMAL));
+    } else if (!strcmp(name, "rdnss")) {
+        return (actions_opt_is(opt, LEX_T_INTEGER, LEX_F_IPV6)
+                || actions_opt_is(opt, LEX_T_MASKED_INTEGER, LEX_F_IPV6));
+    } else if (!strcmp(name, "router_preference")) {
+        return (actions_opt_is(opt, LEX_T_STRING, 0)
+                && (!strcmp(s, "HIGH") || !strcmp(s, "MEDIUM")
+                    || !strcmp(s, "LOW")));
+    } else {
+        /* dnssl, route_info. */
+        return actions_opt_is(opt, LEX_T_STRING, 0);
+    }
+}
+
 /* The checks of put_nd_ra_opts: a valid address mode, a link-layer
- * address, and prefixes unless the mode is dhcpv6_stateful. */
+ * address, and prefixes unless the mode is dhcpv6_stateful; the other
+ * options must have a single value of their type. */
 static bool
 actions_check_nd_ra_opts(struct actions_ctx *ctx, const struct action *a)
 {
@@ -315,14 +340,16 @@ actions_check_nd_ra_opts(struct actions_ctx *ctx, const struct action *a)
                 return actions_opt_invalid(ctx, opt);
             }
             have_prefix = true;
+        } else if (!actions_check_nd_ra_opt(opt)) {
+            return actions_opt_invalid(ctx, opt);
         }
     }
     if (!have_slla) {
-        lexer_error(ctx->lexer, "slla option not present");
+        actions_error(ctx->lexer, "slla option not present");
         return false;
     }
     if (!stateful && !have_prefix) {
-        lexer_error(ctx->lexer, "prefix option needs to be set when address "
+        actions_error(ctx->lexer, "prefix option needs to be set when address "
                     "mode is slaac/dhcpv6_stateless.");
         return false;
     }
@@ -330,7 +357,7 @@ actions_check_nd_ra_opts(struct actions_ctx *ctx, const struct action *a)
 }
 
 /* "R = put_dhcp_opts(...)", "R = put_dhcpv6_opts(...)" and
- * "R = put_nd_ra_opts(...)", after the name. */
+ * "R = put_nd_ra_opts(...)", after the '('. */
 bool
 actions_parse_opts(struct actions_ctx *ctx, enum action_type type,
                    const struct action_field *dst)
@@ -341,7 +368,6 @@ actions_parse_opts(struct actions_ctx *ctx, enum action_type type,
         return false;
     }
     actions_field_prereqs(ctx, dst);
-    lexer_force_match(lexer, LEX_T_LPAREN);
 
     struct action *a = actions_add(ctx, type);
     a->opts.dst = *dst;
@@ -351,7 +377,7 @@ actions_parse_opts(struct actions_ctx *ctx, enum action_type type,
             return false;
         }
         if (!actions_find_opt(a, "offerip")) {
-            lexer_error(lexer, "put_dhcp_opts requires offerip to be "
+            actions_error(lexer, "put_dhcp_opts requires offerip to be "
                         "specified.");
             return false;
         }
@@ -384,17 +410,17 @@ actions_check_event_elb(struct actions_ctx *ctx, const struct action *a)
         struct action_ip_port ip;
         struct uuid uuid;
         if (!strcmp(name, "vip")
-            && !actions_parse_ip_port(ctx, value, &ip)) {
-            lexer_error(lexer, "Invalid load balancer VIP '%s'", value);
+            && !actions_parse_ip_port(value, &ip)) {
+            actions_error(lexer, "Invalid load balancer VIP '%s'", value);
             return false;
         } else if (!strcmp(name, "protocol") && strcmp(value, "tcp")
                    && strcmp(value, "udp") && strcmp(value, "sctp")) {
-            lexer_error(lexer, "Load balancer protocol '%s' is not 'tcp', "
+            actions_error(lexer, "Load balancer protocol '%s' is not 'tcp', "
                         "'udp', or 'sctp'", value);
             return false;
         } else if (!strcmp(name, "load_balancer")
                    && !uuid_from_string(&uuid, value)) {
-            lexer_error(lexer, "Load balancer '%s' is not a UUID", value);
+            actions_error(lexer, "Load balancer '%s' is not a UUID", value);
             return false;
         }
     }

@@ -7,9 +7,9 @@
 
 struct ds;
 
-/* Blocks may nest this deep.  OVN has no limit, but a bound keeps a
- * hostile flow from exhausting the stack. */
-#define ACTIONS_MAX_DEPTH 64
+/* Blocks may nest this deep (OVN 23.03's limit: 31 blocks nest, the 32nd
+ * is "maximum depth of nested actions reached"). */
+#define ACTIONS_MAX_DEPTH 32
 
 /* Which fields assignments may write. */
 enum actions_scope {
@@ -29,6 +29,8 @@ struct actions_ctx {
 };
 
 /* actions.c. */
+void actions_error(struct lexer *, const char *message, ...)
+    PRINTF_FORMAT(2, 3);
 struct action *actions_add(struct actions_ctx *, enum action_type);
 void actions_add_prereq(struct actions_ctx *, const char *prereq);
 bool actions_parse_field(struct actions_ctx *, struct action_field *);
@@ -37,19 +39,17 @@ bool actions_check_field(struct actions_ctx *, const struct action_field *,
 bool actions_field_writable(const struct actions_ctx *,
                             const struct action_field *);
 void actions_field_prereqs(struct actions_ctx *, const struct action_field *);
-bool actions_parse_int(struct actions_ctx *, const char *what,
-                       uint64_t max, uint64_t *value);
 bool actions_parse_string(struct actions_ctx *, char **s);
-bool actions_parse_ip_port(struct actions_ctx *, const char *s,
-                           struct action_ip_port *);
-void actions_ip_format(const struct action_ip_port *, struct ds *);
-void actions_ip_port_format(const struct action_ip_port *, bool brackets,
-                            struct ds *);
 void action_field_format(const struct action_field *, struct ds *);
 bool action_field_equal(const struct action_field *,
                         const struct action_field *);
 
-/* actions-misc.c: the actions that are function calls. */
+/* actions-misc.c: the actions with their own argument syntax, and IP
+ * address helpers. */
+bool actions_parse_ip_port(const char *s, struct action_ip_port *);
+void actions_ip_format(const struct action_ip_port *, struct ds *);
+void actions_ip_port_format(const struct action_ip_port *, bool brackets,
+                            struct ds *);
 bool actions_parse_ct_commit_v1(struct actions_ctx *);
 bool actions_parse_ct_nat(struct actions_ctx *, enum action_type);
 bool actions_parse_ct_lb(struct actions_ctx *, enum action_type);

@@ -17,6 +17,7 @@
  * other actions are in actions-misc.c and actions-opts.c. */
 #include "expr/actions.h"
 
+#include <stdarg.h>
 #include <string.h>
 
 #include "ds.h"
@@ -142,6 +143,27 @@ action_field_write(const struct action_field *f, struct symtab_flow *flow,
                     u128_shl(mask, f->ofs));
 }
 
+/* Errors. */
+
+/* Records an error as OVN's lexer does: if the current token is an
+ * invalid one, its own message ("Invalid numeric constant.") is the error,
+ * whatever the parser was about to say. */
+void
+actions_error(struct lexer *lexer, const char *message, ...)
+{
+    va_list args;
+
+    if (lexer->token.type == LEX_T_ERROR) {
+        lexer_error(lexer, "%s", lexer->token.s);
+        return;
+    }
+    va_start(args, message);
+    char *s = xvasprintf(message, args);
+    va_end(args);
+    lexer_error(lexer, "%s", s);
+    free(s);
+}
+
 /* Building a list. */
 
 /* Appends an action of 'type', all zero but for its type, to the list
@@ -204,6 +226,19 @@ actions_field_prereqs(struct actions_ctx *ctx, const struct action_field *f)
 
 /* Fields. */
 
+/* A predicate is not a field, but OVN only says so after reading any
+ * subscript. */
+static bool
+actions_check_predicate(struct actions_ctx *ctx, const struct action_field *f)
+{
+    if (f->symbol->kind == SYMTAB_PREDICATE) {
+        actions_error(ctx->lexer, "Predicate symbol %s used where lvalue "
+                      "required.", f->symbol->name);
+        return false;
+    }
+    return true;
+}
+
 /* Finishes a subscript "[LOW]" or "[LOW..HIGH]" of 'f', whose '[' has just
  * been consumed. */
 static bool
@@ -214,7 +249,7 @@ actions_parse_subscript(struct actions_ctx *ctx, struct action_field *f)
     int low, high;
 
     if (symtab_symbol_is_string(s)) {
-        lexer_error(lexer, "Cannot select subfield of string field %s.",
+        actions_error(lexer, "Cannot select subfield of string field %s.",
                     s->name);
         return false;
     }
@@ -225,20 +260,21 @@ actions_parse_subscript(struct actions_ctx *ctx, struct action_field *f)
     if (lexer_match(lexer, LEX_T_ELLIPSIS) && !lexer_force_int(lexer, &high)) {
         return false;
     }
-    if (!lexer_force_match(lexer, LEX_T_RSQUARE)) {
+    if (!lexer_force_match(lexer, LEX_T_RSQUARE)
+        || !actions_check_predicate(ctx, f)) {
         return false;
     }
     if (s->level == SYMTAB_NOMINAL) {
-        lexer_error(lexer, "Cannot select subfield of nominal field %s.",
+        actions_error(lexer, "Cannot select subfield of nominal field %s.",
                     s->name);
         return false;
     }
     if (low > high) {
-        lexer_error(lexer, "Invalid bit range %d to %d.", low, high);
+        actions_error(lexer, "Invalid bit range %d to %d.", low, high);
         return false;
     }
     if ((unsigned int) high >= s->width) {
-        lexer_error(lexer, "Cannot select bits %d to %d of %u-bit field %s.",
+        actions_error(lexer, "Cannot select bits %d to %d of %u-bit field %s.",
                     low, high, s->width, s->name);
         return false;
     }
@@ -261,18 +297,14 @@ actions_parse_field(struct actions_ctx *ctx, struct action_field *f)
         lexer_syntax_error(lexer, "expecting field name");
         return false;
     }
-    if (s->kind == SYMTAB_PREDICATE) {
-        lexer_error(lexer, "Predicate symbol %s used where lvalue required.",
-                    s->name);
-        return false;
-    }
     lexer_get(lexer);
 
     f->symbol = s;
     f->ofs = 0;
     f->n_bits = s->width;
     return !lexer_match(lexer, LEX_T_LSQUARE)
-           || actions_parse_subscript(ctx, f);
+           ? actions_check_predicate(ctx, f)
+           : actions_parse_subscript(ctx, f);
 }
 
 /* May an assignment in 'ctx''s scope write 'f'? */
@@ -282,17 +314,20 @@ actions_field_writable(const struct actions_ctx *ctx,
 {
     enum symtab_access access = f->symbol->access;
 
-    if (ctx->scope == ACTIONS_SCOPE_CT_COMMIT) {
+    if (access == SYMTAB_WO) {
+        /* OVN's own fields (icmp4.frag_mtu) are writable everywhere. */
+        return true;
+    } else if (ctx->scope == ACTIONS_SCOPE_CT_COMMIT) {
         return access == SYMTAB_RW_CT_COMMIT;
     }
-    return access == SYMTAB_RW || access == SYMTAB_WO;
+    return access == SYMTAB_RW;
 }
 
 static bool
 actions_check_writable(struct actions_ctx *ctx, const struct action_field *f)
 {
     if (!actions_field_writable(ctx, f)) {
-        lexer_error(ctx->lexer, "Field %s is not modifiable.",
+        actions_error(ctx->lexer, "Field %s is not modifiable.",
                     f->symbol->name);
         return false;
     }
@@ -309,17 +344,17 @@ actions_check_field(struct actions_ctx *ctx, const struct action_field *f,
     bool is_string = symtab_symbol_is_string(f->symbol);
 
     if (is_string && n_bits) {
-        lexer_error(lexer, "Cannot use string field %s where numeric "
+        actions_error(lexer, "Cannot use string field %s where numeric "
                     "field is required.", f->symbol->name);
         return false;
     }
     if (!is_string && !n_bits) {
-        lexer_error(lexer, "Cannot use numeric field %s where string "
+        actions_error(lexer, "Cannot use numeric field %s where string "
                     "field is required.", f->symbol->name);
         return false;
     }
     if (n_bits && f->n_bits != n_bits) {
-        lexer_error(lexer, "Cannot use %u-bit field %s[%u..%u] where %u-bit "
+        actions_error(lexer, "Cannot use %u-bit field %s[%u..%u] where %u-bit "
                     "field is required.", f->n_bits, f->symbol->name,
                     f->ofs, f->ofs + f->n_bits - 1, n_bits);
         return false;
@@ -342,25 +377,6 @@ action_field_format(const struct action_field *f, struct ds *s)
 
 /* Small helpers for the action parsers. */
 
-/* Parses a nonnegative integer constant no greater than 'max' (a plain
- * decimal or hexadecimal one), reporting "Syntax error at ... expecting
- * WHAT." otherwise. */
-bool
-actions_parse_int(struct actions_ctx *ctx, const char *what, uint64_t max,
-                  uint64_t *value)
-{
-    const struct lex_token *t = &ctx->lexer->token;
-
-    if (t->type != LEX_T_INTEGER || t->value.hi || t->value.lo > max
-        || (t->format != LEX_F_DECIMAL && t->format != LEX_F_HEXADECIMAL)) {
-        lexer_syntax_error(ctx->lexer, "expecting %s", what);
-        return false;
-    }
-    *value = t->value.lo;
-    lexer_get(ctx->lexer);
-    return true;
-}
-
 /* Parses a quoted string into '*s' (owned by the caller). */
 bool
 actions_parse_string(struct actions_ctx *ctx, char **s)
@@ -377,10 +393,10 @@ actions_parse_string(struct actions_ctx *ctx, char **s)
 /* The list and its dispatch. */
 
 /* Parses "{ ACTIONS };"'s block (the keyword already consumed) as an
- * action of 'type' that implies 'prereq' (or NULL).  The block's own
- * prerequisites are dropped, since it runs on another packet, except for
- * clone and reject, which run on (a copy of) this one, and whose
- * prerequisites OVN 23.03 keeps. */
+ * action of 'type' that implies 'prereq' (or NULL), whose assignments may
+ * write the fields of 'scope'.  The block's own prerequisites are dropped,
+ * since it runs on another packet, except for clone and reject, which run
+ * on (a copy of) this one, and whose prerequisites OVN 23.03 keeps. */
 static bool
 actions_parse_block(struct actions_ctx *ctx, enum action_type type,
                     const char *prereq, enum actions_scope scope)
@@ -391,9 +407,8 @@ actions_parse_block(struct actions_ctx *ctx, enum action_type type,
     if (!lexer_force_match(lexer, LEX_T_LCURLY)) {
         return false;
     }
-    if (ctx->depth >= ACTIONS_MAX_DEPTH) {
-        lexer_error(lexer, "Actions nested more than %d deep.",
-                    ACTIONS_MAX_DEPTH);
+    if (ctx->depth + 1 >= ACTIONS_MAX_DEPTH) {
+        actions_error(lexer, "maximum depth of nested actions reached");
         return false;
     }
 
@@ -477,7 +492,7 @@ actions_parse_next(struct actions_ctx *ctx)
     }
 
     if ((unsigned int) table >= pp->n_tables) {
-        lexer_error(lexer, "\"next\" action cannot advance beyond table %u.",
+        actions_error(lexer, "\"next\" action cannot advance beyond table %u.",
                     pp->n_tables - 1);
         return false;
     }
@@ -533,23 +548,25 @@ actions_parse_exchange(struct actions_ctx *ctx, const struct action_field *dst)
     struct lexer *lexer = ctx->lexer;
     struct action_field src;
 
-    if (!actions_parse_field(ctx, &src)
-        || !actions_check_writable(ctx, dst)
-        || !actions_check_writable(ctx, &src)) {
+    if (!actions_parse_field(ctx, &src)) {
         return false;
     }
 
     bool dst_str = symtab_symbol_is_string(dst->symbol);
     bool src_str = symtab_symbol_is_string(src.symbol);
     if (dst_str != src_str) {
-        lexer_error(lexer, "Can't exchange %s field (%s) with %s field (%s).",
+        actions_error(lexer, "Can't exchange %s field (%s) with %s field (%s).",
                     dst_str ? "string" : "integer", dst->symbol->name,
                     src_str ? "string" : "integer", src.symbol->name);
         return false;
     }
     if (dst->n_bits != src.n_bits) {
-        lexer_error(lexer, "Can't exchange %u-bit field with %u-bit field.",
+        actions_error(lexer, "Can't exchange %u-bit field with %u-bit field.",
                     dst->n_bits, src.n_bits);
+        return false;
+    }
+    if (!actions_check_writable(ctx, dst)
+        || !actions_check_writable(ctx, &src)) {
         return false;
     }
     actions_field_prereqs(ctx, dst);
@@ -568,22 +585,24 @@ actions_parse_move(struct actions_ctx *ctx, const struct action_field *dst)
     struct lexer *lexer = ctx->lexer;
     struct action_field src;
 
-    if (!actions_parse_field(ctx, &src)
-        || !actions_check_writable(ctx, dst)) {
+    if (!actions_parse_field(ctx, &src)) {
         return false;
     }
 
     bool dst_str = symtab_symbol_is_string(dst->symbol);
     bool src_str = symtab_symbol_is_string(src.symbol);
     if (dst_str != src_str) {
-        lexer_error(lexer, "Can't assign %s field (%s) to %s field (%s).",
+        actions_error(lexer, "Can't assign %s field (%s) to %s field (%s).",
                     src_str ? "string" : "integer", src.symbol->name,
                     dst_str ? "string" : "integer", dst->symbol->name);
         return false;
     }
     if (dst->n_bits != src.n_bits) {
-        lexer_error(lexer, "Can't assign %u-bit value to %u-bit destination.",
+        actions_error(lexer, "Can't assign %u-bit value to %u-bit destination.",
                     src.n_bits, dst->n_bits);
+        return false;
+    }
+    if (!actions_check_writable(ctx, dst)) {
         return false;
     }
     actions_field_prereqs(ctx, dst);
@@ -616,15 +635,15 @@ actions_parse_load(struct actions_ctx *ctx, const struct action_field *dst)
     }
 
     if (symtab_symbol_is_string(s) && t->type != LEX_T_STRING) {
-        lexer_error(lexer, "String field %s is not compatible with integer "
+        actions_error(lexer, "String field %s is not compatible with integer "
                     "constant.", s->name);
         return false;
     } else if (!symtab_symbol_is_string(s) && t->type == LEX_T_STRING) {
-        lexer_error(lexer, "Integer field %s is not compatible with string "
+        actions_error(lexer, "Integer field %s is not compatible with string "
                     "constant.", s->name);
         return false;
     } else if (t->type != LEX_T_STRING && t->n_bits > s->width) {
-        lexer_error(lexer, "%u-bit constant is not compatible with %u-bit "
+        actions_error(lexer, "%u-bit constant is not compatible with %u-bit "
                     "field %s.", t->n_bits, s->width, s->name);
         return false;
     }
@@ -646,12 +665,11 @@ actions_parse_bit_function(struct actions_ctx *ctx, enum action_type type,
 {
     struct lexer *lexer = ctx->lexer;
 
-    if (!actions_check_field(ctx, dst, 1, true)) {
+    if (!lexer_match(lexer, LEX_T_RPAREN)) {
+        actions_error(lexer, "%s doesn't take any parameters", name);
         return false;
     }
-    lexer_force_match(lexer, LEX_T_LPAREN);
-    if (!lexer_match(lexer, LEX_T_RPAREN)) {
-        lexer_error(lexer, "%s doesn't take any parameters", name);
+    if (!actions_check_field(ctx, dst, 1, true)) {
         return false;
     }
     if (prereq) {
@@ -688,7 +706,7 @@ static const struct {
 };
 
 /* Parses "F = function(...)" for the function 'type', named 'name', whose
- * name has been consumed. */
+ * name and '(' have been consumed (OVN checks 'dst' after the '('). */
 static bool
 actions_parse_function(struct actions_ctx *ctx, enum action_type type,
                        const char *name, const struct action_field *dst)
@@ -734,6 +752,7 @@ actions_parse_set(struct actions_ctx *ctx)
         && lexer_lookahead(lexer) == LEX_T_LPAREN) {
         for (size_t i = 0; i < ARRAY_SIZE(actions_functions); i++) {
             if (lexer_match_id(lexer, actions_functions[i].name)) {
+                lexer_get(lexer);
                 return actions_parse_function(ctx, actions_functions[i].type,
                                               actions_functions[i].name,
                                               &dst);
@@ -909,8 +928,12 @@ actions_parse_action(struct actions_ctx *ctx)
             actions_add(ctx, k->type);
             actions_add_prereq(ctx, k->prereq ? k->prereq : "");
         } else if (k->kind == ACTIONS_BLOCK) {
+            /* As in OVN, clone resets the scope and the other blocks
+             * inherit it: "ct_commit { arp { eth.dst = ...; }; };" may
+             * not write eth.dst. */
             actions_parse_block(ctx, k->type, k->prereq,
-                                ACTIONS_SCOPE_NORMAL);
+                                k->type == ACTION_CLONE ? ACTIONS_SCOPE_NORMAL
+                                : ctx->scope);
         } else {
             actions_parse_other(ctx, k->type);
         }

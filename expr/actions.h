@@ -31,7 +31,8 @@
  * a flow that fails to parse ("Syntax error at `foo' expecting action.",
  * "Field eth.type is not modifiable.", "Can't assign 8-bit value to 32-bit
  * destination.", "\"next\" action cannot advance beyond table 28.").  The
- * first error wins; on error nothing is returned in 'acts'.
+ * first error wins; on error nothing is returned in 'acts'.  Blocks nest
+ * at most 31 deep, as in OVN, which also bounds the parser's recursion.
  *
  * Checks (learnt from the real ovn-trace 23.03, see
  * tests/interop/test_expr_actions.py):
@@ -45,6 +46,11 @@
  *     boolean functions, at least 16 bits for select().
  *   - OVN 23.03 does *not* reject writes to outport in the egress
  *     pipeline, nor next() to an earlier table: neither does weft.
+ *   - Its quirks are kept too (docs/actions-facts.md): values that wrap
+ *     (check_pkt_larger(65536) is check_pkt_larger(0)), arguments that
+ *     read as 0 unless decimal (set_meter), "drop;" only as the whole
+ *     list.  Where OVN prints something it cannot read back, weft prints
+ *     differently (expr/actions-format.c lists the four cases).
  *
  * Prerequisites: using a field implies its prerequisites, and some
  * actions imply their own (ip.ttl-- needs "ip", icmp4 { } needs "ip4",
@@ -53,14 +59,17 @@
  * conjunction in the match language, e.g. "ip4 && udp"; the caller ANDs
  * that into the flow's match with the match parser (expr/expr.h).  This is
  * the hook between the two parsers: this module never parses a match.
- * Prerequisites of actions nested in a block are not added (the block
- * runs on another packet), as in OVN.
+ * As in OVN, the prerequisites of actions nested in a block are dropped
+ * (the block runs on another packet), except for clone and reject, whose
+ * contents' prerequisites count.
  *
- * Not supported, as in OVN 23.03's ovn-trace: address sets ($name) and
- * port groups (@name) inside constant sets, template variables (^name:
- * the caller expands chassis templates before parsing, as ovn-controller
- * does), and actions newer than 23.03 (mac_cache_use, ct_next(dnat), ...),
- * which are syntax errors.
+ * Not supported: address sets ($name) and port groups (@name) as
+ * constants (OVN looks them up in the southbound database; ovn-northd
+ * never puts them in actions), for which weft gives the error OVN gives
+ * for an unknown set; template variables (^name: the caller expands
+ * chassis templates before parsing, as ovn-controller does); actions newer
+ * than 23.03 (mac_cache_use, ct_next(dnat), ...), which are syntax errors
+ * there too.
  *
  * Ownership: a parsed list owns everything it points to except symbols
  * (owned by the symbol table, which must outlive it) and option
