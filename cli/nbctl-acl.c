@@ -1,11 +1,16 @@
 /* weft-nbctl: ACLs on logical switches and port groups (acl-add, acl-del,
- * acl-list), as ovn-nbctl 23.03 has them.  The match is not checked here
- * (ovn-nbctl does not either); weft-northd reports a bad one. */
+ * acl-list), as ovn-nbctl 23.03 has them.  Unlike ovn-nbctl, acl-add
+ * checks the match with OVN's expression parser and refuses one that
+ * ovn-controller could never install ("ip4 &&", an unknown field,
+ * 'inport != "p"'); $address_set and @port_group names are not looked up,
+ * since they may be created later in the same or another transaction. */
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 #include "ds.h"
 #include "util.h"
+#include "expr/expr.h"
+#include "expr/symtab.h"
 #include "cli/nbctl-private.h"
 
 static void
@@ -167,6 +172,47 @@ set_acl_options(struct ctl_context *ctx, const struct nbrec_acl *acl,
 }
 
 /* acl-add ENTITY DIRECTION PRIORITY MATCH VERDICT */
+/* Address sets and port groups stand for empty sets of their kind. */
+static const struct expr_const_set *
+any_addr_set(const void *aux, const char *name OVS_UNUSED)
+{
+    return &((const struct expr_const_set *) aux)[0];
+}
+
+static const struct expr_const_set *
+any_port_group(const void *aux, const char *name OVS_UNUSED)
+{
+    return &((const struct expr_const_set *) aux)[1];
+}
+
+/* Checks that ACL match 'match' parses; reports the error if not. */
+static bool
+check_acl_match(struct ctl_context *ctx, const char *match)
+{
+    struct expr_const_set sets[2];
+    struct symtab *symtab = symtab_create();
+    struct expr_env env = {
+        .symtab = symtab,
+        .addr_set = any_addr_set,
+        .port_group = any_port_group,
+        .aux = sets,
+    };
+    char *error = NULL;
+
+    expr_const_set_init(&sets[0], false);
+    expr_const_set_init(&sets[1], true);
+    struct expr *expr = expr_parse_string(match, &env, &error);
+    expr_destroy(expr);
+    if (error) {
+        ctl_error(ctx, "invalid ACL match \"%s\": %s", match, error);
+        free(error);
+    }
+    expr_const_set_destroy(&sets[0]);
+    expr_const_set_destroy(&sets[1]);
+    symtab_destroy(symtab);
+    return !error;
+}
+
 static void
 cmd_acl_add(struct ctl_context *ctx)
 {
@@ -195,7 +241,7 @@ cmd_acl_add(struct ctl_context *ctx)
                   "\"reject\"", action);
         return;
     }
-    if (!check_acl_options(ctx, action)) {
+    if (!check_acl_options(ctx, action) || !check_acl_match(ctx, match)) {
         return;
     }
 
