@@ -83,6 +83,16 @@ def test_bindings_match_ovn_northd(built, side):
     assert not diff, "ovn-northd (first) vs %s (second):\n%s" % (side, diff)
 
 
+def test_same_sb_on_weft_db_and_ovsdb_server(built):
+    """weft-northd writes the same southbound database, logical flows
+    included, whether its databases are on weft-db or on ovsdb-server."""
+    a = sb_snapshot(built["weftA"][0].remote("sb"), skip=())
+    b = sb_snapshot(built["weftB"][0].remote("sb"), skip=())
+    assert len(a.get("Logical_Flow", [])) > 100
+    diff = diff_snapshots(a, b)
+    assert not diff, "weft-db (first) vs ovsdb-server (second):\n" + diff
+
+
 def test_no_writes_after_compile(built):
     """Once a topology is compiled, recomputing writes nothing."""
     db, northd = built["weftA"]
