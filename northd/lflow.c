@@ -74,6 +74,8 @@ lflow_table_init(struct lflow_table *t)
     hmap_init(&t->flows);
     t->n_duplicates = 0;
     arena_init(&t->arena);
+    t->sync_pass = 0;
+    t->n_reused = 0;
 }
 
 void
@@ -81,7 +83,20 @@ lflow_table_clear(struct lflow_table *t)
 {
     hmap_clear(&t->flows);
     t->n_duplicates = 0;
+    t->n_reused = 0;
     arena_clear(&t->arena);
+}
+
+void
+lflow_table_swap(struct lflow_table *a, struct lflow_table *b)
+{
+    struct lflow_table tmp = *a;
+
+    *a = *b;
+    *b = tmp;
+    /* An hmap's buckets may point into the hmap itself. */
+    hmap_moved(&a->flows);
+    hmap_moved(&b->flows);
 }
 
 void
@@ -98,7 +113,8 @@ static uint32_t
 flow_hash(const struct northd_datapath *od, enum lflow_stage stage,
           uint16_t priority, const char *match, const char *actions)
 {
-    uint32_t hash = hash_int((uint32_t) (od->index << 8 | stage), priority);
+    uint32_t hash = hash_int((uint32_t) stage << 16 | priority,
+                             uuid_hash(&od->nb_uuid));
     hash = hash_string(match, hash);
     return hash_string(actions, hash);
 }
@@ -173,6 +189,7 @@ lflow_add_at(struct lflow_table *t, const struct northd_datapath *od,
         f->has_hint = true;
     }
     f->where = basename_of(where);
+    f->dp = od->nb_uuid;
     hmap_insert(&t->flows, &f->node,
                 flow_hash(od, stage, priority, match, actions));
     return f;
@@ -193,11 +210,14 @@ lflow_add_stage_defaults(struct lflow_table *t,
 
 /* Writing. */
 
-static void
+/* Makes 'f''s SB row's external_ids, tags and controller_meter right.
+ * Returns true if it wrote anything. */
+static bool
 sync_extras(struct dbdiff *diff, const struct lflow *f)
 {
     const struct ovsdb_client_row *row = &f->sb->header_;
     struct dbdiff_datum ids, tags;
+    bool wrote;
 
     dbdiff_datum_init_map(&ids);
     dbdiff_datum_add_pair(&ids, "stage-name", stages[f->stage].name);
@@ -208,14 +228,16 @@ sync_extras(struct dbdiff *diff, const struct lflow *f)
         buf[8] = '\0';
         dbdiff_datum_add_pair(&ids, "stage-hint", buf);
     }
-    dbdiff_set(diff, row, SBREC_LOGICAL_FLOW_COL_EXTERNAL_IDS, &ids);
+    wrote = dbdiff_set(diff, row, SBREC_LOGICAL_FLOW_COL_EXTERNAL_IDS, &ids);
     dbdiff_datum_init_map(&tags);
     if (f->io_port) {
         dbdiff_datum_add_pair(&tags, "in_out_port", f->io_port);
     }
-    dbdiff_set(diff, row, SBREC_LOGICAL_FLOW_COL_TAGS, &tags);
-    dbdiff_set_opt_string(diff, row, SBREC_LOGICAL_FLOW_COL_CONTROLLER_METER,
-                          f->ctrl_meter);
+    wrote |= dbdiff_set(diff, row, SBREC_LOGICAL_FLOW_COL_TAGS, &tags);
+    wrote |= dbdiff_set_opt_string(diff, row,
+                                   SBREC_LOGICAL_FLOW_COL_CONTROLLER_METER,
+                                   f->ctrl_meter);
+    return wrote;
 }
 
 /* Finds the unclaimed desired flow that existing row 'sb' is, or NULL. */
@@ -252,43 +274,119 @@ match_existing(const struct lflow_table *t,
     return f && !f->sb ? f : NULL;
 }
 
+static bool
+nullable_streq(const char *a, const char *b)
+{
+    return a == b || (a && b && !strcmp(a, b));
+}
+
+/* The flow of 'prev' that is 'f' in every column lflow_sync() writes,
+ * or NULL. */
+static const struct lflow *
+find_prev(const struct lflow_table *prev, const struct lflow *f)
+{
+    const struct lflow *pf;
+
+    HMAP_FOR_EACH_WITH_HASH (pf, node, f->node.hash, &prev->flows) {
+        if (uuid_equals(&pf->dp, &f->dp) && pf->stage == f->stage
+            && pf->priority == f->priority && !strcmp(pf->match, f->match)
+            && !strcmp(pf->actions, f->actions)
+            && !strcmp(pf->where, f->where)
+            && pf->has_hint == f->has_hint
+            && (!f->has_hint || uuid_equals(&pf->hint, &f->hint))
+            && nullable_streq(pf->io_port, f->io_port)
+            && nullable_streq(pf->ctrl_meter, f->ctrl_meter)) {
+            return pf;
+        }
+    }
+    return NULL;
+}
+
+/* Claims for 'f' the SB row that its twin in 'prev' had, if that row is
+ * still there, unchanged and unclaimed. */
+static bool
+reuse_prev_row(struct lflow_table *t, const struct lflow_table *prev,
+               struct ovsdb_client_table *table, struct lflow *f)
+{
+    const struct ovsdb_client_row *row;
+    const struct lflow *pf;
+
+    if (!f->od->sb || !(pf = find_prev(prev, f)) || !pf->sb_seqno) {
+        return false;
+    }
+    row = ovsdb_client_table_find(table, &pf->sb_uuid);
+    if (!row || row->seqno != pf->sb_seqno || row->mark == t->sync_pass) {
+        return false;
+    }
+    f->sb = (const struct sbrec_logical_flow *) row;
+    if (f->sb->logical_datapath != f->od->sb || f->sb->logical_dp_group) {
+        f->sb = NULL;
+        return false;
+    }
+    ((struct ovsdb_client_row *) row)->mark = t->sync_pass;
+    f->sb_uuid = pf->sb_uuid;
+    f->sb_seqno = pf->sb_seqno;
+    t->n_reused++;
+    return true;
+}
+
+static void
+insert_flow(struct dbdiff *diff, struct ovsdb_client_table *table,
+            struct lflow *f)
+{
+    const struct ovsdb_client_row *row = dbdiff_insert(diff, table);
+
+    f->sb = (const struct sbrec_logical_flow *) row;
+    dbdiff_set_ref(diff, row, SBREC_LOGICAL_FLOW_COL_LOGICAL_DATAPATH,
+                   &f->od->sb->header_);
+    dbdiff_set_string(diff, row, SBREC_LOGICAL_FLOW_COL_PIPELINE,
+                      lflow_pipeline_name(stages[f->stage].pipeline));
+    dbdiff_set_integer(diff, row, SBREC_LOGICAL_FLOW_COL_TABLE_ID,
+                       stages[f->stage].table);
+    dbdiff_set_integer(diff, row, SBREC_LOGICAL_FLOW_COL_PRIORITY,
+                       f->priority);
+    dbdiff_set_string(diff, row, SBREC_LOGICAL_FLOW_COL_MATCH, f->match);
+    dbdiff_set_string(diff, row, SBREC_LOGICAL_FLOW_COL_ACTIONS, f->actions);
+    sync_extras(diff, f);
+}
+
 void
-lflow_sync(struct lflow_table *t, const struct northd_datapaths *dps,
-           struct dbdiff *diff)
+lflow_sync(struct lflow_table *t, const struct lflow_table *prev,
+           const struct northd_datapaths *dps, struct dbdiff *diff)
 {
     struct ovsdb_client_table *table = sbrec_logical_flow_table(diff->client);
     const struct sbrec_logical_flow *sb, *next;
     struct lflow *f;
 
+    /* 1. Unchanged flows take their rows from the previous sync. */
+    t->sync_pass = prev->sync_pass + 1;
+    t->n_reused = 0;
+    HMAP_FOR_EACH (f, node, &t->flows) {
+        reuse_prev_row(t, prev, table, f);
+    }
+
+    /* 2. Every other row is compared, or deleted. */
     for (sb = sbrec_logical_flow_first(diff->client); sb; sb = next) {
         next = sbrec_logical_flow_next(sb);
+        if (sb->header_.mark == t->sync_pass) {
+            continue;
+        }
         f = match_existing(t, dps, sb);
         if (f) {
             f->sb = sb;
-            sync_extras(diff, f);
+            if (!sync_extras(diff, f)) {
+                f->sb_uuid = sb->header_.uuid;
+                f->sb_seqno = sb->header_.seqno;
+            }
         } else {
             dbdiff_delete(diff, &sb->header_);
         }
     }
-    HMAP_FOR_EACH (f, node, &t->flows) {
-        const struct ovsdb_client_row *row;
 
-        if (f->sb || !f->od->sb) {
-            continue;
+    /* 3. The rest are new. */
+    HMAP_FOR_EACH (f, node, &t->flows) {
+        if (!f->sb && f->od->sb) {
+            insert_flow(diff, table, f);
         }
-        row = dbdiff_insert(diff, table);
-        f->sb = (const struct sbrec_logical_flow *) row;
-        dbdiff_set_ref(diff, row, SBREC_LOGICAL_FLOW_COL_LOGICAL_DATAPATH,
-                       &f->od->sb->header_);
-        dbdiff_set_string(diff, row, SBREC_LOGICAL_FLOW_COL_PIPELINE,
-                          lflow_pipeline_name(stages[f->stage].pipeline));
-        dbdiff_set_integer(diff, row, SBREC_LOGICAL_FLOW_COL_TABLE_ID,
-                           stages[f->stage].table);
-        dbdiff_set_integer(diff, row, SBREC_LOGICAL_FLOW_COL_PRIORITY,
-                           f->priority);
-        dbdiff_set_string(diff, row, SBREC_LOGICAL_FLOW_COL_MATCH, f->match);
-        dbdiff_set_string(diff, row, SBREC_LOGICAL_FLOW_COL_ACTIONS,
-                          f->actions);
-        sync_extras(diff, f);
     }
 }

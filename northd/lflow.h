@@ -216,13 +216,22 @@ struct lflow {
     struct uuid hint;           /* NB row, if 'has_hint'. */
     bool has_hint;
     const char *where;          /* "file.c:LINE" (static storage). */
+    struct uuid dp;             /* 'od''s NB uuid: identifies the datapath
+                                 * across recomputes, when 'od' is gone. */
     const struct sbrec_logical_flow *sb;    /* Set by lflow_sync(). */
+    /* Set by lflow_sync() when the SB row was found equal to this flow
+     * and left alone: its uuid and ovsdb_client_row 'seqno' then. */
+    struct uuid sb_uuid;
+    uint64_t sb_seqno;          /* 0: none. */
 };
 
 struct lflow_table {
     struct hmap flows;          /* 'struct lflow's by lflow_hash(). */
     unsigned long long n_duplicates;
     struct arena arena;         /* The flows and their strings. */
+    uint64_t sync_pass;         /* Marks SB rows claimed by lflow_sync(). */
+    size_t n_reused;            /* Flows lflow_sync() took over from the
+                                 * previous table without comparing. */
 };
 
 void lflow_table_init(struct lflow_table *);
@@ -273,8 +282,15 @@ void lflow_add_stage_defaults(struct lflow_table *,
                               const struct northd_datapath *);
 
 /* Writes SB Logical_Flow (see the file comment).  Datapaths must have
- * been synced. */
-void lflow_sync(struct lflow_table *, const struct northd_datapaths *,
-                struct dbdiff *);
+ * been synced.  'prev' is the table of the previous lflow_sync() (or an
+ * empty one): a flow that was in it, whose SB row was found equal then
+ * and whose row has not changed since (same ovsdb_client_row 'seqno'),
+ * takes that row without any comparison, so that a recompute costs one
+ * hash lookup per unchanged flow.  'prev''s flows are only read, never
+ * their datapaths (which may be gone). */
+void lflow_sync(struct lflow_table *, const struct lflow_table *prev,
+                const struct northd_datapaths *, struct dbdiff *);
+/* Exchanges the contents of two tables. */
+void lflow_table_swap(struct lflow_table *, struct lflow_table *);
 
 #endif

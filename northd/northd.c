@@ -58,10 +58,13 @@ static void
 compiled_destroy(struct northd *nd, bool keep_memory)
 {
     if (keep_memory) {
+        /* This run's flows are the next run's 'prev' (lflow_sync()). */
+        lflow_table_swap(&nd->lflows, &nd->prev_lflows);
         lflow_table_clear(&nd->lflows);
         ports_clear(&nd->ports);
     } else {
         lflow_table_destroy(&nd->lflows);
+        lflow_table_destroy(&nd->prev_lflows);
         ports_destroy(&nd->ports);
     }
     sync_destroy(&nd->sync);
@@ -75,6 +78,7 @@ northd_init(struct northd *nd)
 {
     memset(nd, 0, sizeof *nd);
     compiled_init(nd);
+    lflow_table_init(&nd->prev_lflows);
     global_init(&nd->global);
 }
 
@@ -126,7 +130,7 @@ write_sb(struct northd *nd, const struct ovsdb_client *nb,
     mcast_sync(&nd->mcast, &nd->datapaths, diff);
     sync_write(&nd->sync, nb, diff);
     global_sync_sb(&nd->global, nb, diff);
-    lflow_sync(&nd->lflows, &nd->datapaths, diff);
+    lflow_sync(&nd->lflows, &nd->prev_lflows, &nd->datapaths, diff);
 }
 
 static void
@@ -139,6 +143,7 @@ note_sizes(struct northd *nd)
     s->n_mcast_groups = nd->mcast.n_groups;
     s->n_lflows = lflow_table_count(&nd->lflows);
     s->n_lflow_duplicates = nd->lflows.n_duplicates;
+    s->n_lflows_reused = nd->lflows.n_reused;
     s->n_address_sets = nd->sync.n_address_sets;
     s->n_port_groups = hmap_count(&nd->sync.port_groups);
     s->n_ha_groups = hmap_count(&nd->gateways.groups);
@@ -251,10 +256,11 @@ northd_stats_format(const struct northd *nd, const struct ovsdb_client *sb,
     }
     ds_put_format(out, "compiled: datapaths %zu, ports %zu, ha groups %zu, "
                   "multicast groups %zu, address sets %zu, port groups "
-                  "%zu, logical flows %zu (duplicates %llu)\n",
+                  "%zu, logical flows %zu (duplicates %llu, unchanged "
+                  "since the last run %zu)\n",
                   s->n_datapaths, s->n_ports, s->n_ha_groups,
                   s->n_mcast_groups, s->n_address_sets, s->n_port_groups,
-                  s->n_lflows, s->n_lflow_duplicates);
+                  s->n_lflows, s->n_lflow_duplicates, s->n_lflows_reused);
     if (s->n_sb_tables) {
         ds_put_format(out, "recomputes that changed southbound: %llu\n",
                       s->n_changing_runs);

@@ -80,6 +80,8 @@ struct northd_stats {
     size_t n_datapaths, n_ports, n_mcast_groups, n_lflows;
     size_t n_address_sets, n_port_groups, n_ha_groups;
     unsigned long long n_lflow_duplicates;
+    size_t n_lflows_reused;     /* Taken over from the previous run
+                                 * without comparing (lflow_sync()). */
 
     /* Rows written by the last run that changed SB and since start, per
      * SB table (by client table index), and in NB. */
@@ -102,6 +104,7 @@ struct northd {
     struct lflow_table lflows;
 
     /* Kept across runs. */
+    struct lflow_table prev_lflows;     /* The last run's flows. */
     struct global global;
     struct northd_stats stats;
 };

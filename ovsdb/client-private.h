@@ -67,6 +67,7 @@ struct ovsdb_client_db {
     bool tracking;              /* Record per-batch changes? */
     bool changed;               /* Replica changed in the current batch. */
     bool inconsistent;          /* An update did not fit the replica. */
+    uint64_t row_seqno;         /* Last 'seqno' given to a row. */
 };
 
 /* Replica (client-replica.c). */

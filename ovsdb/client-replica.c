@@ -605,6 +605,7 @@ row_alloc(struct ovsdb_client_table *table, const struct uuid *uuid)
 
     row->uuid = *uuid;
     row->table = table;
+    row->seqno = ++table->db->row_seqno;
     row->fields = xmalloc(ts->n_columns * sizeof *row->fields);
     ovsdb_datum_init_uuid(&row->fields[OVSDB_COL_UUID], uuid);
     for (size_t i = OVSDB_COL_UUID + 1; i < ts->n_columns; i++) {
@@ -690,6 +691,7 @@ client_row_swap_column(struct ovsdb_client_row *row, unsigned int column,
                        struct ovsdb_datum *datum)
 {
     ovsdb_datum_swap(&row->fields[column], datum);
+    row->seqno = ++row->table->db->row_seqno;
     row_reparse(row, column);
 }
 
@@ -747,6 +749,7 @@ row_change_column(struct ovsdb_client_row *row, unsigned int column,
     }
     struct ovsdb_datum old = row->fields[column];
     row->fields[column] = *new;
+    row->seqno = ++row->table->db->row_seqno;
     row_reparse(row, column);
     if (!track_modify(row, column, &old)) {
         ovsdb_datum_destroy(&old, type);

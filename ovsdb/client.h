@@ -166,6 +166,15 @@ struct ovsdb_client_row {
     struct ovsdb_datum *old;    /* MODIFIED: old value of each changed
                                  * column (others are empty). */
 
+    /* Content version: a value, unique within the replica, that changes
+     * whenever any column of the row changes (by an update from the
+     * server or by a local transaction).  A consumer that remembers it
+     * knows the row is unchanged as long as it is the same. */
+    uint64_t seqno;
+    /* Scratch for the consumer (e.g. "claimed in pass N"); the client
+     * sets it to 0 when the row appears and never looks at it. */
+    uint64_t mark;
+
     /* Internal. */
     struct list src_arcs;       /* 'struct ovsdb_client_arc's from here. */
     struct ovsdb_client_txn_row *txn_row;  /* Set while an uncommitted

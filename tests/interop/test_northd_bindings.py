@@ -25,7 +25,9 @@ tunnel keys survive a restart, that "ovn-nbctl --wait=sb/hv sync"
 returns, that bad NB rows are logged and skipped, and the active/standby
 and control commands."""
 
+import json
 import os
+import re
 import time
 
 import pytest
@@ -201,6 +203,41 @@ def test_adding_a_port_touches_nothing_else(weft_setup):
         for uuid, row in rows.items():
             if (table, uuid) not in touched:
                 assert after[table].get(uuid) == row, (table, row)
+
+
+def _flows(sb):
+    return sorted((r["pipeline"], r["table_id"], r["priority"], r["match"],
+                   r["actions"], json.dumps(r["external_ids"]))
+                  for r in select_all(sb, "OVN_Southbound")
+                  ["Logical_Flow"].values())
+
+
+def test_tampered_flows_are_repaired(weft_setup):
+    """weft-northd takes unchanged flows over from its previous run
+    without comparing them (lflow_sync()); a flow someone else changed
+    or deleted in SB since must still be noticed and put right."""
+    db, northd = weft_setup
+    nb, sb = db.remote("nb"), db.remote("sb")
+    _small_topology(nb)
+    for _ in range(2):          # The second run takes every flow over.
+        northd.appctl("inc-engine/recompute")
+        nbctl(nb, "sync")
+    stats = northd.appctl("northd/stats").stdout
+    n = int(re.search(r"logical flows (\d+)", stats).group(1))
+    assert "unchanged since the last run %d)" % n in stats, stats
+    good = _flows(sb)
+    rows = sorted(select_all(sb, "OVN_Southbound")["Logical_Flow"])
+    # weft-northd sees the change and repairs it at once.
+    sbctl(sb, "set", "Logical_Flow", rows[0], 'actions="drop;"', "--",
+          "set", "Logical_Flow", rows[1], "external_ids:source=x", "--",
+          "destroy", "Logical_Flow", rows[2])
+    nbctl(nb, "sync")
+    after = select_all(sb, "OVN_Southbound")["Logical_Flow"]
+    assert rows[2] not in after
+    now = _flows(sb)
+    assert now == good, ("missing %s\nextra %s"
+                         % (sorted(set(good) - set(now)),
+                            sorted(set(now) - set(good))))
 
 
 def test_tunnel_keys_survive_restart(weft_setup, tmp_path):
