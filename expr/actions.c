@@ -541,9 +541,11 @@ actions_parse_handle_svc_check(struct actions_ctx *ctx)
     return true;
 }
 
-/* "F <-> F". */
+/* "F <-> F" ('exchange') or "F = F": the two fields must be of one kind
+ * and width, and the destination (for an exchange both) writable. */
 static bool
-actions_parse_exchange(struct actions_ctx *ctx, const struct action_field *dst)
+actions_parse_move(struct actions_ctx *ctx, const struct action_field *dst,
+                   bool exchange)
 {
     struct lexer *lexer = ctx->lexer;
     struct action_field src;
@@ -555,60 +557,38 @@ actions_parse_exchange(struct actions_ctx *ctx, const struct action_field *dst)
     bool dst_str = symtab_symbol_is_string(dst->symbol);
     bool src_str = symtab_symbol_is_string(src.symbol);
     if (dst_str != src_str) {
-        actions_error(lexer, "Can't exchange %s field (%s) with %s field (%s).",
-                    dst_str ? "string" : "integer", dst->symbol->name,
-                    src_str ? "string" : "integer", src.symbol->name);
+        if (exchange) {
+            actions_error(lexer, "Can't exchange %s field (%s) with %s "
+                          "field (%s).", dst_str ? "string" : "integer",
+                          dst->symbol->name, src_str ? "string" : "integer",
+                          src.symbol->name);
+        } else {
+            actions_error(lexer, "Can't assign %s field (%s) to %s field "
+                          "(%s).", src_str ? "string" : "integer",
+                          src.symbol->name, dst_str ? "string" : "integer",
+                          dst->symbol->name);
+        }
         return false;
     }
     if (dst->n_bits != src.n_bits) {
-        actions_error(lexer, "Can't exchange %u-bit field with %u-bit field.",
-                    dst->n_bits, src.n_bits);
+        if (exchange) {
+            actions_error(lexer, "Can't exchange %u-bit field with %u-bit "
+                          "field.", dst->n_bits, src.n_bits);
+        } else {
+            actions_error(lexer, "Can't assign %u-bit value to %u-bit "
+                          "destination.", src.n_bits, dst->n_bits);
+        }
         return false;
     }
     if (!actions_check_writable(ctx, dst)
-        || !actions_check_writable(ctx, &src)) {
+        || (exchange && !actions_check_writable(ctx, &src))) {
         return false;
     }
     actions_field_prereqs(ctx, dst);
     actions_field_prereqs(ctx, &src);
 
-    struct action *a = actions_add(ctx, ACTION_EXCHANGE);
-    a->move.dst = *dst;
-    a->move.src = src;
-    return true;
-}
-
-/* "F = F". */
-static bool
-actions_parse_move(struct actions_ctx *ctx, const struct action_field *dst)
-{
-    struct lexer *lexer = ctx->lexer;
-    struct action_field src;
-
-    if (!actions_parse_field(ctx, &src)) {
-        return false;
-    }
-
-    bool dst_str = symtab_symbol_is_string(dst->symbol);
-    bool src_str = symtab_symbol_is_string(src.symbol);
-    if (dst_str != src_str) {
-        actions_error(lexer, "Can't assign %s field (%s) to %s field (%s).",
-                    src_str ? "string" : "integer", src.symbol->name,
-                    dst_str ? "string" : "integer", dst->symbol->name);
-        return false;
-    }
-    if (dst->n_bits != src.n_bits) {
-        actions_error(lexer, "Can't assign %u-bit value to %u-bit destination.",
-                    src.n_bits, dst->n_bits);
-        return false;
-    }
-    if (!actions_check_writable(ctx, dst)) {
-        return false;
-    }
-    actions_field_prereqs(ctx, dst);
-    actions_field_prereqs(ctx, &src);
-
-    struct action *a = actions_add(ctx, ACTION_MOVE);
+    struct action *a = actions_add(ctx, exchange ? ACTION_EXCHANGE
+                                                 : ACTION_MOVE);
     a->move.dst = *dst;
     a->move.src = src;
     return true;
@@ -742,7 +722,7 @@ actions_parse_set(struct actions_ctx *ctx)
         return false;
     }
     if (lexer_match(lexer, LEX_T_EXCHANGE)) {
-        return actions_parse_exchange(ctx, &dst);
+        return actions_parse_move(ctx, &dst, true);
     } else if (!lexer_match(lexer, LEX_T_EQUALS)) {
         lexer_syntax_error(lexer, "expecting `=' or `<->'");
         return false;
@@ -760,7 +740,7 @@ actions_parse_set(struct actions_ctx *ctx)
         }
     }
     if (lexer->token.type == LEX_T_ID) {
-        return actions_parse_move(ctx, &dst);
+        return actions_parse_move(ctx, &dst, false);
     }
     return (actions_check_writable(ctx, &dst)
             && actions_parse_load(ctx, &dst));
