@@ -65,6 +65,11 @@ def central(request, tmp_path_factory):
                     server.remote("sb"))
     server.northd = northd
     with weftlib.running(server, northd):
+        # ovn-northd creates NB_Global soon after it connects.
+        deadline = time.time() + 30
+        while not _select(server, "nb", "NB_Global", ["nb_cfg"]):
+            assert time.time() < deadline, "ovn-northd made no NB_Global"
+            time.sleep(0.1)
         yield server
         assert northd.proc.poll() is None, northd.output()
         assert server.proc.poll() is None, server.output()
