@@ -8,6 +8,7 @@
 #include "util.h"
 #include "ovsdb/client-txn.h"
 #include "ovsdb/schema.h"
+#include "northd/ls-pipeline.h"
 
 /* The logical flow builders, run in this order.  Pipeline modules add
  * theirs here. */
@@ -16,6 +17,11 @@ static void build_stage_defaults(const struct northd *,
 
 static northd_lflow_builder *const lflow_builders[] = {
     build_stage_defaults,
+    ls_build_port_sec_flows,
+    ls_build_fdb_flows,
+    ls_build_arp_rsp_flows,
+    ls_build_dhcp_flows,
+    ls_build_l2_flows,
 };
 
 static void
