@@ -23,6 +23,9 @@ NOT_YET = {
           "(only each stage's default flow)"
     for name in SCENARIOS
 }
+# Passing with the switch port/address stages (helper ls).
+for _name in ("l2-unknown", "localnet", "port-security"):
+    NOT_YET.pop(_name, None)
 
 
 def _weft_params():
