@@ -31,17 +31,23 @@ has_router_address(const struct nbrec_logical_switch_port *nbsp)
     return false;
 }
 
-/* The peer router port of router LSP 'op' if its addresses say "router"
- * and the peer has a valid MAC, else NULL. */
+/* The peer router port of router LSP 'op', or NULL. */
 static const struct northd_port *
-router_peer(const struct northd_port *op)
+lrp_peer(const struct northd_port *op)
 {
     if (!ports_is_router_lsp(op) || !op->peer
-        || op->peer->kind != NORTHD_PORT_LRP
-        || !has_router_address(op->nbsp)) {
+        || op->peer->kind != NORTHD_PORT_LRP) {
         return NULL;
     }
     return op->peer;
+}
+
+/* The peer router port of router LSP 'op' if its addresses say "router",
+ * else NULL. */
+static const struct northd_port *
+router_peer(const struct northd_port *op)
+{
+    return has_router_address(op->nbsp) ? lrp_peer(op) : NULL;
 }
 
 size_t
@@ -144,6 +150,7 @@ ls_build_fdb_flows(const struct northd *nd, struct lflow_table *lf)
 struct l2_ctx {
     struct lflow_table *lf;
     const struct northd_datapath *od;
+    bool only_routers;          /* Every port of 'od' is a router port. */
     struct ds match;
     struct ds actions;
 };
@@ -198,11 +205,15 @@ add_rport_arp_flow(struct l2_ctx *c, const struct northd_port *op,
         ds_put_format(&c->match, "flags[1] == 0 && nd_ns && "
                       "nd.target == %s", ip);
     }
-    ds_clear(&c->actions);
-    ds_put_cstr(&c->actions, "clone {outport = ");
-    ls_put_port(&c->actions, op->name);
-    ds_put_cstr(&c->actions, "; output; }; outport = \"_MC_flood_l2\"; "
-                "output;");
+    if (c->only_routers) {
+        put_output(&c->actions, op->name);
+    } else {
+        ds_clear(&c->actions);
+        ds_put_cstr(&c->actions, "clone {outport = ");
+        ls_put_port(&c->actions, op->name);
+        ds_put_cstr(&c->actions, "; output; }; "
+                    "outport = \"_MC_flood_l2\"; output;");
+    }
     lflow_add(c->lf, c->od, LS_IN_L2_LKUP, 80, ds_cstr(&c->match),
               ds_cstr(&c->actions), &op->nb_uuid);
 }
@@ -231,7 +242,8 @@ build_rport_arp_flows(struct l2_ctx *c, const struct northd_port *op,
             continue;
         }
         bool is_v4 = IN6_IS_ADDR_V4MAPPED(&ip);
-        if (lrp_reaches(rp, &ip, is_v4)) {
+        if (strcmp(nbr->nat[i]->type, "snat")
+            || lrp_reaches(rp, &ip, is_v4)) {
             add_rport_arp_flow(c, op, buf, is_v4);
         }
     }
@@ -271,8 +283,36 @@ is_first_dgp(const struct northd_port *rp)
     return rp->od->n_l3dgw_ports && rp->od->l3dgw_ports[0] == rp;
 }
 
-/* Priority 75: the router's own ARP requests, RARP and NS flood to the
- * switch's non-router ports. */
+/* Does NAT 'i' of 'nbr' carry an external MAC that an earlier one (or
+ * the router port itself, 'ea_s') does not? */
+static bool
+nat_mac_is_new(const struct nbrec_logical_router *nbr, size_t i,
+               const char *ea_s)
+{
+    const struct nbrec_nat *nat = nbr->nat[i];
+    struct eth_addr ea, other;
+
+    if (!strcmp(nat->type, "snat") || !nat->external_mac
+        || !eth_addr_from_string(nat->external_mac, &ea)
+        || (eth_addr_from_string(ea_s, &other)
+            && !memcmp(&ea, &other, sizeof ea))) {
+        return false;
+    }
+    for (size_t j = 0; j < i; j++) {
+        const struct nbrec_nat *prev = nbr->nat[j];
+
+        if (strcmp(prev->type, "snat") && prev->external_mac
+            && eth_addr_from_string(prev->external_mac, &other)
+            && !memcmp(&ea, &other, sizeof ea)) {
+            return false;
+        }
+    }
+    return true;
+}
+
+/* Priority 75: the router's own ARP requests, RARP and NS (from the
+ * router port's MAC or a NAT's external MAC) flood to the switch's
+ * non-router ports. */
 static void
 build_rport_self_flood(struct l2_ctx *c, const struct northd_port *op,
                        const struct northd_port *rp)
@@ -281,11 +321,9 @@ build_rport_self_flood(struct l2_ctx *c, const struct northd_port *op,
 
     ds_clear(&c->match);
     ds_put_format(&c->match, "eth.src == {%s", rp->lrp_networks.ea_s);
-    if (is_first_dgp(rp)) {
-        for (size_t i = 0; i < nbr->n_nat; i++) {
-            if (nat_is_distributed(nbr->nat[i])) {
-                ds_put_format(&c->match, ", %s", nbr->nat[i]->external_mac);
-            }
+    for (size_t i = 0; i < nbr->n_nat; i++) {
+        if (nat_mac_is_new(nbr, i, rp->lrp_networks.ea_s)) {
+            ds_put_format(&c->match, ", %s", nbr->nat[i]->external_mac);
         }
     }
     ds_put_cstr(&c->match, "} && (arp.op == 1 || rarp.op == 3 || nd_ns)");
@@ -342,18 +380,16 @@ build_rport_unicast(struct l2_ctx *c, const struct northd_port *op,
 static void
 build_port_unicast(struct l2_ctx *c, const struct northd_port *op)
 {
-    const struct northd_port *rp = router_peer(op);
+    const struct northd_port *rp = lrp_peer(op);
 
-    if (rp) {
-        if (op->enabled) {
-            build_rport_arp_flows(c, op, rp);
+    if (rp && op->enabled) {
+        build_rport_arp_flows(c, op, rp);
+        if (!c->only_routers) {
             build_rport_self_flood(c, op, rp);
+        }
+        if (has_router_address(op->nbsp)) {
             build_rport_unicast(c, op, rp);
         }
-        return;
-    }
-    if (ports_is_router_lsp(op)) {
-        return;
     }
     if (op->enabled) {
         put_output(&c->actions, op->name);
@@ -367,6 +403,17 @@ build_port_unicast(struct l2_ctx *c, const struct northd_port *op)
         lflow_add(c->lf, c->od, LS_IN_L2_LKUP, 50, ds_cstr(&c->match),
                   ds_cstr(&c->actions), &op->nb_uuid);
     }
+}
+
+static bool
+only_router_ports(const struct northd_datapath *od)
+{
+    for (size_t i = 0; i < od->n_ports; i++) {
+        if (!ports_is_router_lsp(od->ports[i])) {
+            return false;
+        }
+    }
+    return true;
 }
 
 static void
@@ -407,6 +454,7 @@ ls_build_l2_flows(const struct northd *nd, struct lflow_table *lf)
 
     for (size_t i = 0; i < nd->datapaths.n_switches; i++) {
         c.od = nd->datapaths.array[i];
+        c.only_routers = only_router_ports(c.od);
         build_l2_od(&c);
     }
     ds_destroy(&c.match);
