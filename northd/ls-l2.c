@@ -65,9 +65,58 @@ ls_port_addrs(const struct northd_port *op, const struct lport_addrs **addrs)
 
 /* Port security. */
 
+/* The queue of options:qdisc_queue_id of 'op', or 0 for none. */
+static long long
+qdisc_queue_id(const struct northd_port *op)
+{
+    long long id = options_get_int(op->nbsp->options, "qdisc_queue_id", 0);
+
+    return id > 0 && id <= 0xf000 ? id : 0;
+}
+
+static void
+build_port_sec_op(const struct northd_datapath *od,
+                  const struct northd_port *op, struct lflow_table *lf,
+                  struct ds *match, struct ds *actions)
+{
+    long long queue = qdisc_queue_id(op);
+
+    ds_clear(match);
+    ds_put_cstr(match, "inport == ");
+    ls_put_port(match, op->name);
+    ds_clear(actions);
+    if (!op->enabled) {
+        lflow_add_with_port(lf, od, LS_IN_CHECK_PORT_SEC, 100,
+                            ds_cstr(match), "reg0[15] = 1; next;", op->name,
+                            &op->nb_uuid);
+        return;
+    } else if (!strcmp(op->nbsp->type, "vtep")) {
+        /* From a VTEP gateway: ACLs are left to the egress pipeline. */
+        ds_put_format(actions, "reg0[14] = 1; next(pipeline=ingress, "
+                      "table=%u);", lflow_stage_table(LS_IN_HAIRPIN));
+    } else if (queue) {
+        ds_put_format(actions, "set_queue(%lld); "
+                      "reg0[15] = check_in_port_sec(); next;", queue);
+    } else {
+        return;
+    }
+    lflow_add_with_port(lf, od, LS_IN_CHECK_PORT_SEC, 70, ds_cstr(match),
+                        ds_cstr(actions), op->name, &op->nb_uuid);
+    if (queue && !strcmp(op->nbsp->type, "localnet")) {
+        ds_clear(match);
+        ds_put_cstr(match, "outport == ");
+        ls_put_port(match, op->name);
+        ds_clear(actions);
+        ds_put_format(actions, "set_queue(%lld); output;", queue);
+        lflow_add_with_port(lf, od, LS_OUT_APPLY_PORT_SEC, 100,
+                            ds_cstr(match), ds_cstr(actions), op->name,
+                            &op->nb_uuid);
+    }
+}
+
 static void
 build_port_sec_od(const struct northd_datapath *od, struct lflow_table *lf,
-                  struct ds *match)
+                  struct ds *match, struct ds *actions)
 {
     if (!options_get_bool(od->nbs->other_config, "vlan-passthru", false)) {
         lflow_add(lf, od, LS_IN_CHECK_PORT_SEC, 100, "vlan.present",
@@ -84,17 +133,7 @@ build_port_sec_od(const struct northd_datapath *od, struct lflow_table *lf,
     lflow_add(lf, od, LS_OUT_APPLY_PORT_SEC, 50, "reg0[15] == 1", "drop;",
               NULL);
     for (size_t i = 0; i < od->n_ports; i++) {
-        const struct northd_port *op = od->ports[i];
-
-        if (op->enabled) {
-            continue;
-        }
-        ds_clear(match);
-        ds_put_cstr(match, "inport == ");
-        ls_put_port(match, op->name);
-        lflow_add_with_port(lf, od, LS_IN_CHECK_PORT_SEC, 100,
-                            ds_cstr(match), "reg0[15] = 1; next;", op->name,
-                            &op->nb_uuid);
+        build_port_sec_op(od, od->ports[i], lf, match, actions);
     }
 }
 
@@ -102,14 +141,17 @@ void
 ls_build_port_sec_flows(const struct northd *nd, struct lflow_table *lf)
 {
     struct ds match = DS_EMPTY_INITIALIZER;
+    struct ds actions = DS_EMPTY_INITIALIZER;
 
     for (size_t i = 0; i < nd->datapaths.n_switches; i++) {
-        build_port_sec_od(nd->datapaths.array[i], lf, &match);
+        build_port_sec_od(nd->datapaths.array[i], lf, &match, &actions);
     }
     ds_destroy(&match);
+    ds_destroy(&actions);
 }
 
-/* FDB: a VIF port with "unknown" learns the source MACs behind it. */
+/* FDB: a VIF port with "unknown" and no port security learns the source
+ * MACs behind it. */
 
 void
 ls_build_fdb_flows(const struct northd *nd, struct lflow_table *lf)
@@ -125,7 +167,8 @@ ls_build_fdb_flows(const struct northd *nd, struct lflow_table *lf)
         for (size_t j = 0; j < od->n_ports; j++) {
             const struct northd_port *op = od->ports[j];
 
-            if (!op->has_unknown || op->nbsp->type[0]) {
+            if (!op->has_unknown || op->nbsp->type[0]
+                || op->nbsp->n_port_security) {
                 continue;
             }
             ds_clear(&match);
@@ -162,6 +205,18 @@ put_output(struct ds *actions, const char *port)
     ds_put_cstr(actions, "outport = ");
     ls_put_port(actions, port);
     ds_put_cstr(actions, "; output;");
+}
+
+/* Unicast to 'op': output, or drop if it is disabled. */
+static void
+put_port_action(struct l2_ctx *c, const struct northd_port *op)
+{
+    if (op->enabled) {
+        put_output(&c->actions, op->name);
+    } else {
+        ds_clear(&c->actions);
+        ds_put_cstr(&c->actions, "drop;");
+    }
 }
 
 /* Does router port 'rp' have a network that contains 'ip'? */
@@ -355,7 +410,7 @@ build_rport_unicast(struct l2_ctx *c, const struct northd_port *op,
             ds_put_char(&c->match, ')');
         }
     }
-    put_output(&c->actions, op->name);
+    put_port_action(c, op);
     lflow_add(c->lf, c->od, LS_IN_L2_LKUP, 50, ds_cstr(&c->match),
               ds_cstr(&c->actions), &op->nb_uuid);
     if (!is_first_dgp(rp)) {
@@ -382,7 +437,7 @@ build_port_unicast(struct l2_ctx *c, const struct northd_port *op)
 {
     const struct northd_port *rp = lrp_peer(op);
 
-    if (rp && op->enabled) {
+    if (rp) {
         build_rport_arp_flows(c, op, rp);
         if (!c->only_routers) {
             build_rport_self_flood(c, op, rp);
@@ -391,12 +446,10 @@ build_port_unicast(struct l2_ctx *c, const struct northd_port *op)
             build_rport_unicast(c, op, rp);
         }
     }
-    if (op->enabled) {
-        put_output(&c->actions, op->name);
-    } else {
-        ds_clear(&c->actions);
-        ds_put_cstr(&c->actions, "drop;");
+    if (!strcmp(op->nbsp->type, "external")) {
+        return;                 /* Reached through the localnet port. */
     }
+    put_port_action(c, op);
     for (size_t i = 0; i < op->n_lsp_addrs; i++) {
         ds_clear(&c->match);
         ds_put_format(&c->match, "eth.dst == %s", op->lsp_addrs[i].ea_s);
