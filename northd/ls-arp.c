@@ -213,6 +213,73 @@ build_arp_proxy(struct arp_ctx *c, const struct lport_addrs *rp_addrs)
               ds_cstr(&c->actions), &c->op->nb_uuid);
 }
 
+/* ls_in_external_port: on the chassis that do not host external port
+ * 'op', its ARP/NS for the switch's router addresses and its packets to
+ * the router MACs, arriving through localnet port 'ln', are dropped. */
+static void
+build_external_drops(struct arp_ctx *c, const struct northd_port *ln,
+                     const struct lport_addrs *ea,
+                     const struct northd_port *rp)
+{
+    const struct lport_addrs *r = &rp->lrp_networks;
+    size_t prefix;
+
+    ds_clear(&c->match);
+    ds_put_cstr(&c->match, "inport == ");
+    ls_put_port(&c->match, ln->name);
+    ds_put_format(&c->match, " && eth.src == %s && !is_chassis_resident(",
+                  ea->ea_s);
+    ls_put_port(&c->match, c->op->name);
+    ds_put_char(&c->match, ')');
+    prefix = c->match.length;
+    for (size_t i = 0; i < r->n_ipv4; i++) {
+        ds_truncate(&c->match, prefix);
+        ds_put_format(&c->match, " && arp.tpa == %s && arp.op == 1",
+                      r->ipv4[i].addr_s);
+        lflow_add(c->lf, c->od, LS_IN_EXTERNAL_PORT, 100,
+                  ds_cstr(&c->match), "drop;", &c->op->nb_uuid);
+    }
+    for (size_t i = 0; i < r->n_ipv6; i++) {
+        const struct lport_addrs_ip *ip = &r->ipv6[i];
+
+        ds_truncate(&c->match, prefix);
+        ds_put_format(&c->match, " && nd_ns && ip6.dst == {%s, %s} && "
+                      "nd.target == %s", ip->addr_s, ip->sn_addr_s,
+                      ip->addr_s);
+        lflow_add(c->lf, c->od, LS_IN_EXTERNAL_PORT, 100,
+                  ds_cstr(&c->match), "drop;", &c->op->nb_uuid);
+    }
+    ds_clear(&c->match);
+    ds_put_cstr(&c->match, "inport == ");
+    ls_put_port(&c->match, ln->name);
+    ds_put_format(&c->match, " && eth.src == %s && eth.dst == %s && "
+                  "!is_chassis_resident(", ea->ea_s, r->ea_s);
+    ls_put_port(&c->match, c->op->name);
+    ds_put_char(&c->match, ')');
+    lflow_add(c->lf, c->od, LS_IN_EXTERNAL_PORT, 100, ds_cstr(&c->match),
+              "drop;", &c->op->nb_uuid);
+}
+
+static void
+build_external_port(struct arp_ctx *c)
+{
+    const struct northd_datapath *od = c->od;
+    const struct northd_port *op = c->op;
+
+    for (size_t i = 0; i < od->n_localnet_ports; i++) {
+        for (size_t j = 0; j < op->n_lsp_addrs; j++) {
+            for (size_t k = 0; k < od->n_router_ports; k++) {
+                const struct northd_port *rp = od->router_ports[k]->peer;
+
+                if (rp && rp->kind == NORTHD_PORT_LRP) {
+                    build_external_drops(c, od->localnet_ports[i],
+                                         &op->lsp_addrs[j], rp);
+                }
+            }
+        }
+    }
+}
+
 static void
 build_port_responder(struct arp_ctx *c, const struct northd_ports *ports)
 {
@@ -232,6 +299,9 @@ build_port_responder(struct arp_ctx *c, const struct northd_ports *ports)
         return;
     } else if (!strcmp(type, "virtual")) {
         build_virtual_binding(c, ports);
+        return;
+    } else if (!strcmp(type, "external")) {
+        build_external_port(c);
         return;
     }
     if (ports_is_router_lsp(op) && op->peer

@@ -25,6 +25,9 @@ struct dhcp_ctx {
     struct lflow_table *lf;
     const struct northd_datapath *od;
     const struct northd_port *op;
+    const char *inport;         /* 'op', or a localnet port for an external
+                                 * 'op'. */
+    bool external;              /* Add is_chassis_resident(op). */
     struct ds match;
     struct ds options;
     struct ds response;
@@ -43,20 +46,24 @@ compare_kv(const void *a_, const void *b_)
     return strcmp(a->key, b->key);
 }
 
-/* Appends "k1 = v1, k2 = v2" for the options in 'opts' and 'extra' (one
- * more pair, replacing an option of the same name, or a NULL key), in
- * key order, leaving out the keys in 'skip' (NULL-terminated). */
+/* Appends "k1 = v1, k2 = v2" for the options in 'opts' and the 'n_extra'
+ * pairs in 'extra' (which replace options of the same name), in key
+ * order, leaving out the keys in 'skip' (NULL-terminated). */
 static void
 put_options(struct ds *ds, const struct ovsdb_datum *opts,
-            const struct kv *extra, const char *const *skip)
+            const struct kv *extra, size_t n_extra,
+            const char *const *skip)
 {
-    struct kv *kvs = xmalloc((opts->n + 1) * sizeof *kvs);
+    struct kv *kvs = xmalloc((opts->n + n_extra) * sizeof *kvs);
     size_t n = 0;
 
     for (size_t i = 0; i < opts->n; i++) {
         const char *key = ovsdb_atom_string(&opts->keys[i]);
-        bool skipped = extra->key && !strcmp(key, extra->key);
+        bool skipped = false;
 
+        for (size_t j = 0; j < n_extra && !skipped; j++) {
+            skipped = !strcmp(key, extra[j].key);
+        }
         for (size_t j = 0; skip[j] && !skipped; j++) {
             skipped = !strcmp(key, skip[j]);
         }
@@ -65,8 +72,8 @@ put_options(struct ds *ds, const struct ovsdb_datum *opts,
             kvs[n++].value = ovsdb_atom_string(&opts->values[i]);
         }
     }
-    if (extra->key) {
-        kvs[n++] = *extra;
+    for (size_t j = 0; j < n_extra; j++) {
+        kvs[n++] = extra[j];
     }
     qsort(kvs, n, sizeof *kvs, compare_kv);
     for (size_t i = 0; i < n; i++) {
@@ -114,8 +121,22 @@ put_inport_eth(struct dhcp_ctx *c, const struct lport_addrs *a)
 {
     ds_clear(&c->match);
     ds_put_cstr(&c->match, "inport == ");
-    ls_put_port(&c->match, c->op->name);
+    ls_put_port(&c->match, c->inport);
     ds_put_format(&c->match, " && eth.src == %s", a->ea_s);
+}
+
+/* Adds the flow, with is_chassis_resident() for an external port. */
+static void
+add_dhcp_flow(struct dhcp_ctx *c, enum lflow_stage stage,
+              const char *actions)
+{
+    if (c->external) {
+        ds_put_cstr(&c->match, " && is_chassis_resident(");
+        ls_put_port(&c->match, c->op->name);
+        ds_put_char(&c->match, ')');
+    }
+    lflow_add_with_port(c->lf, c->od, stage, 100, ds_cstr(&c->match),
+                        actions, c->op->name, &c->op->nb_uuid);
 }
 
 /* The DHCPv4 flows of address 'ip' of 'a', if the port's options serve
@@ -141,11 +162,14 @@ build_dhcpv4(struct dhcp_ctx *c, const struct lport_addrs *a,
     ip_from_v4(&mask, htonl(plen ? UINT32_MAX << (32 - plen) : 0));
     ip_format(&mask, &netmask);
 
-    struct kv extra = { "netmask", ds_cstr(&netmask) };
+    const char *hostname = options_get(c->op->nbsp->options, "hostname");
+    struct kv extra[2] = { { "netmask", ds_cstr(&netmask) },
+                           { "hostname", hostname } };
     ds_clear(&c->options);
     ds_put_format(&c->options, "reg0[3] = put_dhcp_opts(offerip = %s, ",
                   ip->addr_s);
-    put_options(&c->options, dhcp->options, &extra, skip);
+    put_options(&c->options, dhcp->options, extra,
+                hostname && hostname[0] ? 2 : 1, skip);
     ds_put_cstr(&c->options, "); next;");
     ds_destroy(&netmask);
 
@@ -153,16 +177,12 @@ build_dhcpv4(struct dhcp_ctx *c, const struct lport_addrs *a,
     ds_put_cstr(&c->match, " && ip4.src == 0.0.0.0 && "
                 "ip4.dst == 255.255.255.255 && udp.src == 68 && "
                 "udp.dst == 67");
-    lflow_add_with_port(c->lf, c->od, LS_IN_DHCP_OPTIONS, 100,
-                        ds_cstr(&c->match), ds_cstr(&c->options),
-                        c->op->name, &c->op->nb_uuid);
+    add_dhcp_flow(c, LS_IN_DHCP_OPTIONS, ds_cstr(&c->options));
     put_inport_eth(c, a);
     ds_put_format(&c->match, " && ip4.src == %s && "
                   "ip4.dst == {%s, 255.255.255.255} && udp.src == 68 && "
                   "udp.dst == 67", ip->addr_s, server_ip);
-    lflow_add_with_port(c->lf, c->od, LS_IN_DHCP_OPTIONS, 100,
-                        ds_cstr(&c->match), ds_cstr(&c->options),
-                        c->op->name, &c->op->nb_uuid);
+    add_dhcp_flow(c, LS_IN_DHCP_OPTIONS, ds_cstr(&c->options));
 
     put_inport_eth(c, a);
     ds_put_cstr(&c->match, " && ip4 && udp.src == 68 && udp.dst == 67 && "
@@ -172,9 +192,7 @@ build_dhcpv4(struct dhcp_ctx *c, const struct lport_addrs *a,
                   "ip4.src = %s; udp.src = 67; udp.dst = 68; "
                   "outport = inport; flags.loopback = 1; output;",
                   server_mac, server_ip);
-    lflow_add_with_port(c->lf, c->od, LS_IN_DHCP_RESPONSE, 100,
-                        ds_cstr(&c->match), ds_cstr(&c->response),
-                        c->op->name, &c->op->nb_uuid);
+    add_dhcp_flow(c, LS_IN_DHCP_RESPONSE, ds_cstr(&c->response));
     return true;
 }
 
@@ -205,7 +223,6 @@ build_dhcpv6(struct dhcp_ctx *c, const struct lport_addrs *a,
     const struct nbrec_dhcp_options *dhcp = c->op->nbsp->dhcpv6_options;
     const char *server_id = options_get(dhcp->options, "server_id");
     static const char *const skip[] = { "dhcpv6_stateless", NULL };
-    struct kv none = { NULL, NULL };
     struct in6_addr net;
     struct eth_addr server_mac;
     unsigned int plen;
@@ -220,15 +237,15 @@ build_dhcpv6(struct dhcp_ctx *c, const struct lport_addrs *a,
     if (!options_get_bool(dhcp->options, "dhcpv6_stateless", false)) {
         ds_put_format(&c->options, "ia_addr = %s, ", ip->addr_s);
     }
-    put_options(&c->options, dhcp->options, &none, skip);
+    put_options(&c->options, dhcp->options, NULL, 0, skip);
     ds_put_cstr(&c->options, "); next;");
 
     put_inport_eth(c, a);
     ds_put_cstr(&c->match, " && ip6.dst == ff02::1:2 && udp.src == 546 && "
                 "udp.dst == 547");
-    lflow_add_with_port(c->lf, c->od, LS_IN_DHCP_OPTIONS, 100,
-                        ds_cstr(&c->match), ds_cstr(&c->options),
-                        c->op->name, &c->op->nb_uuid);
+    size_t len = c->match.length;
+    add_dhcp_flow(c, LS_IN_DHCP_OPTIONS, ds_cstr(&c->options));
+    ds_truncate(&c->match, len);
     ds_put_cstr(&c->match, " && reg0[3]");
     ds_clear(&c->response);
     ds_put_format(&c->response, "eth.dst = eth.src; eth.src = "
@@ -237,24 +254,17 @@ build_dhcpv6(struct dhcp_ctx *c, const struct lport_addrs *a,
     put_lla(&c->response, &server_mac);
     ds_put_cstr(&c->response, "; udp.src = 547; udp.dst = 546; "
                 "outport = inport; flags.loopback = 1; output;");
-    lflow_add_with_port(c->lf, c->od, LS_IN_DHCP_RESPONSE, 100,
-                        ds_cstr(&c->match), ds_cstr(&c->response),
-                        c->op->name, &c->op->nb_uuid);
+    add_dhcp_flow(c, LS_IN_DHCP_RESPONSE, ds_cstr(&c->response));
     return true;
 }
 
 static void
-build_port_dhcp(struct dhcp_ctx *c)
+build_addrs_dhcp(struct dhcp_ctx *c)
 {
-    const struct northd_port *op = c->op;
-    const struct nbrec_logical_switch_port *nbsp = op->nbsp;
+    const struct nbrec_logical_switch_port *nbsp = c->op->nbsp;
 
-    if (!op->enabled || ports_is_router_lsp(op) || nbsp->type[0]
-        || (!nbsp->dhcpv4_options && !nbsp->dhcpv6_options)) {
-        return;
-    }
-    for (size_t i = 0; i < op->n_lsp_addrs; i++) {
-        const struct lport_addrs *a = &op->lsp_addrs[i];
+    for (size_t i = 0; i < c->op->n_lsp_addrs; i++) {
+        const struct lport_addrs *a = &c->op->lsp_addrs[i];
 
         for (size_t j = 0; nbsp->dhcpv4_options && j < a->n_ipv4; j++) {
             if (build_dhcpv4(c, a, &a->ipv4[j])) {
@@ -266,6 +276,31 @@ build_port_dhcp(struct dhcp_ctx *c)
                 break;
             }
         }
+    }
+}
+
+/* A VIF port is answered on its own inport; an external port (with an HA
+ * chassis group) through each localnet port, on the chassis that hosts
+ * it. */
+static void
+build_port_dhcp(struct dhcp_ctx *c)
+{
+    const struct northd_port *op = c->op;
+    const struct nbrec_logical_switch_port *nbsp = op->nbsp;
+
+    if (!op->enabled || (!nbsp->dhcpv4_options && !nbsp->dhcpv6_options)) {
+        return;
+    }
+    c->external = !strcmp(nbsp->type, "external");
+    if (c->external) {
+        for (size_t i = 0; nbsp->ha_chassis_group
+                           && i < c->od->n_localnet_ports; i++) {
+            c->inport = c->od->localnet_ports[i]->name;
+            build_addrs_dhcp(c);
+        }
+    } else if (!nbsp->type[0]) {
+        c->inport = op->name;
+        build_addrs_dhcp(c);
     }
 }
 

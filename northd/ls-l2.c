@@ -469,6 +469,53 @@ only_router_ports(const struct northd_datapath *od)
     return true;
 }
 
+/* IP multicast with other_config:mcast_snoop: IGMP/MLD to the controller,
+ * link-local groups flooded, unregistered groups to the relaying routers
+ * and the mcast_flood ports (or dropped). */
+static void
+build_mcast_snoop(struct l2_ctx *c)
+{
+    const struct northd_datapath *od = c->od;
+    bool relay = false, flood_static = false;
+
+    lflow_add(c->lf, od, LS_IN_L2_LKUP, 100, "igmp", "igmp;", NULL);
+    lflow_add(c->lf, od, LS_IN_L2_LKUP, 100, "mldv1 || mldv2", "igmp;",
+              NULL);
+    lflow_add(c->lf, od, LS_IN_L2_LKUP, 85,
+              "ip4.mcast && ip4.dst == 224.0.0.0/24",
+              "outport = \"_MC_flood_l2\"; output;", NULL);
+    lflow_add(c->lf, od, LS_IN_L2_LKUP, 85, "ip6.mcast_flood",
+              "outport = \"_MC_flood\"; output;", NULL);
+    if (options_get_bool(od->nbs->other_config, "mcast_flood_unregistered",
+                         false)) {
+        return;
+    }
+    for (size_t i = 0; i < od->n_ports; i++) {
+        const struct northd_port *op = od->ports[i];
+
+        if (!op->enabled) {
+            continue;
+        }
+        relay |= (ports_is_router_lsp(op) && op->peer
+                  && op->peer->od->mcast_relay);
+        flood_static |= options_get_bool(op->nbsp->options, "mcast_flood",
+                                         false);
+    }
+    ds_clear(&c->actions);
+    if (relay) {
+        ds_put_cstr(&c->actions, "clone { outport = \"_MC_mrouter_flood\"; "
+                    "output; }; ");
+    }
+    if (flood_static) {
+        ds_put_cstr(&c->actions, "outport =\"_MC_static\"; output;");
+    }
+    if (!relay && !flood_static) {
+        ds_put_cstr(&c->actions, "drop;");
+    }
+    lflow_add(c->lf, od, LS_IN_L2_LKUP, 80, "ip4.mcast || ip6.mcast",
+              ds_cstr(&c->actions), NULL);
+}
+
 static void
 build_l2_od(struct l2_ctx *c)
 {
@@ -479,6 +526,9 @@ build_l2_od(struct l2_ctx *c)
               "handle_svc_check(inport);", NULL);
     lflow_add(c->lf, od, LS_IN_L2_LKUP, 70, "eth.mcast",
               "outport = \"_MC_flood\"; output;", NULL);
+    if (od->mcast_snoop) {
+        build_mcast_snoop(c);
+    }
     lflow_add(c->lf, od, LS_IN_L2_UNKNOWN, 50, "outport == \"none\"",
               od->has_unknown ? "outport = \"_MC_unknown\"; output;"
                               : "drop;", NULL);
