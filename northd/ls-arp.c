@@ -125,7 +125,7 @@ add_vport_flow(struct arp_ctx *c, const char *parent,
     } else {
         ds_put_format(&c->match, " && ((nd_ns && ip6.dst == {%s, ", vip_s);
         put_sn_addr(&c->match, vip);
-        ds_put_format(&c->match, "} && nd.target == %s) || (nd_na && "
+        ds_put_format(&c->match, "} && nd.target == %s) ||(nd_na && "
                       "nd.target == %s))", vip_s, vip_s);
     }
     lflow_add(c->lf, c->od, LS_IN_ARP_RSP, 100, ds_cstr(&c->match),

@@ -202,10 +202,9 @@ pool_init(struct pool *p, const struct northd_datapath *od)
 
     memset(p, 0, sizeof *p);
     p->od = od;
-    p->mac_only = options_get_bool(oc, "mac_only", false);
-    if (p->mac_only) {
-        return;
-    }
+    /* mac_only counts only when there is neither subnet nor prefix. */
+    p->mac_only = (!subnet && !prefix6
+                   && options_get_bool(oc, "mac_only", false));
     if (subnet) {
         pool_init_v4(p, subnet);
     }

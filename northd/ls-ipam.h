@@ -11,8 +11,9 @@
  *     24 bits of the port's IPv4 address plus one (1 without an address),
  *     the next one while that MAC is taken by any port of any switch.
  *   - IPv6: the EUI-64 address of the MAC in other_config:ipv6_prefix.
- *   - other_config:mac_only=true: a MAC only.  A switch with none of
- *     subnet, ipv6_prefix and mac_only allocates nothing.
+ *   - other_config:mac_only=true, on a switch with neither subnet nor
+ *     ipv6_prefix: a MAC only.  A switch with none of the three
+ *     allocates nothing.
  *
  * An allocation already in NB 'dynamic_addresses' that is still valid is
  * kept, part by part, so addresses stay stable; new allocations go in

@@ -493,13 +493,11 @@ build_mcast_snoop(struct l2_ctx *c)
     for (size_t i = 0; i < od->n_ports; i++) {
         const struct northd_port *op = od->ports[i];
 
-        if (!op->enabled) {
-            continue;
-        }
         relay |= (ports_is_router_lsp(op) && op->peer
                   && op->peer->od->mcast_relay);
-        flood_static |= options_get_bool(op->nbsp->options, "mcast_flood",
-                                         false);
+        flood_static |= (op->enabled
+                         && options_get_bool(op->nbsp->options,
+                                             "mcast_flood", false));
     }
     ds_clear(&c->actions);
     if (relay) {
