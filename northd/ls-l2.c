@@ -2,6 +2,7 @@
  * unknown destinations (see ls-pipeline.h). */
 #include "northd/ls-pipeline.h"
 
+#include <stdlib.h>
 #include <string.h>
 #include "ds.h"
 #include "json.h"
@@ -338,49 +339,65 @@ is_first_dgp(const struct northd_port *rp)
     return rp->od->n_l3dgw_ports && rp->od->l3dgw_ports[0] == rp;
 }
 
-/* Does NAT 'i' of 'nbr' carry an external MAC that an earlier one (or
- * the router port itself, 'ea_s') does not? */
-static bool
-nat_mac_is_new(const struct nbrec_logical_router *nbr, size_t i,
-               const char *ea_s)
+static uint64_t
+eth_to_u64(const struct eth_addr *ea)
 {
-    const struct nbrec_nat *nat = nbr->nat[i];
-    struct eth_addr ea, other;
+    uint64_t x = 0;
 
-    if (!strcmp(nat->type, "snat") || !nat->external_mac
-        || !eth_addr_from_string(nat->external_mac, &ea)
-        || (eth_addr_from_string(ea_s, &other)
-            && !memcmp(&ea, &other, sizeof ea))) {
-        return false;
+    for (int i = 0; i < 6; i++) {
+        x = (x << 8) | ea->ea[i];
     }
-    for (size_t j = 0; j < i; j++) {
-        const struct nbrec_nat *prev = nbr->nat[j];
+    return x;
+}
 
-        if (strcmp(prev->type, "snat") && prev->external_mac
-            && eth_addr_from_string(prev->external_mac, &other)
-            && !memcmp(&ea, &other, sizeof ea)) {
-            return false;
-        }
-    }
-    return true;
+static int
+compare_u64(const void *a_, const void *b_)
+{
+    uint64_t a = *(const uint64_t *) a_, b = *(const uint64_t *) b_;
+
+    return a < b ? -1 : a > b;
 }
 
 /* Priority 75: the router's own ARP requests, RARP and NS (from the
- * router port's MAC or a NAT's external MAC) flood to the switch's
- * non-router ports. */
+ * router port's MAC or the external MAC of a non-SNAT NAT) flood to the
+ * switch's non-router ports.  The NAT MACs follow in address order,
+ * each once. */
 static void
 build_rport_self_flood(struct l2_ctx *c, const struct northd_port *op,
                        const struct northd_port *rp)
 {
     const struct nbrec_logical_router *nbr = rp->od->nbr;
+    uint64_t own = eth_to_u64(&rp->lrp_networks.ea);
+    uint64_t *macs = xmalloc((nbr->n_nat + 1) * sizeof *macs);
+    size_t n = 0;
 
-    ds_clear(&c->match);
-    ds_put_format(&c->match, "eth.src == {%s", rp->lrp_networks.ea_s);
     for (size_t i = 0; i < nbr->n_nat; i++) {
-        if (nat_mac_is_new(nbr, i, rp->lrp_networks.ea_s)) {
-            ds_put_format(&c->match, ", %s", nbr->nat[i]->external_mac);
+        const struct nbrec_nat *nat = nbr->nat[i];
+        struct eth_addr ea;
+
+        if (strcmp(nat->type, "snat") && nat->external_mac
+            && eth_addr_from_string(nat->external_mac, &ea)
+            && eth_to_u64(&ea) != own) {
+            macs[n++] = eth_to_u64(&ea);
         }
     }
+    if (n > 1) {
+        qsort(macs, n, sizeof *macs, compare_u64);
+    }
+    ds_clear(&c->match);
+    ds_put_format(&c->match, "eth.src == {%s", rp->lrp_networks.ea_s);
+    for (size_t i = 0; i < n; i++) {
+        if (!i || macs[i] != macs[i - 1]) {
+            ds_put_format(&c->match, ", %02x:%02x:%02x:%02x:%02x:%02x",
+                          (unsigned) (macs[i] >> 40) & 0xff,
+                          (unsigned) (macs[i] >> 32) & 0xff,
+                          (unsigned) (macs[i] >> 24) & 0xff,
+                          (unsigned) (macs[i] >> 16) & 0xff,
+                          (unsigned) (macs[i] >> 8) & 0xff,
+                          (unsigned) macs[i] & 0xff);
+        }
+    }
+    free(macs);
     ds_put_cstr(&c->match, "} && (arp.op == 1 || rarp.op == 3 || nd_ns)");
     lflow_add(c->lf, c->od, LS_IN_L2_LKUP, 75, ds_cstr(&c->match),
               "outport = \"_MC_flood_l2\"; output;", &op->nb_uuid);

@@ -10,19 +10,24 @@
  *   ls_build_fdb_flows()        ls_in_lookup_fdb, ls_in_put_fdb (VIF ports
  *                               with "unknown" learn their source MACs)
  *   ls_build_arp_rsp_flows()    ls_in_arp_rsp: ARP and ND answers for the
- *                               addresses of VIF ports and of router ports
+ *                               addresses of VIF ports and of router ports,
+ *                               virtual port binding, arp_proxy; and
+ *                               ls_in_external_port (drops for external
+ *                               ports on the chassis not hosting them)
  *   ls_build_dhcp_flows()       ls_in_dhcp_options, ls_in_dhcp_response
- *                               (DHCPv4 and DHCPv6), ls_in_dns_lookup,
+ *                               (DHCPv4 and DHCPv6, VIF and external
+ *                               ports), ls_in_dns_lookup,
  *                               ls_in_dns_response
  *   ls_build_l2_flows()         ls_in_l2_lkup, ls_in_l2_unknown: known
  *                               MACs, router ports, ARP/ND for router
- *                               addresses, flood, unknown destinations
+ *                               addresses, flood, multicast snooping,
+ *                               unknown destinations
  *
  * Each is a northd_lflow_builder (northd.h) registered in northd.c; each
  * adds, for every switch datapath, its stages' flows beyond the
  * priority-0 defaults.  They read the compiled datapaths and ports only
- * (no NB text is parsed here except DHCP option CIDRs, which are
- * validated: a bad one is logged and the options skipped).
+ * (the only NB text parsed here is DHCP option CIDRs, virtual-ip and
+ * arp_proxy: a bad one is logged, rate-limited, and skipped).
  *
  * ls_port_addrs() gives the Ethernet/IP addresses a switch port stands
  * for: its 'addresses' entries (with its allocated dynamic address), or,
