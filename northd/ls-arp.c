@@ -96,8 +96,7 @@ answers_for(const struct arp_ctx *c, const struct northd_port *op)
     }
     return (!op->has_unknown && !c->vlan_passthru
             && strcmp(type, "localnet") && strcmp(type, "vtep")
-            && strcmp(type, "external") && strcmp(type, "virtual")
-            && strcmp(type, "l2gateway"));
+            && strcmp(type, "external") && strcmp(type, "virtual"));
 }
 
 /* Appends the solicited-node multicast address of 'ip'. */

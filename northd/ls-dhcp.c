@@ -279,9 +279,9 @@ build_addrs_dhcp(struct dhcp_ctx *c)
     }
 }
 
-/* A VIF port is answered on its own inport; an external port (with an HA
- * chassis group) through each localnet port, on the chassis that hosts
- * it. */
+/* A port (not a router port) is answered on its own inport; an external
+ * port (with an HA chassis group) through each localnet port, on the
+ * chassis that hosts it. */
 static void
 build_port_dhcp(struct dhcp_ctx *c)
 {
@@ -298,7 +298,7 @@ build_port_dhcp(struct dhcp_ctx *c)
             c->inport = c->od->localnet_ports[i]->name;
             build_addrs_dhcp(c);
         }
-    } else if (!nbsp->type[0]) {
+    } else if (!ports_is_router_lsp(op)) {
         c->inport = op->name;
         build_addrs_dhcp(c);
     }

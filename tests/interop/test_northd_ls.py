@@ -131,6 +131,28 @@ TOPOLOGIES = {
         lsp-set-options j-r router-port=r-j
         lrp-add r r-j 00:00:00:00:e0:fe 100.64.0.1/24 fd64::1/64
     """,
+    "port-types": """
+        ls-add sw0
+        lsp-add sw0 vm1
+        lsp-set-addresses vm1 "00:00:00:00:a0:01 10.0.20.11 fd20::11"
+        lsp-add sw0 l2g
+        lsp-set-type l2g l2gateway
+        lsp-set-addresses l2g "00:00:00:00:a0:05 10.0.20.15 fd20::15"
+        lsp-set-options l2g network_name=phys l2gateway-chassis=hv1
+        lsp-add sw0 lp
+        lsp-set-type lp localport
+        lsp-set-addresses lp "00:00:00:00:a0:03 10.0.20.13"
+        lsp-add sw0 rem
+        lsp-set-type rem remote
+        lsp-set-addresses rem "00:00:00:00:a0:06 10.0.20.16"
+        lsp-add sw0 c1 vm1 7
+        lsp-set-addresses c1 "00:00:00:00:a0:07 10.0.20.17"
+        -- --id=@d create DHCP_Options cidr=10.0.20.0/24 options='{server_id="10.0.20.1", server_mac="00:00:00:00:a0:fe", lease_time="3600"}' -- set Logical_Switch_Port lp dhcpv4_options=@d -- set Logical_Switch_Port l2g dhcpv4_options=@d -- set Logical_Switch_Port rem dhcpv4_options=@d -- set Logical_Switch_Port c1 dhcpv4_options=@d
+        -- --id=@d create DHCP_Options cidr='"fd20::/64"' options='{server_id="00:00:00:00:a0:fe", dhcpv6_stateless="true"}' -- set Logical_Switch_Port l2g dhcpv6_options=@d
+        lsp-add sw0 multi
+        lsp-set-addresses multi "00:00:00:00:a0:08 10.0.20.18" "00:00:00:00:a0:09 10.0.20.19 fd20::19"
+        lsp-set-port-security multi "00:00:00:00:a0:08 10.0.20.18"
+    """,
     "dynamic": """
         set NB_Global . options:mac_prefix=0a:00:00
         ls-add s1
