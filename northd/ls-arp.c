@@ -127,8 +127,9 @@ add_vport_flow(struct arp_ctx *c, const char *parent,
         ds_put_format(&c->match, "} && nd.target == %s) ||(nd_na && "
                       "nd.target == %s))", vip_s, vip_s);
     }
-    lflow_add(c->lf, c->od, LS_IN_ARP_RSP, 100, ds_cstr(&c->match),
-              ds_cstr(&c->actions), &c->op->nb_uuid);
+    lflow_add_with_port(c->lf, c->od, LS_IN_ARP_RSP, 100,
+                        ds_cstr(&c->match), ds_cstr(&c->actions), parent,
+                        &c->op->nb_uuid);
 }
 
 /* A virtual port's parents bind it when they claim its virtual IP. */
@@ -235,8 +236,9 @@ build_external_drops(struct arp_ctx *c, const struct northd_port *ln,
         ds_truncate(&c->match, prefix);
         ds_put_format(&c->match, " && arp.tpa == %s && arp.op == 1",
                       r->ipv4[i].addr_s);
-        lflow_add(c->lf, c->od, LS_IN_EXTERNAL_PORT, 100,
-                  ds_cstr(&c->match), "drop;", &c->op->nb_uuid);
+        lflow_add_with_port(c->lf, c->od, LS_IN_EXTERNAL_PORT, 100,
+                            ds_cstr(&c->match), "drop;", ln->name,
+                            &c->op->nb_uuid);
     }
     for (size_t i = 0; i < r->n_ipv6; i++) {
         const struct lport_addrs_ip *ip = &r->ipv6[i];
@@ -245,8 +247,9 @@ build_external_drops(struct arp_ctx *c, const struct northd_port *ln,
         ds_put_format(&c->match, " && nd_ns && ip6.dst == {%s, %s} && "
                       "nd.target == %s", ip->addr_s, ip->sn_addr_s,
                       ip->addr_s);
-        lflow_add(c->lf, c->od, LS_IN_EXTERNAL_PORT, 100,
-                  ds_cstr(&c->match), "drop;", &c->op->nb_uuid);
+        lflow_add_with_port(c->lf, c->od, LS_IN_EXTERNAL_PORT, 100,
+                            ds_cstr(&c->match), "drop;", ln->name,
+                            &c->op->nb_uuid);
     }
     ds_clear(&c->match);
     ds_put_cstr(&c->match, "inport == ");
@@ -255,8 +258,9 @@ build_external_drops(struct arp_ctx *c, const struct northd_port *ln,
                   "!is_chassis_resident(", ea->ea_s, r->ea_s);
     ls_put_port(&c->match, c->op->name);
     ds_put_char(&c->match, ')');
-    lflow_add(c->lf, c->od, LS_IN_EXTERNAL_PORT, 100, ds_cstr(&c->match),
-              "drop;", &c->op->nb_uuid);
+    lflow_add_with_port(c->lf, c->od, LS_IN_EXTERNAL_PORT, 100,
+                        ds_cstr(&c->match), "drop;", ln->name,
+                        &c->op->nb_uuid);
 }
 
 static void

@@ -136,7 +136,7 @@ add_dhcp_flow(struct dhcp_ctx *c, enum lflow_stage stage,
         ds_put_char(&c->match, ')');
     }
     lflow_add_with_port(c->lf, c->od, stage, 100, ds_cstr(&c->match),
-                        actions, c->op->name, &c->op->nb_uuid);
+                        actions, c->inport, &c->op->nb_uuid);
 }
 
 /* The DHCPv4 flows of address 'ip' of 'a', if the port's options serve

@@ -555,8 +555,9 @@ build_l2_od(struct l2_ctx *c)
             ds_clear(&c->match);
             ds_put_cstr(&c->match, "outport == ");
             ls_put_port(&c->match, op->name);
-            lflow_add(c->lf, od, LS_IN_L2_UNKNOWN, 50, ds_cstr(&c->match),
-                      "drop;", &op->nb_uuid);
+            lflow_add_with_port(c->lf, od, LS_IN_L2_UNKNOWN, 50,
+                                ds_cstr(&c->match), "drop;", op->name,
+                                &op->nb_uuid);
         }
     }
 }

@@ -4,8 +4,8 @@ The scenario catalogue (test_scenarios.py) checks packet fates; these
 tests check the flows themselves, for features the catalogue does not
 exercise: every flow of the port security, FDB, ARP/ND responder, DHCP,
 DNS, external port, L2 lookup and L2 unknown stages must be the same on
-both (up to the order of the elements of a {set}, which ovn-northd writes
-in hash order), dynamic addresses must be allocated alike, and bad NB rows
+both, tags:in_out_port included (up to the order of the elements of a
+{set}, which ovn-northd writes in hash order), dynamic addresses must be allocated alike, and bad NB rows
 must be logged and skipped while the rest compiles.
 """
 
@@ -201,13 +201,34 @@ def _normalize(text):
 
 
 def _my_flows(plane):
+    """{(dp, pipeline, stage, priority, match, actions, in_out_port)} of
+    the tested stages; a flow of a datapath group counts for each of its
+    datapaths."""
+    rows = lflow_diff._rows
+    names = {lflow_diff._uuid(r["_uuid"]):
+             lflow_diff._map(r["external_ids"]).get("name")
+             for r in rows(plane, "Datapath_Binding",
+                           ["_uuid", "external_ids"])}
+    groups = {lflow_diff._uuid(r["_uuid"]):
+              [lflow_diff._uuid(v) for v in lflow_diff._set(r["datapaths"])]
+              for r in rows(plane, "Logical_DP_Group",
+                            ["_uuid", "datapaths"])}
     flows = set()
-    for (dp, pipeline, _, stage), counter in \
-            lflow_diff.dump_flows(plane).items():
-        if stage in STAGES:
-            for prio, match, actions in counter:
-                flows.add((dp, pipeline, stage, prio, _normalize(match),
-                           actions))
+    for r in rows(plane, "Logical_Flow",
+                  ["logical_datapath", "logical_dp_group", "pipeline",
+                   "priority", "match", "actions", "external_ids", "tags"]):
+        stage = lflow_diff._map(r["external_ids"]).get("stage-name")
+        if stage not in STAGES:
+            continue
+        dps = [lflow_diff._uuid(v)
+               for v in lflow_diff._set(r["logical_datapath"])
+               if lflow_diff._uuid(v)]
+        for g in lflow_diff._set(r["logical_dp_group"]):
+            dps += groups.get(lflow_diff._uuid(g), [])
+        port = lflow_diff._map(r["tags"]).get("in_out_port")
+        for dp in dps:
+            flows.add((names.get(dp), r["pipeline"], stage, r["priority"],
+                       _normalize(r["match"]), r["actions"], port))
     return flows
 
 
@@ -304,6 +325,7 @@ def test_bad_rows_are_logged_and_skipped(tmp_path):
                    "bad arp_proxy address \"nonsense\""):
         assert needle in log, needle
     stages = {(f[2], f[4]) for f in flows}
+    assert len(flows) > 30
     # The rest compiled: vm2's DHCP, vm1's ARP reply, the good arp_proxy
     # address, L2 lookup of every port.
     assert any(s == "ls_in_dhcp_options" and '"vm2"' in m
