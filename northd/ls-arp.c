@@ -327,6 +327,38 @@ build_port_responder(struct arp_ctx *c, const struct northd_ports *ports)
     }
 }
 
+/* Forwarding groups: the switch answers ARP for the group's VIP with its
+ * virtual MAC. */
+static void
+build_fwd_group_arp(struct arp_ctx *c)
+{
+    const struct nbrec_logical_switch *nbs = c->od->nbs;
+
+    for (size_t i = 0; i < nbs->n_forwarding_groups; i++) {
+        const struct nbrec_forwarding_group *fg = nbs->forwarding_groups[i];
+        struct eth_addr ea;
+        struct in6_addr vip;
+
+        if (!ip_from_string(fg->vip, &vip) || !ip_is_v4(&vip)
+            || !eth_addr_from_string(fg->vmac, &ea)) {
+            VLOG_WARN_RL(&rl, "forwarding group %s: bad vip \"%s\" or vmac "
+                         "\"%s\": skipped", fg->name, fg->vip, fg->vmac);
+            continue;
+        }
+        ds_clear(&c->match);
+        ds_put_format(&c->match, "arp.tpa == %s && arp.op == 1", fg->vip);
+        ds_clear(&c->actions);
+        ds_put_format(&c->actions,
+                      "eth.dst = eth.src; eth.src = %s; arp.op = 2; "
+                      "/* ARP reply */ arp.tha = arp.sha; arp.sha = %s; "
+                      "arp.tpa = arp.spa; arp.spa = %s; outport = inport; "
+                      "flags.loopback = 1; output;",
+                      fg->vmac, fg->vmac, fg->vip);
+        lflow_add(c->lf, c->od, LS_IN_ARP_RSP, 50, ds_cstr(&c->match),
+                  ds_cstr(&c->actions), &fg->header_.uuid);
+    }
+}
+
 void
 ls_build_arp_rsp_flows(const struct northd *nd, struct lflow_table *lf)
 {
@@ -347,6 +379,7 @@ ls_build_arp_rsp_flows(const struct northd *nd, struct lflow_table *lf)
             c.op = c.od->ports[j];
             build_port_responder(&c, &nd->ports);
         }
+        build_fwd_group_arp(&c);
     }
     ds_destroy(&c.match);
     ds_destroy(&c.actions);

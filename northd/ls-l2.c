@@ -531,6 +531,36 @@ build_mcast_snoop(struct l2_ctx *c)
               ds_cstr(&c->actions), NULL);
 }
 
+/* Forwarding groups: their virtual MAC goes to one of the child ports. */
+static void
+build_fwd_groups(struct l2_ctx *c)
+{
+    const struct nbrec_logical_switch *nbs = c->od->nbs;
+
+    for (size_t i = 0; i < nbs->n_forwarding_groups; i++) {
+        const struct nbrec_forwarding_group *fg = nbs->forwarding_groups[i];
+        struct eth_addr ea;
+
+        if (!fg->n_child_port || !eth_addr_from_string(fg->vmac, &ea)) {
+            continue;           /* Logged by the ARP responder. */
+        }
+        ds_clear(&c->match);
+        ds_put_format(&c->match, "eth.dst == %s", fg->vmac);
+        ds_clear(&c->actions);
+        ds_put_format(&c->actions, "fwd_group(%schildports=",
+                      fg->liveness ? "liveness=\"true\"," : "");
+        for (size_t j = 0; j < fg->n_child_port; j++) {
+            if (j) {
+                ds_put_char(&c->actions, ',');
+            }
+            ls_put_port(&c->actions, fg->child_port[j]);
+        }
+        ds_put_cstr(&c->actions, ");");
+        lflow_add(c->lf, c->od, LS_IN_L2_LKUP, 50, ds_cstr(&c->match),
+                  ds_cstr(&c->actions), &fg->header_.uuid);
+    }
+}
+
 static void
 build_l2_od(struct l2_ctx *c)
 {
@@ -544,6 +574,7 @@ build_l2_od(struct l2_ctx *c)
     if (od->mcast_snoop) {
         build_mcast_snoop(c);
     }
+    build_fwd_groups(c);
     lflow_add(c->lf, od, LS_IN_L2_UNKNOWN, 50, "outport == \"none\"",
               od->has_unknown ? "outport = \"_MC_unknown\"; output;"
                               : "drop;", NULL);

@@ -36,7 +36,9 @@ STAGES = ("ls_in_check_port_sec", "ls_in_apply_port_sec",
           "ls_in_l2_unknown", "ls_out_check_port_sec",
           "ls_out_apply_port_sec")
 
-# Features beyond the catalogue, IPv4 and IPv6.
+# Features beyond the catalogue, IPv4 and IPv6.  (At most one forwarding
+# group per switch: ovn-northd 23.03 writes flows for only one of
+# several, and hung with three.)
 TOPOLOGIES = {
     "ports": """
         ls-add sw0
@@ -91,6 +93,7 @@ TOPOLOGIES = {
         lsp-set-type ext-r router
         lsp-set-addresses ext-r router
         lsp-set-options ext-r router-port=r-ext arp_proxy="10.0.30.200 10.0.99.0/24"
+        fwd-group-add fg2 ext 10.0.30.101 00:00:00:00:b0:65 vmx u
     """,
     "mcast-and-down-ports": """
         set NB_Global . options:ignore_lsp_down=false
@@ -152,6 +155,7 @@ TOPOLOGIES = {
         lsp-add sw0 multi
         lsp-set-addresses multi "00:00:00:00:a0:08 10.0.20.18" "00:00:00:00:a0:09 10.0.20.19 fd20::19"
         lsp-set-port-security multi "00:00:00:00:a0:08 10.0.20.18"
+        --liveness fwd-group-add fg1 sw0 10.0.20.100 00:00:00:00:a0:64 vm1 multi
     """,
     "dynamic": """
         set NB_Global . options:mac_prefix=0a:00:00
