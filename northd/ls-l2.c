@@ -162,9 +162,6 @@ ls_build_fdb_flows(const struct northd *nd, struct lflow_table *lf)
     for (size_t i = 0; i < nd->datapaths.n_switches; i++) {
         const struct northd_datapath *od = nd->datapaths.array[i];
 
-        if (!od->has_unknown) {
-            continue;
-        }
         for (size_t j = 0; j < od->n_ports; j++) {
             const struct northd_port *op = od->ports[j];
 

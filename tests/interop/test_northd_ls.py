@@ -152,6 +152,16 @@ TOPOLOGIES = {
         lsp-set-addresses c1 "00:00:00:00:a0:07 10.0.20.17"
         -- --id=@d create DHCP_Options cidr=10.0.20.0/24 options='{server_id="10.0.20.1", server_mac="00:00:00:00:a0:fe", lease_time="3600"}' -- set Logical_Switch_Port lp dhcpv4_options=@d -- set Logical_Switch_Port l2g dhcpv4_options=@d -- set Logical_Switch_Port rem dhcpv4_options=@d -- set Logical_Switch_Port c1 dhcpv4_options=@d
         -- --id=@d create DHCP_Options cidr='"fd20::/64"' options='{server_id="00:00:00:00:a0:fe", dhcpv6_stateless="true"}' -- set Logical_Switch_Port l2g dhcpv6_options=@d
+        lsp-add sw0 u2
+        lsp-set-addresses u2 unknown "00:00:00:00:a0:0a 10.0.20.10 fd20::10"
+        lsp-add sw0 vt
+        lsp-set-type vt vtep
+        lsp-set-addresses vt unknown
+        lsp-set-options vt vtep-physical-switch=br0 vtep-logical-switch=l0
+        ls-add sw1
+        lsp-add sw1 x1
+        lsp-set-addresses x1 unknown
+        lsp-set-enabled x1 disabled
         lsp-add sw0 multi
         lsp-set-addresses multi "00:00:00:00:a0:08 10.0.20.18" "00:00:00:00:a0:09 10.0.20.19 fd20::19"
         lsp-set-port-security multi "00:00:00:00:a0:08 10.0.20.18"
