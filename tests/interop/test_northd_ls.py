@@ -167,6 +167,40 @@ TOPOLOGIES = {
         lsp-set-port-security multi "00:00:00:00:a0:08 10.0.20.18"
         --liveness fwd-group-add fg1 sw0 10.0.20.100 00:00:00:00:a0:64 vm1 multi
     """,
+    "gateway-ports": """
+        ls-add lan
+        lsp-add lan ln
+        lsp-set-type ln localnet
+        lsp-set-addresses ln unknown
+        lsp-set-options ln network_name=phys
+        lsp-add lan vm1
+        lsp-set-addresses vm1 "00:00:00:00:a0:01 10.0.20.11"
+        ls-add ext
+        lsp-add ext ln2
+        lsp-set-type ln2 localnet
+        lsp-set-addresses ln2 unknown
+        lsp-set-options ln2 network_name=phys
+        lr-add lr0
+        lrp-add lr0 lr0-lan 00:00:00:00:a0:fe 10.0.20.1/24 fd20::1/64
+        lrp-set-options lr0-lan reside-on-redirect-chassis=true
+        lrp-add lr0 lr0-ext 00:00:00:00:b0:fe 172.16.0.1/24
+        lrp-set-gateway-chassis lr0-ext hv1 10
+        lsp-add lan lan-lr0
+        lsp-set-type lan-lr0 router
+        lsp-set-addresses lan-lr0 router
+        lsp-set-options lan-lr0 router-port=lr0-lan
+        lsp-add ext ext-lr0
+        lsp-set-type ext-lr0 router
+        lsp-set-addresses ext-lr0 router
+        lsp-set-options ext-lr0 router-port=lr0-ext
+        lr-nat-add lr0 dnat_and_snat 172.16.0.50 10.0.20.11 vm1 00:00:00:00:b0:50
+        lr-add lr1
+        lrp-add lr1 lr1-lan 00:00:00:00:a1:fe 10.0.20.2/24
+        lsp-add lan lan-lr1
+        lsp-set-type lan-lr1 router
+        lsp-set-addresses lan-lr1 router
+        lsp-set-options lan-lr1 router-port=lr1-lan
+    """,
     "dynamic": """
         set NB_Global . options:mac_prefix=0a:00:00
         ls-add s1
