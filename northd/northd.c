@@ -8,6 +8,8 @@
 #include "util.h"
 #include "ovsdb/client-txn.h"
 #include "ovsdb/schema.h"
+#include "northd/ls-ipam.h"
+#include "northd/ls-pipeline.h"
 
 /* The logical flow builders, run in this order.  Pipeline modules add
  * theirs here. */
@@ -16,6 +18,11 @@ static void build_stage_defaults(const struct northd *,
 
 static northd_lflow_builder *const lflow_builders[] = {
     build_stage_defaults,
+    ls_build_port_sec_flows,
+    ls_build_fdb_flows,
+    ls_build_arp_rsp_flows,
+    ls_build_dhcp_flows,
+    ls_build_l2_flows,
 };
 
 static void
@@ -108,6 +115,7 @@ compute(struct northd *nd, const struct ovsdb_client *nb,
     gateways_build(&nd->gateways, &nd->datapaths, &nd->ports, sb);
     LAP(GATEWAYS);
     global_build(&nd->global, nb, sb, nd->datapaths.max_key);
+    ls_ipam_build(&nd->ports, &nd->datapaths, nd->global.mac_prefix);
     mcast_build(&nd->mcast, &nd->datapaths);
     LAP(MCAST);
     sync_build(&nd->sync, nb, &nd->datapaths, &nd->ports,
@@ -195,6 +203,7 @@ northd_run(struct northd *nd, struct ovsdb_client *nb,
     t = now_us();
     dbdiff_init(&nb_diff, nb, nb_txn);
     ports_sync_nb(&nd->ports, &nb_diff);
+    ls_ipam_sync_nb(&nd->ports, &nb_diff);
     global_sync_nb(&nd->global, &nb_diff, time_wall_msec());
     s->last_us[NORTHD_PHASE_NB_WRITE] = now_us() - t;
 

@@ -125,6 +125,9 @@ struct northd_port {
     char *mac_owned;            /* In the arena. */
     const char *mac_one[1];     /* 'mac' of LRP and cr- ports. */
     bool has_unknown;           /* LSP 'addresses' has "unknown". */
+    const char *dynamic_addresses;  /* LSP: "MAC [IPv4] [IPv6]" allocated
+                                     * by ls-ipam.c (also the last of
+                                     * 'lsp_addrs'), or NULL. */
     bool enabled;               /* NB 'enabled' (default true). */
     long long tag;              /* LSP VLAN tag (containers, localnet),
                                  * or -1. */

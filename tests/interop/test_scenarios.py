@@ -23,6 +23,10 @@ NOT_YET = {
           "(only each stage's default flow)"
     for name in SCENARIOS
 }
+# Passing with the switch port/address stages (helper ls).
+for _name in ("arp-nd-responder", "dhcp", "l2-switching", "l2-unknown",
+              "localnet", "port-security", "switch-extras"):
+    NOT_YET.pop(_name, None)
 
 
 def _weft_params():

@@ -467,7 +467,8 @@ test_recompute(void **state OVS_UNUSED)
     assert_int_equal(count_ops(ops, n, "\"insert\"", "SB_Global",
                                "\"nb_cfg\":3", "0a:00:00", NULL), 1);
     assert_int_equal(count_ops(ops, n, "\"insert\"", "Logical_Flow",
-                               "ls_in_l2_unknown", "output;", NULL), 2);
+                               "ls_in_l2_unknown",
+                               "\"actions\":\"output;\"", NULL), 2);
     free_ops(ops, n);
 
     ops = commit_ops(nb_txn, &n);
