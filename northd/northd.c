@@ -8,6 +8,8 @@
 #include "util.h"
 #include "ovsdb/client-txn.h"
 #include "ovsdb/schema.h"
+#include "northd/acl.h"
+#include "northd/ls-lb.h"
 
 /* The logical flow builders, run in this order.  Pipeline modules add
  * theirs here. */
@@ -16,6 +18,8 @@ static void build_stage_defaults(const struct northd *,
 
 static northd_lflow_builder *const lflow_builders[] = {
     build_stage_defaults,
+    acl_build_lflows,
+    ls_lb_build_lflows,
 };
 
 static void

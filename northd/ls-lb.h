@@ -1,0 +1,35 @@
+/* northd/ls-lb: the load balancer stages of the logical switch pipeline,
+ * as OVN 23.03 writes them for a switch's Load_Balancer rows (its
+ * 'load_balancer' column and its load balancer groups):
+ *
+ *     ls_in/out_pre_lb     priority 100 "ip": conntrack hint reg0[2]
+ *     ls_in_pre_stateful   priority 120 per VIP: remember the original
+ *                          destination (reg1/xxreg1, reg2[0..15]), ct_lb
+ *     ls_in_lb             priority 120 (VIP with port) / 110 (without):
+ *                          ct_lb_mark(backends=...) for new connections
+ *     ls_in_pre_hairpin,   hairpin detection and SNAT to the VIP when a
+ *     ls_in_nat_hairpin,   backend reaches itself through its VIP
+ *     ls_in_hairpin
+ *
+ * VIP "IP[:PORT]" (IPv6 in brackets with a port), backends
+ * "IP[:PORT],...", protocol tcp (default), udp or sctp.  A VIP or backend
+ * that does not parse, or a VIP whose backends are all bad or empty, is
+ * logged (rate-limited, naming the load balancer) and left out.  Not done
+ * yet: affinity (lb_aff_* stages), health checks, reject and empty_lb
+ * events, selection_fields (hash_fields), SB Load_Balancer rows. */
+#ifndef WEFT_NORTHD_LS_LB_H
+#define WEFT_NORTHD_LS_LB_H 1
+
+#include <stdbool.h>
+
+struct northd;
+struct lflow_table;
+struct nbrec_logical_switch;
+
+/* Does switch 'nbs' have a load balancer with at least one VIP? */
+bool ls_lb_has_vips(const struct nbrec_logical_switch *);
+
+/* The lflow builder (northd.c lflow_builders[]). */
+void ls_lb_build_lflows(const struct northd *, struct lflow_table *);
+
+#endif
