@@ -258,10 +258,15 @@ build_acl_defaults(struct acl_ctx *ctx, const struct northd_datapath *od,
     lflow_add(lf, od, LS_OUT_ACL, 65532, nd_mld, "next;", NULL);
     lflow_add(lf, od, LS_IN_ACL_AFTER_LB, 65532, nd_mld, "next;", NULL);
     if (!sw->has_acls && !sw->has_lb_vip) {
-        lflow_add(lf, od, LS_IN_ACL_HINT, 65535, "1", "next;", NULL);
-        lflow_add(lf, od, LS_OUT_ACL_HINT, 65535, "1", "next;", NULL);
-        lflow_add(lf, od, LS_IN_ACL, 65535, "1", "next;", NULL);
-        lflow_add(lf, od, LS_OUT_ACL, 65535, "1", "next;", NULL);
+        /* 23.03 then replaces the priority-0 flow by a priority-65535
+         * one. */
+        static const enum lflow_stage skip[] = {
+            LS_IN_ACL_HINT, LS_OUT_ACL_HINT, LS_IN_ACL, LS_OUT_ACL,
+        };
+        for (size_t i = 0; i < ARRAY_SIZE(skip); i++) {
+            lflow_remove(lf, od, skip[i], 0, "1", "next;");
+            lflow_add(lf, od, skip[i], 65535, "1", "next;", NULL);
+        }
     } else {
         lflow_add(lf, od, LS_IN_ACL, 34000, "eth.dst == $svc_monitor_mac",
                   "next;", NULL);
