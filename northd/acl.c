@@ -350,9 +350,8 @@ format_log(struct acl_ctx *ctx, const struct nbrec_acl *acl)
     if (acl->name && acl->name[0]) {
         ds_put_format(l, "name=\"%s\", ", acl->name);
     }
-    if (acl->severity && acl->severity[0]) {
-        ds_put_format(l, "severity=%s, ", acl->severity);
-    }
+    ds_put_format(l, "severity=%s, ", (acl->severity && acl->severity[0]
+                                       ? acl->severity : "info"));
     const char *verdict = (!strncmp(acl->action, "allow", 5) ? "allow"
                            : acl->action);
     ds_put_format(l, "verdict=%s", verdict);
