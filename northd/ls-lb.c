@@ -11,6 +11,7 @@
 #include "uuid.h"
 #include "vlog.h"
 #include "northd/northd.h"
+#include "northd/options.h"
 #include "ovsdb/datum.h"
 #include "ovsdb/nbrec-idl.h"
 
@@ -48,19 +49,21 @@ struct lb_ctx {
     struct lflow_table *lflows;
     const char *ct_lb;          /* "ct_lb_mark" or "ct_lb". */
     struct ds match, actions, backends;
+    struct ip_endpoint *eps;    /* Backends of the VIP at hand. */
+    size_t n_eps, allocated_eps;
 };
 
-/* Formats the valid backends of 'text' of family 'family' into
- * ctx->backends; returns how many. */
-static size_t
-format_backends(struct lb_ctx *ctx, const struct nbrec_load_balancer *lb,
-                const char *text, int family)
+/* Parses the backends 'text' of family 'family' into ctx->eps and formats
+ * them into ctx->backends.  A bad one is logged and left out. */
+static void
+parse_backends(struct lb_ctx *ctx, const struct nbrec_load_balancer *lb,
+               const char *text, int family)
 {
     char *copy = xstrdup(text);
     char *save = NULL;
-    size_t n = 0;
 
     ds_clear(&ctx->backends);
+    ctx->n_eps = 0;
     for (char *tok = strtok_r(copy, ", ", &save); tok;
          tok = strtok_r(NULL, ", ", &save)) {
         struct ip_endpoint ep;
@@ -74,13 +77,102 @@ format_backends(struct lb_ctx *ctx, const struct nbrec_load_balancer *lb,
             free(error);
             continue;
         }
-        if (n++) {
+        if (ctx->n_eps >= ctx->allocated_eps) {
+            ctx->eps = x2nrealloc(ctx->eps, &ctx->allocated_eps,
+                                  sizeof *ctx->eps);
+        }
+        ctx->eps[ctx->n_eps++] = ep;
+        if (ctx->n_eps > 1) {
             ds_put_char(&ctx->backends, ',');
         }
         ip_endpoint_format(&ep, &ctx->backends);
     }
     free(copy);
-    return n;
+}
+
+/* One VIP being compiled. */
+struct lb_vip {
+    const struct nbrec_load_balancer *lb;
+    struct ip_endpoint ep;
+    bool v4;
+    const char *proto;          /* "tcp", "udp" or "sctp". */
+    struct ds addr;             /* The VIP's address, formatted. */
+    long long affinity;         /* options:affinity_timeout, or 0. */
+};
+
+/* Appends "reg1 == VIP[ && reg2[0..15] == PORT]" (xxreg1 for IPv6). */
+static void
+put_vip_regs_match(struct ds *m, const struct lb_vip *v)
+{
+    ds_put_format(m, "%s == %s", v->v4 ? "reg1" : "xxreg1",
+                  ds_cstr_ro(&v->addr));
+    if (v->ep.port) {
+        ds_put_format(m, " && reg2[0..15] == %u", v->ep.port);
+    }
+}
+
+/* Load balancing affinity (options:affinity_timeout): lb_aff_check, the
+ * per-backend ls_in_lb flows and lb_aff_learn. */
+static void
+build_vip_affinity(struct lb_ctx *ctx, const struct northd_datapath *od,
+                   const struct lb_vip *v)
+{
+    const struct uuid *hint = &v->lb->header_.uuid;
+    struct ds *m = &ctx->match, *a = &ctx->actions;
+    char ipx = v->v4 ? '4' : '6';
+
+    ds_clear(m);
+    ds_put_format(m, "ct.new && ip%c && ", ipx);
+    put_vip_regs_match(m, v);
+    lflow_add(ctx->lflows, od, LS_IN_LB_AFF_CHECK, 100, ds_cstr(m),
+              "reg9[6] = chk_lb_aff(); next;", hint);
+
+    struct ds ep_s = DS_EMPTY_INITIALIZER, vip_s = DS_EMPTY_INITIALIZER;
+    ip_endpoint_format(&v->ep, &vip_s);
+    for (size_t i = 0; i < ctx->n_eps; i++) {
+        const struct ip_endpoint *b = &ctx->eps[i];
+        ds_clear(&ep_s);
+        ip_endpoint_format_addr(b, &ep_s);
+
+        ds_clear(m);
+        ds_put_format(m, "reg9[6] == 1 && ct.new && ip%c && %s == %s", ipx,
+                      v->v4 ? "reg4" : "xxreg0", ds_cstr(&ep_s));
+        if (b->port) {
+            ds_put_format(m, " && reg8[0..15] == %u", b->port);
+        }
+        ds_clear(a);
+        ds_put_format(a, "reg0[1] = 0; %s = %s; ", v->v4 ? "reg1" : "xxreg1",
+                      ds_cstr_ro(&v->addr));
+        if (v->ep.port) {
+            ds_put_format(a, "reg2[0..15] = %u; ", v->ep.port);
+        }
+        ds_put_format(a, "%s(backends=", ctx->ct_lb);
+        ip_endpoint_format(b, a);
+        ds_put_cstr(a, ");");
+        lflow_add(ctx->lflows, od, LS_IN_LB, 150, ds_cstr(m), ds_cstr(a),
+                  hint);
+
+        ds_clear(m);
+        ds_put_format(m, "reg9[6] == 0 && ct.new && ip%c && ", ipx);
+        put_vip_regs_match(m, v);
+        ds_put_format(m, " && ip%c.dst == %s", ipx, ds_cstr(&ep_s));
+        if (b->port) {
+            ds_put_format(m, " && %s.dst == %u", v->proto, b->port);
+        }
+        ds_clear(a);
+        ds_put_format(a, "commit_lb_aff(vip = \"%s\", backend = \"",
+                      ds_cstr(&vip_s));
+        ip_endpoint_format(b, a);
+        ds_put_char(a, '"');
+        if (v->ep.port) {
+            ds_put_format(a, ", proto = %s", v->proto);
+        }
+        ds_put_format(a, ", timeout = %lld); /* drop */", v->affinity);
+        lflow_add(ctx->lflows, od, LS_IN_LB_AFF_LEARN, 100, ds_cstr(m),
+                  ds_cstr(a), hint);
+    }
+    ds_destroy(&ep_s);
+    ds_destroy(&vip_s);
 }
 
 /* The flows of VIP 'key' -> backends 'value' of 'lb' on switch 'od'. */
@@ -89,9 +181,9 @@ build_vip(struct lb_ctx *ctx, const struct northd_datapath *od,
           const struct nbrec_load_balancer *lb, const char *key,
           const char *value)
 {
-    struct ip_endpoint vip;
+    struct lb_vip v = { .lb = lb };
     bool quiet;
-    char *error = ip_endpoint_parse(key, &vip, &quiet);
+    char *error = ip_endpoint_parse(key, &v.ep, &quiet);
 
     if (error) {
         VLOG_WARN_RL(&rl, "load balancer %s ("UUID_FMT"): bad VIP: %s",
@@ -99,41 +191,48 @@ build_vip(struct lb_ctx *ctx, const struct northd_datapath *od,
         free(error);
         return;
     }
-    if (!format_backends(ctx, lb, value, vip.family)) {
-        return;
-    }
-    bool v4 = vip.family == AF_INET;
-    const char *proto = lb->protocol && lb->protocol[0] ? lb->protocol
-                        : "tcp";
-    struct ds addr = DS_EMPTY_INITIALIZER;
-    ip_endpoint_format_addr(&vip, &addr);
+    parse_backends(ctx, lb, value, v.ep.family);
+    v.v4 = v.ep.family == AF_INET;
+    v.proto = lb->protocol && lb->protocol[0] ? lb->protocol : "tcp";
+    v.affinity = options_get_int(lb->options, "affinity_timeout", 0);
+    ds_init(&v.addr);
+    ip_endpoint_format_addr(&v.ep, &v.addr);
 
     struct ds *m = &ctx->match, *a = &ctx->actions;
+    const struct uuid *hint = &lb->header_.uuid;
+    char ipx = v.v4 ? '4' : '6';
     ds_clear(m);
-    ds_put_format(m, "reg0[2] == 1 && ip%c.dst == %s", v4 ? '4' : '6',
-                  ds_cstr(&addr));
+    ds_put_format(m, "reg0[2] == 1 && ip%c.dst == %s", ipx,
+                  ds_cstr(&v.addr));
     ds_clear(a);
-    ds_put_format(a, "%s = %s; ", v4 ? "reg1" : "xxreg1", ds_cstr(&addr));
-    if (vip.port) {
-        ds_put_format(m, " && %s.dst == %u", proto, vip.port);
-        ds_put_format(a, "reg2[0..15] = %u; ", vip.port);
+    ds_put_format(a, "%s = %s; ", v.v4 ? "reg1" : "xxreg1",
+                  ds_cstr(&v.addr));
+    if (v.ep.port) {
+        ds_put_format(m, " && %s.dst == %u", v.proto, v.ep.port);
+        ds_put_format(a, "reg2[0..15] = %u; ", v.ep.port);
     }
     ds_put_format(a, "%s;", ctx->ct_lb);
     lflow_add(ctx->lflows, od, LS_IN_PRE_STATEFUL, 120, ds_cstr(m),
-              ds_cstr(a), &lb->header_.uuid);
+              ds_cstr(a), hint);
 
     ds_clear(m);
-    ds_put_format(m, "ct.new && ip%c.dst == %s", v4 ? '4' : '6',
-                  ds_cstr(&addr));
-    if (vip.port) {
-        ds_put_format(m, " && %s.dst == %u", proto, vip.port);
+    ds_put_format(m, "ct.new && ip%c.dst == %s", ipx, ds_cstr(&v.addr));
+    if (v.ep.port) {
+        ds_put_format(m, " && %s.dst == %u", v.proto, v.ep.port);
     }
     ds_clear(a);
-    ds_put_format(a, "reg0[1] = 0; %s(backends=%s);", ctx->ct_lb,
-                  ds_cstr(&ctx->backends));
-    lflow_add(ctx->lflows, od, LS_IN_LB, vip.port ? 120 : 110, ds_cstr(m),
-              ds_cstr(a), &lb->header_.uuid);
-    ds_destroy(&addr);
+    if (ctx->n_eps) {
+        ds_put_format(a, "reg0[1] = 0; %s(backends=%s);", ctx->ct_lb,
+                      ds_cstr(&ctx->backends));
+    } else {
+        ds_put_cstr(a, "drop;");
+    }
+    lflow_add(ctx->lflows, od, LS_IN_LB, v.ep.port ? 120 : 110, ds_cstr(m),
+              ds_cstr(a), hint);
+    if (v.affinity > 0 && ctx->n_eps) {
+        build_vip_affinity(ctx, od, &v);
+    }
+    ds_destroy(&v.addr);
 }
 
 static void
@@ -204,4 +303,5 @@ ls_lb_build_lflows(const struct northd *nd, struct lflow_table *lflows)
     ds_destroy(&ctx.match);
     ds_destroy(&ctx.actions);
     ds_destroy(&ctx.backends);
+    free(ctx.eps);
 }
