@@ -46,6 +46,7 @@ struct acl_ctx {
     const char *blocked;        /* "ct_mark.blocked" or "ct_label...". */
     const char *ct_lb;          /* "ct_lb_mark" or "ct_lb". */
     bool ct_lb_related;
+    bool default_drop;          /* NB_Global options:default_acl_drop. */
     struct ds match, actions, log;
 };
 
@@ -130,6 +131,9 @@ ctx_init(struct acl_ctx *ctx, const struct northd *nd,
                     : "ct_label.blocked");
     ctx->ct_lb = nd->global.ct_no_masked_label ? "ct_lb_mark" : "ct_lb";
     ctx->ct_lb_related = nd->global.ct_lb_related;
+    const struct nbrec_nb_global *nbg = nbrec_nb_global_first(nd->nb);
+    ctx->default_drop = nbg && options_get_bool(nbg->options,
+                                                "default_acl_drop", false);
     ds_init(&ctx->match);
     ds_init(&ctx->actions);
     ds_init(&ctx->log);
@@ -269,6 +273,15 @@ build_acl_defaults(struct acl_ctx *ctx, const struct northd_datapath *od,
             lflow_add(lf, od, skip[i], 65535, "1", "next;", NULL);
         }
     } else {
+        if (ctx->default_drop) {
+            static const enum lflow_stage acls[] = {
+                LS_IN_ACL, LS_IN_ACL_AFTER_LB, LS_OUT_ACL,
+            };
+            for (size_t i = 0; i < ARRAY_SIZE(acls); i++) {
+                lflow_remove(lf, od, acls[i], 0, "1", "next;");
+                lflow_add(lf, od, acls[i], 0, "1", "drop;", NULL);
+            }
+        }
         lflow_add(lf, od, LS_IN_ACL, 34000, "eth.dst == $svc_monitor_mac",
                   "next;", NULL);
         lflow_add(lf, od, LS_OUT_ACL, 34000, "eth.src == $svc_monitor_mac",
@@ -318,7 +331,8 @@ build_acl_stateful_defaults(struct acl_ctx *ctx,
     match_format(m, "ct.est && %s == 0", b);
     lflow_add(lf, od, hint, 1, ds_cstr(m), "reg0[10] = 1; next;", NULL);
 
-    lflow_add(lf, od, acl, 1, "ip && !ct.est", "reg0[1] = 1; next;", NULL);
+    lflow_add(lf, od, acl, 1, "ip && !ct.est",
+              ctx->default_drop ? "drop;" : "reg0[1] = 1; next;", NULL);
     match_format(m, "ip && ct.est && %s == 1", b);
     lflow_add(lf, od, acl, 1, ds_cstr(m), "reg0[1] = 1; next;", NULL);
     match_format(m, "ct.inv || (ct.est && ct.rpl && %s == 1)", b);
