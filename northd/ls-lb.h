@@ -14,9 +14,18 @@
  * VIP "IP[:PORT]" (IPv6 in brackets with a port), backends
  * "IP[:PORT],...", protocol tcp (default), udp or sctp.  A VIP or backend
  * that does not parse, or a VIP whose backends are all bad or empty, is
- * logged (rate-limited, naming the load balancer) and left out.  Not done
- * yet: affinity (lb_aff_* stages), health checks, reject and empty_lb
- * events, selection_fields (hash_fields), SB Load_Balancer rows. */
+ * logged (rate-limited, naming the load balancer) and left out; a VIP
+ * left without backends drops.  options:affinity_timeout adds the
+ * lb_aff_check / lb_aff_learn flows.  Not done: health checks, reject and
+ * empty_lb events, selection_fields (hash_fields).
+ *
+ * Southbound: ls_lb_sync() writes one Load_Balancer row per NB load
+ * balancer applied to a switch (directly or through a group), keyed by
+ * external_ids:lb_id (the NB uuid): name, vips and options copied
+ * (options gain hairpin_orig_tuple=true), protocol (default tcp), and
+ * 'datapaths' listing those switches (ovn-northd 23.03 writes a
+ * datapath_group instead; ovn-controller reads both).  ovn-controller
+ * builds its hairpin flows from these rows. */
 #ifndef WEFT_NORTHD_LS_LB_H
 #define WEFT_NORTHD_LS_LB_H 1
 
@@ -25,11 +34,16 @@
 struct northd;
 struct lflow_table;
 struct nbrec_logical_switch;
+struct northd_datapaths;
+struct dbdiff;
 
 /* Does switch 'nbs' have a load balancer with at least one VIP? */
 bool ls_lb_has_vips(const struct nbrec_logical_switch *);
 
 /* The lflow builder (northd.c lflow_builders[]). */
 void ls_lb_build_lflows(const struct northd *, struct lflow_table *);
+
+/* Writes SB Load_Balancer (after datapaths_sync()). */
+void ls_lb_sync(const struct northd_datapaths *, struct dbdiff *);
 
 #endif

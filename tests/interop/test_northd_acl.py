@@ -151,3 +151,54 @@ def test_bad_rows_skipped(tmp_path):
     assert "does not parse" in log
     assert 'bad backend "junk"' in log
     assert "bad VIP" in log
+
+
+def sb_load_balancers(plane):
+    """{name: (vips, protocol, options, sorted datapath names)} of SB
+    Load_Balancer, datapath groups expanded."""
+    names = {_uuid(r["_uuid"]): dict(r["external_ids"][1])["name"]
+             for r in _rows(plane, "Datapath_Binding",
+                            ["_uuid", "external_ids"])}
+    groups = {_uuid(r["_uuid"]): [_uuid(v) for v in _set(r["datapaths"])]
+              for r in _rows(plane, "Logical_DP_Group",
+                             ["_uuid", "datapaths"])}
+    nb = {}
+    out = {}
+    for r in _rows(plane, "Load_Balancer",
+                   ["name", "vips", "protocol", "options", "datapaths",
+                    "datapath_group", "external_ids"]):
+        dps = [_uuid(v) for v in _set(r["datapaths"]) if _uuid(v)]
+        for g in _set(r["datapath_group"]):
+            dps += groups.get(_uuid(g), [])
+        nb[r["name"]] = dict(r["external_ids"][1]).get("lb_id")
+        out[r["name"]] = (sorted(map(tuple, r["vips"][1])),
+                          _set(r["protocol"]),
+                          sorted(map(tuple, r["options"][1])),
+                          sorted(names[d] for d in dps))
+    return out, nb
+
+
+@pytest.mark.parametrize("path", [
+    os.path.join(HERE, "northd-acl", "lb-edge.yaml"),
+    os.path.join(HERE, "..", "scenarios", "load-balancers.yaml")],
+    ids=["lb-edge", "load-balancers"])
+def test_sb_load_balancers_match_ovn(path, tmp_path):
+    scenario = _load(path)
+    got = []
+    for server, northd in (("ovsdb-server", "ovn"), ("weft-db", "weft")):
+        with scenariolib.ControlPlane(tmp_path / northd, server,
+                                      northd) as plane:
+            plane.load(scenario)
+            lbs, lb_ids = sb_load_balancers(plane)
+            nb_ids = {r["name"]: _uuid(r["_uuid"])
+                      for r in json_rows(plane, "Load_Balancer")}
+            assert lb_ids == {n: nb_ids[n] for n in lb_ids}
+            got.append(lbs)
+    assert got[0], "ovn-northd wrote no Load_Balancer row"
+    assert got[0] == got[1]
+
+
+def json_rows(plane, table):
+    data = json.loads(plane.nbctl("--format=json", "--columns=_uuid,name",
+                                  "list", table).stdout)
+    return [dict(zip(data["headings"], row)) for row in data["data"]]
