@@ -170,10 +170,10 @@ ctx_destroy(struct acl_ctx *ctx)
 }
 
 static const char *
-match_format(struct ds *ds, const char *fmt, ...) PRINTF_FORMAT(2, 3);
+set_text(struct ds *ds, const char *fmt, ...) PRINTF_FORMAT(2, 3);
 
 static const char *
-match_format(struct ds *ds, const char *fmt, ...)
+set_text(struct ds *ds, const char *fmt, ...)
 {
     va_list args;
 
@@ -213,12 +213,12 @@ build_pre_acl(struct acl_ctx *ctx, const struct northd_datapath *od,
         const struct northd_port *op
             = (i < od->n_router_ports ? od->router_ports[i]
                : od->localnet_ports[i - od->n_router_ports]);
-        match_format(m, "ip && inport == \"%s\"", op->name);
+        set_text(m, "ip && inport == \"%s\"", op->name);
         lflow_add(lf, od, LS_IN_PRE_LB, 110, ds_cstr(m), "next;", NULL);
         if (sw->has_stateful_acl) {
             lflow_add(lf, od, LS_IN_PRE_ACL, 110, ds_cstr(m), "next;", NULL);
         }
-        match_format(m, "ip && outport == \"%s\"", op->name);
+        set_text(m, "ip && outport == \"%s\"", op->name);
         lflow_add(lf, od, LS_OUT_PRE_LB, 110, ds_cstr(m), out_rp, NULL);
         if (sw->has_stateful_acl) {
             lflow_add(lf, od, LS_OUT_PRE_ACL, 110, ds_cstr(m), "next;",
@@ -237,6 +237,39 @@ build_pre_acl(struct acl_ctx *ctx, const struct northd_datapath *od,
     }
 }
 
+/* The verdict for packets no ACL matches: the priority-0 flows of the ACL
+ * stages, replaced by 65535 ones on a switch without ACLs and VIPs, or by
+ * drops with NB_Global options:default_acl_drop.  Returns true if the
+ * switch has neither ACLs nor VIPs. */
+static bool
+build_acl_default_verdicts(struct acl_ctx *ctx,
+                           const struct northd_datapath *od,
+                           const struct acl_sw *sw)
+{
+    struct lflow_table *lf = ctx->lflows;
+
+    if (!sw->has_acls && !sw->has_lb_vip) {
+        static const enum lflow_stage skip[] = {
+            LS_IN_ACL_HINT, LS_OUT_ACL_HINT, LS_IN_ACL, LS_OUT_ACL,
+        };
+        for (size_t i = 0; i < ARRAY_SIZE(skip); i++) {
+            lflow_remove(lf, od, skip[i], 0, "1", "next;");
+            lflow_add(lf, od, skip[i], 65535, "1", "next;", NULL);
+        }
+        return true;
+    }
+    if (ctx->default_drop) {
+        static const enum lflow_stage acls[] = {
+            LS_IN_ACL, LS_IN_ACL_AFTER_LB, LS_OUT_ACL,
+        };
+        for (size_t i = 0; i < ARRAY_SIZE(acls); i++) {
+            lflow_remove(lf, od, acls[i], 0, "1", "next;");
+            lflow_add(lf, od, acls[i], 0, "1", "drop;", NULL);
+        }
+    }
+    return false;
+}
+
 /* ls_in/out_pre_stateful, acl_hint, stateful and the default flows of
  * the ACL stages. */
 static void
@@ -249,7 +282,7 @@ build_acl_defaults(struct acl_ctx *ctx, const struct northd_datapath *od,
     static const char *const nd_mld = "nd || nd_ra || nd_rs || mldv1 || "
                                       "mldv2";
 
-    match_format(a, "%s;", ctx->ct_lb);
+    set_text(a, "%s;", ctx->ct_lb);
     lflow_add(lf, od, LS_IN_PRE_STATEFUL, 110, "reg0[2] == 1", ds_cstr(a),
               NULL);
     lflow_add(lf, od, LS_OUT_PRE_STATEFUL, 110, "reg0[2] == 1", ds_cstr(a),
@@ -262,26 +295,7 @@ build_acl_defaults(struct acl_ctx *ctx, const struct northd_datapath *od,
     lflow_add(lf, od, LS_IN_ACL, 65532, nd_mld, "next;", NULL);
     lflow_add(lf, od, LS_OUT_ACL, 65532, nd_mld, "next;", NULL);
     lflow_add(lf, od, LS_IN_ACL_AFTER_LB, 65532, nd_mld, "next;", NULL);
-    if (!sw->has_acls && !sw->has_lb_vip) {
-        /* 23.03 then replaces the priority-0 flow by a priority-65535
-         * one. */
-        static const enum lflow_stage skip[] = {
-            LS_IN_ACL_HINT, LS_OUT_ACL_HINT, LS_IN_ACL, LS_OUT_ACL,
-        };
-        for (size_t i = 0; i < ARRAY_SIZE(skip); i++) {
-            lflow_remove(lf, od, skip[i], 0, "1", "next;");
-            lflow_add(lf, od, skip[i], 65535, "1", "next;", NULL);
-        }
-    } else {
-        if (ctx->default_drop) {
-            static const enum lflow_stage acls[] = {
-                LS_IN_ACL, LS_IN_ACL_AFTER_LB, LS_OUT_ACL,
-            };
-            for (size_t i = 0; i < ARRAY_SIZE(acls); i++) {
-                lflow_remove(lf, od, acls[i], 0, "1", "next;");
-                lflow_add(lf, od, acls[i], 0, "1", "drop;", NULL);
-            }
-        }
+    if (!build_acl_default_verdicts(ctx, od, sw)) {
         lflow_add(lf, od, LS_IN_ACL, 34000, "eth.dst == $svc_monitor_mac",
                   "next;", NULL);
         lflow_add(lf, od, LS_OUT_ACL, 34000, "eth.src == $svc_monitor_mac",
@@ -290,10 +304,10 @@ build_acl_defaults(struct acl_ctx *ctx, const struct northd_datapath *od,
 
     for (int i = 0; i < 2; i++) {
         enum lflow_stage s = i ? LS_OUT_STATEFUL : LS_IN_STATEFUL;
-        match_format(a, "ct_commit { %s = 0; }; next;", ctx->blocked);
+        set_text(a, "ct_commit { %s = 0; }; next;", ctx->blocked);
         lflow_add(lf, od, s, 100, "reg0[1] == 1 && reg0[13] == 0",
                   ds_cstr(a), NULL);
-        match_format(a, "ct_commit { %s = 0; ct_label.label = reg3; }; "
+        set_text(a, "ct_commit { %s = 0; ct_label.label = reg3; }; "
                      "next;", ctx->blocked);
         lflow_add(lf, od, s, 100, "reg0[1] == 1 && reg0[13] == 1",
                   ds_cstr(a), NULL);
@@ -317,32 +331,32 @@ build_acl_stateful_defaults(struct acl_ctx *ctx,
 
     lflow_add(lf, od, hint, 7, "ct.new && !ct.est",
               "reg0[7] = 1; reg0[9] = 1; next;", NULL);
-    match_format(m, "!ct.new && ct.est && !ct.rpl && %s == 1", b);
+    set_text(m, "!ct.new && ct.est && !ct.rpl && %s == 1", b);
     lflow_add(lf, od, hint, 6, ds_cstr(m), "reg0[7] = 1; reg0[9] = 1; next;",
               NULL);
     lflow_add(lf, od, hint, 5, "!ct.trk", "reg0[8] = 1; reg0[9] = 1; next;",
               NULL);
-    match_format(m, "!ct.new && ct.est && !ct.rpl && %s == 0", b);
+    set_text(m, "!ct.new && ct.est && !ct.rpl && %s == 0", b);
     lflow_add(lf, od, hint, 4, ds_cstr(m),
               "reg0[8] = 1; reg0[10] = 1; next;", NULL);
     lflow_add(lf, od, hint, 3, "!ct.est", "reg0[9] = 1; next;", NULL);
-    match_format(m, "ct.est && %s == 1", b);
+    set_text(m, "ct.est && %s == 1", b);
     lflow_add(lf, od, hint, 2, ds_cstr(m), "reg0[9] = 1; next;", NULL);
-    match_format(m, "ct.est && %s == 0", b);
+    set_text(m, "ct.est && %s == 0", b);
     lflow_add(lf, od, hint, 1, ds_cstr(m), "reg0[10] = 1; next;", NULL);
 
     lflow_add(lf, od, acl, 1, "ip && !ct.est",
               ctx->default_drop ? "drop;" : "reg0[1] = 1; next;", NULL);
-    match_format(m, "ip && ct.est && %s == 1", b);
+    set_text(m, "ip && ct.est && %s == 1", b);
     lflow_add(lf, od, acl, 1, ds_cstr(m), "reg0[1] = 1; next;", NULL);
-    match_format(m, "ct.inv || (ct.est && ct.rpl && %s == 1)", b);
+    set_text(m, "ct.inv || (ct.est && ct.rpl && %s == 1)", b);
     lflow_add(lf, od, acl, 65532, ds_cstr(m), "drop;", NULL);
-    match_format(m, "ct.est && !ct.rel && !ct.new && !ct.inv && ct.rpl && "
+    set_text(m, "ct.est && !ct.rel && !ct.new && !ct.inv && ct.rpl && "
                  "%s == 0", b);
     lflow_add(lf, od, acl, 65532, ds_cstr(m),
               ingress ? "reg0[9] = 0; reg0[10] = 0; reg0[17] = 1; next;"
               : "next;", NULL);
-    match_format(m, "!ct.est && ct.rel && !ct.new && !ct.inv && %s == 0", b);
+    set_text(m, "!ct.est && ct.rel && !ct.new && !ct.inv && %s == 0", b);
     const char *rel = (ingress
                        ? (ctx->ct_lb_related ? "reg0[17] = 1; ct_commit_nat;"
                           : "reg0[17] = 1; next;")
@@ -392,7 +406,7 @@ build_acl_allow(struct acl_ctx *ctx, const struct northd_datapath *od,
     struct ds *a = &ctx->actions;
     const char *log = ds_cstr(&ctx->log);
 
-    match_format(m, "reg0[7] == 1 && (%s)", acl->match);
+    set_text(m, "reg0[7] == 1 && (%s)", acl->match);
     ds_clear(a);
     ds_put_cstr(a, "reg0[1] = 1; ");
     if (acl->label) {
@@ -401,9 +415,9 @@ build_acl_allow(struct acl_ctx *ctx, const struct northd_datapath *od,
     ds_put_format(a, "%snext;", log);
     add_acl(ctx, od, stage, prio, acl);
 
-    match_format(m, "reg0[8] == 1 && (%s)", acl->match);
+    set_text(m, "reg0[8] == 1 && (%s)", acl->match);
     if (!acl->label) {
-        match_format(a, "%snext;", log);
+        set_text(a, "%snext;", log);
     }
     add_acl(ctx, od, stage, prio, acl);
 }
@@ -420,16 +434,16 @@ build_acl_deny(struct acl_ctx *ctx, const struct northd_datapath *od,
 
     if (strcmp(acl->action, "reject")) {
         if (!stateful) {
-            match_format(m, "%s", acl->match);
-            match_format(a, "%s/* drop */", log);
+            set_text(m, "%s", acl->match);
+            set_text(a, "%s/* drop */", log);
             add_acl(ctx, od, stage, prio, acl);
             return;
         }
-        match_format(m, "reg0[9] == 1 && (%s)", acl->match);
-        match_format(a, "%s/* drop */", log);
+        set_text(m, "reg0[9] == 1 && (%s)", acl->match);
+        set_text(a, "%s/* drop */", log);
         add_acl(ctx, od, stage, prio, acl);
-        match_format(m, "reg0[10] == 1 && (%s)", acl->match);
-        match_format(a, "ct_commit { %s = 1; }; %s/* drop */", ctx->blocked,
+        set_text(m, "reg0[10] == 1 && (%s)", acl->match);
+        set_text(a, "ct_commit { %s = 1; }; %s/* drop */", ctx->blocked,
                      log);
         add_acl(ctx, od, stage, prio, acl);
         return;
@@ -441,15 +455,15 @@ build_acl_deny(struct acl_ctx *ctx, const struct northd_datapath *od,
         ingress ? "egress" : "ingress",
         lflow_stage_table(ingress ? LS_OUT_QOS_MARK : LS_IN_L2_LKUP));
     if (!stateful) {
-        match_format(m, "%s", acl->match);
-        match_format(a, "%s%s", log, reject);
+        set_text(m, "%s", acl->match);
+        set_text(a, "%s%s", log, reject);
         add_acl(ctx, od, stage, prio, acl);
     } else {
-        match_format(m, "(reg0[9] == 1) && %s", acl->match);
-        match_format(a, "%s%s", log, reject);
+        set_text(m, "(reg0[9] == 1) && %s", acl->match);
+        set_text(a, "%s%s", log, reject);
         add_acl(ctx, od, stage, prio, acl);
-        match_format(m, "(reg0[10] == 1) && %s", acl->match);
-        match_format(a, "%sct_commit { %s = 1; };  %s", log, ctx->blocked,
+        set_text(m, "(reg0[10] == 1) && %s", acl->match);
+        set_text(a, "%sct_commit { %s = 1; };  %s", log, ctx->blocked,
                      reject);
         add_acl(ctx, od, stage, prio, acl);
     }
@@ -484,15 +498,15 @@ build_acl(struct acl_ctx *ctx, const struct northd_datapath *od,
                       ingress ? LS_IN_PRE_ACL : LS_OUT_PRE_ACL, prio,
                       acl->match, "reg0[16] = 1; next;", &acl->header_.uuid);
         }
-        match_format(&ctx->match, "%s", acl->match);
-        match_format(&ctx->actions, "%snext;", ds_cstr(&ctx->log));
+        set_text(&ctx->match, "%s", acl->match);
+        set_text(&ctx->actions, "%snext;", ds_cstr(&ctx->log));
         add_acl(ctx, od, stage, prio, acl);
     } else if (!strncmp(acl->action, "allow", 5)) {
         if (stateful) {
             build_acl_allow(ctx, od, stage, prio, acl);
         } else {
-            match_format(&ctx->match, "%s", acl->match);
-            match_format(&ctx->actions, "%snext;", ds_cstr(&ctx->log));
+            set_text(&ctx->match, "%s", acl->match);
+            set_text(&ctx->actions, "%snext;", ds_cstr(&ctx->log));
             add_acl(ctx, od, stage, prio, acl);
         }
     } else {
@@ -579,7 +593,7 @@ build_qos(struct acl_ctx *ctx, const struct northd_datapath *od)
             }
         }
         if (dscp >= 0) {
-            match_format(&ctx->actions, "ip.dscp = %lld; next;", dscp);
+            set_text(&ctx->actions, "ip.dscp = %lld; next;", dscp);
             lflow_add(ctx->lflows, od,
                       ingress ? LS_IN_QOS_MARK : LS_OUT_QOS_MARK,
                       q->priority, q->match, ds_cstr(&ctx->actions), u);
