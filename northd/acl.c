@@ -470,6 +470,30 @@ build_acl_deny(struct acl_ctx *ctx, const struct northd_datapath *od,
     free(reject);
 }
 
+/* options:log-related on a logged allow ACL with a label: the replies and
+ * related packets of its connections are logged, in the other
+ * direction's ACL stage. */
+static void
+build_acl_log_related(struct acl_ctx *ctx, const struct northd_datapath *od,
+                      const struct nbrec_acl *acl, bool ingress)
+{
+    if (!acl->log || !acl->label
+        || !options_get_bool(acl->options, "log-related", false)) {
+        return;
+    }
+    enum lflow_stage stage = ingress ? LS_OUT_ACL : LS_IN_ACL;
+    static const char *const states[] = {
+        "!ct.est && ct.rel && !ct.new && !ct.inv",
+        "ct.est && !ct.rel && !ct.new && !ct.inv && ct.rpl",
+    };
+    for (size_t i = 0; i < ARRAY_SIZE(states); i++) {
+        set_text(&ctx->match, "%s && %s == 0 && ct_label.label == %"PRId64,
+                 states[i], ctx->blocked, acl->label);
+        set_text(&ctx->actions, "%snext;", ds_cstr(&ctx->log));
+        add_acl(ctx, od, stage, 65533, acl);
+    }
+}
+
 /* The flows of one ACL row on switch 'od'. */
 static void
 build_acl(struct acl_ctx *ctx, const struct northd_datapath *od,
@@ -504,6 +528,7 @@ build_acl(struct acl_ctx *ctx, const struct northd_datapath *od,
     } else if (!strncmp(acl->action, "allow", 5)) {
         if (stateful) {
             build_acl_allow(ctx, od, stage, prio, acl);
+            build_acl_log_related(ctx, od, acl, ingress);
         } else {
             set_text(&ctx->match, "%s", acl->match);
             set_text(&ctx->actions, "%snext;", ds_cstr(&ctx->log));
