@@ -176,6 +176,31 @@ build_vip_affinity(struct lb_ctx *ctx, const struct northd_datapath *od,
     ds_destroy(&vip_s);
 }
 
+/* The ls_in_lb action for the VIP whose backends ctx holds. */
+static void
+put_lb_action(const struct lb_ctx *ctx, const struct nbrec_load_balancer *lb,
+              struct ds *a)
+{
+    ds_clear(a);
+    if (!ctx->n_eps) {
+        if (options_get_bool(lb->options, "reject", false)) {
+            ds_put_format(a, "reg0 = 0; reject { outport <-> inport; "
+                          "next(pipeline=egress,table=%u);};",
+                          lflow_stage_table(LS_OUT_QOS_MARK));
+        } else {
+            ds_put_cstr(a, "drop;");
+        }
+        return;
+    }
+    ds_put_format(a, "reg0[1] = 0; %s(backends=%s", ctx->ct_lb,
+                  ds_cstr_ro(&ctx->backends));
+    for (size_t i = 0; i < lb->n_selection_fields; i++) {
+        ds_put_format(a, "%s%s", i ? "," : "; hash_fields=\"",
+                      lb->selection_fields[i]);
+    }
+    ds_put_format(a, "%s);", lb->n_selection_fields ? "\"" : "");
+}
+
 /* The flows of VIP 'key' -> backends 'value' of 'lb' on switch 'od'. */
 static void
 build_vip(struct lb_ctx *ctx, const struct northd_datapath *od,
@@ -221,13 +246,7 @@ build_vip(struct lb_ctx *ctx, const struct northd_datapath *od,
     if (v.ep.port) {
         ds_put_format(m, " && %s.dst == %u", v.proto, v.ep.port);
     }
-    ds_clear(a);
-    if (ctx->n_eps) {
-        ds_put_format(a, "reg0[1] = 0; %s(backends=%s);", ctx->ct_lb,
-                      ds_cstr(&ctx->backends));
-    } else {
-        ds_put_cstr(a, "drop;");
-    }
+    put_lb_action(ctx, lb, a);
     lflow_add(ctx->lflows, od, LS_IN_LB, v.ep.port ? 120 : 110, ds_cstr(m),
               ds_cstr(a), hint);
     if (v.affinity > 0 && ctx->n_eps) {

@@ -15,9 +15,10 @@
  * "IP[:PORT],...", protocol tcp (default), udp or sctp.  A VIP or backend
  * that does not parse, or a VIP whose backends are all bad or empty, is
  * logged (rate-limited, naming the load balancer) and left out; a VIP
- * left without backends drops.  options:affinity_timeout adds the
- * lb_aff_check / lb_aff_learn flows.  Not done: health checks, reject and
- * empty_lb events, selection_fields (hash_fields).
+ * left without backends drops (rejects with options:reject=true).
+ * options:affinity_timeout adds the lb_aff_check / lb_aff_learn flows;
+ * selection_fields become hash_fields.  Not done: health checks
+ * (service monitors), empty_lb controller events.
  *
  * Southbound: ls_lb_sync() writes one Load_Balancer row per NB load
  * balancer applied to a switch (directly or through a group), keyed by
