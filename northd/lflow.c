@@ -136,6 +136,20 @@ lflow_find(const struct lflow_table *t, const struct northd_datapath *od,
     return NULL;
 }
 
+bool
+lflow_remove(struct lflow_table *t, const struct northd_datapath *od,
+             enum lflow_stage stage, uint16_t priority, const char *match,
+             const char *actions)
+{
+    struct lflow *f = lflow_find(t, od, stage, priority, match, actions);
+
+    if (f) {
+        hmap_remove(&t->flows, &f->node);  /* Its memory stays in the
+                                            * arena until cleared. */
+    }
+    return f != NULL;
+}
+
 /* "../northd/ls-pipeline.c:12" -> "ls-pipeline.c:12". */
 static const char *
 basename_of(const char *where)

@@ -276,6 +276,12 @@ struct lflow *lflow_find(const struct lflow_table *,
                          uint16_t priority, const char *match,
                          const char *actions);
 
+/* Removes a flow added before (for a stage whose default flow 23.03
+ * omits in some cases); returns false if there was none. */
+bool lflow_remove(struct lflow_table *, const struct northd_datapath *,
+                  enum lflow_stage, uint16_t priority, const char *match,
+                  const char *actions);
+
 /* Adds the priority-0 default flow of every stage of 'od''s kind that
  * has one. */
 void lflow_add_stage_defaults(struct lflow_table *,

@@ -10,6 +10,8 @@
 #include "ovsdb/schema.h"
 #include "northd/ls-ipam.h"
 #include "northd/ls-pipeline.h"
+#include "northd/acl.h"
+#include "northd/ls-lb.h"
 
 /* The logical flow builders, run in this order.  Pipeline modules add
  * theirs here. */
@@ -23,6 +25,8 @@ static northd_lflow_builder *const lflow_builders[] = {
     ls_build_arp_rsp_flows,
     ls_build_dhcp_flows,
     ls_build_l2_flows,
+    acl_build_lflows,
+    ls_lb_build_lflows,
 };
 
 static void
@@ -133,6 +137,7 @@ write_sb(struct northd *nd, const struct ovsdb_client *nb,
          struct dbdiff *diff)
 {
     datapaths_sync(&nd->datapaths, diff);
+    ls_lb_sync(&nd->datapaths, diff);
     gateways_sync(&nd->gateways, diff);
     ports_sync(&nd->ports, diff, &nd->gateways);
     mcast_sync(&nd->mcast, &nd->datapaths, diff);

@@ -1,0 +1,40 @@
+/* northd/acl: the logical switch stages that implement ACLs, as OVN 23.03
+ * writes them (docs/northd-facts.md, section "ACLs"):
+ *
+ *     ls_in_pre_acl / ls_out_pre_acl       conntrack hint reg0[0] for IP
+ *                                          when the switch has stateful
+ *                                          ACLs; bypasses (router and
+ *                                          localnet ports, multicast, ND,
+ *                                          DHCPv6, allow-stateless ACLs)
+ *     ls_in_pre_lb / ls_out_pre_lb         the bypasses that do not
+ *                                          depend on load balancers
+ *     ls_in_pre_stateful / ls_out_...      ct_lb_mark / ct_next on hints
+ *     ls_in_acl_hint / ls_out_acl_hint     reg0[7..10] from ct state
+ *     ls_in_acl, ls_in_acl_after_lb,       the ACL rows of the switch and
+ *     ls_out_acl                           of its port groups, priority
+ *                                          + 1000, plus the defaults
+ *     ls_in_stateful / ls_out_stateful     ct_commit on reg0[1]
+ *
+ * A switch is "stateful" when one of its ACLs (own or through a port
+ * group) is allow-related, or when it has a load balancer VIP: then
+ * allow ACLs commit connections, drops and rejects mark committed
+ * connections blocked, and conntrack states are hinted.  Chassis that
+ * lack ct-no-masked-label get ct_label.blocked and ct_lb instead of
+ * ct_mark.blocked and ct_lb_mark; ovn-ct-lb-related chooses
+ * ct_commit_nat for related traffic.
+ *
+ * Bad rows: an ACL whose match does not parse (the match language of
+ * expr/, with every $set and @group accepted) is logged, rate-limited,
+ * naming the row, and left out; the rest compiles.
+ *
+ * The load balancer flows of the same stages come from ls-lb.h. */
+#ifndef WEFT_NORTHD_ACL_H
+#define WEFT_NORTHD_ACL_H 1
+
+struct northd;
+struct lflow_table;
+
+/* The lflow builder (northd.c lflow_builders[]). */
+void acl_build_lflows(const struct northd *, struct lflow_table *);
+
+#endif
