@@ -198,12 +198,12 @@ sync_extras(struct dbdiff *diff, const struct lflow *f)
 {
     const struct ovsdb_client_row *row = &f->sb->header_;
     struct dbdiff_datum ids, tags;
+    char buf[UUID_LEN + 1];     /* Referenced by 'ids' until the set. */
 
     dbdiff_datum_init_map(&ids);
     dbdiff_datum_add_pair(&ids, "stage-name", stages[f->stage].name);
     dbdiff_datum_add_pair(&ids, "source", f->where);
     if (f->has_hint) {
-        char buf[UUID_LEN + 1];
         uuid_to_cstr(&f->hint, buf);
         buf[8] = '\0';
         dbdiff_datum_add_pair(&ids, "stage-hint", buf);

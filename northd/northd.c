@@ -8,6 +8,7 @@
 #include "util.h"
 #include "ovsdb/client-txn.h"
 #include "ovsdb/schema.h"
+#include "northd/lr-pipeline.h"
 
 /* The logical flow builders, run in this order.  Pipeline modules add
  * theirs here. */
@@ -16,6 +17,7 @@ static void build_stage_defaults(const struct northd *,
 
 static northd_lflow_builder *const lflow_builders[] = {
     build_stage_defaults,
+    lr_pipeline_build,
 };
 
 static void
