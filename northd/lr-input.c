@@ -5,6 +5,7 @@
 
 #include <string.h>
 #include "util.h"
+#include "ovsdb/nbrec-idl.h"
 #include "northd/datapaths.h"
 #include "northd/northd.h"
 #include "northd/ports.h"
@@ -188,6 +189,9 @@ build_unreachable(struct lr_ctx *ctx, const struct lport_addrs_ip *ips,
             continue;
         }
         ds_put_format(a, "%s%s", n_drop++ ? ", " : "", ips[i].addr_s);
+        if (ctx->od->nbr->n_nat) {
+            continue;           /* 23.03: no ICMP errors with NAT. */
+        }
         for (size_t j = 0; j < ARRAY_SIZE(l4); j++) {
             ds_clear(m);
             ds_put_format(m, "%s && %s.dst == %s && !ip.later_frag && %s",
@@ -220,27 +224,11 @@ build_unreachable(struct lr_ctx *ctx, const struct lport_addrs_ip *ips,
     }
 }
 
-/* The first address of 'ips' (not link-local) that is not an SNAT IP. */
-static const struct lport_addrs_ip *
-first_own_ip(const struct lr_ctx *ctx, const struct lport_addrs_ip *ips,
-             size_t n)
-{
-    for (size_t i = 0; i < n; i++) {
-        if (!is_snat_ip(ctx, &ips[i])
-            && strncmp(ips[i].addr_s, "fe80:", 5)) {
-            return &ips[i];
-        }
-    }
-    return NULL;
-}
-
 static void
 build_ttl_exceeded(struct lr_ctx *ctx, const struct northd_port *op)
 {
     const struct lport_addrs *n = &op->lrp_networks;
     struct ds *m = &ctx->match, *a = &ctx->actions;
-    const struct lport_addrs_ip *ip;
-
     if (n->n_ipv4) {
         ds_clear(m);
         ds_put_format(m, "inport == \"%s\" && ip4 && ip.ttl == {0, 1} && "
@@ -249,9 +237,9 @@ build_ttl_exceeded(struct lr_ctx *ctx, const struct northd_port *op)
         ds_put_cstr(a, "icmp4 {eth.dst <-> eth.src; icmp4.type = 11; "
                     "/* Time exceeded */ icmp4.code = 0; /* TTL exceeded in "
                     "transit */ ");
-        ip = first_own_ip(ctx, n->ipv4, n->n_ipv4);
-        if (ip) {
-            ds_put_format(a, "ip4.dst = ip4.src; ip4.src = %s ;", ip->addr_s);
+        if (!op->cr_port) {
+            ds_put_format(a, "ip4.dst = ip4.src; ip4.src = %s ;",
+                          n->ipv4[0].addr_s);
         } else {
             ds_put_cstr(a, "ip4.dst <-> ip4.src ;");
         }
@@ -268,9 +256,9 @@ build_ttl_exceeded(struct lr_ctx *ctx, const struct northd_port *op)
                       net->network_s, net->plen);
         ds_clear(a);
         ds_put_cstr(a, "icmp6 {eth.dst <-> eth.src; ");
-        ip = first_own_ip(ctx, n->ipv6, n->n_ipv6);
-        if (ip) {
-            ds_put_format(a, "ip6.dst = ip6.src; ip6.src = %s ;", ip->addr_s);
+        if (!op->cr_port) {
+            ds_put_format(a, "ip6.dst = ip6.src; ip6.src = %s ;",
+                          net->addr_s);
         } else {
             ds_put_cstr(a, "ip6.dst <-> ip6.src ;");
         }

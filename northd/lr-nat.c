@@ -139,8 +139,361 @@ lr_nat_is_snat_ip(const struct lr_nat_info *info, const char *ip)
     return false;
 }
 
+#define ADD(STAGE, PRIO, MATCH, ACTIONS, HINT)                             \
+    lflow_add(ctx->lflows, ctx->od, STAGE, PRIO, MATCH, ACTIONS, HINT)
+
+static const char *
+ipf(const struct lr_nat *n)
+{
+    return n->v4 ? "ip4" : "ip6";
+}
+
+/* Has an earlier NAT row of 'info' (before 'k'), for which 'pred' holds,
+ * the same external IP? */
+static bool
+ext_seen(const struct lr_nat_info *info, size_t k,
+         bool (*pred)(const struct lr_nat *))
+{
+    for (size_t i = 0; i < k; i++) {
+        if ((!pred || pred(&info->nats[i]))
+            && !strcmp(info->nats[i].ext_s, info->nats[k].ext_s)) {
+            return true;
+        }
+    }
+    return false;
+}
+
+static bool
+is_snat_like(const struct lr_nat *n)
+{
+    return n->type != LR_DNAT;
+}
+
+/* " && is_chassis_resident(...)" for where 'n' is processed on its
+ * gateway port: the NAT's logical port for distributed NAT, else the
+ * chassis-redirect port. */
+static void
+put_nat_resident(struct ds *m, const struct lr_nat *n)
+{
+    ds_put_format(m, " && is_chassis_resident(\"%s\")",
+                  n->distributed ? n->nb->logical_port
+                                 : n->gw->cr_port->name);
+}
+
+static const char *const arp_reply_fmt =
+    "eth.dst = eth.src; eth.src = %s; arp.op = 2; /* ARP reply */ "
+    "arp.tha = arp.sha; arp.sha = %s; arp.tpa <-> arp.spa; "
+    "outport = inport; flags.loopback = 1; output;";
+static const char *const nd_na_fmt =
+    "nd_na { eth.src = %s; ip6.src = nd.target; nd.tll = %s; "
+    "outport = inport; flags.loopback = 1; output; };";
+
+/* "arp.op == 1 && arp.tpa == IP" or the NS equivalent. */
+static void
+put_arp_nd_match(struct ds *m, const struct lr_nat *n)
+{
+    if (n->v4) {
+        ds_put_format(m, "arp.op == 1 && arp.tpa == %s", n->ext_s);
+    } else {
+        struct in6_addr ip, sn;
+        ip_from_string(n->ext_s, &ip);
+        memset(&sn, 0, sizeof sn);
+        sn.s6_addr[0] = 0xff;
+        sn.s6_addr[1] = 0x02;
+        sn.s6_addr[11] = 0x01;
+        sn.s6_addr[12] = 0xff;
+        memcpy(&sn.s6_addr[13], &ip.s6_addr[13], 3);
+        ds_put_format(m, "ip6.dst == {%s, ", n->ext_s);
+        ip_format(&sn, m);
+        ds_put_format(m, "} && nd_ns && nd.target == %s", n->ext_s);
+    }
+}
+
+/* ARP / NS replies for a NAT external IP. */
+static void
+build_nat_arp(struct lr_ctx *ctx, const struct lr_nat *n)
+{
+    struct ds *m = &ctx->match, *a = &ctx->actions;
+    const char *fmt = n->v4 ? arp_reply_fmt : nd_na_fmt;
+    const struct uuid *h = &n->nb->header_.uuid;
+
+    ds_clear(m);
+    put_arp_nd_match(m, n);
+    ds_clear(a);
+    ds_put_format(a, fmt, "xreg0[0..47]", "xreg0[0..47]");
+    ADD(LR_IN_IP_INPUT, 90, ds_cstr(m), ds_cstr(a), h);
+    if (!n->gw) {
+        return;
+    }
+    ds_clear(m);
+    ds_put_format(m, "inport == \"%s\" && ", n->gw->name);
+    put_arp_nd_match(m, n);
+    ADD(LR_IN_IP_INPUT, 91, ds_cstr(m), "drop;", h);
+    put_nat_resident(m, n);
+    ds_clear(a);
+    if (n->distributed) {
+        ds_put_format(a, fmt, n->nb->external_mac, n->nb->external_mac);
+    } else {
+        ds_put_format(a, fmt, "xreg0[0..47]", "xreg0[0..47]");
+    }
+    ADD(LR_IN_IP_INPUT, 92, ds_cstr(m), ds_cstr(a), h);
+}
+
+/* Unsnat, chk_dnat_local, egress loop and neighbour flows, once per
+ * external IP of SNAT-like rows, on a distributed gateway port. */
+static void
+build_dgp_ext_ip(struct lr_ctx *ctx, const struct lr_nat *n)
+{
+    struct ds *m = &ctx->match;
+    const struct uuid *h = &n->nb->header_.uuid;
+    const char *dgp = n->gw->name;
+
+    for (int lb = 0; lb < 2; lb++) {
+        ds_clear(m);
+        ds_put_format(m, "ip && %s.dst == %s && inport == \"%s\" && "
+                      "flags.loopback == %d%s", ipf(n), n->ext_s, dgp, lb,
+                      lb ? " && flags.use_snat_zone == 1" : "");
+        if (!n->distributed) {
+            put_nat_resident(m, n);
+        }
+        ADD(LR_IN_UNSNAT, 100, ds_cstr(m),
+            lb ? "ct_snat;" : "ct_snat_in_czone;", h);
+    }
+    ds_clear(m);
+    ds_put_format(m, "ip && %s.dst == %s", ipf(n), n->ext_s);
+    put_nat_resident(m, n);
+    ADD(LR_OUT_CHK_DNAT_LOCAL, 50, ds_cstr(m), "reg9[4] = 1; next;", h);
+    ds_clear(m);
+    ds_put_format(m, "%s.dst == %s && outport == \"%s\"", ipf(n), n->ext_s,
+                  dgp);
+    put_nat_resident(m, n);
+    ADD(LR_OUT_EGR_LOOP, 100, ds_cstr(m),
+        "clone { ct_clear; inport = outport; outport = \"\"; "
+        "eth.dst <-> eth.src; flags = 0; flags.loopback = 1; "
+        "flags.use_snat_zone = reg9[4]; reg0 = 0; reg1 = 0; reg2 = 0; "
+        "reg3 = 0; reg4 = 0; reg5 = 0; reg6 = 0; reg7 = 0; reg8 = 0; "
+        "reg9 = 0; reg9[0] = 1; next(pipeline=ingress, table=0); };", h);
+}
+
+/* Resolution of external IPs on the distributed gateway port. */
+static void
+build_dgp_resolve(struct lr_ctx *ctx, const struct lr_nat *n)
+{
+    struct ds *m = &ctx->match, *a = &ctx->actions;
+    const struct uuid *h = &n->nb->header_.uuid;
+
+    ds_clear(m);
+    ds_put_format(m, "inport == \"%s\" && outport == \"%s\" && %s.dst == %s",
+                  n->gw->name, n->gw->name, ipf(n), n->ext_s);
+    ADD(LR_IN_ARP_RESOLVE, 150, ds_cstr(m), "drop;", h);
+    ds_clear(m);
+    ds_put_format(m, "outport == \"%s\" && %s == %s", n->gw->name,
+                  n->v4 ? "reg0" : "xxreg0", n->ext_s);
+    ds_clear(a);
+    ds_put_format(a, "eth.dst = %s; next;", n->distributed
+                  ? n->nb->external_mac : n->gw->lrp_networks.ea_s);
+    ADD(LR_IN_ARP_RESOLVE, 100, ds_cstr(m), ds_cstr(a), h);
+}
+
+/* DNAT, un-DNAT, SNAT and distributed-NAT redirects on a distributed
+ * gateway port, per row. */
+static void
+build_dgp_row(struct lr_ctx *ctx, const struct lr_nat *n)
+{
+    struct ds *m = &ctx->match, *a = &ctx->actions;
+    const struct uuid *h = &n->nb->header_.uuid;
+    const char *dgp = n->gw->name;
+    const char *mac = n->distributed ? n->nb->external_mac : NULL;
+
+    if (n->type != LR_SNAT) {
+        ds_clear(m);
+        ds_put_format(m, "ip && %s.dst == %s && inport == \"%s\"", ipf(n),
+                      n->ext_s, dgp);
+        if (!n->distributed) {
+            put_nat_resident(m, n);
+        }
+        ds_clear(a);
+        ds_put_format(a, "ct_dnat_in_czone(%s);", n->log_s);
+        ADD(LR_IN_DNAT, 100, ds_cstr(m), ds_cstr(a), h);
+        ds_clear(m);
+        ds_put_format(m, "ip && %s.src == %s && outport == \"%s\"", ipf(n),
+                      n->log_s, dgp);
+        if (!n->distributed) {
+            put_nat_resident(m, n);
+        }
+        ds_clear(a);
+        if (mac) {
+            ds_put_format(a, "eth.src = %s; ", mac);
+        }
+        ds_put_cstr(a, "ct_dnat_in_czone;");
+        ADD(LR_OUT_UNDNAT, 100, ds_cstr(m), ds_cstr(a), h);
+    }
+    if (n->type != LR_DNAT) {
+        uint16_t prio = n->log_plen + 1 + 128;
+        ds_clear(m);
+        ds_put_format(m, "ip && %s.src == %s && outport == \"%s\"", ipf(n),
+                      n->log_s, dgp);
+        put_nat_resident(m, n);
+        ds_clear(a);
+        if (mac) {
+            ds_put_format(a, "eth.src = %s; ", mac);
+        }
+        ds_put_format(a, "ct_snat_in_czone(%s);", n->ext_s);
+        ADD(LR_OUT_SNAT, prio, ds_cstr(m), ds_cstr(a), h);
+        ds_put_cstr(m, " && reg9[4] == 1");
+        ds_clear(a);
+        if (mac) {
+            ds_put_format(a, "eth.src = %s; ", mac);
+        }
+        ds_put_format(a, "reg9[4] = 0; ct_snat(%s);", n->ext_s);
+        ADD(LR_OUT_SNAT, prio + 1, ds_cstr(m), ds_cstr(a), h);
+    }
+    if (n->distributed) {
+        ds_clear(m);
+        ds_put_format(m, "%s.src == %s && outport == \"%s\" && "
+                      "is_chassis_resident(\"%s\")", ipf(n), n->log_s, dgp,
+                      n->nb->logical_port);
+        ds_clear(a);
+        ds_put_format(a, "eth.src = %s; %s = %s; next;", mac,
+                      n->v4 ? "reg1" : "xxreg1", n->ext_s);
+        ADD(LR_IN_GW_REDIRECT, 100, ds_cstr(m), ds_cstr(a), h);
+        ds_clear(m);
+        ds_put_format(m, "eth.dst == %s && inport == \"%s\" && "
+                      "is_chassis_resident(\"%s\")", mac, dgp,
+                      n->nb->logical_port);
+        ds_clear(a);
+        ds_put_format(a, "xreg0[0..47] = %s; next;",
+                      n->gw->lrp_networks.ea_s);
+        ADD(LR_IN_ADMISSION, 50, ds_cstr(m), ds_cstr(a), h);
+    }
+}
+
+/* A gateway router (options:chassis): NAT in the router's own zones. */
+static void
+build_gw_router_row(struct lr_ctx *ctx, const struct lr_nat_info *info,
+                    size_t k)
+{
+    const struct lr_nat *n = &info->nats[k];
+    struct ds *m = &ctx->match, *a = &ctx->actions;
+    const struct uuid *h = &n->nb->header_.uuid;
+
+    if (n->type != LR_DNAT && !ext_seen(info, k, is_snat_like)) {
+        ds_clear(m);
+        ds_put_format(m, "ip && %s.dst == %s", ipf(n), n->ext_s);
+        ADD(LR_IN_UNSNAT, 90, ds_cstr(m),
+            n->stateless ? "next;" : "ct_snat;", h);
+    }
+    if (n->type != LR_SNAT) {
+        ds_clear(m);
+        ds_put_format(m, "ip && %s.dst == %s", ipf(n), n->ext_s);
+        ds_clear(a);
+        if (n->stateless) {
+            ds_put_format(a, "flags.loopback = 1; %s.dst=%s; next;", ipf(n),
+                          n->log_s);
+        } else {
+            ds_put_format(a, "flags.loopback = 1; ct_dnat(%s);", n->log_s);
+        }
+        ADD(LR_IN_DNAT, 100, ds_cstr(m), ds_cstr(a), h);
+    }
+    if (n->type != LR_DNAT) {
+        ds_clear(m);
+        ds_put_format(m, "ip && %s.src == %s", ipf(n), n->log_s);
+        ds_clear(a);
+        if (n->stateless) {
+            ds_put_format(a, "%s.src=%s; next;", ipf(n), n->ext_s);
+        } else {
+            ds_put_cstr(m, " && (!ct.trk || !ct.rpl)");
+            ds_put_format(a, "ct_snat(%s);", n->ext_s);
+        }
+        ADD(LR_OUT_SNAT, n->log_plen + 1, ds_cstr(m), ds_cstr(a), h);
+    }
+}
+
+/* Router port addresses that are also SNAT external IPs. */
+static void
+build_port_snat_ips(struct lr_ctx *ctx, const struct lr_nat_info *info)
+{
+    const struct northd_datapath *od = ctx->od;
+    struct ds *m = &ctx->match;
+
+    for (size_t i = 0; i < od->n_ports; i++) {
+        const struct northd_port *op = od->ports[i];
+        if (!lr_is_lrp(op)) {
+            continue;
+        }
+        for (int f = 0; f < 2; f++) {
+            const struct lport_addrs *nw = &op->lrp_networks;
+            const struct lport_addrs_ip *ips = f ? nw->ipv6 : nw->ipv4;
+            size_t n_ips = f ? nw->n_ipv6 : nw->n_ipv4, n_set = 0;
+            struct ds set = DS_EMPTY_INITIALIZER;
+            for (size_t j = 0; j < n_ips; j++) {
+                if (!lr_nat_is_snat_ip(info, ips[j].addr_s)) {
+                    continue;
+                }
+                ds_put_format(&set, "%s%s", n_set++ ? ", " : "",
+                              ips[j].addr_s);
+                if (op->cr_port) {
+                    ds_clear(m);
+                    ds_put_format(m, "inport == \"%s\" && %s.src == %s",
+                                  op->name, f ? "ip6" : "ip4",
+                                  ips[j].addr_s);
+                    ADD(LR_IN_IP_INPUT, 120, ds_cstr(m), "next;",
+                        &op->nb_uuid);
+                }
+            }
+            if (n_set) {
+                ds_clear(m);
+                ds_put_format(m, "%s.dst == {%s}", f ? "ip6" : "ip4",
+                              ds_cstr(&set));
+                ADD(LR_IN_ARP_RESOLVE, 2, ds_cstr(m), "drop;", &op->nb_uuid);
+            }
+            ds_destroy(&set);
+        }
+    }
+}
+
 void
 lr_build_nat(struct lr_ctx *ctx)
 {
-    (void) ctx;
+    const struct lr_nat_info *info = ctx->nat;
+    const struct northd_datapath *od = ctx->od;
+    bool gw_router = od->l3gw_chassis != NULL;
+
+    if (!info || !info->n) {
+        return;
+    }
+    if (!gw_router && !od->n_l3dgw_ports) {
+        return;                 /* NAT needs a gateway. */
+    }
+    ADD(LR_OUT_CHK_DNAT_LOCAL, 50, "ip && ct_label.natted == 1",
+        "reg9[4] = 1; next;", &od->nb_uuid);
+    if (gw_router) {
+        ADD(LR_OUT_UNDNAT, 100, "nd || nd_rs || nd_ra", "next;",
+            &od->nb_uuid);
+        ADD(LR_OUT_UNDNAT, 50, "ip", "flags.loopback = 1; ct_dnat;",
+            &od->nb_uuid);
+        ADD(LR_OUT_POST_UNDNAT, 50, "ip && ct.new", "ct_commit { } ; next; ",
+            &od->nb_uuid);
+    }
+    build_port_snat_ips(ctx, info);
+    for (size_t k = 0; k < info->n; k++) {
+        const struct lr_nat *n = &info->nats[k];
+        if (!ext_seen(info, k, NULL)) {
+            build_nat_arp(ctx, n);
+        }
+        if (gw_router) {
+            build_gw_router_row(ctx, info, k);
+            continue;
+        }
+        if (!n->gw || !n->gw->cr_port) {
+            continue;
+        }
+        if (!ext_seen(info, k, NULL)) {
+            build_dgp_resolve(ctx, n);
+        }
+        if (n->type != LR_DNAT && !ext_seen(info, k, is_snat_like)) {
+            build_dgp_ext_ip(ctx, n);
+        }
+        build_dgp_row(ctx, n);
+    }
 }
