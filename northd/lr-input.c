@@ -105,7 +105,9 @@ build_arp_nd_reply(struct lr_ctx *ctx, const struct northd_port *op)
         ds_put_format(m, "inport == \"%s\" && arp.op == 1 && arp.tpa == %s "
                       "&& arp.spa == %s/%u", op->name, n->ipv4[i].addr_s,
                       n->ipv4[i].network_s, n->ipv4[i].plen);
-        lr_put_resident(m, op);
+        if (op->peer && op->peer->od->n_localnet_ports) {
+            lr_put_resident(m, op);
+        }
         ADD_P(LR_IN_IP_INPUT, 90, ds_cstr(m),
               "eth.dst = eth.src; eth.src = xreg0[0..47]; arp.op = 2; "
               "/* ARP reply */ arp.tha = arp.sha; arp.sha = xreg0[0..47]; "
@@ -189,8 +191,8 @@ build_unreachable(struct lr_ctx *ctx, const struct lport_addrs_ip *ips,
             continue;
         }
         ds_put_format(a, "%s%s", n_drop++ ? ", " : "", ips[i].addr_s);
-        if (ctx->od->nbr->n_nat) {
-            continue;           /* 23.03: no ICMP errors with NAT. */
+        if (ctx->od->l3gw_chassis || ctx->od->n_l3dgw_ports) {
+            continue;           /* 23.03: none on gateway routers. */
         }
         for (size_t j = 0; j < ARRAY_SIZE(l4); j++) {
             ds_clear(m);
