@@ -452,6 +452,16 @@ build_port_snat_ips(struct lr_ctx *ctx, const struct lr_nat_info *info)
     }
 }
 
+static void
+build_gw_router_common(struct lr_ctx *ctx)
+{
+    const struct uuid *h = &ctx->od->nb_uuid;
+
+    ADD(LR_OUT_UNDNAT, 100, "nd || nd_rs || nd_ra", "next;", h);
+    ADD(LR_OUT_UNDNAT, 50, "ip", "flags.loopback = 1; ct_dnat;", h);
+    ADD(LR_OUT_POST_UNDNAT, 50, "ip && ct.new", "ct_commit { } ; next; ", h);
+}
+
 void
 lr_build_nat(struct lr_ctx *ctx)
 {
@@ -459,6 +469,9 @@ lr_build_nat(struct lr_ctx *ctx)
     const struct northd_datapath *od = ctx->od;
     bool gw_router = od->l3gw_chassis != NULL;
 
+    if (gw_router && (ctx->has_lb || (info && info->n))) {
+        build_gw_router_common(ctx);
+    }
     if (!info || !info->n) {
         return;
     }
@@ -467,14 +480,6 @@ lr_build_nat(struct lr_ctx *ctx)
     }
     ADD(LR_OUT_CHK_DNAT_LOCAL, 50, "ip && ct_label.natted == 1",
         "reg9[4] = 1; next;", &od->nb_uuid);
-    if (gw_router) {
-        ADD(LR_OUT_UNDNAT, 100, "nd || nd_rs || nd_ra", "next;",
-            &od->nb_uuid);
-        ADD(LR_OUT_UNDNAT, 50, "ip", "flags.loopback = 1; ct_dnat;",
-            &od->nb_uuid);
-        ADD(LR_OUT_POST_UNDNAT, 50, "ip && ct.new", "ct_commit { } ; next; ",
-            &od->nb_uuid);
-    }
     build_port_snat_ips(ctx, info);
     for (size_t k = 0; k < info->n; k++) {
         const struct lr_nat *n = &info->nats[k];

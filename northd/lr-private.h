@@ -1,5 +1,5 @@
 /* northd/lr-private: helpers shared by the logical router pipeline
- * modules (lr-input.c, lr-routes.c, lr-output.c, lr-nat.c).  Not an
+ * modules (lr-input.c, lr-routes.c, lr-output.c, lr-nat.c, lr-lb.c).  Not an
  * interface for other modules: lr-pipeline.h is.
  *
  * Every builder takes one router datapath 'od' and the compiled state
@@ -27,6 +27,7 @@ struct lr_ctx {
     struct ds match;
     struct ds actions;
     struct lr_nat_info *nat;    /* Parsed NAT rows (lr-nat.c), or NULL. */
+    bool has_lb;                /* lr_build_lb() added flows. */
 };
 
 /* Is 'op' a router port with NB row (not a cr- port)? */
@@ -51,6 +52,9 @@ const struct lport_addrs_ip *lr_find_network(const struct northd_port *op,
 void lr_build_input(struct lr_ctx *);       /* admission..ip_input. */
 void lr_build_routes(struct lr_ctx *);      /* routing_pre..policy_ecmp. */
 void lr_build_output(struct lr_ctx *);      /* arp_resolve..delivery. */
+
+/* Load balancers (lr-lb.c): true if the router has some that apply. */
+bool lr_build_lb(struct lr_ctx *);
 
 /* NAT (lr-nat.c). */
 struct lr_nat_info;

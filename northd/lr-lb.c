@@ -1,0 +1,162 @@
+/* northd/lr-lb: load balancers of gateway routers and of routers with a
+ * distributed gateway port: lr_in_defrag, lr_in_dnat and the ARP replies
+ * for the VIPs in lr_in_ip_input.  See lr-pipeline.h. */
+#include "northd/lr-private.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include "util.h"
+#include "ovsdb/datum.h"
+#include "ovsdb/nbrec-idl.h"
+#include "northd/datapaths.h"
+#include "northd/global.h"
+#include "northd/northd.h"
+#include "northd/ports.h"
+
+#define ADD(STAGE, PRIO, MATCH, ACTIONS, HINT)                             \
+    lflow_add(ctx->lflows, ctx->od, STAGE, PRIO, MATCH, ACTIONS, HINT)
+
+/* The port of VIP "IP:PORT" / "[IPv6]:PORT", or NULL. */
+static const char *
+vip_port(const char *vip)
+{
+    const char *p = vip[0] == '[' ? strstr(vip, "]:") : NULL;
+
+    if (p) {
+        return p + 2;
+    }
+    p = strchr(vip, ':');
+    return p && !strchr(p + 1, ':') ? p + 1 : NULL;
+}
+
+/* Does ", "-separated 'list' hold 'item'? */
+static bool
+list_has(const struct ds *list, const char *item)
+{
+    size_t n = strlen(item);
+
+    for (const char *p = ds_cstr_ro(list); (p = strstr(p, item)); p += n) {
+        if ((p == list->string || p[-1] == ' ') && (!p[n] || p[n] == ',')) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* One VIP of one load balancer. */
+static void
+build_vip(struct lr_ctx *ctx, const struct nbrec_load_balancer *lb,
+          const char *vip, const char *backends, struct ds *arp_vips)
+{
+    struct ds *m = &ctx->match, *a = &ctx->actions;
+    const struct uuid *h = &lb->header_.uuid;
+    char ip_s[INET6_ADDRSTRLEN];
+    struct in6_addr ip;
+    bool mark = ctx->nd->global.ct_no_masked_label;
+
+    if (!lport_addrs_parse_vip(vip, &ip, ip_s) || !backends[0]) {
+        return;
+    }
+    bool v4 = ip_is_v4(&ip);
+    const char *f = v4 ? "ip4" : "ip6";
+    const char *port = vip_port(vip);
+    const char *proto = lb->protocol && lb->protocol[0] ? lb->protocol
+                                                        : "tcp";
+    ds_clear(m);
+    ds_put_format(m, "ip && %s.dst == %s", f, ip_s);
+    ADD(LR_IN_DEFRAG, 100, ds_cstr(m), "ct_dnat;", h);
+
+    ds_clear(m);
+    ds_put_format(m, "ct.new && !ct.rel && %s && %s.dst == %s", f, f, ip_s);
+    if (port) {
+        ds_put_format(m, " && %s && %s.dst == %s", proto, proto, port);
+    }
+    if (!ctx->od->l3gw_chassis && ctx->od->n_l3dgw_ports) {
+        lr_put_resident(m, ctx->od->l3dgw_ports[0]);
+    }
+    ds_clear(a);
+    ds_put_format(a, "%s(backends=%s);", mark ? "ct_lb_mark" : "ct_lb",
+                  backends);
+    ADD(LR_IN_DNAT, port ? 120 : 110, ds_cstr(m), ds_cstr(a), h);
+    if (v4 && !list_has(arp_vips, ip_s)) {
+        ds_put_format(arp_vips, "%s%s", arp_vips->length ? ", " : "", ip_s);
+    }
+}
+
+static void
+build_lb(struct lr_ctx *ctx, const struct nbrec_load_balancer *lb,
+         struct ds *arp_vips)
+{
+    const struct ovsdb_datum *vips = lb->vips;
+
+    for (size_t j = 0; j < vips->n; j++) {
+        build_vip(ctx, lb, ovsdb_atom_string(&vips->keys[j]),
+                  ovsdb_atom_string(&vips->values[j]), arp_vips);
+    }
+}
+
+static void
+build_est_flows(struct lr_ctx *ctx)
+{
+    const char *l = ctx->nd->global.ct_no_masked_label ? "ct_mark"
+                                                        : "ct_label";
+    const struct uuid *h = &ctx->od->nb_uuid;
+    struct ds *m = &ctx->match;
+
+    ds_clear(m);
+    ds_put_format(m, "ct.est && !ct.rel && !ct.new && %s.natted && "
+                  "%s.force_snat == 1", l, l);
+    ADD(LR_IN_DNAT, 70, ds_cstr(m), "flags.force_snat_for_lb = 1; next;",
+        h);
+    ds_clear(m);
+    ds_put_format(m, "ct.est && !ct.rel && !ct.new && %s.natted && "
+                  "%s.skip_snat == 1", l, l);
+    ADD(LR_IN_DNAT, 70, ds_cstr(m), "flags.skip_snat_for_lb = 1; next;",
+        h);
+    ds_clear(m);
+    ds_put_format(m, "ct.est && !ct.rel && !ct.new && %s.natted", l);
+    ADD(LR_IN_DNAT, 50, ds_cstr(m), "next;", h);
+}
+
+bool
+lr_build_lb(struct lr_ctx *ctx)
+{
+    const struct northd_datapath *od = ctx->od;
+    const struct nbrec_logical_router *nbr = od->nbr;
+    struct ds arp_vips = DS_EMPTY_INITIALIZER;
+    size_t n_lbs = nbr->n_load_balancer;
+
+    for (size_t i = 0; i < nbr->n_load_balancer_group; i++) {
+        n_lbs += nbr->load_balancer_group[i]->n_load_balancer;
+    }
+    if (!n_lbs || (!od->l3gw_chassis && !od->n_l3dgw_ports)) {
+        return false;
+    }
+    for (size_t i = 0; i < nbr->n_load_balancer; i++) {
+        build_lb(ctx, nbr->load_balancer[i], &arp_vips);
+    }
+    for (size_t i = 0; i < nbr->n_load_balancer_group; i++) {
+        const struct nbrec_load_balancer_group *g
+            = nbr->load_balancer_group[i];
+        for (size_t j = 0; j < g->n_load_balancer; j++) {
+            build_lb(ctx, g->load_balancer[j], &arp_vips);
+        }
+    }
+    build_est_flows(ctx);
+    for (size_t i = 0; arp_vips.length && i < od->n_ports; i++) {
+        const struct northd_port *op = od->ports[i];
+        if (!lr_is_lrp(op)) {
+            continue;
+        }
+        ds_clear(&ctx->match);
+        ds_put_format(&ctx->match, "inport == \"%s\" && arp.op == 1 && "
+                      "arp.tpa == {%s}", op->name, ds_cstr(&arp_vips));
+        ADD(LR_IN_IP_INPUT, 90, ds_cstr(&ctx->match),
+            "eth.dst = eth.src; eth.src = xreg0[0..47]; arp.op = 2; "
+            "/* ARP reply */ arp.tha = arp.sha; arp.sha = xreg0[0..47]; "
+            "arp.tpa <-> arp.spa; outport = inport; flags.loopback = 1; "
+            "output;", &op->nb_uuid);
+    }
+    ds_destroy(&arp_vips);
+    return true;
+}
