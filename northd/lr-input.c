@@ -231,7 +231,10 @@ build_ttl_exceeded(struct lr_ctx *ctx, const struct northd_port *op)
 {
     const struct lport_addrs *n = &op->lrp_networks;
     struct ds *m = &ctx->match, *a = &ctx->actions;
-    if (n->n_ipv4) {
+
+    /* One flow per network (23.03 writes the IPv4 ones with the same
+     * match). */
+    for (size_t i = 0; i < n->n_ipv4; i++) {
         ds_clear(m);
         ds_put_format(m, "inport == \"%s\" && ip4 && ip.ttl == {0, 1} && "
                       "!ip.later_frag", op->name);
@@ -241,7 +244,7 @@ build_ttl_exceeded(struct lr_ctx *ctx, const struct northd_port *op)
                     "transit */ ");
         if (!op->cr_port) {
             ds_put_format(a, "ip4.dst = ip4.src; ip4.src = %s ;",
-                          n->ipv4[0].addr_s);
+                          n->ipv4[i].addr_s);
         } else {
             ds_put_cstr(a, "ip4.dst <-> ip4.src ;");
         }
@@ -249,9 +252,11 @@ build_ttl_exceeded(struct lr_ctx *ctx, const struct northd_port *op)
                       "= 1; output; };", op->name);
         ADD_P(LR_IN_IP_INPUT, 31, ds_cstr(m), ds_cstr(a), op);
     }
-    if (n->n_ipv6 > 1 || (n->n_ipv6 && strncmp(n->ipv6[0].addr_s, "fe80:",
-                                                 5))) {
-        const struct lport_addrs_ip *net = &n->ipv6[0];
+    for (size_t i = 0; i < n->n_ipv6; i++) {
+        const struct lport_addrs_ip *net = &n->ipv6[i];
+        if (!strncmp(net->addr_s, "fe80:", 5)) {
+            continue;
+        }
         ds_clear(m);
         ds_put_format(m, "inport == \"%s\" && ip6 && ip6.src == %s/%u && "
                       "ip.ttl == {0, 1} && !ip.later_frag", op->name,

@@ -39,7 +39,8 @@ add_resolve(struct lr_ctx *ctx, const struct northd_port *op,
     }
 }
 
-/* One flow per address of a VM-like switch port. */
+/* One flow per address of a VM-like switch port that lies in one of the
+ * router port's networks. */
 static void
 add_resolve_each(struct lr_ctx *ctx, const struct northd_port *op,
                  const struct lport_addrs *addrs, const struct uuid *hint)
@@ -49,12 +50,18 @@ add_resolve_each(struct lr_ctx *ctx, const struct northd_port *op,
     ds_clear(a);
     ds_put_format(a, "eth.dst = %s; next;", addrs->ea_s);
     for (size_t i = 0; i < addrs->n_ipv4; i++) {
+        if (!lr_find_network(op, &addrs->ipv4[i].addr, true)) {
+            continue;
+        }
         ds_clear(m);
         ds_put_format(m, "outport == \"%s\" && reg0 == %s", op->name,
                       addrs->ipv4[i].addr_s);
         ADD(LR_IN_ARP_RESOLVE, 100, ds_cstr(m), ds_cstr(a), hint);
     }
     for (size_t i = 0; i < addrs->n_ipv6; i++) {
+        if (!lr_find_network(op, &addrs->ipv6[i].addr, false)) {
+            continue;
+        }
         ds_clear(m);
         ds_put_format(m, "outport == \"%s\" && xxreg0 == %s", op->name,
                       addrs->ipv6[i].addr_s);
