@@ -3,6 +3,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include "shash.h"
 #include "util.h"
 #include "vlog.h"
 #include "ovsdb/nbrec-idl.h"
@@ -32,6 +33,8 @@ struct lr_nat {
 struct lr_nat_info {
     struct lr_nat *nats;
     size_t n;
+    struct shash ext_ips;       /* External IP -> its first 'lr_nat'. */
+    struct shash snat_ips;      /* The same, for snat and dnat_and_snat. */
 };
 
 static bool
@@ -103,6 +106,8 @@ lr_nat_parse(const struct northd_datapath *od)
     }
     info = xzalloc(sizeof *info);
     info->nats = xcalloc(nbr->n_nat, sizeof *info->nats);
+    shash_init(&info->ext_ips);
+    shash_init(&info->snat_ips);
     for (size_t i = 0; i < nbr->n_nat; i++) {
         struct lr_nat *n = &info->nats[info->n];
         if (!parse_one(od, nbr->nat[i], n)) {
@@ -113,6 +118,10 @@ lr_nat_parse(const struct northd_datapath *od)
             n->distributed = n->type == LR_DNAT_AND_SNAT
                              && n->nb->external_mac && n->nb->logical_port;
         }
+        shash_add_once(&info->ext_ips, n->ext_s, n);
+        if (n->type != LR_DNAT) {
+            shash_add_once(&info->snat_ips, n->ext_s, n);
+        }
         info->n++;
     }
     return info;
@@ -122,6 +131,8 @@ void
 lr_nat_free(struct lr_nat_info *info)
 {
     if (info) {
+        shash_destroy(&info->ext_ips);
+        shash_destroy(&info->snat_ips);
         free(info->nats);
         free(info);
     }
@@ -130,13 +141,7 @@ lr_nat_free(struct lr_nat_info *info)
 bool
 lr_nat_is_snat_ip(const struct lr_nat_info *info, const char *ip)
 {
-    for (size_t i = 0; i < info->n; i++) {
-        const struct lr_nat *n = &info->nats[i];
-        if (n->type != LR_DNAT && !strcmp(n->ext_s, ip)) {
-            return true;
-        }
-    }
-    return false;
+    return shash_find(&info->snat_ips, ip) != NULL;
 }
 
 #define ADD(STAGE, PRIO, MATCH, ACTIONS, HINT)                             \
@@ -148,25 +153,14 @@ ipf(const struct lr_nat *n)
     return n->v4 ? "ip4" : "ip6";
 }
 
-/* Has an earlier NAT row of 'info' (before 'k'), for which 'pred' holds,
- * the same external IP? */
+/* Is 'k' not the first row of 'info' with its external IP (among the
+ * SNAT-like rows, with 'snat')? */
 static bool
-ext_seen(const struct lr_nat_info *info, size_t k,
-         bool (*pred)(const struct lr_nat *))
+ext_seen(const struct lr_nat_info *info, size_t k, bool snat)
 {
-    for (size_t i = 0; i < k; i++) {
-        if ((!pred || pred(&info->nats[i]))
-            && !strcmp(info->nats[i].ext_s, info->nats[k].ext_s)) {
-            return true;
-        }
-    }
-    return false;
-}
+    const struct shash *sh = snat ? &info->snat_ips : &info->ext_ips;
 
-static bool
-is_snat_like(const struct lr_nat *n)
-{
-    return n->type != LR_DNAT;
+    return shash_find_data(sh, info->nats[k].ext_s) != &info->nats[k];
 }
 
 /* " && is_chassis_resident(...)" for where 'n' is processed on its
@@ -377,7 +371,7 @@ build_gw_router_row(struct lr_ctx *ctx, const struct lr_nat_info *info,
     struct ds *m = &ctx->match, *a = &ctx->actions;
     const struct uuid *h = &n->nb->header_.uuid;
 
-    if (n->type != LR_DNAT && !ext_seen(info, k, is_snat_like)) {
+    if (n->type != LR_DNAT && !ext_seen(info, k, true)) {
         ds_clear(m);
         ds_put_format(m, "ip && %s.dst == %s", ipf(n), n->ext_s);
         ADD(LR_IN_UNSNAT, 90, ds_cstr(m),
@@ -483,7 +477,7 @@ lr_build_nat(struct lr_ctx *ctx)
     build_port_snat_ips(ctx, info);
     for (size_t k = 0; k < info->n; k++) {
         const struct lr_nat *n = &info->nats[k];
-        if (!ext_seen(info, k, NULL)) {
+        if (!ext_seen(info, k, false)) {
             build_nat_arp(ctx, n);
         }
         if (gw_router) {
@@ -493,10 +487,10 @@ lr_build_nat(struct lr_ctx *ctx)
         if (!n->gw || !n->gw->cr_port) {
             continue;
         }
-        if (!ext_seen(info, k, NULL)) {
+        if (!ext_seen(info, k, false)) {
             build_dgp_resolve(ctx, n);
         }
-        if (n->type != LR_DNAT && !ext_seen(info, k, is_snat_like)) {
+        if (n->type != LR_DNAT && !ext_seen(info, k, true)) {
             build_dgp_ext_ip(ctx, n);
         }
         build_dgp_row(ctx, n);
