@@ -86,7 +86,14 @@ build_ip_input_common(struct lr_ctx *ctx)
     ADD(LR_IN_IP_INPUT, 85, "arp || nd", "drop;");
     ADD(LR_IN_IP_INPUT, 84, "nd_rs || nd_ra", "next;");
     ADD(LR_IN_IP_INPUT, 83, "ip6.mcast_rsvd", "drop;");
-    ADD(LR_IN_IP_INPUT, 82, "ip4.mcast || ip6.mcast", "drop;");
+    if (ctx->od->mcast_relay) {
+        ADD(LR_IN_IP_INPUT, 82, "ip4.mcast || ip6.mcast", "next;");
+        ADD(LR_IN_IP_INPUT, 120, "igmp && ip.ttl == 1", "next;");
+        ADD(LR_IN_IP_INPUT, 120, "(mldv1 || mldv2) && ip.ttl == 1",
+            "next;");
+    } else {
+        ADD(LR_IN_IP_INPUT, 82, "ip4.mcast || ip6.mcast", "drop;");
+    }
     ADD(LR_IN_IP_INPUT, 50, "eth.bcast", "drop;");
     ADD(LR_IN_IP_INPUT, 32, "ip.ttl == {0, 1} && !ip.later_frag && "
         "(ip4.mcast || ip6.mcast)", "drop;");

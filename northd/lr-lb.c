@@ -43,6 +43,44 @@ list_has(const struct ds *list, const char *item)
     return false;
 }
 
+/* On a DGP router, replies from the backends are un-DNATed on the
+ * gateway chassis. */
+static void
+build_dgp_undnat(struct lr_ctx *ctx, const struct nbrec_load_balancer *lb,
+                 const char *backends, bool v4, const char *proto)
+{
+    const struct northd_port *dgp = ctx->od->l3dgw_ports[0];
+    struct ds *m = &ctx->match;
+    const char *f = v4 ? "ip4" : "ip6";
+    char *copy = xstrdup(backends), *save = NULL;
+    int n = 0;
+
+    ds_clear(m);
+    ds_put_format(m, "%s && (", f);
+    for (char *b = strtok_r(copy, ",", &save); b;
+         b = strtok_r(NULL, ",", &save)) {
+        char ip_s[INET6_ADDRSTRLEN];
+        struct in6_addr ip;
+        const char *bport = vip_port(b);
+        if (!lport_addrs_parse_vip(b, &ip, ip_s)) {
+            continue;
+        }
+        ds_put_format(m, "%s(%s.src == %s", n++ ? " || " : "", f, ip_s);
+        if (proto && bport) {
+            ds_put_format(m, " && %s.src == %s", proto, bport);
+        }
+        ds_put_char(m, ')');
+    }
+    free(copy);
+    if (!n) {
+        return;
+    }
+    ds_put_format(m, ") && outport == \"%s\"", dgp->name);
+    lr_put_resident(m, dgp);
+    ADD(LR_OUT_UNDNAT, 120, ds_cstr(m), "ct_dnat_in_czone;",
+        &lb->header_.uuid);
+}
+
 /* One VIP of one load balancer. */
 static void
 build_vip(struct lr_ctx *ctx, const struct nbrec_load_balancer *lb,
@@ -78,6 +116,9 @@ build_vip(struct lr_ctx *ctx, const struct nbrec_load_balancer *lb,
     ds_put_format(a, "%s(backends=%s);", mark ? "ct_lb_mark" : "ct_lb",
                   backends);
     ADD(LR_IN_DNAT, port ? 120 : 110, ds_cstr(m), ds_cstr(a), h);
+    if (!ctx->od->l3gw_chassis) {
+        build_dgp_undnat(ctx, lb, backends, v4, port ? proto : NULL);
+    }
     if (v4 && !list_has(arp_vips, ip_s)) {
         ds_put_format(arp_vips, "%s%s", arp_vips->length ? ", " : "", ip_s);
     }
@@ -145,12 +186,14 @@ lr_build_lb(struct lr_ctx *ctx)
     build_est_flows(ctx);
     for (size_t i = 0; arp_vips.length && i < od->n_ports; i++) {
         const struct northd_port *op = od->ports[i];
+        /* A DGP answers where it is resident. */
         if (!lr_is_lrp(op)) {
             continue;
         }
         ds_clear(&ctx->match);
         ds_put_format(&ctx->match, "inport == \"%s\" && arp.op == 1 && "
                       "arp.tpa == {%s}", op->name, ds_cstr(&arp_vips));
+        lr_put_resident(&ctx->match, op);
         ADD(LR_IN_IP_INPUT, 90, ds_cstr(&ctx->match),
             "eth.dst = eth.src; eth.src = xreg0[0..47]; arp.op = 2; "
             "/* ARP reply */ arp.tha = arp.sha; arp.sha = xreg0[0..47]; "

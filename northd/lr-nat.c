@@ -426,14 +426,6 @@ build_port_snat_ips(struct lr_ctx *ctx, const struct lr_nat_info *info)
                 }
                 ds_put_format(&set, "%s%s", n_set++ ? ", " : "",
                               ips[j].addr_s);
-                if (op->cr_port) {
-                    ds_clear(m);
-                    ds_put_format(m, "inport == \"%s\" && %s.src == %s",
-                                  op->name, f ? "ip6" : "ip4",
-                                  ips[j].addr_s);
-                    ADD(LR_IN_IP_INPUT, 120, ds_cstr(m), "next;",
-                        &op->nb_uuid);
-                }
             }
             if (n_set) {
                 ds_clear(m);
@@ -492,6 +484,15 @@ lr_build_nat(struct lr_ctx *ctx)
         }
         if (n->type != LR_DNAT && !ext_seen(info, k, true)) {
             build_dgp_ext_ip(ctx, n);
+        }
+        if (n->type == LR_SNAT && !ext_seen(info, k, true)) {
+            /* The gateway's own SNAT traffic looped back is not a
+             * martian. */
+            ds_clear(&ctx->match);
+            ds_put_format(&ctx->match, "inport == \"%s\" && %s.src == %s",
+                          n->gw->name, ipf(n), n->ext_s);
+            ADD(LR_IN_IP_INPUT, 120, ds_cstr(&ctx->match), "next;",
+                &n->nb->header_.uuid);
         }
         build_dgp_row(ctx, n);
     }

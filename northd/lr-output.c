@@ -6,6 +6,7 @@
 #include <string.h>
 #include "util.h"
 #include "ovsdb/nbrec-idl.h"
+#include "ovsdb/sbrec-idl.h"
 #include "northd/datapaths.h"
 #include "northd/northd.h"
 #include "northd/ports.h"
@@ -43,12 +44,13 @@ add_resolve(struct lr_ctx *ctx, const struct northd_port *op,
  * router port's networks. */
 static void
 add_resolve_each(struct lr_ctx *ctx, const struct northd_port *op,
-                 const struct lport_addrs *addrs, const struct uuid *hint)
+                 const struct lport_addrs *addrs, const char *mac,
+                 const struct uuid *hint)
 {
     struct ds *m = &ctx->match, *a = &ctx->actions;
 
     ds_clear(a);
-    ds_put_format(a, "eth.dst = %s; next;", addrs->ea_s);
+    ds_put_format(a, "eth.dst = %s; next;", mac);
     for (size_t i = 0; i < addrs->n_ipv4; i++) {
         if (!lr_find_network(op, &addrs->ipv4[i].addr, true)) {
             continue;
@@ -97,8 +99,16 @@ build_resolve_port(struct lr_ctx *ctx, const struct northd_port *op)
             }
             continue;
         }
+        /* A virtual port not yet claimed by a parent resolves to the
+         * zero MAC, as 23.03 writes it. */
+        bool unclaimed = !strcmp(lsp->nbsp->type, "virtual")
+                         && !(lsp->sb && lsp->sb->virtual_parent
+                              && lsp->sb->virtual_parent[0]);
         for (size_t j = 0; j < lsp->n_lsp_addrs; j++) {
-            add_resolve_each(ctx, op, &lsp->lsp_addrs[j], &lsp->nb_uuid);
+            const struct lport_addrs *la = &lsp->lsp_addrs[j];
+            add_resolve_each(ctx, op, la,
+                             unclaimed ? "00:00:00:00:00:00" : la->ea_s,
+                             &lsp->nb_uuid);
         }
     }
 }
@@ -168,6 +178,17 @@ lr_build_output(struct lr_ctx *ctx)
             ds_put_format(&ctx->actions, "outport = \"%s\"; next;",
                           op->cr_port->name);
             lflow_add_with_port(ctx->lflows, od, LR_IN_GW_REDIRECT, 50,
+                                ds_cstr(&ctx->match), ds_cstr(&ctx->actions),
+                                op->name, &op->nb_uuid);
+        }
+        if (op->enabled && od->mcast_relay) {
+            ds_clear(&ctx->match);
+            ds_put_format(&ctx->match, "(ip4.mcast || ip6.mcast) && "
+                          "outport == \"%s\"", op->name);
+            ds_clear(&ctx->actions);
+            ds_put_format(&ctx->actions, "eth.src = %s; output;",
+                          op->lrp_networks.ea_s);
+            lflow_add_with_port(ctx->lflows, od, LR_OUT_DELIVERY, 110,
                                 ds_cstr(&ctx->match), ds_cstr(&ctx->actions),
                                 op->name, &op->nb_uuid);
         }

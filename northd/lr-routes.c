@@ -443,6 +443,39 @@ build_policies(struct lr_ctx *ctx)
     symtab_destroy(symtab);
 }
 
+/* Multicast relay (options:mcast_relay): IGMP/MLD reports go to the
+ * static multicast group, but never back from the router's own MACs;
+ * other IP multicast is relayed with the TTL decremented. */
+static void
+build_mcast_relay(struct lr_ctx *ctx)
+{
+    const struct northd_datapath *od = ctx->od;
+    const struct uuid *h = &od->nb_uuid;
+
+    ADD(LR_IN_IP_ROUTING, 10460, "igmp",
+        "clone { outport = \"_MC_static\"; next; };", h);
+    ADD(LR_IN_IP_ROUTING, 10460, "mldv1 || mldv2",
+        "clone { outport = \"_MC_static\"; next; };", h);
+    ADD(LR_IN_IP_ROUTING, 10450, "ip4.mcast || ip6.mcast",
+        "clone { outport = \"_MC_static\"; ip.ttl--; next; };", h);
+    for (size_t i = 0; i < od->n_ports; i++) {
+        const struct northd_port *op = od->ports[i];
+        if (!lr_is_lrp(op)) {
+            continue;
+        }
+        ds_clear(&ctx->match);
+        ds_put_format(&ctx->match, "eth.src == %s && igmp",
+                      op->lrp_networks.ea_s);
+        ADD(LR_IN_IP_ROUTING, 10550, ds_cstr(&ctx->match), "drop;",
+            &op->nb_uuid);
+        ds_clear(&ctx->match);
+        ds_put_format(&ctx->match, "eth.src == %s && (mldv1 || mldv2)",
+                      op->lrp_networks.ea_s);
+        ADD(LR_IN_IP_ROUTING, 10550, ds_cstr(&ctx->match), "drop;",
+            &op->nb_uuid);
+    }
+}
+
 void
 lr_build_routes(struct lr_ctx *ctx)
 {
@@ -456,6 +489,9 @@ lr_build_routes(struct lr_ctx *ctx)
         if (lr_is_lrp(od->ports[i])) {
             build_connected(ctx, od->ports[i]);
         }
+    }
+    if (od->mcast_relay) {
+        build_mcast_relay(ctx);
     }
     build_static_routes(ctx);
     build_policies(ctx);
