@@ -27,6 +27,10 @@ build_admission(struct lr_ctx *ctx, const struct northd_port *op)
         return;
     }
     ds_clear(a);
+    if (lr_gateway_mtu(op)) {
+        ds_put_format(a, "reg9[1] = check_pkt_larger(%d); ",
+                      lr_gateway_mtu(op) + 14);
+    }
     ds_put_format(a, "xreg0[0..47] = %s; next;", mac);
     ds_clear(m);
     ds_put_format(m, "eth.mcast && inport == \"%s\"", op->name);

@@ -78,6 +78,7 @@ lr_pipeline_build(const struct northd *nd, struct lflow_table *lflows)
         lr_build_input(&ctx);
         lr_build_routes(&ctx);
         lr_build_output(&ctx);
+        lr_build_mtu_ra(&ctx);
         ctx.has_lb = lr_build_lb(&ctx);
         lr_build_nat(&ctx);
         lr_nat_free(ctx.nat);

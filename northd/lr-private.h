@@ -1,5 +1,5 @@
 /* northd/lr-private: helpers shared by the logical router pipeline
- * modules (lr-input.c, lr-routes.c, lr-output.c, lr-nat.c, lr-lb.c).  Not an
+ * modules (lr-input.c, lr-routes.c, lr-output.c, lr-nat.c, lr-lb.c, lr-mtu-ra.c).  Not an
  * interface for other modules: lr-pipeline.h is.
  *
  * Every builder takes one router datapath 'od' and the compiled state
@@ -52,6 +52,11 @@ const struct lport_addrs_ip *lr_find_network(const struct northd_port *op,
 void lr_build_input(struct lr_ctx *);       /* admission..ip_input. */
 void lr_build_routes(struct lr_ctx *);      /* routing_pre..policy_ecmp. */
 void lr_build_output(struct lr_ctx *);      /* arp_resolve..delivery. */
+
+/* gateway_mtu and IPv6 RA (lr-mtu-ra.c).  lr_gateway_mtu() is the
+ * port's valid options:gateway_mtu, or 0. */
+int lr_gateway_mtu(const struct northd_port *);
+void lr_build_mtu_ra(struct lr_ctx *);
 
 /* Load balancers (lr-lb.c): true if the router has some that apply. */
 bool lr_build_lb(struct lr_ctx *);
