@@ -41,11 +41,22 @@ build_admission(struct lr_ctx *ctx, const struct northd_port *op)
     ADD_P(LR_IN_ADMISSION, 50, ds_cstr(m), ds_cstr(a), op);
 }
 
+/* options:always_learn_from_arp_request (default true). */
+static bool
+always_learn(const struct northd_datapath *od)
+{
+    const char *s = nbrec_logical_router_get_options_value(
+        od->nbr, "always_learn_from_arp_request");
+
+    return !s || strcmp(s, "false");
+}
+
 static void
 build_neighbor(struct lr_ctx *ctx, const struct northd_port *op)
 {
     const struct lport_addrs *n = &op->lrp_networks;
     struct ds *m = &ctx->match;
+    bool learn = always_learn(ctx->od);
 
     for (size_t i = 0; i < n->n_ipv4; i++) {
         ds_clear(m);
@@ -53,21 +64,53 @@ build_neighbor(struct lr_ctx *ctx, const struct northd_port *op)
                       "arp.op == 1", op->name, n->ipv4[i].network_s,
                       n->ipv4[i].plen);
         lr_put_resident(m, op);
-        ADD_P(LR_IN_LOOKUP_NEIGHBOR, 100, ds_cstr(m),
-              "reg9[2] = lookup_arp(inport, arp.spa, arp.sha); next;", op);
+        ADD_P(LR_IN_LOOKUP_NEIGHBOR, 100, ds_cstr(m), learn
+              ? "reg9[2] = lookup_arp(inport, arp.spa, arp.sha); next;"
+              : "reg9[2] = lookup_arp(inport, arp.spa, arp.sha); "
+                "reg9[3] = lookup_arp_ip(inport, arp.spa); next;", op);
+        if (learn) {
+            continue;
+        }
+        /* Requests for the router's own address are learnt anyway. */
+        ds_clear(m);
+        ds_put_format(m, "inport == \"%s\" && arp.spa == %s/%u && "
+                      "arp.tpa == %s && arp.op == 1", op->name,
+                      n->ipv4[i].network_s, n->ipv4[i].plen,
+                      n->ipv4[i].addr_s);
+        lr_put_resident(m, op);
+        ADD_P(LR_IN_LOOKUP_NEIGHBOR, 110, ds_cstr(m),
+              "reg9[2] = lookup_arp(inport, arp.spa, arp.sha); "
+              "reg9[3] = 1; next;", op);
     }
 }
 
 static void
 build_neighbor_common(struct lr_ctx *ctx)
 {
-    ADD(LR_IN_LOOKUP_NEIGHBOR, 100, "arp.op == 2",
-        "reg9[2] = lookup_arp(inport, arp.spa, arp.sha); next;");
-    ADD(LR_IN_LOOKUP_NEIGHBOR, 100, "nd_na",
-        "reg9[2] = lookup_nd(inport, nd.target, nd.tll); next;");
-    ADD(LR_IN_LOOKUP_NEIGHBOR, 100, "nd_ns",
-        "reg9[2] = lookup_nd(inport, ip6.src, nd.sll); next;");
-    ADD(LR_IN_LEARN_NEIGHBOR, 100, "reg9[2] == 1", "next;");
+    bool learn = always_learn(ctx->od);
+    const char *r3 = learn ? "" : "reg9[3] = 1; ";
+    struct ds *a = &ctx->actions;
+
+    ds_clear(a);
+    ds_put_format(a, "reg9[2] = lookup_arp(inport, arp.spa, arp.sha); "
+                  "%snext;", r3);
+    ADD(LR_IN_LOOKUP_NEIGHBOR, 100, "arp.op == 2", ds_cstr(a));
+    ds_clear(a);
+    ds_put_format(a, "reg9[2] = lookup_nd(inport, nd.target, nd.tll); "
+                  "%snext;", r3);
+    ADD(LR_IN_LOOKUP_NEIGHBOR, 100, "nd_na", ds_cstr(a));
+    ADD(LR_IN_LOOKUP_NEIGHBOR, 100, "nd_ns", learn
+        ? "reg9[2] = lookup_nd(inport, ip6.src, nd.sll); next;"
+        : "reg9[2] = lookup_nd(inport, ip6.src, nd.sll); "
+          "reg9[3] = lookup_nd_ip(inport, ip6.src); next;");
+    if (!learn) {
+        ADD(LR_IN_LOOKUP_NEIGHBOR, 110,
+            "nd_na && ip6.src == fe80::/10 && ip6.dst == ff00::/8",
+            "reg9[2] = lookup_nd(inport, ip6.src, nd.tll); "
+            "reg9[3] = lookup_nd_ip(inport, ip6.src); next;");
+    }
+    ADD(LR_IN_LEARN_NEIGHBOR, 100,
+        learn ? "reg9[2] == 1" : "reg9[2] == 1 || reg9[3] == 0", "next;");
     ADD(LR_IN_LEARN_NEIGHBOR, 95, "nd_na && nd.tll == 0",
         "put_nd(inport, nd.target, eth.src); next;");
     ADD(LR_IN_LEARN_NEIGHBOR, 95, "nd_ns && (ip6.src == 0 || nd.sll == 0)",
