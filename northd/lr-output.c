@@ -86,13 +86,18 @@ build_resolve_port(struct lr_ctx *ctx, const struct northd_port *op)
         return;
     }
     const struct northd_datapath *sw = peer->od;
+    const char *dyn = nbrec_logical_router_get_options_value(
+        ctx->od->nbr, "dynamic_neigh_routers");
+    bool dynamic = dyn && !strcmp(dyn, "true");
     for (size_t i = 0; i < sw->n_ports; i++) {
         const struct northd_port *lsp = sw->ports[i];
         if (lsp == peer || lsp->kind != NORTHD_PORT_LSP) {
             continue;
         }
         if (ports_is_router_lsp(lsp)) {
-            if (lsp->peer && lsp->peer->kind == NORTHD_PORT_LRP
+            /* With options:dynamic_neigh_routers, other routers are
+             * learnt with ARP/ND like anyone else. */
+            if (!dynamic && lsp->peer && lsp->peer->kind == NORTHD_PORT_LRP
                 && lsp->peer->lrp_networks.ea_s[0]) {
                 add_resolve(ctx, op, &lsp->peer->lrp_networks, " == ",
                             &lsp->nb_uuid);
