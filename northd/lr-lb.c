@@ -43,6 +43,19 @@ list_has(const struct ds *list, const char *item)
     return false;
 }
 
+static bool
+is_reachable(const struct northd_datapath *od, const struct in6_addr *ip,
+             bool v4)
+{
+    for (size_t i = 0; i < od->n_ports; i++) {
+        if (lr_is_lrp(od->ports[i])
+            && lr_find_network(od->ports[i], ip, v4)) {
+            return true;
+        }
+    }
+    return false;
+}
+
 /* On a DGP router, replies from the backends are un-DNATed on the
  * gateway chassis. */
 static void
@@ -84,7 +97,7 @@ build_dgp_undnat(struct lr_ctx *ctx, const struct nbrec_load_balancer *lb,
 /* One VIP of one load balancer. */
 static void
 build_vip(struct lr_ctx *ctx, const struct nbrec_load_balancer *lb,
-          const char *vip, const char *backends, struct ds *arp_vips)
+          const char *vip, const char *backends, struct ds arp_vips[2])
 {
     struct ds *m = &ctx->match, *a = &ctx->actions;
     const struct uuid *h = &lb->header_.uuid;
@@ -119,14 +132,17 @@ build_vip(struct lr_ctx *ctx, const struct nbrec_load_balancer *lb,
     if (!ctx->od->l3gw_chassis) {
         build_dgp_undnat(ctx, lb, backends, v4, port ? proto : NULL);
     }
-    if (v4 && !list_has(arp_vips, ip_s)) {
-        ds_put_format(arp_vips, "%s%s", arp_vips->length ? ", " : "", ip_s);
+    /* Neighbour replies only for VIPs inside a router port's network
+     * ("reachable" VIPs). */
+    struct ds *list = &arp_vips[v4 ? 0 : 1];
+    if (is_reachable(ctx->od, &ip, v4) && !list_has(list, ip_s)) {
+        ds_put_format(list, "%s%s", list->length ? ", " : "", ip_s);
     }
 }
 
 static void
 build_lb(struct lr_ctx *ctx, const struct nbrec_load_balancer *lb,
-         struct ds *arp_vips)
+         struct ds arp_vips[2])
 {
     const struct ovsdb_datum *vips = lb->vips;
 
@@ -159,12 +175,43 @@ build_est_flows(struct lr_ctx *ctx)
     ADD(LR_IN_DNAT, 50, ds_cstr(m), "next;", h);
 }
 
+/* ARP and NS replies for the reachable VIPs ('vips[0]' IPv4, 'vips[1]'
+ * IPv6) on router port 'op' (where resident, for a DGP). */
+static void
+build_vip_neighbors(struct lr_ctx *ctx, const struct northd_port *op,
+                    const struct ds vips[2])
+{
+    struct ds *m = &ctx->match;
+
+    if (vips[0].length) {
+        ds_clear(m);
+        ds_put_format(m, "inport == \"%s\" && arp.op == 1 && "
+                      "arp.tpa == {%s}", op->name, ds_cstr_ro(&vips[0]));
+        lr_put_resident(m, op);
+        ADD(LR_IN_IP_INPUT, 90, ds_cstr(m),
+            "eth.dst = eth.src; eth.src = xreg0[0..47]; arp.op = 2; "
+            "/* ARP reply */ arp.tha = arp.sha; arp.sha = xreg0[0..47]; "
+            "arp.tpa <-> arp.spa; outport = inport; flags.loopback = 1; "
+            "output;", &op->nb_uuid);
+    }
+    if (vips[1].length) {
+        ds_clear(m);
+        ds_put_format(m, "inport == \"%s\" && nd_ns && nd.target == {%s}",
+                      op->name, ds_cstr_ro(&vips[1]));
+        lr_put_resident(m, op);
+        ADD(LR_IN_IP_INPUT, 90, ds_cstr(m),
+            "nd_na { eth.src = xreg0[0..47]; ip6.src = nd.target; "
+            "nd.tll = xreg0[0..47]; outport = inport; flags.loopback = 1; "
+            "output; };", &op->nb_uuid);
+    }
+}
+
 bool
 lr_build_lb(struct lr_ctx *ctx)
 {
     const struct northd_datapath *od = ctx->od;
     const struct nbrec_logical_router *nbr = od->nbr;
-    struct ds arp_vips = DS_EMPTY_INITIALIZER;
+    struct ds arp_vips[2] = { DS_EMPTY_INITIALIZER, DS_EMPTY_INITIALIZER };
     size_t n_lbs = nbr->n_load_balancer;
 
     for (size_t i = 0; i < nbr->n_load_balancer_group; i++) {
@@ -174,32 +221,23 @@ lr_build_lb(struct lr_ctx *ctx)
         return false;
     }
     for (size_t i = 0; i < nbr->n_load_balancer; i++) {
-        build_lb(ctx, nbr->load_balancer[i], &arp_vips);
+        build_lb(ctx, nbr->load_balancer[i], arp_vips);
     }
     for (size_t i = 0; i < nbr->n_load_balancer_group; i++) {
         const struct nbrec_load_balancer_group *g
             = nbr->load_balancer_group[i];
         for (size_t j = 0; j < g->n_load_balancer; j++) {
-            build_lb(ctx, g->load_balancer[j], &arp_vips);
+            build_lb(ctx, g->load_balancer[j], arp_vips);
         }
     }
     build_est_flows(ctx);
-    for (size_t i = 0; arp_vips.length && i < od->n_ports; i++) {
+    for (size_t i = 0; i < od->n_ports; i++) {
         const struct northd_port *op = od->ports[i];
-        /* A DGP answers where it is resident. */
-        if (!lr_is_lrp(op)) {
-            continue;
+        if (lr_is_lrp(op)) {
+            build_vip_neighbors(ctx, op, arp_vips);
         }
-        ds_clear(&ctx->match);
-        ds_put_format(&ctx->match, "inport == \"%s\" && arp.op == 1 && "
-                      "arp.tpa == {%s}", op->name, ds_cstr(&arp_vips));
-        lr_put_resident(&ctx->match, op);
-        ADD(LR_IN_IP_INPUT, 90, ds_cstr(&ctx->match),
-            "eth.dst = eth.src; eth.src = xreg0[0..47]; arp.op = 2; "
-            "/* ARP reply */ arp.tha = arp.sha; arp.sha = xreg0[0..47]; "
-            "arp.tpa <-> arp.spa; outport = inport; flags.loopback = 1; "
-            "output;", &op->nb_uuid);
     }
-    ds_destroy(&arp_vips);
+    ds_destroy(&arp_vips[0]);
+    ds_destroy(&arp_vips[1]);
     return true;
 }

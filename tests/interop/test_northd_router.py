@@ -24,7 +24,7 @@ ROUTER_SCENARIOS = ["router-basic", "static-routes", "router-policies",
                     "router-chain", "reference-routing",
                     "nat-dgp-centralized", "nat-dgp-distributed",
                     "nat-gateway-router", "seed-vpc", "seed-genestack-dvr",
-                    "acl-routed", "load-balancers"]
+                    "acl-routed", "load-balancers", "route-tables"]
 
 _FLOW = re.compile(r'\s+table=\s*\d+\s*\((\S+)\s*\), priority=(\d+)\s*, '
                    r'match=\((.*)\), action=\((.*)\)$')
@@ -66,15 +66,17 @@ def _normalise(flows):
         match = re.sub(r"reg8\[16\.\.31\] == \d+", "reg8[16..31] == M",
                        match)
         actions = re.sub(r"(reg8\[0\.\.15\] = )([1-9]\d*)", renum, actions)
-        match = re.sub(r"arp\.tpa == (\$_rtr_lb_\d+_ip4|\{[0-9., ]+\})"
-                       r"(?=$| && is_chassis_resident)", "arp.tpa == VIPS",
-                       match)
+        match = re.sub(r"(arp\.tpa|nd\.target) == (\$_rtr_lb_\d+_ip[46]"
+                       r"|\{[0-9a-f.:, ]+\})(?=$| && is_chassis_resident)",
+                       r"\1 == VIPS", match)
         result.add((dp, stage, prio, match, actions))
     return result
 
 
-def _flows_of(tmp_path, name, northd):
+def _flows_of(tmp_path, name, northd, extra=""):
     scenario = {s.name: s for s in scenariolib.load_catalogue()}[name]
+    if extra:
+        scenario.nbctl = scenario.nbctl + scenariolib._command_lines(extra)
     with scenariolib.ControlPlane(tmp_path / northd,
                                   "ovsdb-server" if northd == "ovn"
                                   else "weft-db", northd) as plane:
@@ -92,6 +94,60 @@ def test_router_flows(tmp_path, name):
     assert not missing and not extra, (
         "only in ovn-northd:\n  %s\nonly in weft-northd:\n  %s"
         % ("\n  ".join(map(str, missing)), "\n  ".join(map(str, extra))))
+
+
+# Topologies outside the catalogue: a scenario's with more NB rows.
+VARIANTS = {
+    "gateway-mtu-and-ra": ("nat-dgp-centralized", """
+set Logical_Router_Port lr0-lan ipv6_ra_configs:address_mode=slaac \
+    ipv6_ra_configs:send_periodic=true ipv6_ra_configs:mtu=1450
+set Logical_Router_Port lr0-lan2 ipv6_ra_configs:address_mode=dhcpv6_stateful
+set Logical_Router_Port lr0-ext options:gateway_mtu=1400
+"""),
+    "no-always-learn-and-pkt-mark": ("router-policies", """
+set Logical_Router lr0 options:always_learn_from_arp_request=false
+lr-policy-add lr0 300 "ip4.dst == 203.0.113.0/24" allow pkt_mark=77
+"""),
+    "dynamic-neigh-routers": ("router-chain", """
+set Logical_Router lr2 options:dynamic_neigh_routers=true
+"""),
+    "several-networks-per-port": ("router-basic", """
+lrp-del lr0-sw2
+lrp-add lr0 lr0-sw2 00:00:00:00:16:fe 10.0.22.1/24 10.0.23.1/24 fd22::1/64 \
+    fd23::1/64
+lsp-add sw1 vmx
+lsp-set-addresses vmx "00:00:00:00:15:77 192.168.5.5 fd77::5"
+lr-add lr9
+lrp-add lr9 lr9-sw1 00:00:00:00:15:99 10.0.21.99/24
+lsp-add sw1 sw1-lr9
+lsp-set-type sw1-lr9 router
+lsp-set-addresses sw1-lr9 router
+lsp-set-options sw1-lr9 router-port=lr9-sw1
+lrp-add lr9 lr9-x 00:00:00:00:15:98 10.9.0.1/24
+lrp-set-enabled lr9-x disabled
+"""),
+    "dgp-load-balancers": ("nat-dgp-centralized", """
+lb-add lbr 172.16.50.100:443 10.0.50.11:443,10.0.52.13:443 tcp
+lb-add lbr2 172.16.50.101 10.0.50.11,10.0.52.13
+lb-add lbr6 [2001:db8:50::100]:80 [fd50::11]:8080,[fd52::13]:8080 tcp
+lr-lb-add lr0 lbr
+lr-lb-add lr0 lbr2
+lr-lb-add lr0 lbr6
+"""),
+}
+
+
+@pytest.mark.parametrize("variant", sorted(VARIANTS))
+def test_router_variants(tmp_path, variant):
+    name, extra = VARIANTS[variant]
+    extra = extra.replace("\\\n", "")
+    ovn = _flows_of(tmp_path, name, "ovn", extra)
+    weft = _flows_of(tmp_path, name, "weft", extra)
+    assert ovn
+    assert ovn == weft, (
+        "only in ovn-northd:\n  %s\nonly in weft-northd:\n  %s"
+        % ("\n  ".join(map(str, sorted(ovn - weft))),
+           "\n  ".join(map(str, sorted(weft - ovn)))))
 
 
 BAD_ROWS = """\
