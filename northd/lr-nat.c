@@ -381,6 +381,10 @@ build_gw_router_row(struct lr_ctx *ctx, const struct lr_nat_info *info,
         ds_clear(m);
         ds_put_format(m, "ip && %s.dst == %s", ipf(n), n->ext_s);
         ds_clear(a);
+        if (nbrec_logical_router_get_options_value(ctx->od->nbr,
+                                                   "dnat_force_snat_ip")) {
+            ds_put_cstr(a, "flags.force_snat_for_dnat = 1; ");
+        }
         if (n->stateless) {
             ds_put_format(a, "flags.loopback = 1; %s.dst=%s; next;", ipf(n),
                           n->log_s);
@@ -438,6 +442,43 @@ build_port_snat_ips(struct lr_ctx *ctx, const struct lr_nat_info *info)
     }
 }
 
+/* options:dnat_force_snat_ip: traffic DNATed by the gateway router leaves
+ * with this source address (one per family, space-separated). */
+static void
+build_force_snat_for_dnat(struct lr_ctx *ctx)
+{
+    const char *opt = nbrec_logical_router_get_options_value(
+        ctx->od->nbr, "dnat_force_snat_ip");
+    const struct uuid *h = &ctx->od->nb_uuid;
+    char *copy, *save = NULL;
+
+    if (!opt) {
+        return;
+    }
+    copy = xstrdup(opt);
+    for (char *w = strtok_r(copy, " ,", &save); w;
+         w = strtok_r(NULL, " ,", &save)) {
+        struct in6_addr ip;
+        if (!ip_from_string(w, &ip)) {
+            continue;
+        }
+        const char *f = ip_is_v4(&ip) ? "ip4" : "ip6";
+        struct ds s = DS_EMPTY_INITIALIZER;
+        ip_format(&ip, &s);
+        ds_clear(&ctx->match);
+        ds_put_format(&ctx->match, "%s && %s.dst == %s", f, f, ds_cstr(&s));
+        ADD(LR_IN_UNSNAT, 110, ds_cstr(&ctx->match), "ct_snat;", h);
+        ds_clear(&ctx->match);
+        ds_put_format(&ctx->match, "flags.force_snat_for_dnat == 1 && %s", f);
+        ds_clear(&ctx->actions);
+        ds_put_format(&ctx->actions, "ct_snat(%s);", ds_cstr(&s));
+        ADD(LR_OUT_SNAT, 100, ds_cstr(&ctx->match), ds_cstr(&ctx->actions),
+            h);
+        ds_destroy(&s);
+    }
+    free(copy);
+}
+
 static void
 build_gw_router_common(struct lr_ctx *ctx)
 {
@@ -457,6 +498,7 @@ lr_build_nat(struct lr_ctx *ctx)
 
     if (gw_router && (ctx->has_lb || (info && info->n))) {
         build_gw_router_common(ctx);
+        build_force_snat_for_dnat(ctx);
     }
     if (!info || !info->n) {
         return;
