@@ -28,6 +28,7 @@ struct lr_nat {
     bool distributed;           /* dnat_and_snat with external_mac and
                                  * logical_port on a DGP router. */
     const struct northd_port *gw;       /* The DGP it uses, or NULL. */
+    char snat_arg[INET6_ADDRSTRLEN + 16];   /* "EXT[,PORT-RANGE]". */
 };
 
 struct lr_nat_info {
@@ -83,6 +84,9 @@ parse_one(const struct northd_datapath *od, const struct nbrec_nat *nb,
     snprintf(n->log_s, sizeof n->log_s, "%s", ds_cstr(&s));
     ds_destroy(&s);
     n->log_plen = plen;
+    const char *range = nb->external_port_range;
+    snprintf(n->snat_arg, sizeof n->snat_arg, "%s%s%s", n->ext_s,
+             range && range[0] ? "," : "", range ? range : "");
     const char *sl = nbrec_nat_get_options_value(nb, "stateless");
     n->stateless = sl && !strcmp(sl, "true") && n->type == LR_DNAT_AND_SNAT;
     return true;
@@ -172,6 +176,32 @@ put_nat_resident(struct ds *m, const struct lr_nat *n)
     ds_put_format(m, " && is_chassis_resident(\"%s\")",
                   n->distributed ? n->nb->logical_port
                                  : n->gw->cr_port->name);
+}
+
+/* " && ip4.src == $SET" for a NAT limited to allowed_ext_ips ('dir' is
+ * "src" for DNAT, "dst" for SNAT). */
+static void
+put_allowed(struct ds *m, const struct lr_nat *n, const char *dir)
+{
+    if (n->nb->allowed_ext_ips) {
+        ds_put_format(m, " && %s.%s == $%s", ipf(n), dir,
+                      n->nb->allowed_ext_ips->name);
+    }
+}
+
+/* exempted_ext_ips: the same match plus " && ip4.src == $SET" two
+ * priorities higher, doing nothing ('dir' as for put_allowed()). */
+static void
+add_exempt(struct lr_ctx *ctx, const struct lr_nat *n, enum lflow_stage st,
+           uint16_t prio, const struct ds *m, const char *dir)
+{
+    if (n->nb->exempted_ext_ips) {
+        struct ds em = DS_EMPTY_INITIALIZER;
+        ds_put_format(&em, "%s && %s.%s == $%s", ds_cstr_ro(m), ipf(n), dir,
+                      n->nb->exempted_ext_ips->name);
+        ADD(st, prio + 2, ds_cstr(&em), "next;", &n->nb->header_.uuid);
+        ds_destroy(&em);
+    }
 }
 
 static const char *const arp_reply_fmt =
@@ -306,6 +336,8 @@ build_dgp_row(struct lr_ctx *ctx, const struct lr_nat *n)
         if (!n->distributed) {
             put_nat_resident(m, n);
         }
+        add_exempt(ctx, n, LR_IN_DNAT, 100, m, "src");
+        put_allowed(m, n, "src");
         ds_clear(a);
         ds_put_format(a, "ct_dnat_in_czone(%s);", n->log_s);
         ADD(LR_IN_DNAT, 100, ds_cstr(m), ds_cstr(a), h);
@@ -328,18 +360,20 @@ build_dgp_row(struct lr_ctx *ctx, const struct lr_nat *n)
         ds_put_format(m, "ip && %s.src == %s && outport == \"%s\"", ipf(n),
                       n->log_s, dgp);
         put_nat_resident(m, n);
+        add_exempt(ctx, n, LR_OUT_SNAT, prio, m, "dst");
+        put_allowed(m, n, "dst");
         ds_clear(a);
         if (mac) {
             ds_put_format(a, "eth.src = %s; ", mac);
         }
-        ds_put_format(a, "ct_snat_in_czone(%s);", n->ext_s);
+        ds_put_format(a, "ct_snat_in_czone(%s);", n->snat_arg);
         ADD(LR_OUT_SNAT, prio, ds_cstr(m), ds_cstr(a), h);
         ds_put_cstr(m, " && reg9[4] == 1");
         ds_clear(a);
         if (mac) {
             ds_put_format(a, "eth.src = %s; ", mac);
         }
-        ds_put_format(a, "reg9[4] = 0; ct_snat(%s);", n->ext_s);
+        ds_put_format(a, "reg9[4] = 0; ct_snat(%s);", n->snat_arg);
         ADD(LR_OUT_SNAT, prio + 1, ds_cstr(m), ds_cstr(a), h);
     }
     if (n->distributed) {
@@ -380,6 +414,8 @@ build_gw_router_row(struct lr_ctx *ctx, const struct lr_nat_info *info,
     if (n->type != LR_SNAT) {
         ds_clear(m);
         ds_put_format(m, "ip && %s.dst == %s", ipf(n), n->ext_s);
+        add_exempt(ctx, n, LR_IN_DNAT, 100, m, "src");
+        put_allowed(m, n, "src");
         ds_clear(a);
         if (nbrec_logical_router_get_options_value(ctx->od->nbr,
                                                    "dnat_force_snat_ip")) {
@@ -396,12 +432,14 @@ build_gw_router_row(struct lr_ctx *ctx, const struct lr_nat_info *info,
     if (n->type != LR_DNAT) {
         ds_clear(m);
         ds_put_format(m, "ip && %s.src == %s", ipf(n), n->log_s);
+        add_exempt(ctx, n, LR_OUT_SNAT, n->log_plen + 1, m, "dst");
+        put_allowed(m, n, "dst");
         ds_clear(a);
         if (n->stateless) {
             ds_put_format(a, "%s.src=%s; next;", ipf(n), n->ext_s);
         } else {
             ds_put_cstr(m, " && (!ct.trk || !ct.rpl)");
-            ds_put_format(a, "ct_snat(%s);", n->ext_s);
+            ds_put_format(a, "ct_snat(%s);", n->snat_arg);
         }
         ADD(LR_OUT_SNAT, n->log_plen + 1, ds_cstr(m), ds_cstr(a), h);
     }

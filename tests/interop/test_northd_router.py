@@ -134,13 +134,38 @@ lr-lb-add lr0 lbr
 lr-lb-add lr0 lbr2
 lr-lb-add lr0 lbr6
 """),
+    "gateway-router-nat-options": ("nat-gateway-router", """
+set Logical_Router gw options:dnat_force_snat_ip=172.16.40.1
+lb-add lbg 172.16.40.200:80 10.0.40.11:80 tcp
+lr-lb-add gw lbg
+-- --id=@n create NAT type=snat external_ip=172.16.40.2 \
+    logical_ip=10.0.52.0/24 external_port_range="1000-2000" \
+    -- add Logical_Router gw nat @n
+-- --id=@as create Address_Set name=allowed addresses=172.16.50.254 \
+    -- --id=@n create NAT type=dnat_and_snat external_ip=172.16.40.30 \
+    logical_ip=10.0.40.11 allowed_ext_ips=@as -- add Logical_Router gw nat @n
+-- --id=@as create Address_Set name=exempt addresses=172.16.50.253 \
+    -- --id=@n create NAT type=dnat_and_snat external_ip=172.16.40.31 \
+    logical_ip=10.0.40.12 exempted_ext_ips=@as -- add Logical_Router gw nat @n
+"""),
+    "dgp-nat-options": ("nat-dgp-centralized", """
+-- --id=@n create NAT type=snat external_ip=172.16.50.2 \
+    logical_ip=10.0.52.0/24 external_port_range="1000-2000" \
+    -- add Logical_Router lr0 nat @n
+-- --id=@as create Address_Set name=allowed addresses=172.16.50.254 \
+    -- --id=@n create NAT type=dnat_and_snat external_ip=172.16.50.30 \
+    logical_ip=10.0.50.11 allowed_ext_ips=@as -- add Logical_Router lr0 nat @n
+-- --id=@as create Address_Set name=exempt addresses=172.16.50.253 \
+    -- --id=@n create NAT type=dnat_and_snat external_ip=172.16.50.31 \
+    logical_ip=10.0.52.13 exempted_ext_ips=@as -- add Logical_Router lr0 nat @n
+"""),
 }
 
 
 @pytest.mark.parametrize("variant", sorted(VARIANTS))
 def test_router_variants(tmp_path, variant):
     name, extra = VARIANTS[variant]
-    extra = extra.replace("\\\n", "")
+    extra = re.sub(r"\\\n\s*", "", extra)
     ovn = _flows_of(tmp_path, name, "ovn", extra)
     weft = _flows_of(tmp_path, name, "weft", extra)
     assert ovn
