@@ -319,6 +319,33 @@ build_dgp_resolve(struct lr_ctx *ctx, const struct lr_nat *n)
     ADD(LR_IN_ARP_RESOLVE, 100, ds_cstr(m), ds_cstr(a), h);
 }
 
+/* Distributed dnat_and_snat: traffic of the logical port leaves from its
+ * own chassis with the external MAC; the MAC is admitted there. */
+static void
+build_dgp_distributed(struct lr_ctx *ctx, const struct lr_nat *n)
+{
+    struct ds *m = &ctx->match, *a = &ctx->actions;
+    const struct uuid *h = &n->nb->header_.uuid;
+    const char *dgp = n->gw->name;
+    const char *mac = n->nb->external_mac;
+
+    ds_clear(m);
+    ds_put_format(m, "%s.src == %s && outport == \"%s\" && "
+                  "is_chassis_resident(\"%s\")", ipf(n), n->log_s, dgp,
+                  n->nb->logical_port);
+    ds_clear(a);
+    ds_put_format(a, "eth.src = %s; %s = %s; next;", mac,
+                  n->v4 ? "reg1" : "xxreg1", n->ext_s);
+    ADD(LR_IN_GW_REDIRECT, 100, ds_cstr(m), ds_cstr(a), h);
+    ds_clear(m);
+    ds_put_format(m, "eth.dst == %s && inport == \"%s\" && "
+                  "is_chassis_resident(\"%s\")", mac, dgp,
+                  n->nb->logical_port);
+    ds_clear(a);
+    ds_put_format(a, "xreg0[0..47] = %s; next;", n->gw->lrp_networks.ea_s);
+    ADD(LR_IN_ADMISSION, 50, ds_cstr(m), ds_cstr(a), h);
+}
+
 /* DNAT, un-DNAT, SNAT and distributed-NAT redirects on a distributed
  * gateway port, per row. */
 static void
@@ -377,22 +404,7 @@ build_dgp_row(struct lr_ctx *ctx, const struct lr_nat *n)
         ADD(LR_OUT_SNAT, prio + 1, ds_cstr(m), ds_cstr(a), h);
     }
     if (n->distributed) {
-        ds_clear(m);
-        ds_put_format(m, "%s.src == %s && outport == \"%s\" && "
-                      "is_chassis_resident(\"%s\")", ipf(n), n->log_s, dgp,
-                      n->nb->logical_port);
-        ds_clear(a);
-        ds_put_format(a, "eth.src = %s; %s = %s; next;", mac,
-                      n->v4 ? "reg1" : "xxreg1", n->ext_s);
-        ADD(LR_IN_GW_REDIRECT, 100, ds_cstr(m), ds_cstr(a), h);
-        ds_clear(m);
-        ds_put_format(m, "eth.dst == %s && inport == \"%s\" && "
-                      "is_chassis_resident(\"%s\")", mac, dgp,
-                      n->nb->logical_port);
-        ds_clear(a);
-        ds_put_format(a, "xreg0[0..47] = %s; next;",
-                      n->gw->lrp_networks.ea_s);
-        ADD(LR_IN_ADMISSION, 50, ds_cstr(m), ds_cstr(a), h);
+        build_dgp_distributed(ctx, n);
     }
 }
 
