@@ -173,6 +173,19 @@ build_est_flows(struct lr_ctx *ctx)
     ds_clear(m);
     ds_put_format(m, "ct.est && !ct.rel && !ct.new && %s.natted", l);
     ADD(LR_IN_DNAT, 50, ds_cstr(m), "next;", h);
+    if (!ctx->nd->global.ct_lb_related) {
+        return;
+    }
+    /* Related traffic (ICMP errors) of load balanced connections. */
+    ds_clear(m);
+    ds_put_format(m, "ct.rel && !ct.est && !ct.new && %s.force_snat == 1", l);
+    ADD(LR_IN_DNAT, 70, ds_cstr(m),
+        "flags.force_snat_for_lb = 1; ct_commit_nat;", h);
+    ds_clear(m);
+    ds_put_format(m, "ct.rel && !ct.est && !ct.new && %s.skip_snat == 1", l);
+    ADD(LR_IN_DNAT, 70, ds_cstr(m),
+        "flags.skip_snat_for_lb = 1; ct_commit_nat;", h);
+    ADD(LR_IN_DNAT, 50, "ct.rel && !ct.est && !ct.new", "ct_commit_nat;", h);
 }
 
 /* ARP and NS replies for the reachable VIPs ('vips[0]' IPv4, 'vips[1]'

@@ -8,6 +8,7 @@
 #include "vlog.h"
 #include "ovsdb/nbrec-idl.h"
 #include "northd/datapaths.h"
+#include "northd/global.h"
 #include "northd/northd.h"
 #include "northd/ports.h"
 
@@ -556,7 +557,8 @@ lr_build_nat(struct lr_ctx *ctx)
     if (!gw_router && !od->n_l3dgw_ports) {
         return;                 /* NAT needs a gateway. */
     }
-    ADD(LR_OUT_CHK_DNAT_LOCAL, 50, "ip && ct_label.natted == 1",
+    ADD(LR_OUT_CHK_DNAT_LOCAL, 50, ctx->nd->global.ct_no_masked_label
+        ? "ip && ct_mark.natted == 1" : "ip && ct_label.natted == 1",
         "reg9[4] = 1; next;", &od->nb_uuid);
     build_port_snat_ips(ctx, info);
     for (size_t k = 0; k < info->n; k++) {

@@ -18,6 +18,7 @@
 #include "expr/symtab.h"
 #include "ovsdb/nbrec-idl.h"
 #include "northd/datapaths.h"
+#include "northd/global.h"
 #include "northd/northd.h"
 #include "northd/ports.h"
 
@@ -217,6 +218,84 @@ compare_routes(const void *a_, const void *b_)
     return c ? c : strcmp(a->nb->nexthop, b->nb->nexthop);
 }
 
+/* Has a route of ECMP group 'r'[0..n-1] options:ecmp_symmetric_reply? */
+static bool
+is_symmetric(const struct lr_route *r, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        const char *v = nbrec_logical_router_static_route_get_options_value(
+            r[i].nb, "ecmp_symmetric_reply");
+        if (v && !strcmp(v, "true")) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* Flows of one member port of a symmetric ECMP group: connections that
+ * came in through it are committed with its port key and the sender's
+ * MAC, and their replies go back the same way. */
+static void
+build_ecmp_symmetric_port(struct lr_ctx *ctx, const struct lr_route *r,
+                          const struct lr_hop *h)
+{
+    static const char *const protos[] = { "sctp", "tcp", "udp" };
+    const char *f = r->v4 ? "ip4" : "ip6";
+    const struct uuid *hint = &r->nb->header_.uuid;
+    struct ds *m = &ctx->match, *a = &ctx->actions;
+    uint32_t key = h->port->tunnel_key;
+    const char *mark = ctx->nd->global.ct_no_masked_label ? "ct_mark"
+                                                         : "ct_label";
+
+    ds_clear(m);
+    ds_put_format(m, "inport == \"%s\" && %s.src == %s", h->port->name, f,
+                  r->prefix_s);
+    ADD(LR_IN_DEFRAG, 100, ds_cstr(m),
+        "reg9[5] = chk_ecmp_nh_mac(); ct_next;", hint);
+    for (size_t i = 0; i < ARRAY_SIZE(protos) * 2; i++) {
+        const char *p = protos[i % 3];
+        ds_clear(m);
+        ds_put_format(m, "inport == \"%s\" && %s.src == %s && %s && %s%s",
+                      h->port->name, f, r->prefix_s,
+                      i < 3 ? "(ct.new && !ct.est)" : "(!ct.rpl && ct.est)",
+                      p, i < 3 ? "" : " && reg9[5] == 0");
+        ds_clear(a);
+        ds_put_format(a, "ct_commit { ct_label.ecmp_reply_eth = eth.src;  "
+                      "%s.ecmp_reply_port = %"PRIu32";}; "
+                      "commit_ecmp_nh(ipv6 = %s, proto = %s); next;", mark,
+                      key, r->v4 ? "false" : "true", p);
+        ADD(LR_IN_ECMP_STATEFUL, 100, ds_cstr(m), ds_cstr(a), hint);
+    }
+    ds_clear(m);
+    ds_put_format(m, "ct.rpl && reg9[5] == 1 && %s.ecmp_reply_port == "
+                  "%"PRIu32, mark, key);
+    ADD(LR_IN_POLICY, 65535, ds_cstr(m), "next;", hint);
+    ADD(LR_IN_ARP_RESOLVE, 200, ds_cstr(m), "push(xxreg1); xxreg1 = "
+        "ct_label; eth.dst = xxreg1[32..79]; pop(xxreg1); next;", hint);
+    ds_put_format(m, " && reg7 == %"PRIu32" && %s.dst == %s", r->table, f,
+                  r->prefix_s);
+    ds_clear(a);
+    ds_put_format(a, "ip.ttl--; flags.loopback = 1; eth.src = %s; %s = %s; "
+                  "outport = \"%s\"; next;", h->port->lrp_networks.ea_s,
+                  r->v4 ? "reg1" : "xxreg1", h->src->addr_s, h->port->name);
+    ADD(LR_IN_IP_ROUTING, 10300, ds_cstr(m), ds_cstr(a), hint);
+}
+
+static void
+build_ecmp_symmetric(struct lr_ctx *ctx, const struct lr_route *r, size_t n)
+{
+    const char *f = r->v4 ? "ip4" : "ip6";
+
+    ds_clear(&ctx->match);
+    ds_put_format(&ctx->match, "reg7 == %"PRIu32" && %s.dst == %s",
+                  r->table, f, r->prefix_s);
+    ADD(LR_IN_DEFRAG, 100, ds_cstr(&ctx->match),
+        "reg9[5] = chk_ecmp_nh(); ct_next;", &r->nb->header_.uuid);
+    for (size_t i = 0; i < n; i++) {
+        build_ecmp_symmetric_port(ctx, r, &r[i].hop);
+    }
+}
+
 static void
 emit_route(struct lr_ctx *ctx, struct lr_route *r, size_t n_rest,
            uint32_t *ecmp_id)
@@ -259,6 +338,9 @@ emit_route(struct lr_ctx *ctx, struct lr_route *r, size_t n_rest,
     }
     r->done = true;
     ADD(LR_IN_IP_ROUTING, prio, ds_cstr(m), ds_cstr(a), &r->nb->header_.uuid);
+    if (n > 1 && ctx->od->l3gw_chassis && is_symmetric(r, n)) {
+        build_ecmp_symmetric(ctx, r, n);
+    }
 }
 
 /* Route tables named by the router's routes and ports, sorted. */

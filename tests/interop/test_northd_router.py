@@ -75,6 +75,10 @@ def _normalise(flows):
 
 def _flows_of(tmp_path, name, northd, extra=""):
     scenario = {s.name: s for s in scenariolib.load_catalogue()}[name]
+    if extra.startswith("#no-chassis"):
+        # No chassis: every chassis feature counts as present
+        # (ct_mark instead of ct_label, ct_lb_mark, LB related flows).
+        scenario.sbctl = []
     if extra:
         scenario.nbctl = scenario.nbctl + scenariolib._command_lines(extra)
     with scenariolib.ControlPlane(tmp_path / northd,
@@ -134,6 +138,16 @@ lr-lb-add lr0 lbr
 lr-lb-add lr0 lbr2
 lr-lb-add lr0 lbr6
 """),
+    "ecmp-symmetric-reply": ("static-routes", """
+set Logical_Router lr0 options:chassis=hv1
+--ecmp-symmetric-reply lr-route-add lr0 7.7.7.0/24 172.16.1.254
+--ecmp-symmetric-reply lr-route-add lr0 7.7.7.0/24 172.16.2.254
+--ecmp-symmetric-reply lr-route-add lr0 2001:db7::/32 fd16:1::254
+--ecmp-symmetric-reply lr-route-add lr0 2001:db7::/32 fd16:2::254
+"""),
+    "no-chassis-gateway-router": ("nat-gateway-router", "#no-chassis\n"),
+    "no-chassis-dgp": ("nat-dgp-distributed", "#no-chassis\n"),
+    "no-chassis-load-balancers": ("load-balancers", "#no-chassis\n"),
     "gateway-router-nat-options": ("nat-gateway-router", """
 set Logical_Router gw options:dnat_force_snat_ip=172.16.40.1
 lb-add lbg 172.16.40.200:80 10.0.40.11:80 tcp
