@@ -100,6 +100,34 @@ bad:
     return false;
 }
 
+/* The distributed gateway port NAT row 'n' uses: its gateway_port, the
+ * only one, or the one with a network holding the external IP. */
+static const struct northd_port *
+find_gateway_port(const struct northd_datapath *od, const struct lr_nat *n)
+{
+    struct in6_addr ext;
+
+    for (size_t i = 0; i < od->n_l3dgw_ports; i++) {
+        if (n->nb->gateway_port
+            && od->l3dgw_ports[i]->nbrp == n->nb->gateway_port) {
+            return od->l3dgw_ports[i];
+        }
+    }
+    if (n->nb->gateway_port) {
+        return NULL;
+    }
+    if (od->n_l3dgw_ports == 1) {
+        return od->l3dgw_ports[0];
+    }
+    ip_from_string(n->ext_s, &ext);
+    for (size_t i = 0; i < od->n_l3dgw_ports; i++) {
+        if (lr_find_network(od->l3dgw_ports[i], &ext, n->v4)) {
+            return od->l3dgw_ports[i];
+        }
+    }
+    return NULL;
+}
+
 struct lr_nat_info *
 lr_nat_parse(const struct northd_datapath *od)
 {
@@ -119,7 +147,15 @@ lr_nat_parse(const struct northd_datapath *od)
             continue;
         }
         if (od->n_l3dgw_ports && !od->l3gw_chassis) {
-            n->gw = od->l3dgw_ports[0];
+            n->gw = find_gateway_port(od, n);
+            if (!n->gw) {
+                char buf[UUID_LEN + 1];
+                VLOG_WARN_RL(&rl, "router %s: NAT %s: no distributed gateway "
+                             "port for external IP %s", od->name,
+                             uuid_to_cstr(&nbr->nat[i]->header_.uuid, buf),
+                             n->ext_s);
+                continue;
+            }
             n->distributed = n->type == LR_DNAT_AND_SNAT
                              && n->nb->external_mac && n->nb->logical_port;
         }

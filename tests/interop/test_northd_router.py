@@ -148,6 +148,18 @@ set Logical_Router lr0 options:chassis=hv1
     "no-chassis-gateway-router": ("nat-gateway-router", "#no-chassis\n"),
     "no-chassis-dgp": ("nat-dgp-distributed", "#no-chassis\n"),
     "no-chassis-load-balancers": ("load-balancers", "#no-chassis\n"),
+    "two-dgps": ("nat-dgp-centralized", """
+ls-add ext2
+lsp-add ext2 up2
+lsp-set-addresses up2 "00:00:00:00:53:fe 172.16.53.254"
+lrp-add lr0 lr0-ext2 00:00:00:00:53:01 172.16.53.1/24
+lrp-set-gateway-chassis lr0-ext2 hv2 20
+lsp-add ext2 ext2-lr0
+lsp-set-type ext2-lr0 router
+lsp-set-addresses ext2-lr0 router
+lsp-set-options ext2-lr0 router-port=lr0-ext2
+lr-nat-add lr0 snat 172.16.53.1 10.0.52.0/24
+"""),
     "gateway-router-nat-options": ("nat-gateway-router", """
 set Logical_Router gw options:dnat_force_snat_ip=172.16.40.1
 lb-add lbg 172.16.40.200:80 10.0.40.11:80 tcp
