@@ -29,6 +29,13 @@ vip_port(const char *vip)
     return p && !strchr(p + 1, ':') ? p + 1 : NULL;
 }
 
+static bool
+skip_snat(const struct nbrec_load_balancer *lb)
+{
+    const char *v = nbrec_load_balancer_get_options_value(lb, "skip_snat");
+    return v && !strcmp(v, "true");
+}
+
 /* Does ", "-separated 'list' hold 'item'? */
 static bool
 list_has(const struct ds *list, const char *item)
@@ -126,6 +133,9 @@ build_vip(struct lr_ctx *ctx, const struct nbrec_load_balancer *lb,
         lr_put_resident(m, ctx->od->l3dgw_ports[0]);
     }
     ds_clear(a);
+    if (skip_snat(lb)) {
+        ds_put_cstr(a, "flags.skip_snat_for_lb = 1; ");
+    }
     ds_put_format(a, "%s(backends=%s);", mark ? "ct_lb_mark" : "ct_lb",
                   backends);
     ADD(LR_IN_DNAT, port ? 120 : 110, ds_cstr(m), ds_cstr(a), h);
@@ -145,6 +155,11 @@ build_lb(struct lr_ctx *ctx, const struct nbrec_load_balancer *lb,
          struct ds arp_vips[2])
 {
     const struct ovsdb_datum *vips = lb->vips;
+
+    if (skip_snat(lb)) {
+        ADD(LR_OUT_SNAT, 120, "flags.skip_snat_for_lb == 1 && ip", "next;",
+            &ctx->od->nb_uuid);
+    }
 
     for (size_t j = 0; j < vips->n; j++) {
         build_vip(ctx, lb, ovsdb_atom_string(&vips->keys[j]),

@@ -160,6 +160,11 @@ lsp-set-addresses ext2-lr0 router
 lsp-set-options ext2-lr0 router-port=lr0-ext2
 lr-nat-add lr0 snat 172.16.53.1 10.0.52.0/24
 """),
+    "lb-skip-snat": ("load-balancers", """
+lb-add lbs 172.16.70.103:80 10.0.71.21:80 tcp
+set Load_Balancer lbs options:skip_snat=true
+lr-lb-add lr0 lbs
+"""),
     "gateway-router-nat-options": ("nat-gateway-router", """
 set Logical_Router gw options:dnat_force_snat_ip=172.16.40.1
 lb-add lbg 172.16.40.200:80 10.0.40.11:80 tcp
