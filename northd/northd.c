@@ -12,6 +12,7 @@
 #include "northd/ls-pipeline.h"
 #include "northd/acl.h"
 #include "northd/ls-lb.h"
+#include "northd/lr-pipeline.h"
 
 /* The logical flow builders, run in this order.  Pipeline modules add
  * theirs here. */
@@ -27,6 +28,7 @@ static northd_lflow_builder *const lflow_builders[] = {
     ls_build_l2_flows,
     acl_build_lflows,
     ls_lb_build_lflows,
+    lr_pipeline_build,
 };
 
 static void
