@@ -1,0 +1,180 @@
+/* pipeline-portsec: check_in_port_sec() and check_out_port_sec().
+ *
+ * A port's port_security column lists entries "MAC [IP[/PLEN]...]".  With
+ * none, anything passes.  Otherwise, as ovn-northd 23.03 documents it for
+ * the flows it used to write (ovn-northd(8), ls_in_port_sec_*):
+ *   - into the switch: eth.src must be one entry's MAC; if that entry has
+ *     addresses, IPv4 packets need ip4.src among them (or the DHCP
+ *     discover 0.0.0.0 -> 255.255.255.255 udp 68 -> 67), IPv6 packets
+ *     ip6.src among them, the MAC's link-local address or :: (DAD), ARP
+ *     needs arp.sha == MAC and arp.spa among them, and ND nd.sll/nd.tll
+ *     the MAC or zero;
+ *   - out of the switch: eth.dst must be one entry's MAC and, with
+ *     addresses, IP packets need a destination among them, broadcast or
+ *     multicast (IPv6: also the link-local address).
+ * The result is 1 when the packet fails. */
+#include "pipeline/pipeline-execute.h"
+
+#include <inttypes.h>
+#include <string.h>
+
+#include "packets.h"
+#include "util.h"
+
+struct pl_ps_entry {
+    uint64_t mac;
+    struct u128 ip4[16], ip4_mask[16];
+    size_t n_ip4;
+    struct u128 ip6[16], ip6_mask[16];
+    size_t n_ip6;
+};
+
+static bool
+pl_ps_parse(const char *text, struct pl_ps_entry *e)
+{
+    char **words;
+    size_t n;
+    memset(e, 0, sizeof *e);
+    if (!str_split_words(text, &words, &n) || !n) {
+        str_free_words(words);
+        return false;
+    }
+    struct eth_addr ea;
+    bool ok = eth_addr_from_string(words[0], &ea);
+    for (int i = 0; ok && i < 6; i++) {
+        e->mac = (e->mac << 8) | ea.ea[i];
+    }
+    for (size_t i = 1; ok && i < n; i++) {
+        struct in6_addr ip;
+        unsigned int plen;
+        char *error = ip_parse_cidr(words[i], &ip, &plen);
+        if (error) {
+            free(error);
+            continue;
+        }
+        if (ip_is_v4(&ip) && e->n_ip4 < 16) {
+            e->ip4[e->n_ip4] = u128_from_u64(ntohl(ip_to_v4(&ip)));
+            e->ip4_mask[e->n_ip4++] = u128_shl(u128_low_mask(plen),
+                                               32 - plen);
+        } else if (!ip_is_v4(&ip) && e->n_ip6 < 16) {
+            e->ip6[e->n_ip6] = u128_from_be_bytes(ip.s6_addr);
+            e->ip6_mask[e->n_ip6++] = u128_shl(u128_low_mask(plen),
+                                               128 - plen);
+        }
+    }
+    str_free_words(words);
+    return ok;
+}
+
+static bool
+pl_ps_in(struct u128 ip, const struct u128 *ips, const struct u128 *masks,
+         size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (u128_equals(u128_and(ip, masks[i]), u128_and(ips[i], masks[i]))) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* The IPv6 link-local address made from 'mac' (EUI-64). */
+static struct u128
+pl_ps_lla(uint64_t mac)
+{
+    uint64_t iid = (((mac >> 24) ^ 0x020000) << 40) | (0xfffeULL << 24)
+                   | (mac & 0xffffff);
+    return u128_make(0xfe80000000000000ULL, iid);
+}
+
+static struct u128
+fget(const struct pl_ctx *ctx, const struct pl_pkt *pkt, const char *name)
+{
+    return symtab_flow_get(&pkt->flow, symtab_lookup(ctx->pl->symtab, name));
+}
+
+static bool
+pl_ps_ingress_ok(const struct pl_ctx *ctx, const struct pl_pkt *pkt,
+                 const struct pl_ps_entry *e)
+{
+    uint64_t eth_type = fget(ctx, pkt, "eth.type").lo;
+    if (eth_type == 0x806) {
+        return (fget(ctx, pkt, "arp.sha").lo == e->mac
+                && (!e->n_ip4 || pl_ps_in(fget(ctx, pkt, "arp.spa"), e->ip4,
+                                          e->ip4_mask, e->n_ip4)));
+    }
+    if (!e->n_ip4 && !e->n_ip6) {
+        return true;
+    }
+    if (eth_type == 0x800) {
+        struct u128 src = fget(ctx, pkt, "ip4.src");
+        return (pl_ps_in(src, e->ip4, e->ip4_mask, e->n_ip4)
+                || (u128_is_zero(src)
+                    && fget(ctx, pkt, "ip4.dst").lo == 0xffffffff
+                    && fget(ctx, pkt, "ip.proto").lo == 17
+                    && fget(ctx, pkt, "udp.src").lo == 68
+                    && fget(ctx, pkt, "udp.dst").lo == 67));
+    }
+    if (eth_type == 0x86dd) {
+        struct u128 src = fget(ctx, pkt, "ip6.src");
+        if (fget(ctx, pkt, "ip.proto").lo == 58) {
+            uint64_t type = fget(ctx, pkt, "icmp6.type").lo;
+            uint64_t sll = fget(ctx, pkt, "nd.sll").lo;
+            uint64_t tll = fget(ctx, pkt, "nd.tll").lo;
+            if ((type == 135 && sll && sll != e->mac)
+                || (type == 136 && tll && tll != e->mac)) {
+                return false;
+            }
+        }
+        return (pl_ps_in(src, e->ip6, e->ip6_mask, e->n_ip6)
+                || u128_equals(src, pl_ps_lla(e->mac))
+                || u128_is_zero(src));
+    }
+    return true;
+}
+
+static bool
+pl_ps_egress_ok(const struct pl_ctx *ctx, const struct pl_pkt *pkt,
+                const struct pl_ps_entry *e)
+{
+    uint64_t eth_type = fget(ctx, pkt, "eth.type").lo;
+    if (!e->n_ip4 && !e->n_ip6) {
+        return true;
+    }
+    if (eth_type == 0x800) {
+        struct u128 dst = fget(ctx, pkt, "ip4.dst");
+        return (pl_ps_in(dst, e->ip4, e->ip4_mask, e->n_ip4)
+                || dst.lo == 0xffffffff || (dst.lo >> 28) == 0xe);
+    }
+    if (eth_type == 0x86dd) {
+        struct u128 dst = fget(ctx, pkt, "ip6.dst");
+        return (pl_ps_in(dst, e->ip6, e->ip6_mask, e->n_ip6)
+                || u128_equals(dst, pl_ps_lla(e->mac))
+                || (dst.hi >> 56) == 0xff);
+    }
+    return true;
+}
+
+bool
+pl_port_sec_fails(const struct pl_ctx *ctx, const struct pl_pkt *pkt,
+                  bool ingress)
+{
+    const struct pl_port *port = pl_port_find(ctx->pl,
+                                              ingress ? pkt->flow.inport
+                                              : pkt->flow.outport);
+    if (!port || !port->n_port_security) {
+        return false;
+    }
+    uint64_t mac = fget(ctx, pkt, ingress ? "eth.src" : "eth.dst").lo;
+    for (size_t i = 0; i < port->n_port_security; i++) {
+        struct pl_ps_entry e;
+        if (!pl_ps_parse(port->port_security[i], &e) || e.mac != mac) {
+            continue;
+        }
+        if (ingress ? pl_ps_ingress_ok(ctx, pkt, &e)
+            : pl_ps_egress_ok(ctx, pkt, &e)) {
+            return false;
+        }
+    }
+    return true;
+}
