@@ -67,7 +67,9 @@ load_flows(const struct ovsdb_client *c, struct pipeline_input *in)
     SBREC_LOGICAL_FLOW_FOR_EACH (lf, c) {
         size_t n = 0;
         if (lf->logical_datapath) {
-            keys = x2nrealloc(keys, &allocated, sizeof *keys);
+            if (n >= allocated) {
+                keys = x2nrealloc(keys, &allocated, sizeof *keys);
+            }
             keys[n++] = lf->logical_datapath->tunnel_key;
         }
         if (lf->logical_dp_group) {

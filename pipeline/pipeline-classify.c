@@ -127,12 +127,13 @@ void
 pl_table_destroy(struct pl_table *t)
 {
     for (size_t i = 0; i < t->n_subtables; i++) {
-        struct pl_subtable *st = &t->subtables[i];
+        struct pl_subtable *st = t->subtables[i];
         struct pl_entry *e;
         HMAP_FOR_EACH_POP (e, node, &st->entries) {
             free(e);
         }
         hmap_destroy(&st->entries);
+        free(st);
     }
     free(t->subtables);
     free(t->wild);
@@ -150,7 +151,7 @@ pl_subtable_get(struct pl_table *t, enum symtab_field f, bool is_string,
                 struct u128 mask)
 {
     for (size_t i = 0; i < t->n_subtables; i++) {
-        struct pl_subtable *st = &t->subtables[i];
+        struct pl_subtable *st = t->subtables[i];
         if (st->field == f && st->is_string == is_string
             && u128_equals(st->mask, mask)) {
             return st;
@@ -160,7 +161,8 @@ pl_subtable_get(struct pl_table *t, enum symtab_field f, bool is_string,
         t->subtables = x2nrealloc(t->subtables, &t->allocated_subtables,
                                   sizeof *t->subtables);
     }
-    struct pl_subtable *st = &t->subtables[t->n_subtables++];
+    struct pl_subtable *st = xzalloc(sizeof *st);
+    t->subtables[t->n_subtables++] = st;
     st->field = f;
     st->is_string = is_string;
     st->mask = mask;
@@ -325,7 +327,7 @@ pl_table_lookup(const struct pl_table *t, const struct symtab_flow *flow,
 {
     const struct pl_conj *best = NULL;
     for (size_t i = 0; i < t->n_subtables; i++) {
-        const struct pl_subtable *st = &t->subtables[i];
+        const struct pl_subtable *st = t->subtables[i];
         if (!best || st->max_priority >= best->flow->priority) {
             best = pl_subtable_lookup(st, flow, best, mask);
         }

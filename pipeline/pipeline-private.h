@@ -84,7 +84,7 @@ struct pl_subtable {
 };
 
 struct pl_table {
-    struct pl_subtable *subtables;
+    struct pl_subtable **subtables; /* Pointers: each holds an hmap. */
     size_t n_subtables;
     size_t allocated_subtables;
     const struct pl_conj **wild;    /* No usable key. */
