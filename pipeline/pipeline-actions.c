@@ -294,30 +294,37 @@ lb_pick(const struct pl_ctx *ctx, const struct action *a)
     return a->lb.n_backends ? &a->lb.backends[0] : NULL;
 }
 
+/* ct_lb and ct_lb_mark (ovn-trace 23.03 shows both as "ct_lb").  With
+ * backends, DNAT to the one --lb-dst names (else the first); without,
+ * the connection is looked up and, as ovn-trace does, --lb-dst (if any)
+ * is the destination it was committed with.  Neither rewrite is shown in
+ * the block's label, as ovn-trace shows none. */
 static void
 exec_ct_lb(struct pl_ctx *ctx, const struct pl_pkt *pkt,
            const struct action *a, const struct pl_flow *flow,
            struct pipeline_trace_node *super)
 {
-    struct ds label = DS_EMPTY_INITIALIZER;
+    const struct pipeline_run_params *p = ctx->params;
+    struct ds ignored = DS_EMPTY_INITIALIZER;
     struct pl_pkt copy;
     pl_pkt_clone(&copy, pkt);
-    ds_put_cstr(&label, action_type_name(a->type));
     uint32_t state;
     const struct action_ip_port *b = lb_pick(ctx, a);
     if (b) {
-        ds_put_char(&label, '(');
-        nat_rewrite(ctx, &copy, true, b, b->port, &label);
-        ds_put_char(&label, ')');
+        nat_rewrite(ctx, &copy, true, b, b->port, &ignored);
         state = PIPELINE_CS_TRK | PIPELINE_CS_NEW | PIPELINE_CS_DNAT;
     } else {
-        ds_put_char(&label, '(');
-        state = ct_lookup(ctx, &label);
-        ds_put_char(&label, ')');
+        state = ct_lookup(ctx, NULL);
+        if (p->lb_dst_family) {
+            struct action_ip_port dst = { .family = p->lb_dst_family,
+                                          .ip = p->lb_dst_ip,
+                                          .port = p->lb_dst_port };
+            nat_rewrite(ctx, &copy, true, &dst, dst.port, &ignored);
+        }
     }
-    ct_continue(ctx, pkt, &copy, state, flow, super, ds_cstr(&label));
+    ct_continue(ctx, pkt, &copy, state, flow, super, "ct_lb");
     pl_pkt_destroy(&copy);
-    ds_destroy(&label);
+    ds_destroy(&ignored);
 }
 
 /* --- Generated packets ------------------------------------------ */
@@ -408,7 +415,19 @@ generate_headers(const struct pl_ctx *ctx, struct pl_pkt *pkt,
     case ACTION_TCP_RESET:
         set_field(ctx, pkt, "tcp.flags", u128_from_u64(0x14));
         break;
-    case ACTION_REJECT:
+    case ACTION_REJECT: {
+        /* reject answers the sender: addresses swapped. */
+        struct u128 eth_dst = get_field(ctx, pkt, "eth.dst");
+        set_field(ctx, pkt, "eth.dst", eth_src);
+        set_field(ctx, pkt, "eth.src", eth_dst);
+        if (eth_type == 0x86dd) {
+            struct u128 ip6_src = get_field(ctx, pkt, "ip6.src");
+            set_field(ctx, pkt, "ip6.src", ip6_dst);
+            set_field(ctx, pkt, "ip6.dst", ip6_src);
+        } else {
+            set_field(ctx, pkt, "ip4.src", ip4_dst);
+            set_field(ctx, pkt, "ip4.dst", ip4_src);
+        }
         if (proto == 6) {
             set_field(ctx, pkt, "tcp.flags", u128_from_u64(0x14));
         } else if (eth_type == 0x86dd) {
@@ -419,6 +438,7 @@ generate_headers(const struct pl_ctx *ctx, struct pl_pkt *pkt,
             set_field(ctx, pkt, "icmp4.code", u128_from_u64(3));
         }
         break;
+    }
     default:
         break;
     }
@@ -431,14 +451,20 @@ exec_generator(struct pl_ctx *ctx, const struct pl_pkt *pkt,
 {
     struct pl_pkt copy;
     pl_pkt_clone(&copy, pkt);
+    /* ovn-trace shows reject as the packet it makes. */
+    const char *name = action_type_name(a->type);
+    if (a->type == ACTION_REJECT) {
+        name = (get_field(ctx, pkt, "ip.proto").lo == 6 ? "tcp_reset"
+                : get_field(ctx, pkt, "eth.type").lo == 0x86dd ? "icmp6"
+                : "icmp4");
+    }
     if (a->type != ACTION_CLONE) {
         generate_headers(ctx, &copy, a->type);
         if (copy.n_via < PL_MAX_VIA) {
-            copy.via[copy.n_via++] = action_type_name(a->type);
+            copy.via[copy.n_via++] = name;
         }
     }
-    pl_fork(ctx, pkt, &copy, &a->nested, flow, super,
-            action_type_name(a->type));
+    pl_fork(ctx, pkt, &copy, &a->nested, flow, super, name);
     pl_pkt_destroy(&copy);
     return false;
 }
@@ -541,8 +567,23 @@ exec_conntrack(struct pl_ctx *ctx, struct pl_pkt *pkt,
     case ACTION_CT_NEXT:
         exec_ct_next(ctx, pkt, flow, super);
         return true;
-    case ACTION_CT_DNAT:
     case ACTION_CT_SNAT:
+        if (!a->nat.ip.family && pkt->dp->is_gateway_router) {
+            /* As ovn-trace: un-SNAT on a gateway router goes nowhere. */
+            return true;
+        }
+        exec_ct_nat(ctx, pkt, a, flow, super);
+        return true;
+    case ACTION_CT_COMMIT_NAT: {
+        struct pl_pkt copy;
+        pl_pkt_clone(&copy, pkt);
+        ct_continue(ctx, pkt, &copy, get_field(ctx, pkt, "ct_state").lo,
+                    flow, super, "ct_commit_nat /* assuming no un-nat "
+                    "entry, so no change */");
+        pl_pkt_destroy(&copy);
+        return true;
+    }
+    case ACTION_CT_DNAT:
     case ACTION_CT_DNAT_IN_CZONE:
     case ACTION_CT_SNAT_IN_CZONE:
         exec_ct_nat(ctx, pkt, a, flow, super);
@@ -613,6 +654,11 @@ pl_exec_action(struct pl_ctx *ctx, struct pl_pkt *pkt,
     case ACTION_LOOKUP_ND: case ACTION_LOOKUP_ND_IP:
         set_result(pkt, &a->neigh.dst, exec_lookup_neigh(
                        ctx, pkt, a, 6, a->type == ACTION_LOOKUP_ND), tnode);
+        return false;
+    case ACTION_GET_FDB:
+        /* No FDB: the port is "none", as ovn-trace names key 0. */
+        symtab_flow_set_string(&pkt->flow, a->neigh.dst.symbol, "none");
+        trace_assign(tnode, &a->neigh.dst, pkt);
         return false;
     case ACTION_LOOKUP_FDB:
         set_result(pkt, &a->neigh.dst, false, tnode);

@@ -476,6 +476,9 @@ pl_build_topology(struct pipeline *pl, const struct pipeline_input *in)
         p->port_security = strings_clone(d->port_security,
                                          d->n_port_security);
         p->n_port_security = d->n_port_security;
+        if (!strcmp(p->type, "l3gateway")) {
+            dp->is_gateway_router = true;
+        }
         shash_add(&pl->ports, p->name, p);
     }
     for (size_t i = 0; i < in->n_mcgroups; i++) {

@@ -256,6 +256,17 @@ pl_output_ingress(struct pl_ctx *ctx, struct pl_pkt *pkt,
     pl_to_egress(ctx, pkt, outport, top);
 }
 
+/* Is 'flow' "1" with actions "next;", which ovn-trace leaves out of its
+ * traces? */
+static bool
+pl_flow_is_trivial(const struct pl_flow *flow)
+{
+    return (!strcmp(flow->match, "1") && flow->actions.n_actions == 1
+            && flow->actions.actions[0].type == ACTION_NEXT
+            && flow->actions.actions[0].next.table == flow->table + 1
+            && flow->actions.actions[0].next.pipeline == flow->pipeline);
+}
+
 void
 pl_run_table(struct pl_ctx *ctx, struct pl_pkt *pkt, unsigned int table,
              struct pipeline_trace_node *super)
@@ -283,7 +294,7 @@ pl_run_table(struct pl_ctx *ctx, struct pl_pkt *pkt, unsigned int table,
 
     const struct pl_flow *flow = c->flow;
     struct pipeline_trace_node *tnode = NULL;
-    if (super) {
+    if (super && !pl_flow_is_trivial(flow)) {
         tnode = pl_trace_add(super, PIPELINE_TRACE_TABLE,
                              "%2u. %s (%s): %s, priority %u, uuid %.8s",
                              table, flow->stage_name ? flow->stage_name

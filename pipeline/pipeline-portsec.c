@@ -3,6 +3,9 @@
  * A port's port_security column lists entries "MAC [IP[/PLEN]...]".  With
  * none, anything passes.  Otherwise, as ovn-northd 23.03 documents it for
  * the flows it used to write (ovn-northd(8), ls_in_port_sec_*):
+ * A prefix length after an address only widens what may be received (the
+ * subnet's broadcast), and ovn-trace 23.03 does not even allow that: the
+ * address is a host address both ways.
  *   - into the switch: eth.src must be one entry's MAC; if that entry has
  *     addresses, IPv4 packets need ip4.src among them (or the DHCP
  *     discover 0.0.0.0 -> 255.255.255.255 udp 68 -> 67), IPv6 packets
@@ -54,12 +57,10 @@ pl_ps_parse(const char *text, struct pl_ps_entry *e)
         }
         if (ip_is_v4(&ip) && e->n_ip4 < 16) {
             e->ip4[e->n_ip4] = u128_from_u64(ntohl(ip_to_v4(&ip)));
-            e->ip4_mask[e->n_ip4++] = u128_shl(u128_low_mask(plen),
-                                               32 - plen);
+            e->ip4_mask[e->n_ip4++] = u128_low_mask(32);
         } else if (!ip_is_v4(&ip) && e->n_ip6 < 16) {
             e->ip6[e->n_ip6] = u128_from_be_bytes(ip.s6_addr);
-            e->ip6_mask[e->n_ip6++] = u128_shl(u128_low_mask(plen),
-                                               128 - plen);
+            e->ip6_mask[e->n_ip6++] = u128_low_mask(128);
         }
     }
     str_free_words(words);

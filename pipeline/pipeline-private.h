@@ -98,6 +98,7 @@ struct pl_datapath {
     uint32_t key;
     char *name;
     bool is_router;
+    bool is_gateway_router;         /* Has an l3gateway port. */
     struct pl_table tables[2][PL_MAX_TABLES];
     struct shash mcgroups;          /* Name -> struct pl_mcgroup. */
     char *stages[2][PL_MAX_TABLES]; /* Stage name of each table seen. */
