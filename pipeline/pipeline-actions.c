@@ -272,7 +272,7 @@ exec_ct_nat(struct pl_ctx *ctx, const struct pl_pkt *pkt,
         ds_put_cstr(&label, " /* assuming no un-");
         ds_put_cstr(&label, dst ? "dnat" : "snat");
         ds_put_cstr(&label, " entry, so no change */");
-        state = get_field(ctx, pkt, "ct_state").lo | PIPELINE_CS_TRK;
+        state = ct_lookup(ctx, NULL);
     }
     ct_continue(ctx, pkt, &copy, state, flow, super, ds_cstr(&label));
     pl_pkt_destroy(&copy);

@@ -84,11 +84,11 @@ pl_loopback(const struct pl_ctx *ctx, const struct pl_pkt *pkt)
     return !u128_is_zero(symtab_flow_get(&pkt->flow, ctx->flags_loopback));
 }
 
-/* Runs 'pkt' from table 0 of 'pipeline' of its datapath, in a new
+/* Runs 'pkt' from 'table' of 'pipeline' of its datapath, in a new
  * section of 'super'. */
 static void
 pl_run_pipeline(struct pl_ctx *ctx, struct pl_pkt *pkt,
-                enum actions_pipeline pipeline,
+                enum actions_pipeline pipeline, unsigned int table,
                 struct pipeline_trace_node *super)
 {
     struct pipeline_trace_node *section = NULL;
@@ -105,7 +105,7 @@ pl_run_pipeline(struct pl_ctx *ctx, struct pl_pkt *pkt,
                                   pkt->flow.outport ? pkt->flow.outport
                                   : ""));
     }
-    pl_run_table(ctx, pkt, 0, section);
+    pl_run_table(ctx, pkt, table, section);
 }
 
 /* Clears what does not cross a patch port: registers, flags, conntrack
@@ -167,8 +167,7 @@ pl_output_egress(struct pl_ctx *ctx, struct pl_pkt *pkt,
                                                          "inport"),
                                peer->name);
         copy.dp = peer->dp;
-        pl_run_pipeline(ctx, &copy, ACTIONS_INGRESS,
-                        super);
+        pl_run_pipeline(ctx, &copy, ACTIONS_INGRESS, 0, super);
         pl_pkt_destroy(&copy);
         return;
     }
@@ -188,7 +187,12 @@ pl_to_egress(struct pl_ctx *ctx, const struct pl_pkt *pkt,
     pl_pkt_clone(&copy, pkt);
     symtab_flow_set_string(&copy.flow, symtab_lookup(ctx->pl->symtab,
                                                      "outport"), outport);
-    pl_run_pipeline(ctx, &copy, ACTIONS_EGRESS, super);
+    /* The egress pipeline starts with clear registers (ovn-trace does
+     * this; flags and conntrack state carry over). */
+    for (int f = SYMTAB_F_REG0; f <= SYMTAB_F_REG9; f++) {
+        copy.flow.fields[f] = u128_zero();
+    }
+    pl_run_pipeline(ctx, &copy, ACTIONS_EGRESS, 0, super);
     pl_pkt_destroy(&copy);
 }
 
@@ -335,7 +339,7 @@ pl_exec_list(struct pl_ctx *ctx, struct pl_pkt *pkt,
         case ACTION_NEXT:
             status = PL_CONTINUED;
             if (a->next.pipeline != pkt->pipeline) {
-                pl_run_pipeline(ctx, pkt, a->next.pipeline,
+                pl_run_pipeline(ctx, pkt, a->next.pipeline, a->next.table,
                                 super);
             } else {
                 pl_run_table(ctx, pkt, a->next.table, super);
@@ -397,7 +401,7 @@ pipeline_run(const struct pipeline *pl,
     struct pl_pkt pkt = { .dp = dp };
     symtab_flow_clone(&pkt.flow, packet);
     res->mask.fields[SYMTAB_F_INPORT] = u128_low_mask(128);
-    pl_run_pipeline(&ctx, &pkt, ACTIONS_INGRESS, res->trace);
+    pl_run_pipeline(&ctx, &pkt, ACTIONS_INGRESS, 0, res->trace);
     pl_pkt_destroy(&pkt);
     return 0;
 }

@@ -9,7 +9,8 @@
  *   - into the switch: eth.src must be one entry's MAC; if that entry has
  *     addresses, IPv4 packets need ip4.src among them (or the DHCP
  *     discover 0.0.0.0 -> 255.255.255.255 udp 68 -> 67), IPv6 packets
- *     ip6.src among them, the MAC's link-local address or :: (DAD), ARP
+ *     ip6.src among them or the MAC's link-local address (ovn-trace
+ *     drops DAD from ::), a neighbour advertisement's target too, ARP
  *     needs arp.sha == MAC and arp.spa among them, and ND nd.sll/nd.tll
  *     the MAC or zero;
  *   - out of the switch: eth.dst must be one entry's MAC and, with
@@ -118,18 +119,22 @@ pl_ps_ingress_ok(const struct pl_ctx *ctx, const struct pl_pkt *pkt,
     }
     if (eth_type == 0x86dd) {
         struct u128 src = fget(ctx, pkt, "ip6.src");
+        struct u128 lla = pl_ps_lla(e->mac);
         if (fget(ctx, pkt, "ip.proto").lo == 58) {
             uint64_t type = fget(ctx, pkt, "icmp6.type").lo;
             uint64_t sll = fget(ctx, pkt, "nd.sll").lo;
             uint64_t tll = fget(ctx, pkt, "nd.tll").lo;
+            struct u128 target = fget(ctx, pkt, "nd.target");
             if ((type == 135 && sll && sll != e->mac)
-                || (type == 136 && tll && tll != e->mac)) {
+                || (type == 136 && tll && tll != e->mac)
+                || (type == 136 && e->n_ip6
+                    && !pl_ps_in(target, e->ip6, e->ip6_mask, e->n_ip6)
+                    && !u128_equals(target, lla))) {
                 return false;
             }
         }
         return (pl_ps_in(src, e->ip6, e->ip6_mask, e->n_ip6)
-                || u128_equals(src, pl_ps_lla(e->mac))
-                || u128_is_zero(src));
+                || u128_equals(src, lla));
     }
     return true;
 }
