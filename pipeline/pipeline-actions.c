@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "ds.h"
+#include "expr/expr.h"
 #include "packets.h"
 #include "util.h"
 
@@ -681,11 +682,28 @@ pl_exec_action(struct pl_ctx *ctx, struct pl_pkt *pkt,
     case ACTION_CHECK_PKT_LARGER:
         set_result(pkt, &a->pkt_larger.dst, false, tnode);
         return false;
-    case ACTION_SELECT:
-        write_bits(pkt, &a->select.dst,
-                   u128_from_u64(select_pick(ctx, a)));
-        trace_assign(tnode, &a->select.dst, pkt);
-        return false;
+    case ACTION_SELECT: {
+        /* A group that resubmits to the next table, shown as a block, as
+         * ovn-trace does: "select: reg8[16..31] = 1". */
+        struct pl_pkt copy;
+        pl_pkt_clone(&copy, pkt);
+        uint16_t id = select_pick(ctx, a);
+        write_bits(&copy, &a->select.dst, u128_from_u64(id));
+        char *label = NULL;
+        if (super) {
+            struct ds s = DS_EMPTY_INITIALIZER;
+            expr_field_format(&(struct expr_field) {
+                                  a->select.dst.symbol, a->select.dst.ofs,
+                                  a->select.dst.n_bits }, &s);
+            label = xasprintf("select: %s = %u", ds_cstr(&s), id);
+            ds_destroy(&s);
+        }
+        ct_continue(ctx, pkt, &copy, get_field(ctx, &copy, "ct_state").lo,
+                    flow, super, label);
+        free(label);
+        pl_pkt_destroy(&copy);
+        return true;
+    }
     default:
         /* Logging, meters, queues, learning (put_arp, put_fdb...),
          * events: nothing the packet's fate depends on. */

@@ -13,7 +13,7 @@
 #include "pipeline/pipeline-private.h"
 
 /* Bounds that stop a looping pipeline. */
-#define PL_MAX_DEPTH 256            /* Nested tables/pipelines. */
+#define PL_MAX_DEPTH 4096           /* Nested tables/pipelines. */
 #define PL_MAX_STEPS 100000         /* Table lookups in one run. */
 #define PL_MAX_VIA 8
 #define PL_STACK 16
