@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "cli/trace-sb.h"
 #include "ds.h"
@@ -34,6 +35,7 @@ struct trace_options {
     size_t n_ct_states;
     struct pipeline_run_params run;
     const char *datapath;           /* Or NULL. */
+    unsigned int bench;             /* --bench=N: time N untraced runs. */
     const char *microflow;
 };
 
@@ -55,6 +57,8 @@ usage(void)
            "  --select-id=ID          member select() picks\n"
            "  --friendly-names        accepted (names are always shown)\n"
            "  --no-friendly-names     accepted\n"
+           "  --bench=N               (weft) also time compiling and N "
+           "untraced runs\n"
            "  -h, --help              display this help message\n"
            "  -V, --version           display version information\n");
 }
@@ -98,7 +102,7 @@ parse_options(int argc, char *argv[], struct trace_options *o)
 {
     enum { OPT_DB = 256, OPT_DETAILED, OPT_SUMMARY, OPT_MINIMAL, OPT_ALL,
            OPT_CT, OPT_LB_DST, OPT_SELECT_ID, OPT_FRIENDLY, OPT_NO_FRIENDLY,
-           OPT_OVS };
+           OPT_OVS, OPT_BENCH };
     static const struct option long_options[] = {
         {"db", required_argument, NULL, OPT_DB},
         {"detailed", no_argument, NULL, OPT_DETAILED},
@@ -111,6 +115,7 @@ parse_options(int argc, char *argv[], struct trace_options *o)
         {"friendly-names", no_argument, NULL, OPT_FRIENDLY},
         {"no-friendly-names", no_argument, NULL, OPT_NO_FRIENDLY},
         {"ovs", optional_argument, NULL, OPT_OVS},
+        {"bench", required_argument, NULL, OPT_BENCH},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
         {NULL, 0, NULL, 0},
@@ -147,6 +152,11 @@ parse_options(int argc, char *argv[], struct trace_options *o)
             o->run.select_id = id;
             break;
         case OPT_FRIENDLY: case OPT_NO_FRIENDLY: break;
+        case OPT_BENCH:
+            if (!str_to_uint(optarg, 10, &o->bench) || !o->bench) {
+                fatal("%s: bad --bench count", optarg);
+            }
+            break;
         case OPT_OVS:
             fprintf(stderr, "weft-trace: --ovs is not supported (weft has "
                     "no OpenFlow tables); ignored\n");
@@ -179,6 +189,14 @@ parse_options(int argc, char *argv[], struct trace_options *o)
     }
 }
 
+static double
+now_sec(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
 static struct pipeline *
 load_pipeline(const struct trace_options *o, const struct symtab *symtab)
 {
@@ -192,7 +210,12 @@ load_pipeline(const struct trace_options *o, const struct symtab *symtab)
     struct pipeline_input *in = pipeline_input_create();
     trace_sb_load(c, in);
     ovsdb_client_destroy(c);
+    double start = now_sec();
     struct pipeline *pl = pipeline_compile(in, symtab, NULL, NULL);
+    if (o->bench) {
+        fprintf(stderr, "bench: compile_ms=%.1f flows=%zu\n",
+                (now_sec() - start) * 1e3, pipeline_n_flows(pl));
+    }
     pipeline_input_destroy(in);
     for (size_t i = 0; i < pipeline_n_errors(pl); i++) {
         fprintf(stderr, "weft-trace: %s\n", pipeline_error(pl, i));
@@ -219,6 +242,25 @@ print_drops(const struct pipeline *pl, const struct pipeline_result *res)
         printf(", from northbound row %.8s", d->stage_hint);
     }
     printf(". */\n");
+}
+
+/* Times 'o->bench' untraced runs of 'flow', as the datapath's slow path
+ * would make them, and prints packets per second to stderr. */
+static void
+run_bench(const struct pipeline *pl, const struct trace_options *o,
+          uint32_t dp_key, const struct symtab_flow *flow)
+{
+    size_t n_outputs = 0;
+    double start = now_sec();
+    for (unsigned int i = 0; i < o->bench; i++) {
+        struct pipeline_result res;
+        pipeline_run(pl, &o->run, dp_key, flow, &res);
+        n_outputs += res.n_outputs;
+        pipeline_result_destroy(&res);
+    }
+    double elapsed = now_sec() - start;
+    fprintf(stderr, "bench: packets=%u outputs=%zu seconds=%.3f pps=%.0f\n",
+            o->bench, n_outputs, elapsed, o->bench / elapsed);
 }
 
 int
@@ -253,6 +295,9 @@ main(int argc, char *argv[])
     };
     o.run.ct.lookup = pipeline_ct_list_lookup;
     o.run.ct.aux = &ct;
+    if (o.bench) {
+        run_bench(pl, &o, dp_key, &flow);
+    }
     o.run.trace = true;
     struct pipeline_result res;
     pipeline_run(pl, &o.run, dp_key, &flow, &res);

@@ -197,18 +197,17 @@ ct_lookup(struct pl_ctx *ctx, struct ds *label)
     return state;
 }
 
-/* Continues 'pkt' (a copy made here) in the next table inside block
+/* Continues 'copy' (of the packet) in the next table inside block
  * 'label' after setting its ct_state to 'state'. */
 static void
-ct_continue(struct pl_ctx *ctx, const struct pl_pkt *pkt, struct pl_pkt *copy,
-            uint32_t state, const struct pl_flow *flow,
-            struct pipeline_trace_node *super, const char *label)
+ct_continue(struct pl_ctx *ctx, struct pl_pkt *copy, uint32_t state,
+            const struct pl_flow *flow, struct pipeline_trace_node *super,
+            const char *label)
 {
     struct pipeline_trace_node *block = NULL;
     if (super) {
         block = pl_trace_add(super, PIPELINE_TRACE_BLOCK, "%s", label);
     }
-    (void) pkt;
     symtab_flow_set(&copy->flow, ctx->ct_state, u128_from_u64(state),
                     u128_low_mask(128));
     pl_run_table(ctx, copy, flow->table + 1, block);
@@ -224,7 +223,7 @@ exec_ct_next(struct pl_ctx *ctx, const struct pl_pkt *pkt,
     ds_put_char(&label, ')');
     struct pl_pkt copy;
     pl_pkt_clone(&copy, pkt);
-    ct_continue(ctx, pkt, &copy, state, flow, super, ds_cstr(&label));
+    ct_continue(ctx, &copy, state, flow, super, ds_cstr(&label));
     pl_pkt_destroy(&copy);
     ds_destroy(&label);
 }
@@ -275,7 +274,7 @@ exec_ct_nat(struct pl_ctx *ctx, const struct pl_pkt *pkt,
         ds_put_cstr(&label, " entry, so no change */");
         state = ct_lookup(ctx, NULL);
     }
-    ct_continue(ctx, pkt, &copy, state, flow, super, ds_cstr(&label));
+    ct_continue(ctx, &copy, state, flow, super, ds_cstr(&label));
     pl_pkt_destroy(&copy);
     ds_destroy(&label);
 }
@@ -323,7 +322,7 @@ exec_ct_lb(struct pl_ctx *ctx, const struct pl_pkt *pkt,
             nat_rewrite(ctx, &copy, true, &dst, dst.port, &ignored);
         }
     }
-    ct_continue(ctx, pkt, &copy, state, flow, super, "ct_lb");
+    ct_continue(ctx, &copy, state, flow, super, "ct_lb");
     pl_pkt_destroy(&copy);
     ds_destroy(&ignored);
 }
@@ -578,7 +577,7 @@ exec_conntrack(struct pl_ctx *ctx, struct pl_pkt *pkt,
     case ACTION_CT_COMMIT_NAT: {
         struct pl_pkt copy;
         pl_pkt_clone(&copy, pkt);
-        ct_continue(ctx, pkt, &copy, get_field(ctx, pkt, "ct_state").lo,
+        ct_continue(ctx, &copy, get_field(ctx, pkt, "ct_state").lo,
                     flow, super, "ct_commit_nat /* assuming no un-nat "
                     "entry, so no change */");
         pl_pkt_destroy(&copy);
@@ -698,7 +697,7 @@ pl_exec_action(struct pl_ctx *ctx, struct pl_pkt *pkt,
             label = xasprintf("select: %s = %u", ds_cstr(&s), id);
             ds_destroy(&s);
         }
-        ct_continue(ctx, pkt, &copy, get_field(ctx, &copy, "ct_state").lo,
+        ct_continue(ctx, &copy, get_field(ctx, &copy, "ct_state").lo,
                     flow, super, label);
         free(label);
         pl_pkt_destroy(&copy);
