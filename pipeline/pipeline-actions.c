@@ -94,12 +94,27 @@ pl_format_value(const struct symtab_symbol *s, unsigned int n_bits,
     }
 }
 
-/* Adds "FIELD = VALUE;" to the trace for field reference 'f'. */
-static void
-trace_assign(struct pipeline_trace_node *tnode, const struct action_field *f,
-             const struct pl_pkt *pkt)
+/* Is 'f' logical metadata (a register, the flags, a port name) rather
+ * than a packet header? */
+static bool
+is_metadata(const struct action_field *f)
 {
-    if (!tnode) {
+    unsigned int ofs;
+    const struct symtab_symbol *root = symtab_symbol_root(f->symbol, &ofs);
+    return (root->field == SYMTAB_F_INPORT || root->field == SYMTAB_F_OUTPORT
+            || (root->field >= SYMTAB_F_REG0
+                && root->field <= SYMTAB_F_FLAGS));
+}
+
+/* Adds "FIELD = VALUE;" to the trace for field reference 'f'.  As in
+ * ovn-trace's minimal view, changes to logical metadata are shown only
+ * if 'metadata_too' (ovn-trace shows chk_lb_hairpin()'s results). */
+static void
+trace_assign__(struct pipeline_trace_node *tnode,
+               const struct action_field *f, const struct pl_pkt *pkt,
+               bool metadata_too)
+{
+    if (!tnode || (!metadata_too && is_metadata(f))) {
         return;
     }
     struct ds s = DS_EMPTY_INITIALIZER;
@@ -123,6 +138,13 @@ trace_assign(struct pipeline_trace_node *tnode, const struct action_field *f,
     }
     pl_trace_add(tnode, PIPELINE_TRACE_MODIFY, "%s", ds_cstr(&s));
     ds_destroy(&s);
+}
+
+static void
+trace_assign(struct pipeline_trace_node *tnode, const struct action_field *f,
+             const struct pl_pkt *pkt)
+{
+    trace_assign__(tnode, f, pkt, false);
 }
 
 static void
@@ -673,8 +695,11 @@ pl_exec_action(struct pl_ctx *ctx, struct pl_pkt *pkt,
                        ctx, pkt, a->type == ACTION_CHECK_IN_PORT_SEC),
                    tnode);
         return false;
-    case ACTION_DNS_LOOKUP: case ACTION_CHK_LB_HAIRPIN:
-    case ACTION_CHK_LB_HAIRPIN_REPLY: case ACTION_CHK_ECMP_NH_MAC:
+    case ACTION_CHK_LB_HAIRPIN: case ACTION_CHK_LB_HAIRPIN_REPLY:
+        write_bits(pkt, &a->field, u128_zero());
+        trace_assign__(tnode, &a->field, pkt, true);
+        return false;
+    case ACTION_DNS_LOOKUP: case ACTION_CHK_ECMP_NH_MAC:
     case ACTION_CHK_ECMP_NH: case ACTION_CHK_LB_AFF:
         set_result(pkt, &a->field, false, tnode);
         return false;

@@ -95,15 +95,21 @@ pl_run_pipeline(struct pl_ctx *ctx, struct pl_pkt *pkt,
     pkt->pipeline = pipeline;
     if (super) {
         const char *in = pkt->flow.inport ? pkt->flow.inport : "";
-        section = (pipeline == ACTIONS_INGRESS
-                   ? pl_trace_add(super, PIPELINE_TRACE_SECTION,
-                                  "ingress(dp=\"%s\", inport=\"%s\")",
-                                  pkt->dp->name, in)
-                   : pl_trace_add(super, PIPELINE_TRACE_SECTION,
-                                  "egress(dp=\"%s\", inport=\"%s\", "
-                                  "outport=\"%s\")", pkt->dp->name, in,
-                                  pkt->flow.outport ? pkt->flow.outport
-                                  : ""));
+        struct ds s = DS_EMPTY_INITIALIZER;
+        ds_put_format(&s, "%s(dp=\"%s\"", (pipeline == ACTIONS_INGRESS
+                                           ? "ingress" : "egress"),
+                      pkt->dp->name);
+        if (in[0]) {
+            ds_put_format(&s, ", inport=\"%s\"", in);
+        }
+        if (pipeline == ACTIONS_EGRESS) {
+            ds_put_format(&s, ", outport=\"%s\"",
+                          pkt->flow.outport ? pkt->flow.outport : "");
+        }
+        ds_put_char(&s, ')');
+        section = pl_trace_add(super, PIPELINE_TRACE_SECTION, "%s",
+                               ds_cstr(&s));
+        ds_destroy(&s);
     }
     pl_run_table(ctx, pkt, table, section);
 }
@@ -128,6 +134,7 @@ pl_clear_metadata(struct pl_pkt *pkt)
 static void
 pl_output_egress(struct pl_ctx *ctx, struct pl_pkt *pkt,
                  const struct pl_flow *flow,
+                 struct pipeline_trace_node *tnode,
                  struct pipeline_trace_node *super)
 {
     const char *outport = pkt->flow.outport;
@@ -139,8 +146,8 @@ pl_output_egress(struct pl_ctx *ctx, struct pl_pkt *pkt,
     }
     if (pkt->flow.inport && !strcmp(pkt->flow.inport, outport)
         && !pl_loopback(ctx, pkt)) {
-        if (super) {
-            pl_trace_add(super, PIPELINE_TRACE_COMMENT, "/* omitting output "
+        if (tnode) {
+            pl_trace_add(tnode, PIPELINE_TRACE_COMMENT, "/* omitting output "
                          "because inport == outport && !flags.loopback */");
         }
         pl_record_drop(ctx, pkt, flow->table, flow, NULL,
@@ -150,10 +157,10 @@ pl_output_egress(struct pl_ctx *ctx, struct pl_pkt *pkt,
     if ((!strcmp(port->type, "patch") || !strcmp(port->type, "l3gateway"))
         && port->peer) {
         const struct pl_port *peer = pl_port_find(ctx->pl, port->peer);
-        if (super) {
-            pl_trace_add(super, PIPELINE_TRACE_COMMENT,
+        if (tnode) {
+            pl_trace_add(tnode, PIPELINE_TRACE_COMMENT,
                          "/* output to \"%s\", type \"%s\" */",
-                         outport, port->type);
+                         outport, port->type)->summary_semicolon = true;
         }
         if (!peer) {
             pl_record_drop(ctx, pkt, flow->table, flow, super,
@@ -170,6 +177,11 @@ pl_output_egress(struct pl_ctx *ctx, struct pl_pkt *pkt,
         pl_run_pipeline(ctx, &copy, ACTIONS_INGRESS, 0, super);
         pl_pkt_destroy(&copy);
         return;
+    }
+    if (tnode) {
+        pl_trace_add(tnode, PIPELINE_TRACE_COMMENT,
+                     "/* output to \"%s\", type \"%s\" */",
+                     outport, port->type)->summary_semicolon = true;
     }
     if (super) {
         pl_trace_add(super, PIPELINE_TRACE_OUTPUT, "output(\"%s\");",
@@ -200,6 +212,7 @@ pl_to_egress(struct pl_ctx *ctx, const struct pl_pkt *pkt,
 static void
 pl_output_ingress(struct pl_ctx *ctx, struct pl_pkt *pkt,
                   const struct pl_flow *flow,
+                  struct pipeline_trace_node *tnode,
                   struct pipeline_trace_node *super)
 {
     const char *outport = pkt->flow.outport;
@@ -248,8 +261,8 @@ pl_output_ingress(struct pl_ctx *ctx, struct pl_pkt *pkt,
         return;
     }
     if (!strcmp(port->type, "chassisredirect") && port->distributed_port) {
-        if (super) {
-            pl_trace_add(super, PIPELINE_TRACE_COMMENT, "/* Replacing type "
+        if (tnode) {
+            pl_trace_add(tnode, PIPELINE_TRACE_COMMENT, "/* Replacing type "
                          "\"chassisredirect\" outport \"%s\" with "
                          "distributed port \"%s\". */", outport,
                          port->distributed_port);
@@ -332,7 +345,11 @@ pl_exec_list(struct pl_ctx *ctx, struct pl_pkt *pkt,
         if (tnode) {
             struct ds s = DS_EMPTY_INITIALIZER;
             action_format(a, &s);
-            pl_trace_add(tnode, PIPELINE_TRACE_ACTION, "%s", ds_cstr(&s));
+            struct pipeline_trace_node *n = pl_trace_add(
+                tnode, PIPELINE_TRACE_ACTION, "%s", ds_cstr(&s));
+            /* The summary shows the section it starts instead. */
+            n->detailed_only = (a->type == ACTION_NEXT
+                                && a->next.pipeline != pkt->pipeline);
             ds_destroy(&s);
         }
         switch (a->type) {
@@ -348,9 +365,9 @@ pl_exec_list(struct pl_ctx *ctx, struct pl_pkt *pkt,
         case ACTION_OUTPUT:
             status = PL_CONTINUED;
             if (pkt->pipeline == ACTIONS_INGRESS) {
-                pl_output_ingress(ctx, pkt, flow, super);
+                pl_output_ingress(ctx, pkt, flow, tnode, super);
             } else {
-                pl_output_egress(ctx, pkt, flow, super);
+                pl_output_egress(ctx, pkt, flow, tnode, super);
             }
             break;
         default:

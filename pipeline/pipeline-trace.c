@@ -113,16 +113,25 @@ format_summary(const struct pipeline_trace_node *node, int indent,
             format_summary(c, indent, s);
             break;
         case PIPELINE_TRACE_ACTION:
+            if (!c->detailed_only) {
+                put_line(s, indent, c->text);
+            }
+            break;
+        case PIPELINE_TRACE_COMMENT:
+            ds_put_char_multiple(s, ' ', indent);
+            ds_put_format(s, "%s%s\n", c->text,
+                          c->summary_semicolon ? ";" : "");
+            break;
         case PIPELINE_TRACE_OUTPUT:
         case PIPELINE_TRACE_DROP:
-            put_line(s, indent, c->text);
-            break;
         case PIPELINE_TRACE_MODIFY:
-        case PIPELINE_TRACE_COMMENT:
             break;
         }
     }
 }
+
+static void format_detailed_block(const struct pipeline_trace_node *,
+                                  int indent, struct ds *);
 
 static void
 format_detailed(const struct pipeline_trace_node *node, int indent,
@@ -133,12 +142,14 @@ format_detailed(const struct pipeline_trace_node *node, int indent,
         switch (c->type) {
         case PIPELINE_TRACE_SECTION:
         case PIPELINE_TRACE_BLOCK:
+            /* A block's own actions (arp { ... }) are indented under it;
+             * what it leads to (tables, sections) is not. */
             ds_put_char(s, '\n');
             put_line(s, indent, c->text);
             ds_put_char_multiple(s, ' ', indent);
             ds_put_char_multiple(s, '-', strlen(c->text));
             ds_put_char(s, '\n');
-            format_detailed(c, indent, s);
+            format_detailed_block(c, indent, s);
             break;
         case PIPELINE_TRACE_TABLE:
             put_line(s, indent, c->text);
@@ -146,15 +157,31 @@ format_detailed(const struct pipeline_trace_node *node, int indent,
             break;
         case PIPELINE_TRACE_ACTION:
         case PIPELINE_TRACE_COMMENT:
-        case PIPELINE_TRACE_OUTPUT:
             put_line(s, indent, c->text);
             break;
         case PIPELINE_TRACE_DROP:
-            ds_put_char_multiple(s, ' ', indent);
-            ds_put_format(s, "/* %s */\n", c->text);
-            break;
+        case PIPELINE_TRACE_OUTPUT:
         case PIPELINE_TRACE_MODIFY:
             break;
+        }
+    }
+}
+
+static void
+format_detailed_block(const struct pipeline_trace_node *node, int indent,
+                      struct ds *s)
+{
+    for (size_t i = 0; i < node->n_children; i++) {
+        const struct pipeline_trace_node *c = node->children[i];
+        if (c->type == PIPELINE_TRACE_ACTION
+            || c->type == PIPELINE_TRACE_COMMENT) {
+            put_line(s, indent + 4, c->text);
+        } else {
+            struct pipeline_trace_node one = {
+                .type = PIPELINE_TRACE_SECTION,
+                .children = (struct pipeline_trace_node **) &node->children[i],
+                .n_children = 1 };
+            format_detailed(&one, indent, s);
         }
     }
 }
@@ -268,6 +295,10 @@ pipeline_format_packet(const struct pipeline *pl,
     if (proto == 6 || proto == 17 || proto == 132) {
         ds_put_format(s, ",tp_src=%"PRIu64",tp_dst=%"PRIu64,
                       f64(flow, SYMTAB_F_TP_SRC), f64(flow, SYMTAB_F_TP_DST));
+        if (proto == 6) {
+            ds_put_format(s, ",tcp_flags=%"PRIu64,
+                          f64(flow, SYMTAB_F_TCP_FLAGS));
+        }
     } else if (proto == 1 || proto == 58) {
         ds_put_format(s, ",icmp_type=%"PRIu64",icmp_code=%"PRIu64,
                       f64(flow, SYMTAB_F_ICMP_TYPE),

@@ -255,7 +255,7 @@ enum pipeline_trace_type {
     PIPELINE_TRACE_ACTION,          /* An action executed (detailed). */
     PIPELINE_TRACE_MODIFY,          /* A change to the packet (minimal). */
     PIPELINE_TRACE_BLOCK,           /* A fork: "ct_next(...)", "arp". */
-    PIPELINE_TRACE_OUTPUT,          /* output("port"); */
+    PIPELINE_TRACE_OUTPUT,          /* output("port"); (minimal) */
     PIPELINE_TRACE_COMMENT,         /* Explanations. */
     PIPELINE_TRACE_DROP,            /* Where a copy ended. */
 };
@@ -263,6 +263,8 @@ enum pipeline_trace_type {
 struct pipeline_trace_node {
     enum pipeline_trace_type type;
     char *text;
+    bool detailed_only;             /* Not in the summary view. */
+    bool summary_semicolon;         /* The summary view adds ';'. */
     struct pipeline_trace_node **children;
     size_t n_children;
     size_t allocated;
