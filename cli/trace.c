@@ -201,15 +201,21 @@ static struct pipeline *
 load_pipeline(const struct trace_options *o, const struct symtab *symtab)
 {
     char *error = NULL;
+    double t0 = now_sec();
     struct ovsdb_client *c = ovsdb_client_sync_open(o->db, &sbrec_idl_class,
                                                     NULL, trace_sb_tables,
                                                     30000, &error);
     if (!c) {
         fatal("%s: %s", o->db, error);
     }
+    double t1 = now_sec();
     struct pipeline_input *in = pipeline_input_create();
     trace_sb_load(c, in);
     ovsdb_client_destroy(c);
+    if (o->bench) {
+        fprintf(stderr, "bench: db_load_ms=%.1f sb_to_input_ms=%.1f\n",
+                (t1 - t0) * 1e3, (now_sec() - t1) * 1e3);
+    }
     double start = now_sec();
     struct pipeline *pl = pipeline_compile(in, symtab, NULL, NULL);
     if (o->bench) {

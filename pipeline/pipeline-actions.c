@@ -20,28 +20,6 @@
 #include "packets.h"
 #include "util.h"
 
-static const struct symtab_symbol *
-sym(const struct pl_ctx *ctx, const char *name)
-{
-    const struct symtab_symbol *s = symtab_lookup(ctx->pl->symtab, name);
-    ASSERT(s);
-    return s;
-}
-
-static void
-set_field(const struct pl_ctx *ctx, struct pl_pkt *pkt, const char *name,
-          struct u128 value)
-{
-    symtab_flow_set(&pkt->flow, sym(ctx, name), value, u128_low_mask(128));
-}
-
-static struct u128
-get_field(const struct pl_ctx *ctx, const struct pl_pkt *pkt,
-          const char *name)
-{
-    return symtab_flow_get(&pkt->flow, sym(ctx, name));
-}
-
 static void
 write_bits(struct pl_pkt *pkt, const struct action_field *f,
            struct u128 value)
@@ -230,8 +208,7 @@ ct_continue(struct pl_ctx *ctx, struct pl_pkt *copy, uint32_t state,
     if (super) {
         block = pl_trace_add(super, PIPELINE_TRACE_BLOCK, "%s", label);
     }
-    symtab_flow_set(&copy->flow, ctx->ct_state, u128_from_u64(state),
-                    u128_low_mask(128));
+    pl_set(copy, SYMTAB_F_CT_STATE, u128_from_u64(state));
     pl_run_table(ctx, copy, flow->table + 1, block);
 }
 
@@ -251,23 +228,31 @@ exec_ct_next(struct pl_ctx *ctx, const struct pl_pkt *pkt,
 }
 
 /* Rewrites the destination (DNAT) or source (SNAT) of 'pkt' to 'ip' and
- * optionally port 'port', describing the change in 'label'. */
+ * optionally port 'port', describing the change in 'label' if nonnull. */
 static void
 nat_rewrite(const struct pl_ctx *ctx, struct pl_pkt *pkt, bool dst,
             const struct action_ip_port *ip, uint16_t port, struct ds *label)
 {
-    const char *ipf = (ip->family == 4 ? (dst ? "ip4.dst" : "ip4.src")
-                       : (dst ? "ip6.dst" : "ip6.src"));
-    set_field(ctx, pkt, ipf, ip->ip);
-    ds_put_format(label, "%s=", ipf);
-    pl_format_value(sym(ctx, ipf), sym(ctx, ipf)->width, ip->ip, label);
+    enum symtab_field f = (ip->family == 4
+                           ? (dst ? SYMTAB_F_IP4_DST : SYMTAB_F_IP4_SRC)
+                           : (dst ? SYMTAB_F_IP6_DST : SYMTAB_F_IP6_SRC));
+    pl_set(pkt, f, ip->ip);
+    if (label) {
+        const struct symtab_symbol *s = symtab_field_symbol(ctx->pl->symtab,
+                                                            f);
+        ds_put_format(label, "%s=", s->name);
+        pl_format_value(s, s->width, ip->ip, label);
+    }
     if (port) {
-        uint8_t proto = get_field(ctx, pkt, "ip.proto").lo;
-        const char *l4 = proto == 17 ? "udp" : proto == 132 ? "sctp" : "tcp";
-        char *name = xasprintf("%s.%s", l4, dst ? "dst" : "src");
-        set_field(ctx, pkt, name, u128_from_u64(port));
-        ds_put_format(label, ", %s=%u", name, port);
-        free(name);
+        pl_set(pkt, dst ? SYMTAB_F_TP_DST : SYMTAB_F_TP_SRC,
+               u128_from_u64(port));
+        if (label) {
+            uint8_t proto = pl_get(pkt, SYMTAB_F_IP_PROTO).lo;
+            ds_put_format(label, ", %s.%s=%u", (proto == 17 ? "udp"
+                                                 : proto == 132 ? "sctp"
+                                                 : "tcp"),
+                          dst ? "dst" : "src", port);
+        }
     }
 }
 
@@ -383,81 +368,81 @@ static void
 generate_headers(const struct pl_ctx *ctx, struct pl_pkt *pkt,
                  enum action_type type)
 {
-    struct u128 eth_src = get_field(ctx, pkt, "eth.src");
-    struct u128 ip4_src = get_field(ctx, pkt, "ip4.src");
-    struct u128 ip4_dst = get_field(ctx, pkt, "ip4.dst");
-    struct u128 ip6_dst = get_field(ctx, pkt, "ip6.dst");
-    uint64_t eth_type = get_field(ctx, pkt, "eth.type").lo;
-    uint64_t proto = get_field(ctx, pkt, "ip.proto").lo;
+    struct u128 eth_src = pl_get(pkt, SYMTAB_F_ETH_SRC);
+    struct u128 ip4_src = pl_get(pkt, SYMTAB_F_IP4_SRC);
+    struct u128 ip4_dst = pl_get(pkt, SYMTAB_F_IP4_DST);
+    struct u128 ip6_dst = pl_get(pkt, SYMTAB_F_IP6_DST);
+    uint64_t eth_type = pl_get(pkt, SYMTAB_F_ETH_TYPE).lo;
+    uint64_t proto = pl_get(pkt, SYMTAB_F_IP_PROTO).lo;
 
     switch (type) {
     case ACTION_ARP:
         clear_l3(ctx, pkt);
-        set_field(ctx, pkt, "eth.type", u128_from_u64(0x806));
-        set_field(ctx, pkt, "eth.dst", u128_from_u64(0xffffffffffffULL));
-        set_field(ctx, pkt, "arp.op", u128_from_u64(1));
-        set_field(ctx, pkt, "arp.sha", eth_src);
-        set_field(ctx, pkt, "arp.spa", ip4_src);
-        set_field(ctx, pkt, "arp.tpa", ip4_dst);
+        pl_set(pkt, SYMTAB_F_ETH_TYPE, u128_from_u64(0x806));
+        pl_set(pkt, SYMTAB_F_ETH_DST, u128_from_u64(0xffffffffffffULL));
+        pl_set(pkt, SYMTAB_F_ARP_OP, u128_from_u64(1));
+        pl_set(pkt, SYMTAB_F_ARP_SHA, eth_src);
+        pl_set(pkt, SYMTAB_F_ARP_SPA, ip4_src);
+        pl_set(pkt, SYMTAB_F_ARP_TPA, ip4_dst);
         break;
     case ACTION_ND_NS: {
         clear_l3(ctx, pkt);
         struct u128 sn = u128_make(0xff02000000000000ULL,
                                    0x00000001ff000000ULL
                                    | (ip6_dst.lo & 0xffffff));
-        set_field(ctx, pkt, "eth.dst", u128_from_u64(
+        pl_set(pkt, SYMTAB_F_ETH_DST, u128_from_u64(
                       0x3333ff000000ULL | (ip6_dst.lo & 0xffffff)));
-        set_field(ctx, pkt, "ip.proto", u128_from_u64(58));
-        set_field(ctx, pkt, "ip.ttl", u128_from_u64(255));
-        set_field(ctx, pkt, "ip6.dst", sn);
-        set_field(ctx, pkt, "icmp6.type", u128_from_u64(135));
-        set_field(ctx, pkt, "nd.target", ip6_dst);
-        set_field(ctx, pkt, "nd.sll", eth_src);
+        pl_set(pkt, SYMTAB_F_IP_PROTO, u128_from_u64(58));
+        pl_set(pkt, SYMTAB_F_IP_TTL, u128_from_u64(255));
+        pl_set(pkt, SYMTAB_F_IP6_DST, sn);
+        pl_set(pkt, SYMTAB_F_ICMP_TYPE, u128_from_u64(135));
+        pl_set(pkt, SYMTAB_F_ND_TARGET, ip6_dst);
+        pl_set(pkt, SYMTAB_F_ND_SLL, eth_src);
         break;
     }
     case ACTION_ND_NA:
     case ACTION_ND_NA_ROUTER:
-        set_field(ctx, pkt, "icmp6.type", u128_from_u64(136));
-        set_field(ctx, pkt, "ip.ttl", u128_from_u64(255));
+        pl_set(pkt, SYMTAB_F_ICMP_TYPE, u128_from_u64(136));
+        pl_set(pkt, SYMTAB_F_IP_TTL, u128_from_u64(255));
         break;
     case ACTION_ICMP4:
     case ACTION_ICMP4_ERROR:
-        set_field(ctx, pkt, "ip.proto", u128_from_u64(1));
-        set_field(ctx, pkt, "ip.ttl", u128_from_u64(255));
-        set_field(ctx, pkt, "icmp4.type", u128_from_u64(3));
-        set_field(ctx, pkt, "icmp4.code", u128_from_u64(1));
+        pl_set(pkt, SYMTAB_F_IP_PROTO, u128_from_u64(1));
+        pl_set(pkt, SYMTAB_F_IP_TTL, u128_from_u64(255));
+        pl_set(pkt, SYMTAB_F_ICMP_TYPE, u128_from_u64(3));
+        pl_set(pkt, SYMTAB_F_ICMP_CODE, u128_from_u64(1));
         break;
     case ACTION_ICMP6:
     case ACTION_ICMP6_ERROR:
-        set_field(ctx, pkt, "ip.proto", u128_from_u64(58));
-        set_field(ctx, pkt, "ip.ttl", u128_from_u64(255));
-        set_field(ctx, pkt, "icmp6.type", u128_from_u64(1));
-        set_field(ctx, pkt, "icmp6.code", u128_from_u64(1));
+        pl_set(pkt, SYMTAB_F_IP_PROTO, u128_from_u64(58));
+        pl_set(pkt, SYMTAB_F_IP_TTL, u128_from_u64(255));
+        pl_set(pkt, SYMTAB_F_ICMP_TYPE, u128_from_u64(1));
+        pl_set(pkt, SYMTAB_F_ICMP_CODE, u128_from_u64(1));
         break;
     case ACTION_TCP_RESET:
-        set_field(ctx, pkt, "tcp.flags", u128_from_u64(0x14));
+        pl_set(pkt, SYMTAB_F_TCP_FLAGS, u128_from_u64(0x14));
         break;
     case ACTION_REJECT: {
         /* reject answers the sender: addresses swapped. */
-        struct u128 eth_dst = get_field(ctx, pkt, "eth.dst");
-        set_field(ctx, pkt, "eth.dst", eth_src);
-        set_field(ctx, pkt, "eth.src", eth_dst);
+        struct u128 eth_dst = pl_get(pkt, SYMTAB_F_ETH_DST);
+        pl_set(pkt, SYMTAB_F_ETH_DST, eth_src);
+        pl_set(pkt, SYMTAB_F_ETH_SRC, eth_dst);
         if (eth_type == 0x86dd) {
-            struct u128 ip6_src = get_field(ctx, pkt, "ip6.src");
-            set_field(ctx, pkt, "ip6.src", ip6_dst);
-            set_field(ctx, pkt, "ip6.dst", ip6_src);
+            struct u128 ip6_src = pl_get(pkt, SYMTAB_F_IP6_SRC);
+            pl_set(pkt, SYMTAB_F_IP6_SRC, ip6_dst);
+            pl_set(pkt, SYMTAB_F_IP6_DST, ip6_src);
         } else {
-            set_field(ctx, pkt, "ip4.src", ip4_dst);
-            set_field(ctx, pkt, "ip4.dst", ip4_src);
+            pl_set(pkt, SYMTAB_F_IP4_SRC, ip4_dst);
+            pl_set(pkt, SYMTAB_F_IP4_DST, ip4_src);
         }
         if (proto == 6) {
-            set_field(ctx, pkt, "tcp.flags", u128_from_u64(0x14));
+            pl_set(pkt, SYMTAB_F_TCP_FLAGS, u128_from_u64(0x14));
         } else if (eth_type == 0x86dd) {
             generate_headers(ctx, pkt, ACTION_ICMP6);
-            set_field(ctx, pkt, "icmp6.code", u128_from_u64(4));
+            pl_set(pkt, SYMTAB_F_ICMP_CODE, u128_from_u64(4));
         } else {
             generate_headers(ctx, pkt, ACTION_ICMP4);
-            set_field(ctx, pkt, "icmp4.code", u128_from_u64(3));
+            pl_set(pkt, SYMTAB_F_ICMP_CODE, u128_from_u64(3));
         }
         break;
     }
@@ -476,8 +461,8 @@ exec_generator(struct pl_ctx *ctx, const struct pl_pkt *pkt,
     /* ovn-trace shows reject as the packet it makes. */
     const char *name = action_type_name(a->type);
     if (a->type == ACTION_REJECT) {
-        name = (get_field(ctx, pkt, "ip.proto").lo == 6 ? "tcp_reset"
-                : get_field(ctx, pkt, "eth.type").lo == 0x86dd ? "icmp6"
+        name = (pl_get(pkt, SYMTAB_F_IP_PROTO).lo == 6 ? "tcp_reset"
+                : pl_get(pkt, SYMTAB_F_ETH_TYPE).lo == 0x86dd ? "icmp6"
                 : "icmp4");
     }
     if (a->type != ACTION_CLONE) {
@@ -509,7 +494,8 @@ exec_get_neigh(struct pl_ctx *ctx, struct pl_pkt *pkt,
                struct pipeline_trace_node *tnode)
 {
     const struct pl_mac_binding *b = neigh_lookup(ctx, pkt, a, family);
-    struct action_field dst = { sym(ctx, "eth.dst"), 0, 48 };
+    struct action_field dst = {
+        symtab_field_symbol(ctx->pl->symtab, SYMTAB_F_ETH_DST), 0, 48 };
     write_bits(pkt, &dst, u128_from_u64(b ? b->mac : 0));
     if (tnode) {
         pl_trace_add(tnode, PIPELINE_TRACE_COMMENT, b ? "/* MAC binding "
@@ -567,13 +553,13 @@ static bool
 exec_dec_ttl(struct pl_ctx *ctx, struct pl_pkt *pkt,
              const struct pl_flow *flow, struct pipeline_trace_node *tnode)
 {
-    struct u128 ttl = get_field(ctx, pkt, "ip.ttl");
+    struct u128 ttl = pl_get(pkt, SYMTAB_F_IP_TTL);
     if (ttl.lo <= 1) {
         pl_record_drop(ctx, pkt, flow->table, flow, tnode,
                        "/* Dropped because TTL would become 0. */");
         return false;
     }
-    set_field(ctx, pkt, "ip.ttl", u128_from_u64(ttl.lo - 1));
+    pl_set(pkt, SYMTAB_F_IP_TTL, u128_from_u64(ttl.lo - 1));
     if (tnode) {
         pl_trace_add(tnode, PIPELINE_TRACE_MODIFY, "ip.ttl--;");
     }
@@ -599,7 +585,7 @@ exec_conntrack(struct pl_ctx *ctx, struct pl_pkt *pkt,
     case ACTION_CT_COMMIT_NAT: {
         struct pl_pkt copy;
         pl_pkt_clone(&copy, pkt);
-        ct_continue(ctx, &copy, get_field(ctx, pkt, "ct_state").lo,
+        ct_continue(ctx, &copy, pl_get(pkt, SYMTAB_F_CT_STATE).lo,
                     flow, super, "ct_commit_nat /* assuming no un-nat "
                     "entry, so no change */");
         pl_pkt_destroy(&copy);
@@ -615,9 +601,9 @@ exec_conntrack(struct pl_ctx *ctx, struct pl_pkt *pkt,
         exec_ct_lb(ctx, pkt, a, flow, super);
         return true;
     case ACTION_CT_CLEAR:
-        set_field(ctx, pkt, "ct_state", u128_zero());
-        set_field(ctx, pkt, "ct_mark", u128_zero());
-        set_field(ctx, pkt, "ct_label", u128_zero());
+        pl_set(pkt, SYMTAB_F_CT_STATE, u128_zero());
+        pl_set(pkt, SYMTAB_F_CT_MARK, u128_zero());
+        pl_set(pkt, SYMTAB_F_CT_LABEL, u128_zero());
         return false;
     default:
         /* ct_commit and friends change the connection, not the packet. */
@@ -722,7 +708,7 @@ pl_exec_action(struct pl_ctx *ctx, struct pl_pkt *pkt,
             label = xasprintf("select: %s = %u", ds_cstr(&s), id);
             ds_destroy(&s);
         }
-        ct_continue(ctx, &copy, get_field(ctx, &copy, "ct_state").lo,
+        ct_continue(ctx, &copy, pl_get(&copy, SYMTAB_F_CT_STATE).lo,
                     flow, super, label);
         free(label);
         pl_pkt_destroy(&copy);

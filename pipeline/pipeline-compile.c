@@ -476,6 +476,12 @@ pl_build_topology(struct pipeline *pl, const struct pipeline_input *in)
         p->port_security = strings_clone(d->port_security,
                                          d->n_port_security);
         p->n_port_security = d->n_port_security;
+        p->ps = xcalloc(p->n_port_security + 1, sizeof *p->ps);
+        for (size_t j = 0; j < p->n_port_security; j++) {
+            if (pl_ps_parse(p->port_security[j], &p->ps[p->n_ps])) {
+                p->n_ps++;
+            }
+        }
         if (!strcmp(p->type, "l3gateway")) {
             dp->is_gateway_router = true;
         }
@@ -766,6 +772,7 @@ pipeline_destroy(struct pipeline *pl)
         free(p->peer);
         free(p->distributed_port);
         strings_free(p->port_security, p->n_port_security);
+        free(p->ps);
         free(p);
     }
     shash_destroy(&pl->ports);

@@ -78,10 +78,20 @@ pl_record_output(struct pl_ctx *ctx, const struct pl_pkt *pkt,
     }
 }
 
+static void
+pl_set_port(char **slot, const char *name)
+{
+    char *copy = xstrdup(name);
+    free(*slot);
+    *slot = copy;
+}
+
 static bool
 pl_loopback(const struct pl_ctx *ctx, const struct pl_pkt *pkt)
 {
-    return !u128_is_zero(symtab_flow_get(&pkt->flow, ctx->flags_loopback));
+    /* flags.loopback is bit 0 of the logical flags. */
+    (void) ctx;
+    return pkt->flow.fields[SYMTAB_F_FLAGS].lo & 1;
 }
 
 /* Runs 'pkt' from 'table' of 'pipeline' of its datapath, in a new
@@ -170,9 +180,7 @@ pl_output_egress(struct pl_ctx *ctx, struct pl_pkt *pkt,
         struct pl_pkt copy;
         pl_pkt_clone(&copy, pkt);
         pl_clear_metadata(&copy);
-        symtab_flow_set_string(&copy.flow, symtab_lookup(ctx->pl->symtab,
-                                                         "inport"),
-                               peer->name);
+        pl_set_port(&copy.flow.inport, peer->name);
         copy.dp = peer->dp;
         pl_run_pipeline(ctx, &copy, ACTIONS_INGRESS, 0, super);
         pl_pkt_destroy(&copy);
@@ -197,8 +205,7 @@ pl_to_egress(struct pl_ctx *ctx, const struct pl_pkt *pkt,
 {
     struct pl_pkt copy;
     pl_pkt_clone(&copy, pkt);
-    symtab_flow_set_string(&copy.flow, symtab_lookup(ctx->pl->symtab,
-                                                     "outport"), outport);
+    pl_set_port(&copy.flow.outport, outport);
     /* The egress pipeline starts with clear registers (ovn-trace does
      * this; flags and conntrack state carry over). */
     for (int f = SYMTAB_F_REG0; f <= SYMTAB_F_REG9; f++) {
@@ -407,8 +414,6 @@ pipeline_run(const struct pipeline *pl,
     }
     struct pl_ctx ctx = {
         .pl = pl, .params = &p, .res = res,
-        .flags_loopback = symtab_lookup(pl->symtab, "flags.loopback"),
-        .ct_state = symtab_lookup(pl->symtab, "ct_state"),
     };
     if (params->trace) {
         res->trace = xzalloc(sizeof *res->trace);

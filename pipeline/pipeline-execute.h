@@ -36,10 +36,22 @@ struct pl_ctx {
     unsigned int depth;
     size_t steps;
 
-    /* Symbols used at run time, looked up once. */
-    const struct symtab_symbol *flags_loopback;
-    const struct symtab_symbol *ct_state;
 };
+
+/* Whole physical fields of a packet, read and written directly: no
+ * symbol lookups on the per-packet path. */
+static inline struct u128
+pl_get(const struct pl_pkt *pkt, enum symtab_field f)
+{
+    return pkt->flow.fields[f];
+}
+
+static inline void
+pl_set(struct pl_pkt *pkt, enum symtab_field f, struct u128 value)
+{
+    pkt->flow.fields[f] = u128_and(value,
+                                   u128_low_mask(symtab_field_width(f)));
+}
 
 /* What executing an action list led to. */
 enum pl_exec_status {

@@ -25,15 +25,7 @@
 #include "packets.h"
 #include "util.h"
 
-struct pl_ps_entry {
-    uint64_t mac;
-    struct u128 ip4[16], ip4_mask[16];
-    size_t n_ip4;
-    struct u128 ip6[16], ip6_mask[16];
-    size_t n_ip6;
-};
-
-static bool
+bool
 pl_ps_parse(const char *text, struct pl_ps_entry *e)
 {
     char **words;
@@ -89,42 +81,36 @@ pl_ps_lla(uint64_t mac)
     return u128_make(0xfe80000000000000ULL, iid);
 }
 
-static struct u128
-fget(const struct pl_ctx *ctx, const struct pl_pkt *pkt, const char *name)
-{
-    return symtab_flow_get(&pkt->flow, symtab_lookup(ctx->pl->symtab, name));
-}
-
 static bool
-pl_ps_ingress_ok(const struct pl_ctx *ctx, const struct pl_pkt *pkt,
+pl_ps_ingress_ok(const struct pl_pkt *pkt,
                  const struct pl_ps_entry *e)
 {
-    uint64_t eth_type = fget(ctx, pkt, "eth.type").lo;
+    uint64_t eth_type = pl_get(pkt, SYMTAB_F_ETH_TYPE).lo;
     if (eth_type == 0x806) {
-        return (fget(ctx, pkt, "arp.sha").lo == e->mac
-                && (!e->n_ip4 || pl_ps_in(fget(ctx, pkt, "arp.spa"), e->ip4,
+        return (pl_get(pkt, SYMTAB_F_ARP_SHA).lo == e->mac
+                && (!e->n_ip4 || pl_ps_in(pl_get(pkt, SYMTAB_F_ARP_SPA), e->ip4,
                                           e->ip4_mask, e->n_ip4)));
     }
     if (!e->n_ip4 && !e->n_ip6) {
         return true;
     }
     if (eth_type == 0x800) {
-        struct u128 src = fget(ctx, pkt, "ip4.src");
+        struct u128 src = pl_get(pkt, SYMTAB_F_IP4_SRC);
         return (pl_ps_in(src, e->ip4, e->ip4_mask, e->n_ip4)
                 || (u128_is_zero(src)
-                    && fget(ctx, pkt, "ip4.dst").lo == 0xffffffff
-                    && fget(ctx, pkt, "ip.proto").lo == 17
-                    && fget(ctx, pkt, "udp.src").lo == 68
-                    && fget(ctx, pkt, "udp.dst").lo == 67));
+                    && pl_get(pkt, SYMTAB_F_IP4_DST).lo == 0xffffffff
+                    && pl_get(pkt, SYMTAB_F_IP_PROTO).lo == 17
+                    && pl_get(pkt, SYMTAB_F_TP_SRC).lo == 68
+                    && pl_get(pkt, SYMTAB_F_TP_DST).lo == 67));
     }
     if (eth_type == 0x86dd) {
-        struct u128 src = fget(ctx, pkt, "ip6.src");
+        struct u128 src = pl_get(pkt, SYMTAB_F_IP6_SRC);
         struct u128 lla = pl_ps_lla(e->mac);
-        if (fget(ctx, pkt, "ip.proto").lo == 58) {
-            uint64_t type = fget(ctx, pkt, "icmp6.type").lo;
-            uint64_t sll = fget(ctx, pkt, "nd.sll").lo;
-            uint64_t tll = fget(ctx, pkt, "nd.tll").lo;
-            struct u128 target = fget(ctx, pkt, "nd.target");
+        if (pl_get(pkt, SYMTAB_F_IP_PROTO).lo == 58) {
+            uint64_t type = pl_get(pkt, SYMTAB_F_ICMP_TYPE).lo;
+            uint64_t sll = pl_get(pkt, SYMTAB_F_ND_SLL).lo;
+            uint64_t tll = pl_get(pkt, SYMTAB_F_ND_TLL).lo;
+            struct u128 target = pl_get(pkt, SYMTAB_F_ND_TARGET);
             if ((type == 135 && sll && sll != e->mac)
                 || (type == 136 && tll && tll != e->mac)
                 || (type == 136 && e->n_ip6
@@ -140,20 +126,20 @@ pl_ps_ingress_ok(const struct pl_ctx *ctx, const struct pl_pkt *pkt,
 }
 
 static bool
-pl_ps_egress_ok(const struct pl_ctx *ctx, const struct pl_pkt *pkt,
+pl_ps_egress_ok(const struct pl_pkt *pkt,
                 const struct pl_ps_entry *e)
 {
-    uint64_t eth_type = fget(ctx, pkt, "eth.type").lo;
+    uint64_t eth_type = pl_get(pkt, SYMTAB_F_ETH_TYPE).lo;
     if (!e->n_ip4 && !e->n_ip6) {
         return true;
     }
     if (eth_type == 0x800) {
-        struct u128 dst = fget(ctx, pkt, "ip4.dst");
+        struct u128 dst = pl_get(pkt, SYMTAB_F_IP4_DST);
         return (pl_ps_in(dst, e->ip4, e->ip4_mask, e->n_ip4)
                 || dst.lo == 0xffffffff || (dst.lo >> 28) == 0xe);
     }
     if (eth_type == 0x86dd) {
-        struct u128 dst = fget(ctx, pkt, "ip6.dst");
+        struct u128 dst = pl_get(pkt, SYMTAB_F_IP6_DST);
         return (pl_ps_in(dst, e->ip6, e->ip6_mask, e->n_ip6)
                 || u128_equals(dst, pl_ps_lla(e->mac))
                 || (dst.hi >> 56) == 0xff);
@@ -171,14 +157,12 @@ pl_port_sec_fails(const struct pl_ctx *ctx, const struct pl_pkt *pkt,
     if (!port || !port->n_port_security) {
         return false;
     }
-    uint64_t mac = fget(ctx, pkt, ingress ? "eth.src" : "eth.dst").lo;
-    for (size_t i = 0; i < port->n_port_security; i++) {
-        struct pl_ps_entry e;
-        if (!pl_ps_parse(port->port_security[i], &e) || e.mac != mac) {
-            continue;
-        }
-        if (ingress ? pl_ps_ingress_ok(ctx, pkt, &e)
-            : pl_ps_egress_ok(ctx, pkt, &e)) {
+    uint64_t mac = pl_get(pkt, ingress ? SYMTAB_F_ETH_SRC
+                          : SYMTAB_F_ETH_DST).lo;
+    for (size_t i = 0; i < port->n_ps; i++) {
+        const struct pl_ps_entry *e = &port->ps[i];
+        if (e->mac == mac
+            && (ingress ? pl_ps_ingress_ok(pkt, e) : pl_ps_egress_ok(pkt, e))) {
             return false;
         }
     }

@@ -18,6 +18,20 @@ struct ds;
 
 struct pl_datapath;
 
+/* One port_security entry, parsed at compile time: "MAC [IP...]" (at
+ * most 16 addresses of each family are kept). */
+struct pl_ps_entry {
+    uint64_t mac;
+    struct u128 ip4[16], ip4_mask[16];
+    size_t n_ip4;
+    struct u128 ip6[16], ip6_mask[16];
+    size_t n_ip6;
+};
+
+/* Parses 'text' into 'e'; false if its MAC is bad (the entry is then
+ * ignored, so the port admits nothing through it). */
+bool pl_ps_parse(const char *text, struct pl_ps_entry *e);
+
 struct pl_port {
     char *name;
     uint32_t key;
@@ -27,6 +41,8 @@ struct pl_port {
     char *distributed_port;
     char **port_security;
     size_t n_port_security;
+    struct pl_ps_entry *ps;         /* The valid entries, parsed. */
+    size_t n_ps;
 };
 
 struct pl_mcgroup {

@@ -85,9 +85,13 @@ def main():
     c = re.search(r"compile_ms=([0-9.]+) flows=(\d+)", weft.stderr)
     r = re.search(r"packets=(\d+) outputs=(\d+) seconds=([0-9.]+) "
                   r"pps=(\d+)", weft.stderr)
+    d = re.search(r"db_load_ms=([0-9.]+) sb_to_input_ms=([0-9.]+)",
+                  weft.stderr)
     same = peer.stdout.splitlines()[1:] == weft.stdout.splitlines()[1:]
     print("topology: %d switches x %d ports, %s logical flows"
           % (args.switches, args.ports, c.group(2)))
+    print("weft-trace: SB replica load  %10.1f ms, to engine input %.1f ms"
+          % (float(d.group(1)), float(d.group(2))))
     print("compile (weft engine):       %10.1f ms" % float(c.group(1)))
     print("routed+ACL packet, untraced: %10s packets/s (%s runs, %s "
           "outputs)" % (r.group(4), r.group(1), r.group(2)))
