@@ -13,6 +13,7 @@
 #include "pipeline/pipeline-private.h"
 
 #include <inttypes.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "expr/expr-private.h"
@@ -321,6 +322,39 @@ pl_subtable_lookup(const struct pl_subtable *st,
     return best;
 }
 
+static int
+pl_compare_subtables(const void *a_, const void *b_)
+{
+    const struct pl_subtable *const *a = a_, *const *b = b_;
+    return ((*a)->max_priority < (*b)->max_priority ? 1
+            : (*a)->max_priority > (*b)->max_priority ? -1 : 0);
+}
+
+static int
+pl_compare_conjs(const void *a_, const void *b_)
+{
+    const struct pl_conj *const *a = a_, *const *b = b_;
+    const struct pl_flow *fa = (*a)->flow, *fb = (*b)->flow;
+    return (fa->priority != fb->priority
+            ? (fa->priority < fb->priority ? 1 : -1)
+            : fa->seq < fb->seq ? -1 : fa->seq > fb->seq);
+}
+
+void
+pl_table_finish(struct pl_table *t)
+{
+    if (t->n_subtables) {
+        qsort(t->subtables, t->n_subtables, sizeof *t->subtables,
+              pl_compare_subtables);
+    }
+    if (t->n_wild) {
+        qsort(t->wild, t->n_wild, sizeof *t->wild, pl_compare_conjs);
+    }
+}
+
+/* Subtables are in decreasing order of their best priority and the wild
+ * list in decreasing priority (pl_table_finish()), so both scans stop as
+ * soon as nothing left can beat the best match found. */
 const struct pl_conj *
 pl_table_lookup(const struct pl_table *t, const struct symtab_flow *flow,
                 struct symtab_flow *mask)
@@ -328,12 +362,16 @@ pl_table_lookup(const struct pl_table *t, const struct symtab_flow *flow,
     const struct pl_conj *best = NULL;
     for (size_t i = 0; i < t->n_subtables; i++) {
         const struct pl_subtable *st = t->subtables[i];
-        if (!best || st->max_priority >= best->flow->priority) {
-            best = pl_subtable_lookup(st, flow, best, mask);
+        if (best && st->max_priority < best->flow->priority) {
+            break;
         }
+        best = pl_subtable_lookup(st, flow, best, mask);
     }
     for (size_t i = 0; i < t->n_wild; i++) {
         const struct pl_conj *c = t->wild[i];
+        if (best && c->flow->priority < best->flow->priority) {
+            break;
+        }
         if (pl_better(c, best) && pl_eval(c, flow, mask)) {
             best = c;
         }

@@ -718,6 +718,14 @@ pipeline_compile(const struct pipeline_input *in, const struct symtab *symtab,
     for (size_t i = 0; i < in->n_flows; i++) {
         pl_compile_flow(&c, &in->flows[i], i);
     }
+    struct pl_datapath *dp;
+    HMAP_FOR_EACH (dp, node, &pl->datapaths) {
+        for (int p = 0; p < 2; p++) {
+            for (int t = 0; t < PL_MAX_TABLES; t++) {
+                pl_table_finish(&dp->tables[p][t]);
+            }
+        }
+    }
     return pl;
 }
 

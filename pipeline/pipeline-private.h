@@ -169,6 +169,8 @@ const struct pl_mac_binding *pl_mac_binding_find(const struct pipeline *,
 void pl_table_init(struct pl_table *);
 void pl_table_destroy(struct pl_table *);
 void pl_table_insert(struct pl_table *, const struct pl_conj *);
+/* Orders a table for lookup once every conjunction is inserted. */
+void pl_table_finish(struct pl_table *);
 /* Returns the highest-priority conjunction of 'table' that 'flow'
  * satisfies, or NULL.  ORs the fields consulted into 'mask'. */
 const struct pl_conj *pl_table_lookup(const struct pl_table *,
