@@ -805,6 +805,17 @@ void
 client_db_clear_rows(struct ovsdb_client_db *db)
 {
     client_db_clear_tracked(db);
+
+    /* Drop every arc at once: removing them one by one from 'db->arcs'
+     * walks hash chains that are as long as the number of rows referring
+     * to one row (every logical flow of a datapath group), which made
+     * clearing a large southbound replica quadratic. */
+    struct ovsdb_client_arc *arc;
+    HMAP_FOR_EACH_POP (arc, dst_node, &db->arcs) {
+        list_remove(&arc->src_node);
+        free(arc);
+    }
+
     for (size_t i = 0; i < db->n_tables; i++) {
         struct ovsdb_client_row *row;
         HMAP_FOR_EACH_POP (row, hmap_node, &db->tables[i]->rows) {
