@@ -578,6 +578,9 @@ exec_conntrack(struct pl_ctx *ctx, struct pl_pkt *pkt,
     case ACTION_CT_SNAT:
         if (!a->nat.ip.family && pkt->dp->is_gateway_router) {
             /* As ovn-trace: un-SNAT on a gateway router goes nowhere. */
+            pl_record_drop(ctx, pkt, flow->table, flow, NULL,
+                           "un-SNAT (ct_snat) on a gateway router: "
+                           "ovn-trace does not follow it");
             return true;
         }
         exec_ct_nat(ctx, pkt, a, flow, super);

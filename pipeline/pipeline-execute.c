@@ -215,6 +215,44 @@ pl_to_egress(struct pl_ctx *ctx, const struct pl_pkt *pkt,
     pl_pkt_destroy(&copy);
 }
 
+/* "output" to multicast group 'g': a copy through the egress pipeline for
+ * each member but the input port (unless flags.loopback). */
+static void
+pl_output_mcgroup(struct pl_ctx *ctx, const struct pl_pkt *pkt,
+                  const struct pl_flow *flow, const struct pl_mcgroup *g,
+                  struct pipeline_trace_node *top)
+{
+    struct pipeline_trace_node *mc = NULL;
+    if (top) {
+        mc = pl_trace_add(top, PIPELINE_TRACE_SECTION,
+                          "multicast(dp=\"%s\", mcgroup=\"%s\")",
+                          pkt->dp->name, g->name);
+    }
+    size_t n_sent = 0;
+    for (size_t i = 0; i < g->n_ports; i++) {
+        const struct pl_port *p = pl_port_find(ctx->pl, g->ports[i]);
+        if (!p || p->dp != pkt->dp) {
+            continue;
+        }
+        if (pkt->flow.inport && !strcmp(pkt->flow.inport, p->name)
+            && !pl_loopback(ctx, pkt)) {
+            if (mc) {
+                pl_trace_add(mc, PIPELINE_TRACE_COMMENT,
+                             "/* omitting output because inport == "
+                             "outport && !flags.loopback */");
+            }
+            continue;
+        }
+        pl_to_egress(ctx, pkt, p->name, mc);
+        n_sent++;
+    }
+    if (!n_sent) {
+        pl_record_drop(ctx, pkt, flow->table, flow, NULL,
+                       g->n_ports ? "multicast group has no port but "
+                       "the input port" : "multicast group has no ports");
+    }
+}
+
 /* "output" in the ingress pipeline. */
 static void
 pl_output_ingress(struct pl_ctx *ctx, struct pl_pkt *pkt,
@@ -232,33 +270,7 @@ pl_output_ingress(struct pl_ctx *ctx, struct pl_pkt *pkt,
     const struct pl_mcgroup *g = shash_find_data(&pkt->dp->mcgroups,
                                                  outport);
     if (g) {
-        struct pipeline_trace_node *mc = NULL;
-        if (top) {
-            mc = pl_trace_add(top, PIPELINE_TRACE_SECTION,
-                              "multicast(dp=\"%s\", mcgroup=\"%s\")",
-                              pkt->dp->name, g->name);
-        }
-        size_t n_before = ctx->res->n_outputs;
-        for (size_t i = 0; i < g->n_ports; i++) {
-            const struct pl_port *p = pl_port_find(ctx->pl, g->ports[i]);
-            if (!p || p->dp != pkt->dp) {
-                continue;
-            }
-            if (pkt->flow.inport && !strcmp(pkt->flow.inport, p->name)
-                && !pl_loopback(ctx, pkt)) {
-                if (mc) {
-                    pl_trace_add(mc, PIPELINE_TRACE_COMMENT,
-                                 "/* omitting output because inport == "
-                                 "outport && !flags.loopback */");
-                }
-                continue;
-            }
-            pl_to_egress(ctx, pkt, p->name, mc);
-        }
-        if (ctx->res->n_outputs == n_before && !g->n_ports) {
-            pl_record_drop(ctx, pkt, flow->table, flow, mc,
-                           "multicast group has no ports");
-        }
+        pl_output_mcgroup(ctx, pkt, flow, g, top);
         return;
     }
     const struct pl_port *port = pl_port_find(ctx->pl, outport);

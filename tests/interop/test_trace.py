@@ -4,14 +4,16 @@ For every scenario of the catalogue (tests/scenarios/*.yaml), the real
 ovn-northd 23.03 compiles the topology on ovsdb-server; then every packet
 is traced by ovn-trace --minimal and by weft-trace --minimal on the SAME
 southbound database, and the two fates (tests/scenariolib.py
-parse_minimal(), run on both outputs) must be equal.
+parse_minimal(), run on both outputs) must be equal.  When the fate is a
+drop, weft-trace --detailed must end by naming the pipeline, table and
+stage where the packet died.
 
 Packets whose fates do not match yet are listed in NOT_YET with the reason;
 the list is strict: a packet that starts matching must be taken off it.
 test_summary prints the count matching / total.
 """
 
-import os
+import re
 
 import pytest
 
@@ -71,6 +73,15 @@ def test_trace(name, tmp_path):
             real, real_text, _ = plane.trace(*args)
             weft, weft_text = weft_trace(plane, *args)
             ok = real == weft
+            if ok and not weft:
+                # Every drop names where it happened.
+                _, text = weft_trace(plane, *args, fmt="--detailed")
+                last = text.strip().splitlines()[-1]
+                ok = bool(re.match(r'/\* Dropped in the (ingress|egress) '
+                                   r'pipeline of "[^"]+", table \d+ '
+                                   r'\([a-z0-9_]+\): ', last))
+                if not ok:
+                    weft_text = text
             _RESULTS[(name, i)] = ok
             why = NOT_YET.get((name, i))
             if ok and why:
