@@ -177,7 +177,7 @@ parse_options(int argc, char *argv[], struct trace_options *o)
     } else if (n_args == 1) {
         o->microflow = argv[optind];
     } else {
-        fatal("exactly two non-option arguments are required "
+        fatal("DATAPATH MICROFLOW or MICROFLOW required "
               "(use --help for help)");
     }
     if (!o->db) {
@@ -206,7 +206,7 @@ load_pipeline(const struct trace_options *o, const struct symtab *symtab)
                                                     NULL, trace_sb_tables,
                                                     30000, &error);
     if (!c) {
-        fatal("%s: %s", o->db, error);
+        fatal("%s", error);
     }
     double t1 = now_sec();
     struct pipeline_input *in = pipeline_input_create();
