@@ -385,7 +385,44 @@ reparse_referrers(struct ovsdb_client_db *db, const struct uuid *uuid)
     free(todo);
 }
 
-static void row_reparse(struct ovsdb_client_row *, unsigned int column);
+static void *field_array(size_t n, size_t elem_size);
+
+/* Points the typed reference field of 'column' at the rows its datum
+ * names as they are now.  The datum did not change, so its arcs stay:
+ * dropping and re-creating them would walk 'db->arcs' hash chains as long
+ * as the number of rows referring to one row (all the logical flows of a
+ * datapath group), which made loading a large southbound quadratic. */
+static void
+row_refresh_refs(struct ovsdb_client_row *row, unsigned int column)
+{
+    const struct ovsdb_client_column_class *cc
+        = &row->table->class_->columns[column];
+    const struct ovsdb_datum *d = &row->fields[column];
+    struct ovsdb_client_db *db = row->table->db;
+    const struct ovsdb_client_table *target
+        = (cc->ref_table >= 0 && (size_t) cc->ref_table < db->n_tables
+           ? db->tables[cc->ref_table] : NULL);
+    char *base = (char *) row;
+    void *field = base + cc->offset;
+
+    if (cc->kind == OVSDB_FIELD_REF) {
+        *(void **) field = (d->n && target
+                            ? table_find_live(target, &d->keys[0].uuid)
+                            : NULL);
+        return;
+    }
+    free(*(void **) field);
+    void **a = field_array(d->n, sizeof *a);
+    size_t n_found = 0;
+    for (size_t i = 0; target && i < d->n; i++) {
+        void *dst = table_find_live(target, &d->keys[i].uuid);
+        if (dst) {
+            a[n_found++] = dst;
+        }
+    }
+    *(void ***) field = a;
+    *(size_t *) (base + cc->n_offset) = n_found;
+}
 
 /* Parses again the reference fields of the rows reparse_referrers()
  * noted. */
@@ -403,7 +440,7 @@ flush_reparse(struct ovsdb_client_db *db)
         for (size_t i = 0; tc && i < tc->n_columns; i++) {
             if (tc->columns[i].kind == OVSDB_FIELD_REF
                 || tc->columns[i].kind == OVSDB_FIELD_REFS) {
-                row_reparse(row, i);
+                row_refresh_refs(row, i);
             }
         }
     }
@@ -808,6 +845,17 @@ void
 client_db_clear_rows(struct ovsdb_client_db *db)
 {
     client_db_clear_tracked(db);
+
+    /* Drop every arc at once: removing them one by one from 'db->arcs'
+     * walks hash chains that are as long as the number of rows referring
+     * to one row (every logical flow of a datapath group), which made
+     * clearing a large southbound replica quadratic. */
+    struct ovsdb_client_arc *arc;
+    HMAP_FOR_EACH_POP (arc, dst_node, &db->arcs) {
+        list_remove(&arc->src_node);
+        free(arc);
+    }
+
     for (size_t i = 0; i < db->n_tables; i++) {
         struct ovsdb_client_row *row;
         HMAP_FOR_EACH_POP (row, hmap_node, &db->tables[i]->rows) {

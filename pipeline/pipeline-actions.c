@@ -1,0 +1,725 @@
+/* pipeline-actions: what each action other than next and output does to
+ * a packet.
+ *
+ * Field actions change the packet and, when tracing, add a "modify" node
+ * that ovn-trace's minimal view shows ("eth.dst = 00:00:00:00:16:02;",
+ * "ip.ttl--;").  Conntrack actions ask the model for the connection's
+ * state and continue in the next table on a copy, shown as a block
+ * ("ct_next(ct_state=est|trk) { ... }").  Packet-generating actions build
+ * the new packet's headers from the old one (an ARP request from an IPv4
+ * packet, an ICMP error...) and run their nested actions on it.  Services
+ * that need a controller in OVN (put_dhcp_opts, MAC bindings, port
+ * security) are answered here from the compiled input. */
+#include "pipeline/pipeline-execute.h"
+
+#include <inttypes.h>
+#include <string.h>
+
+#include "ds.h"
+#include "expr/expr.h"
+#include "packets.h"
+#include "util.h"
+
+static void
+write_bits(struct pl_pkt *pkt, const struct action_field *f,
+           struct u128 value)
+{
+    action_field_write(f, &pkt->flow, value, u128_low_mask(128));
+}
+
+static char *
+nullable_xstrdup(const char *s)
+{
+    return s ? xstrdup(s) : NULL;
+}
+
+static bool
+is_mac_field(const char *name)
+{
+    return (!strcmp(name, "eth.src") || !strcmp(name, "eth.dst")
+            || !strcmp(name, "arp.sha") || !strcmp(name, "arp.tha")
+            || !strcmp(name, "nd.sll") || !strcmp(name, "nd.tll"));
+}
+
+void
+pl_format_value(const struct symtab_symbol *s, unsigned int n_bits,
+                struct u128 v, struct ds *out)
+{
+    bool whole = n_bits == s->width;
+    if (whole && s->width == 48 && is_mac_field(s->name)) {
+        ds_put_format(out, "%02x:%02x:%02x:%02x:%02x:%02x",
+                      (unsigned) (v.lo >> 40) & 0xff,
+                      (unsigned) (v.lo >> 32) & 0xff,
+                      (unsigned) (v.lo >> 24) & 0xff,
+                      (unsigned) (v.lo >> 16) & 0xff,
+                      (unsigned) (v.lo >> 8) & 0xff, (unsigned) v.lo & 0xff);
+    } else if (whole && s->width == 32 && (str_startswith(s->name, "ip4.")
+                                           || !strcmp(s->name, "arp.spa")
+                                           || !strcmp(s->name, "arp.tpa"))) {
+        ds_put_format(out, "%u.%u.%u.%u", (unsigned) (v.lo >> 24) & 0xff,
+                      (unsigned) (v.lo >> 16) & 0xff,
+                      (unsigned) (v.lo >> 8) & 0xff, (unsigned) v.lo & 0xff);
+    } else if (whole && s->width == 128 && (str_startswith(s->name, "ip6.")
+                                            || !strcmp(s->name,
+                                                       "nd.target"))) {
+        struct in6_addr a;
+        u128_to_be_bytes(v, a.s6_addr);
+        ip_format(&a, out);
+    } else if (!v.hi) {
+        ds_put_format(out, "%"PRIu64, v.lo);
+    } else {
+        ds_put_format(out, "0x%"PRIx64"%016"PRIx64, v.hi, v.lo);
+    }
+}
+
+/* Is 'f' logical metadata (a register, the flags, a port name) rather
+ * than a packet header? */
+static bool
+is_metadata(const struct action_field *f)
+{
+    unsigned int ofs;
+    const struct symtab_symbol *root = symtab_symbol_root(f->symbol, &ofs);
+    return (root->field == SYMTAB_F_INPORT || root->field == SYMTAB_F_OUTPORT
+            || (root->field >= SYMTAB_F_REG0
+                && root->field <= SYMTAB_F_FLAGS));
+}
+
+/* Adds "FIELD = VALUE;" to the trace for field reference 'f'.  As in
+ * ovn-trace's minimal view, changes to logical metadata are shown only
+ * if 'metadata_too' (ovn-trace shows chk_lb_hairpin()'s results). */
+static void
+trace_assign__(struct pipeline_trace_node *tnode,
+               const struct action_field *f, const struct pl_pkt *pkt,
+               bool metadata_too)
+{
+    if (!tnode || (!metadata_too && is_metadata(f))) {
+        return;
+    }
+    struct ds s = DS_EMPTY_INITIALIZER;
+    ds_put_cstr(&s, f->symbol->name);
+    if (symtab_symbol_is_string(f->symbol)) {
+        const char *v = symtab_flow_get_string(&pkt->flow, f->symbol);
+        ds_put_format(&s, " = \"%s\";", v ? v : "");
+    } else {
+        if (f->n_bits != f->symbol->width) {
+            if (f->n_bits == 1) {
+                ds_put_format(&s, "[%u]", f->ofs);
+            } else {
+                ds_put_format(&s, "[%u..%u]", f->ofs,
+                              f->ofs + f->n_bits - 1);
+            }
+        }
+        ds_put_cstr(&s, " = ");
+        pl_format_value(f->symbol, f->n_bits,
+                        action_field_read(f, &pkt->flow), &s);
+        ds_put_char(&s, ';');
+    }
+    pl_trace_add(tnode, PIPELINE_TRACE_MODIFY, "%s", ds_cstr(&s));
+    ds_destroy(&s);
+}
+
+static void
+trace_assign(struct pipeline_trace_node *tnode, const struct action_field *f,
+             const struct pl_pkt *pkt)
+{
+    trace_assign__(tnode, f, pkt, false);
+}
+
+static void
+exec_load(struct pl_pkt *pkt, const struct action *a,
+          struct pipeline_trace_node *tnode)
+{
+    const struct action_field *dst = &a->load.dst;
+    if (symtab_symbol_is_string(dst->symbol)) {
+        symtab_flow_set_string(&pkt->flow, dst->symbol, a->load.value.s);
+    } else {
+        struct u128 mask = (a->load.value.type == LEX_T_MASKED_INTEGER
+                            ? a->load.value.mask : u128_low_mask(128));
+        action_field_write(dst, &pkt->flow, a->load.value.value, mask);
+    }
+    trace_assign(tnode, dst, pkt);
+}
+
+static void
+exec_move(struct pl_pkt *pkt, const struct action *a,
+          struct pipeline_trace_node *tnode)
+{
+    const struct action_field *dst = &a->move.dst, *src = &a->move.src;
+    if (symtab_symbol_is_string(dst->symbol)) {
+        char *sv = nullable_xstrdup(symtab_flow_get_string(&pkt->flow,
+                                                           src->symbol));
+        if (a->type == ACTION_EXCHANGE) {
+            symtab_flow_set_string(&pkt->flow, src->symbol,
+                                   symtab_flow_get_string(&pkt->flow,
+                                                          dst->symbol));
+        }
+        symtab_flow_set_string(&pkt->flow, dst->symbol, sv);
+        free(sv);
+    } else {
+        struct u128 sv = action_field_read(src, &pkt->flow);
+        if (a->type == ACTION_EXCHANGE) {
+            write_bits(pkt, src, action_field_read(dst, &pkt->flow));
+        }
+        write_bits(pkt, dst, sv);
+    }
+    trace_assign(tnode, dst, pkt);
+    if (a->type == ACTION_EXCHANGE) {
+        trace_assign(tnode, src, pkt);
+    }
+}
+
+static void
+set_result(struct pl_pkt *pkt, const struct action_field *dst, bool value,
+           struct pipeline_trace_node *tnode)
+{
+    if (dst->symbol) {
+        write_bits(pkt, dst, u128_from_u64(value));
+        trace_assign(tnode, dst, pkt);
+    }
+}
+
+/* --- Conntrack --------------------------------------------------- */
+
+static uint32_t
+ct_lookup(struct pl_ctx *ctx, struct ds *label)
+{
+    bool is_default = false;
+    uint32_t state = ctx->params->ct.lookup(ctx->params->ct.aux,
+                                            ctx->n_ct++, &is_default);
+    state |= PIPELINE_CS_TRK;
+    if (label) {
+        ds_put_cstr(label, "ct_state=");
+        pipeline_ct_format_flags(state, label);
+        if (is_default) {
+            ds_put_cstr(label, " /* default (use --ct to customize) */");
+        }
+    }
+    return state;
+}
+
+/* Continues 'copy' (of the packet) in the next table inside block
+ * 'label' after setting its ct_state to 'state'. */
+static void
+ct_continue(struct pl_ctx *ctx, struct pl_pkt *copy, uint32_t state,
+            const struct pl_flow *flow, struct pipeline_trace_node *super,
+            const char *label)
+{
+    struct pipeline_trace_node *block = NULL;
+    if (super) {
+        block = pl_trace_add(super, PIPELINE_TRACE_BLOCK, "%s", label);
+    }
+    pl_set(copy, SYMTAB_F_CT_STATE, u128_from_u64(state));
+    pl_run_table(ctx, copy, flow->table + 1, block);
+}
+
+static void
+exec_ct_next(struct pl_ctx *ctx, const struct pl_pkt *pkt,
+             const struct pl_flow *flow, struct pipeline_trace_node *super)
+{
+    struct ds label = DS_EMPTY_INITIALIZER;
+    ds_put_cstr(&label, "ct_next(");
+    uint32_t state = ct_lookup(ctx, &label);
+    ds_put_char(&label, ')');
+    struct pl_pkt copy;
+    pl_pkt_clone(&copy, pkt);
+    ct_continue(ctx, &copy, state, flow, super, ds_cstr(&label));
+    pl_pkt_destroy(&copy);
+    ds_destroy(&label);
+}
+
+/* Rewrites the destination (DNAT) or source (SNAT) of 'pkt' to 'ip' and
+ * optionally port 'port', describing the change in 'label' if nonnull. */
+static void
+nat_rewrite(const struct pl_ctx *ctx, struct pl_pkt *pkt, bool dst,
+            const struct action_ip_port *ip, uint16_t port, struct ds *label)
+{
+    enum symtab_field f = (ip->family == 4
+                           ? (dst ? SYMTAB_F_IP4_DST : SYMTAB_F_IP4_SRC)
+                           : (dst ? SYMTAB_F_IP6_DST : SYMTAB_F_IP6_SRC));
+    pl_set(pkt, f, ip->ip);
+    if (label) {
+        const struct symtab_symbol *s = symtab_field_symbol(ctx->pl->symtab,
+                                                            f);
+        ds_put_format(label, "%s=", s->name);
+        pl_format_value(s, s->width, ip->ip, label);
+    }
+    if (port) {
+        pl_set(pkt, dst ? SYMTAB_F_TP_DST : SYMTAB_F_TP_SRC,
+               u128_from_u64(port));
+        if (label) {
+            uint8_t proto = pl_get(pkt, SYMTAB_F_IP_PROTO).lo;
+            ds_put_format(label, ", %s.%s=%u", (proto == 17 ? "udp"
+                                                 : proto == 132 ? "sctp"
+                                                 : "tcp"),
+                          dst ? "dst" : "src", port);
+        }
+    }
+}
+
+static void
+exec_ct_nat(struct pl_ctx *ctx, const struct pl_pkt *pkt,
+            const struct action *a, const struct pl_flow *flow,
+            struct pipeline_trace_node *super)
+{
+    bool dst = (a->type == ACTION_CT_DNAT
+                || a->type == ACTION_CT_DNAT_IN_CZONE);
+    struct ds label = DS_EMPTY_INITIALIZER;
+    struct pl_pkt copy;
+    pl_pkt_clone(&copy, pkt);
+    ds_put_format(&label, "%s", action_type_name(a->type));
+    uint32_t state;
+    if (a->nat.ip.family) {
+        ds_put_char(&label, '(');
+        nat_rewrite(ctx, &copy, dst, &a->nat.ip,
+                    a->nat.has_ports ? a->nat.port_lo : 0, &label);
+        ds_put_char(&label, ')');
+        state = PIPELINE_CS_TRK | PIPELINE_CS_NEW
+                | (dst ? PIPELINE_CS_DNAT : PIPELINE_CS_SNAT);
+    } else {
+        ds_put_cstr(&label, " /* assuming no un-");
+        ds_put_cstr(&label, dst ? "dnat" : "snat");
+        ds_put_cstr(&label, " entry, so no change */");
+        state = ct_lookup(ctx, NULL);
+    }
+    ct_continue(ctx, &copy, state, flow, super, ds_cstr(&label));
+    pl_pkt_destroy(&copy);
+    ds_destroy(&label);
+}
+
+static const struct action_ip_port *
+lb_pick(const struct pl_ctx *ctx, const struct action *a)
+{
+    const struct pipeline_run_params *p = ctx->params;
+    for (size_t i = 0; i < a->lb.n_backends; i++) {
+        const struct action_ip_port *b = &a->lb.backends[i];
+        if (p->lb_dst_family && b->family == p->lb_dst_family
+            && u128_equals(b->ip, p->lb_dst_ip)
+            && (!p->lb_dst_port || p->lb_dst_port == b->port)) {
+            return b;
+        }
+    }
+    return a->lb.n_backends ? &a->lb.backends[0] : NULL;
+}
+
+/* ct_lb and ct_lb_mark (ovn-trace 23.03 shows both as "ct_lb").  With
+ * backends, DNAT to the one --lb-dst names (else the first); without,
+ * the connection is looked up and, as ovn-trace does, --lb-dst (if any)
+ * is the destination it was committed with.  Neither rewrite is shown in
+ * the block's label, as ovn-trace shows none. */
+static void
+exec_ct_lb(struct pl_ctx *ctx, const struct pl_pkt *pkt,
+           const struct action *a, const struct pl_flow *flow,
+           struct pipeline_trace_node *super)
+{
+    const struct pipeline_run_params *p = ctx->params;
+    struct ds ignored = DS_EMPTY_INITIALIZER;
+    struct pl_pkt copy;
+    pl_pkt_clone(&copy, pkt);
+    uint32_t state;
+    const struct action_ip_port *b = lb_pick(ctx, a);
+    if (b) {
+        nat_rewrite(ctx, &copy, true, b, b->port, &ignored);
+        state = PIPELINE_CS_TRK | PIPELINE_CS_NEW | PIPELINE_CS_DNAT;
+    } else {
+        state = ct_lookup(ctx, NULL);
+        if (p->lb_dst_family) {
+            struct action_ip_port dst = { .family = p->lb_dst_family,
+                                          .ip = p->lb_dst_ip,
+                                          .port = p->lb_dst_port };
+            nat_rewrite(ctx, &copy, true, &dst, dst.port, &ignored);
+        }
+    }
+    ct_continue(ctx, &copy, state, flow, super, "ct_lb");
+    pl_pkt_destroy(&copy);
+    ds_destroy(&ignored);
+}
+
+/* --- Generated packets ------------------------------------------ */
+
+void
+pl_fork(struct pl_ctx *ctx, const struct pl_pkt *pkt OVS_UNUSED,
+        struct pl_pkt *copy, const struct action_list *nested,
+        const struct pl_flow *flow, struct pipeline_trace_node *super,
+        const char *label)
+{
+    struct pipeline_trace_node *block = NULL;
+    if (super) {
+        block = pl_trace_add(super, PIPELINE_TRACE_BLOCK, "%s", label);
+    }
+    if (pl_exec_list(ctx, copy, nested, flow, block, block)
+        == PL_FELL_THROUGH) {
+        pl_record_drop(ctx, copy, flow->table, flow, NULL,
+                       "generated packet went nowhere");
+    }
+}
+
+static void
+clear_l3(const struct pl_ctx *ctx OVS_UNUSED, struct pl_pkt *pkt)
+{
+    for (int f = SYMTAB_F_IP_PROTO; f <= SYMTAB_F_ND_TLL; f++) {
+        pkt->flow.fields[f] = u128_zero();
+    }
+}
+
+/* Builds the headers of the packet that generating action 'a' makes from
+ * 'pkt' in place.  Only what later tables match on matters; the nested
+ * actions set the rest. */
+static void
+generate_headers(const struct pl_ctx *ctx, struct pl_pkt *pkt,
+                 enum action_type type)
+{
+    struct u128 eth_src = pl_get(pkt, SYMTAB_F_ETH_SRC);
+    struct u128 ip4_src = pl_get(pkt, SYMTAB_F_IP4_SRC);
+    struct u128 ip4_dst = pl_get(pkt, SYMTAB_F_IP4_DST);
+    struct u128 ip6_dst = pl_get(pkt, SYMTAB_F_IP6_DST);
+    uint64_t eth_type = pl_get(pkt, SYMTAB_F_ETH_TYPE).lo;
+    uint64_t proto = pl_get(pkt, SYMTAB_F_IP_PROTO).lo;
+
+    switch (type) {
+    case ACTION_ARP:
+        clear_l3(ctx, pkt);
+        pl_set(pkt, SYMTAB_F_ETH_TYPE, u128_from_u64(0x806));
+        pl_set(pkt, SYMTAB_F_ETH_DST, u128_from_u64(0xffffffffffffULL));
+        pl_set(pkt, SYMTAB_F_ARP_OP, u128_from_u64(1));
+        pl_set(pkt, SYMTAB_F_ARP_SHA, eth_src);
+        pl_set(pkt, SYMTAB_F_ARP_SPA, ip4_src);
+        pl_set(pkt, SYMTAB_F_ARP_TPA, ip4_dst);
+        break;
+    case ACTION_ND_NS: {
+        clear_l3(ctx, pkt);
+        struct u128 sn = u128_make(0xff02000000000000ULL,
+                                   0x00000001ff000000ULL
+                                   | (ip6_dst.lo & 0xffffff));
+        pl_set(pkt, SYMTAB_F_ETH_DST, u128_from_u64(
+                      0x3333ff000000ULL | (ip6_dst.lo & 0xffffff)));
+        pl_set(pkt, SYMTAB_F_IP_PROTO, u128_from_u64(58));
+        pl_set(pkt, SYMTAB_F_IP_TTL, u128_from_u64(255));
+        pl_set(pkt, SYMTAB_F_IP6_DST, sn);
+        pl_set(pkt, SYMTAB_F_ICMP_TYPE, u128_from_u64(135));
+        pl_set(pkt, SYMTAB_F_ND_TARGET, ip6_dst);
+        pl_set(pkt, SYMTAB_F_ND_SLL, eth_src);
+        break;
+    }
+    case ACTION_ND_NA:
+    case ACTION_ND_NA_ROUTER:
+        pl_set(pkt, SYMTAB_F_ICMP_TYPE, u128_from_u64(136));
+        pl_set(pkt, SYMTAB_F_IP_TTL, u128_from_u64(255));
+        break;
+    case ACTION_ICMP4:
+    case ACTION_ICMP4_ERROR:
+        pl_set(pkt, SYMTAB_F_IP_PROTO, u128_from_u64(1));
+        pl_set(pkt, SYMTAB_F_IP_TTL, u128_from_u64(255));
+        pl_set(pkt, SYMTAB_F_ICMP_TYPE, u128_from_u64(3));
+        pl_set(pkt, SYMTAB_F_ICMP_CODE, u128_from_u64(1));
+        break;
+    case ACTION_ICMP6:
+    case ACTION_ICMP6_ERROR:
+        pl_set(pkt, SYMTAB_F_IP_PROTO, u128_from_u64(58));
+        pl_set(pkt, SYMTAB_F_IP_TTL, u128_from_u64(255));
+        pl_set(pkt, SYMTAB_F_ICMP_TYPE, u128_from_u64(1));
+        pl_set(pkt, SYMTAB_F_ICMP_CODE, u128_from_u64(1));
+        break;
+    case ACTION_TCP_RESET:
+        pl_set(pkt, SYMTAB_F_TCP_FLAGS, u128_from_u64(0x14));
+        break;
+    case ACTION_REJECT: {
+        /* reject answers the sender: addresses swapped. */
+        struct u128 eth_dst = pl_get(pkt, SYMTAB_F_ETH_DST);
+        pl_set(pkt, SYMTAB_F_ETH_DST, eth_src);
+        pl_set(pkt, SYMTAB_F_ETH_SRC, eth_dst);
+        if (eth_type == 0x86dd) {
+            struct u128 ip6_src = pl_get(pkt, SYMTAB_F_IP6_SRC);
+            pl_set(pkt, SYMTAB_F_IP6_SRC, ip6_dst);
+            pl_set(pkt, SYMTAB_F_IP6_DST, ip6_src);
+        } else {
+            pl_set(pkt, SYMTAB_F_IP4_SRC, ip4_dst);
+            pl_set(pkt, SYMTAB_F_IP4_DST, ip4_src);
+        }
+        if (proto == 6) {
+            pl_set(pkt, SYMTAB_F_TCP_FLAGS, u128_from_u64(0x14));
+        } else if (eth_type == 0x86dd) {
+            generate_headers(ctx, pkt, ACTION_ICMP6);
+            pl_set(pkt, SYMTAB_F_ICMP_CODE, u128_from_u64(4));
+        } else {
+            generate_headers(ctx, pkt, ACTION_ICMP4);
+            pl_set(pkt, SYMTAB_F_ICMP_CODE, u128_from_u64(3));
+        }
+        break;
+    }
+    default:
+        break;
+    }
+}
+
+static bool
+exec_generator(struct pl_ctx *ctx, const struct pl_pkt *pkt,
+               const struct action *a, const struct pl_flow *flow,
+               struct pipeline_trace_node *super)
+{
+    struct pl_pkt copy;
+    pl_pkt_clone(&copy, pkt);
+    /* ovn-trace shows reject as the packet it makes. */
+    const char *name = action_type_name(a->type);
+    if (a->type == ACTION_REJECT) {
+        name = (pl_get(pkt, SYMTAB_F_IP_PROTO).lo == 6 ? "tcp_reset"
+                : pl_get(pkt, SYMTAB_F_ETH_TYPE).lo == 0x86dd ? "icmp6"
+                : "icmp4");
+    }
+    if (a->type != ACTION_CLONE) {
+        generate_headers(ctx, &copy, a->type);
+        if (copy.n_via < PL_MAX_VIA) {
+            copy.via[copy.n_via++] = name;
+        }
+    }
+    pl_fork(ctx, pkt, &copy, &a->nested, flow, super, name);
+    pl_pkt_destroy(&copy);
+    return false;
+}
+
+/* --- Neighbours ------------------------------------------------- */
+
+static const struct pl_mac_binding *
+neigh_lookup(const struct pl_ctx *ctx, const struct pl_pkt *pkt,
+             const struct action *a, int family)
+{
+    const char *port = symtab_flow_get_string(&pkt->flow,
+                                              a->neigh.args[0].symbol);
+    struct u128 ip = action_field_read(&a->neigh.args[1], &pkt->flow);
+    return pl_mac_binding_find(ctx->pl, port, family, ip);
+}
+
+static void
+exec_get_neigh(struct pl_ctx *ctx, struct pl_pkt *pkt,
+               const struct action *a, int family,
+               struct pipeline_trace_node *tnode)
+{
+    const struct pl_mac_binding *b = neigh_lookup(ctx, pkt, a, family);
+    struct action_field dst = {
+        symtab_field_symbol(ctx->pl->symtab, SYMTAB_F_ETH_DST), 0, 48 };
+    write_bits(pkt, &dst, u128_from_u64(b ? b->mac : 0));
+    if (tnode) {
+        pl_trace_add(tnode, PIPELINE_TRACE_COMMENT, b ? "/* MAC binding "
+                     "found. */" : "/* No MAC binding. */");
+    }
+    trace_assign(tnode, &dst, pkt);
+}
+
+static bool
+exec_lookup_neigh(const struct pl_ctx *ctx, const struct pl_pkt *pkt,
+                  const struct action *a, int family, bool check_mac)
+{
+    const struct pl_mac_binding *b = neigh_lookup(ctx, pkt, a, family);
+    if (!b) {
+        return false;
+    }
+    return !check_mac || (action_field_read(&a->neigh.args[2],
+                                            &pkt->flow).lo == b->mac);
+}
+
+/* --- Services --------------------------------------------------- */
+
+static void
+exec_put_opts(struct pl_pkt *pkt, const struct action *a,
+              struct pipeline_trace_node *tnode)
+{
+    if (tnode) {
+        struct ds s = DS_EMPTY_INITIALIZER;
+        action_format(a, &s);
+        const char *text = ds_cstr(&s);
+        const char *eq = strstr(text, " = ");
+        if (a->type != ACTION_PUT_ND_RA_OPTS) {
+            pl_trace_add(tnode, PIPELINE_TRACE_COMMENT, "/* We assume that "
+                         "this packet is DHCPDISCOVER or DHCPREQUEST. */");
+        }
+        pl_trace_add(tnode, PIPELINE_TRACE_MODIFY, "%s", eq ? eq + 3 : text);
+        ds_destroy(&s);
+    }
+    set_result(pkt, &a->opts.dst, true, NULL);
+}
+
+static uint16_t
+select_pick(const struct pl_ctx *ctx, const struct action *a)
+{
+    for (size_t i = 0; i < a->select.n_members; i++) {
+        if (a->select.members[i].id == ctx->params->select_id) {
+            return a->select.members[i].id;
+        }
+    }
+    return a->select.members[0].id;
+}
+
+/* Executes ip.ttl--.  Returns false if the packet dies. */
+static bool
+exec_dec_ttl(struct pl_ctx *ctx, struct pl_pkt *pkt,
+             const struct pl_flow *flow, struct pipeline_trace_node *tnode)
+{
+    struct u128 ttl = pl_get(pkt, SYMTAB_F_IP_TTL);
+    if (ttl.lo <= 1) {
+        pl_record_drop(ctx, pkt, flow->table, flow, tnode,
+                       "/* Dropped because TTL would become 0. */");
+        return false;
+    }
+    pl_set(pkt, SYMTAB_F_IP_TTL, u128_from_u64(ttl.lo - 1));
+    if (tnode) {
+        pl_trace_add(tnode, PIPELINE_TRACE_MODIFY, "ip.ttl--;");
+    }
+    return true;
+}
+
+static bool
+exec_conntrack(struct pl_ctx *ctx, struct pl_pkt *pkt,
+               const struct action *a, const struct pl_flow *flow,
+               struct pipeline_trace_node *super)
+{
+    switch (a->type) {
+    case ACTION_CT_NEXT:
+        exec_ct_next(ctx, pkt, flow, super);
+        return true;
+    case ACTION_CT_SNAT:
+        if (!a->nat.ip.family && pkt->dp->is_gateway_router) {
+            /* As ovn-trace: un-SNAT on a gateway router goes nowhere. */
+            pl_record_drop(ctx, pkt, flow->table, flow, NULL,
+                           "un-SNAT (ct_snat) on a gateway router: "
+                           "ovn-trace does not follow it");
+            return true;
+        }
+        exec_ct_nat(ctx, pkt, a, flow, super);
+        return true;
+    case ACTION_CT_COMMIT_NAT: {
+        struct pl_pkt copy;
+        pl_pkt_clone(&copy, pkt);
+        ct_continue(ctx, &copy, pl_get(pkt, SYMTAB_F_CT_STATE).lo,
+                    flow, super, "ct_commit_nat /* assuming no un-nat "
+                    "entry, so no change */");
+        pl_pkt_destroy(&copy);
+        return true;
+    }
+    case ACTION_CT_DNAT:
+    case ACTION_CT_DNAT_IN_CZONE:
+    case ACTION_CT_SNAT_IN_CZONE:
+        exec_ct_nat(ctx, pkt, a, flow, super);
+        return true;
+    case ACTION_CT_LB:
+    case ACTION_CT_LB_MARK:
+        exec_ct_lb(ctx, pkt, a, flow, super);
+        return true;
+    case ACTION_CT_CLEAR:
+        pl_set(pkt, SYMTAB_F_CT_STATE, u128_zero());
+        pl_set(pkt, SYMTAB_F_CT_MARK, u128_zero());
+        pl_set(pkt, SYMTAB_F_CT_LABEL, u128_zero());
+        return false;
+    default:
+        /* ct_commit and friends change the connection, not the packet. */
+        return false;
+    }
+}
+
+bool
+pl_exec_action(struct pl_ctx *ctx, struct pl_pkt *pkt,
+               const struct action *a, const struct pl_flow *flow,
+               struct pipeline_trace_node *tnode,
+               struct pipeline_trace_node *super)
+{
+    switch (a->type) {
+    case ACTION_LOAD:
+        exec_load(pkt, a, tnode);
+        return false;
+    case ACTION_MOVE:
+    case ACTION_EXCHANGE:
+        exec_move(pkt, a, tnode);
+        return false;
+    case ACTION_PUSH:
+        if (pkt->n_stack < PL_STACK) {
+            pkt->stack[pkt->n_stack++] = action_field_read(&a->field,
+                                                           &pkt->flow);
+        }
+        return false;
+    case ACTION_POP:
+        write_bits(pkt, &a->field, (pkt->n_stack
+                                    ? pkt->stack[--pkt->n_stack]
+                                    : u128_zero()));
+        return false;
+    case ACTION_DEC_TTL:
+        return !exec_dec_ttl(ctx, pkt, flow, tnode);
+    case ACTION_CT_NEXT: case ACTION_CT_DNAT: case ACTION_CT_SNAT:
+    case ACTION_CT_DNAT_IN_CZONE: case ACTION_CT_SNAT_IN_CZONE:
+    case ACTION_CT_LB: case ACTION_CT_LB_MARK: case ACTION_CT_CLEAR:
+    case ACTION_CT_COMMIT: case ACTION_CT_COMMIT_V1:
+    case ACTION_CT_COMMIT_NAT: case ACTION_CT_SNAT_TO_VIP:
+        return exec_conntrack(ctx, pkt, a, flow, super);
+    case ACTION_CLONE: case ACTION_ARP: case ACTION_ND_NS:
+    case ACTION_ND_NA: case ACTION_ND_NA_ROUTER: case ACTION_ICMP4:
+    case ACTION_ICMP4_ERROR: case ACTION_ICMP6: case ACTION_ICMP6_ERROR:
+    case ACTION_TCP_RESET: case ACTION_SCTP_ABORT: case ACTION_REJECT:
+        return exec_generator(ctx, pkt, a, flow, super);
+    case ACTION_GET_ARP:
+        exec_get_neigh(ctx, pkt, a, 4, tnode);
+        return false;
+    case ACTION_GET_ND:
+        exec_get_neigh(ctx, pkt, a, 6, tnode);
+        return false;
+    case ACTION_LOOKUP_ARP: case ACTION_LOOKUP_ARP_IP:
+        set_result(pkt, &a->neigh.dst, exec_lookup_neigh(
+                       ctx, pkt, a, 4, a->type == ACTION_LOOKUP_ARP), tnode);
+        return false;
+    case ACTION_LOOKUP_ND: case ACTION_LOOKUP_ND_IP:
+        set_result(pkt, &a->neigh.dst, exec_lookup_neigh(
+                       ctx, pkt, a, 6, a->type == ACTION_LOOKUP_ND), tnode);
+        return false;
+    case ACTION_GET_FDB:
+        /* No FDB: the port is "none", as ovn-trace names key 0. */
+        symtab_flow_set_string(&pkt->flow, a->neigh.dst.symbol, "none");
+        trace_assign(tnode, &a->neigh.dst, pkt);
+        return false;
+    case ACTION_LOOKUP_FDB:
+        set_result(pkt, &a->neigh.dst, false, tnode);
+        return false;
+    case ACTION_PUT_DHCPV4_OPTS: case ACTION_PUT_DHCPV6_OPTS:
+    case ACTION_PUT_ND_RA_OPTS:
+        exec_put_opts(pkt, a, tnode);
+        return false;
+    case ACTION_CHECK_IN_PORT_SEC:
+    case ACTION_CHECK_OUT_PORT_SEC:
+        set_result(pkt, &a->field, pl_port_sec_fails(
+                       ctx, pkt, a->type == ACTION_CHECK_IN_PORT_SEC),
+                   tnode);
+        return false;
+    case ACTION_CHK_LB_HAIRPIN: case ACTION_CHK_LB_HAIRPIN_REPLY:
+        write_bits(pkt, &a->field, u128_zero());
+        trace_assign__(tnode, &a->field, pkt, true);
+        return false;
+    case ACTION_DNS_LOOKUP: case ACTION_CHK_ECMP_NH_MAC:
+    case ACTION_CHK_ECMP_NH: case ACTION_CHK_LB_AFF:
+        set_result(pkt, &a->field, false, tnode);
+        return false;
+    case ACTION_CHECK_PKT_LARGER:
+        set_result(pkt, &a->pkt_larger.dst, false, tnode);
+        return false;
+    case ACTION_SELECT: {
+        /* A group that resubmits to the next table, shown as a block, as
+         * ovn-trace does: "select: reg8[16..31] = 1". */
+        struct pl_pkt copy;
+        pl_pkt_clone(&copy, pkt);
+        uint16_t id = select_pick(ctx, a);
+        write_bits(&copy, &a->select.dst, u128_from_u64(id));
+        char *label = NULL;
+        if (super) {
+            struct ds s = DS_EMPTY_INITIALIZER;
+            expr_field_format(&(struct expr_field) {
+                                  a->select.dst.symbol, a->select.dst.ofs,
+                                  a->select.dst.n_bits }, &s);
+            label = xasprintf("select: %s = %u", ds_cstr(&s), id);
+            ds_destroy(&s);
+        }
+        ct_continue(ctx, &copy, pl_get(&copy, SYMTAB_F_CT_STATE).lo,
+                    flow, super, label);
+        free(label);
+        pl_pkt_destroy(&copy);
+        return true;
+    }
+    default:
+        /* Logging, meters, queues, learning (put_arp, put_fdb...),
+         * events: nothing the packet's fate depends on. */
+        return false;
+    }
+}

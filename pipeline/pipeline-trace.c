@@ -1,0 +1,307 @@
+/* pipeline-trace: the trace tree and its three layouts.
+ *
+ * The tree: sections (a pipeline run in a datapath, a multicast fan-out)
+ * hold table nodes in the order visited; a table node holds the actions
+ * of the flow that matched (shown by the detailed view) and the changes
+ * they made to the packet (shown by the minimal view); forks (conntrack
+ * steps, clone, generated packets) are blocks holding what happened to
+ * their copy.  Sections entered from a block (the egress pipeline after a
+ * ct_next) are its children, so each view can show what applies to which
+ * copy.
+ *
+ *   detailed  sections with a dashed underline, every table visited
+ *             "N. stage (source): match, priority P, uuid U" and its
+ *             actions indented;
+ *   summary   sections and blocks as nested "name { ... };" with the
+ *             actions executed;
+ *   minimal   only changes to the packet, blocks and outputs, as
+ *             ovn-trace --minimal (tests/scenariolib.py parse_minimal()
+ *             reads both). */
+#include "pipeline/pipeline-private.h"
+
+#include <stdarg.h>
+#include <inttypes.h>
+#include <string.h>
+
+#include "ds.h"
+#include "packets.h"
+#include "util.h"
+
+struct pipeline_trace_node *
+pl_trace_add(struct pipeline_trace_node *super, enum pipeline_trace_type type,
+             const char *format, ...)
+{
+    struct pipeline_trace_node *node = xzalloc(sizeof *node);
+    va_list args;
+    va_start(args, format);
+    node->type = type;
+    node->text = xvasprintf(format, args);
+    va_end(args);
+    if (super->n_children >= super->allocated) {
+        super->children = x2nrealloc(super->children, &super->allocated,
+                                     sizeof *super->children);
+    }
+    super->children[super->n_children++] = node;
+    return node;
+}
+
+void
+pl_trace_node_destroy(struct pipeline_trace_node *node)
+{
+    if (node) {
+        for (size_t i = 0; i < node->n_children; i++) {
+            pl_trace_node_destroy(node->children[i]);
+        }
+        free(node->children);
+        free(node->text);
+        free(node);
+    }
+}
+
+static void
+put_line(struct ds *s, int indent, const char *text)
+{
+    ds_put_char_multiple(s, ' ', indent);
+    ds_put_cstr(s, text);
+    ds_put_char(s, '\n');
+}
+
+static void
+format_minimal(const struct pipeline_trace_node *node, int indent,
+               struct ds *s)
+{
+    for (size_t i = 0; i < node->n_children; i++) {
+        const struct pipeline_trace_node *c = node->children[i];
+        switch (c->type) {
+        case PIPELINE_TRACE_SECTION:
+        case PIPELINE_TRACE_TABLE:
+            format_minimal(c, indent, s);
+            break;
+        case PIPELINE_TRACE_MODIFY:
+        case PIPELINE_TRACE_OUTPUT:
+            put_line(s, indent, c->text);
+            break;
+        case PIPELINE_TRACE_BLOCK:
+            ds_put_char_multiple(s, ' ', indent);
+            ds_put_format(s, "%s {\n", c->text);
+            format_minimal(c, indent + 4, s);
+            put_line(s, indent, "};");
+            break;
+        case PIPELINE_TRACE_ACTION:
+        case PIPELINE_TRACE_COMMENT:
+        case PIPELINE_TRACE_DROP:
+            break;
+        }
+    }
+}
+
+static void
+format_summary(const struct pipeline_trace_node *node, int indent,
+               struct ds *s)
+{
+    for (size_t i = 0; i < node->n_children; i++) {
+        const struct pipeline_trace_node *c = node->children[i];
+        switch (c->type) {
+        case PIPELINE_TRACE_SECTION:
+        case PIPELINE_TRACE_BLOCK:
+            ds_put_char_multiple(s, ' ', indent);
+            ds_put_format(s, "%s {\n", c->text);
+            format_summary(c, indent + 4, s);
+            put_line(s, indent, "};");
+            break;
+        case PIPELINE_TRACE_TABLE:
+            format_summary(c, indent, s);
+            break;
+        case PIPELINE_TRACE_ACTION:
+            if (!c->detailed_only) {
+                put_line(s, indent, c->text);
+            }
+            break;
+        case PIPELINE_TRACE_COMMENT:
+            ds_put_char_multiple(s, ' ', indent);
+            ds_put_format(s, "%s%s\n", c->text,
+                          c->summary_semicolon ? ";" : "");
+            break;
+        case PIPELINE_TRACE_OUTPUT:
+        case PIPELINE_TRACE_DROP:
+        case PIPELINE_TRACE_MODIFY:
+            break;
+        }
+    }
+}
+
+static void format_detailed_block(const struct pipeline_trace_node *,
+                                  int indent, struct ds *);
+
+static void
+format_detailed(const struct pipeline_trace_node *node, int indent,
+                struct ds *s)
+{
+    for (size_t i = 0; i < node->n_children; i++) {
+        const struct pipeline_trace_node *c = node->children[i];
+        switch (c->type) {
+        case PIPELINE_TRACE_SECTION:
+        case PIPELINE_TRACE_BLOCK:
+            /* A block's own actions (arp { ... }) are indented under it;
+             * what it leads to (tables, sections) is not. */
+            ds_put_char(s, '\n');
+            put_line(s, indent, c->text);
+            ds_put_char_multiple(s, ' ', indent);
+            ds_put_char_multiple(s, '-', strlen(c->text));
+            ds_put_char(s, '\n');
+            format_detailed_block(c, indent, s);
+            break;
+        case PIPELINE_TRACE_TABLE:
+            put_line(s, indent, c->text);
+            format_detailed(c, indent + 4, s);
+            break;
+        case PIPELINE_TRACE_ACTION:
+        case PIPELINE_TRACE_COMMENT:
+            put_line(s, indent, c->text);
+            break;
+        case PIPELINE_TRACE_DROP:
+        case PIPELINE_TRACE_OUTPUT:
+        case PIPELINE_TRACE_MODIFY:
+            break;
+        }
+    }
+}
+
+static void
+format_detailed_block(const struct pipeline_trace_node *node, int indent,
+                      struct ds *s)
+{
+    for (size_t i = 0; i < node->n_children; i++) {
+        const struct pipeline_trace_node *c = node->children[i];
+        if (c->type == PIPELINE_TRACE_ACTION
+            || c->type == PIPELINE_TRACE_COMMENT) {
+            put_line(s, indent + 4, c->text);
+        } else {
+            struct pipeline_trace_node one = {
+                .type = PIPELINE_TRACE_SECTION,
+                .children = (struct pipeline_trace_node **) &node->children[i],
+                .n_children = 1 };
+            format_detailed(&one, indent, s);
+        }
+    }
+}
+
+void
+pipeline_trace_format(const struct pipeline_result *res,
+                      enum pipeline_trace_format format, struct ds *s)
+{
+    if (!res->trace) {
+        return;
+    }
+    switch (format) {
+    case PIPELINE_TRACE_MINIMAL:
+        format_minimal(res->trace, 0, s);
+        break;
+    case PIPELINE_TRACE_SUMMARY:
+        format_summary(res->trace, 0, s);
+        break;
+    case PIPELINE_TRACE_DETAILED:
+        format_detailed(res->trace, 0, s);
+        break;
+    }
+}
+
+/* --- The packet in OpenFlow syntax --------------------------------- */
+
+static uint64_t
+f64(const struct symtab_flow *flow, enum symtab_field f)
+{
+    return flow->fields[f].lo;
+}
+
+static void
+put_mac(struct ds *s, const char *name, uint64_t mac)
+{
+    ds_put_format(s, ",%s=%02x:%02x:%02x:%02x:%02x:%02x", name,
+                  (unsigned) (mac >> 40) & 0xff, (unsigned) (mac >> 32) & 0xff,
+                  (unsigned) (mac >> 24) & 0xff, (unsigned) (mac >> 16) & 0xff,
+                  (unsigned) (mac >> 8) & 0xff, (unsigned) mac & 0xff);
+}
+
+static void
+put_ip4(struct ds *s, const char *name, uint64_t ip)
+{
+    ds_put_format(s, ",%s=%u.%u.%u.%u", name, (unsigned) (ip >> 24) & 0xff,
+                  (unsigned) (ip >> 16) & 0xff, (unsigned) (ip >> 8) & 0xff,
+                  (unsigned) ip & 0xff);
+}
+
+static void
+put_ip6(struct ds *s, const char *name, struct u128 ip)
+{
+    struct in6_addr a;
+    u128_to_be_bytes(ip, a.s6_addr);
+    ds_put_format(s, ",%s=", name);
+    ip_format(&a, s);
+}
+
+static const char *
+packet_proto(uint64_t eth_type, uint64_t proto)
+{
+    if (eth_type == 0x800) {
+        return (proto == 6 ? "tcp" : proto == 17 ? "udp" : proto == 1
+                ? "icmp" : proto == 132 ? "sctp" : "ip");
+    } else if (eth_type == 0x86dd) {
+        return (proto == 6 ? "tcp6" : proto == 17 ? "udp6" : proto == 58
+                ? "icmp6" : proto == 132 ? "sctp6" : "ipv6");
+    }
+    return eth_type == 0x806 ? "arp" : NULL;
+}
+
+void
+pipeline_format_packet(const struct pipeline *pl,
+                       const struct symtab *symtab OVS_UNUSED,
+                       const struct symtab_flow *flow, struct ds *s)
+{
+    uint64_t eth_type = f64(flow, SYMTAB_F_ETH_TYPE);
+    uint64_t proto = f64(flow, SYMTAB_F_IP_PROTO);
+    const char *name = packet_proto(eth_type, proto);
+    ds_put_cstr(s, name ? name : "");
+    ds_put_format(s, "%sreg14=0x%"PRIx32, name ? "," : "",
+                  pipeline_port_key(pl, flow->inport));
+    ds_put_format(s, ",vlan_tci=0x%04"PRIx64, f64(flow, SYMTAB_F_VLAN_TCI));
+    put_mac(s, "dl_src", f64(flow, SYMTAB_F_ETH_SRC));
+    put_mac(s, "dl_dst", f64(flow, SYMTAB_F_ETH_DST));
+    if (!name) {
+        ds_put_format(s, ",dl_type=0x%04"PRIx64, eth_type);
+        return;
+    }
+    if (eth_type == 0x806) {
+        ds_put_format(s, ",arp_op=%"PRIu64, f64(flow, SYMTAB_F_ARP_OP));
+        put_ip4(s, "arp_spa", f64(flow, SYMTAB_F_ARP_SPA));
+        put_ip4(s, "arp_tpa", f64(flow, SYMTAB_F_ARP_TPA));
+        put_mac(s, "arp_sha", f64(flow, SYMTAB_F_ARP_SHA));
+        put_mac(s, "arp_tha", f64(flow, SYMTAB_F_ARP_THA));
+        return;
+    }
+    if (eth_type == 0x800) {
+        put_ip4(s, "nw_src", f64(flow, SYMTAB_F_IP4_SRC));
+        put_ip4(s, "nw_dst", f64(flow, SYMTAB_F_IP4_DST));
+    } else {
+        put_ip6(s, "ipv6_src", flow->fields[SYMTAB_F_IP6_SRC]);
+        put_ip6(s, "ipv6_dst", flow->fields[SYMTAB_F_IP6_DST]);
+    }
+    if (!strcmp(name, "ip") || !strcmp(name, "ipv6")) {
+        ds_put_format(s, ",nw_proto=%"PRIu64, proto);
+    }
+    ds_put_format(s, ",nw_tos=%"PRIu64",nw_ecn=%"PRIu64",nw_ttl=%"PRIu64
+                  ",nw_frag=no", f64(flow, SYMTAB_F_IP_DSCP) << 2,
+                  f64(flow, SYMTAB_F_IP_ECN), f64(flow, SYMTAB_F_IP_TTL));
+    if (proto == 6 || proto == 17 || proto == 132) {
+        ds_put_format(s, ",tp_src=%"PRIu64",tp_dst=%"PRIu64,
+                      f64(flow, SYMTAB_F_TP_SRC), f64(flow, SYMTAB_F_TP_DST));
+        if (proto == 6) {
+            ds_put_format(s, ",tcp_flags=%"PRIu64,
+                          f64(flow, SYMTAB_F_TCP_FLAGS));
+        }
+    } else if (proto == 1 || proto == 58) {
+        ds_put_format(s, ",icmp_type=%"PRIu64",icmp_code=%"PRIu64,
+                      f64(flow, SYMTAB_F_ICMP_TYPE),
+                      f64(flow, SYMTAB_F_ICMP_CODE));
+    }
+}

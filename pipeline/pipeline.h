@@ -1,0 +1,319 @@
+/* pipeline: OVN's logical pipelines, compiled and executed.
+ *
+ * What it is for.  The one implementation of the semantics of OVN's
+ * logical flows in weft: weft-trace simulates a packet with it, and the
+ * datapath's slow path will run the very same code, so that a trace shows
+ * what the datapath does.
+ *
+ * How to use it.
+ *
+ *     struct pipeline_input *in = pipeline_input_create();
+ *     pipeline_input_add_datapath(in, 1, "sw0", false);
+ *     pipeline_input_add_port(in, &(struct pipeline_port_desc) {
+ *                                 .name = "vm1", .dp_key = 1, .key = 1 });
+ *     pipeline_input_add_flow(in, &(struct pipeline_flow_desc) { ... });
+ *     ...multicast groups, address sets, port groups, MAC bindings...
+ *     struct pipeline *pl = pipeline_compile(in, symtab, &n_errors);
+ *     pipeline_input_destroy(in);
+ *
+ *     struct pipeline_run_params params = { .trace = true, ... };
+ *     struct pipeline_result result;
+ *     pipeline_run(pl, &params, dp_key, &packet, &result);
+ *     ...result.outputs, result.drops, result.mask, result.trace...
+ *     pipeline_result_destroy(&result);
+ *
+ * The input is plain structures: no southbound or OVSDB type appears
+ * here.  The caller (weft-trace reading the SB, the chassis agent sending a
+ * program to the datapath) translates its own rows.
+ *
+ * Compilation.  Each flow's match is parsed (address sets and port groups
+ * expanded as sets, never as cross products), the prerequisites of its
+ * actions are ANDed in, is_chassis_resident() is decided with the
+ * caller's callback, and the result is put in normal form: a disjunction
+ * of conjunctions.  Each conjunction is filed in its table under one
+ * "key": an exact or masked equality on one field (outport, inport,
+ * eth.dst, ip4.dst/prefix...), or each member of a set on one field.
+ * The table is a small tuple space: one hash per (field, mask) key kind
+ * plus a list of conjunctions with no usable key.  A lookup probes each
+ * hash with the packet's masked value and evaluates only the
+ * conjunctions found, so a table of thousands of flows is not scanned.
+ * Actions are parsed once, into expr/actions.h's resolved form, and
+ * executed from it without any string work.  Flows that fail to parse
+ * are skipped and counted (pipeline_n_errors()), as ovn-controller and
+ * ovn-trace do.
+ *
+ * Execution.  pipeline_run() runs a packet from table 0 of a datapath's
+ * ingress pipeline: next / next(pipeline=, table=), field assignments,
+ * output (ingress -> egress; multicast groups fan out; egress to a patch
+ * or l3gateway port enters the peer datapath's ingress with registers,
+ * flags and conntrack state cleared), clone and the packet-generating
+ * actions (on copies), conntrack actions against a model (struct
+ * pipeline_ct_model, decided by the caller: weft-trace's --ct flags, the
+ * datapath's real conntrack later), MAC binding lookups, port security
+ * checks and DHCP option replies.  The result lists the packets that left
+ * on ports (with their final fields and the generating actions they went
+ * through), the drops (the stage and flow where each copy of the packet
+ * ended), and the mask of the fields that influenced the result (every
+ * field of every conjunction evaluated on the way; coarse but safe for a
+ * cache).  With 'trace' set, the result also holds a tree of every table,
+ * flow and action visited, which pipeline_trace_format() prints like
+ * ovn-trace.
+ *
+ * Ownership and threads.  A compiled pipeline is immutable and may be
+ * shared by threads that each call pipeline_run() with their own result.
+ * It refers to 'symtab', which must outlive it.  The result owns all it
+ * holds. */
+#ifndef WEFT_PIPELINE_PIPELINE_H
+#define WEFT_PIPELINE_PIPELINE_H 1
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include "expr/actions.h"
+#include "expr/expr.h"
+#include "expr/symtab.h"
+
+struct ds;
+
+/* --- Input ---------------------------------------------------------- */
+
+struct pipeline_input;
+
+struct pipeline_input *pipeline_input_create(void);
+void pipeline_input_destroy(struct pipeline_input *);
+
+/* A logical datapath: its tunnel key, a name to print (the NB name, or
+ * anything) and whether it is a router.  Keys are unique. */
+void pipeline_input_add_datapath(struct pipeline_input *, uint32_t key,
+                                 const char *name, bool is_router);
+
+/* A logical port.  Strings are copied; NULL is as "". */
+struct pipeline_port_desc {
+    const char *name;           /* Globally unique. */
+    uint32_t dp_key;            /* Its datapath. */
+    uint32_t key;               /* Tunnel key in the datapath. */
+    const char *type;           /* "", "patch", "l3gateway", "localnet",
+                                 * "chassisredirect", "router"... */
+    const char *peer;           /* patch/l3gateway: the peer port. */
+    const char *distributed_port;   /* chassisredirect: the LRP. */
+    const char *const *port_security;   /* "MAC [IP...]" entries. */
+    size_t n_port_security;
+};
+void pipeline_input_add_port(struct pipeline_input *,
+                             const struct pipeline_port_desc *);
+
+/* A logical flow, in one or more datapaths (a datapath group). */
+struct pipeline_flow_desc {
+    const uint32_t *dp_keys;
+    size_t n_dp_keys;
+    enum actions_pipeline pipeline;
+    unsigned int table;
+    unsigned int priority;
+    const char *match;
+    const char *actions;
+    const char *uuid;           /* For traces; may be NULL. */
+    const char *stage_name;     /* external_ids:stage-name, or NULL. */
+    const char *source;         /* external_ids:source, or NULL. */
+    const char *stage_hint;     /* external_ids:stage-hint, or NULL. */
+};
+void pipeline_input_add_flow(struct pipeline_input *,
+                             const struct pipeline_flow_desc *);
+
+/* A multicast group of a datapath: its name ("_MC_flood"), key and member
+ * ports (names). */
+void pipeline_input_add_mcgroup(struct pipeline_input *, uint32_t dp_key,
+                                const char *name, uint32_t key,
+                                const char *const *ports, size_t n_ports);
+
+/* Address sets ("$name") and port groups ("@name"): the values as their
+ * database rows hold them. */
+void pipeline_input_add_address_set(struct pipeline_input *,
+                                    const char *name,
+                                    const char *const *addresses, size_t n);
+void pipeline_input_add_port_group(struct pipeline_input *, const char *name,
+                                   const char *const *ports, size_t n);
+
+/* A neighbour: 'ip' on 'logical_port' is at 'mac' (MAC_Binding). */
+void pipeline_input_add_mac_binding(struct pipeline_input *,
+                                    const char *logical_port,
+                                    const char *ip, const char *mac);
+
+/* --- Compiled pipeline --------------------------------------------- */
+
+struct pipeline;
+
+/* Compiles 'input' (not consumed).  'is_chassis_resident' decides
+ * is_chassis_resident() conditions (NULL: always true, as ovn-trace).
+ * Never fails: flows that do not parse are counted and skipped; their
+ * messages are available through pipeline_errors(). */
+struct pipeline *pipeline_compile(
+    const struct pipeline_input *, const struct symtab *,
+    bool (*is_chassis_resident)(const void *aux, const char *port),
+    const void *aux);
+void pipeline_destroy(struct pipeline *);
+
+size_t pipeline_n_flows(const struct pipeline *);
+size_t pipeline_n_errors(const struct pipeline *);
+const char *pipeline_error(const struct pipeline *, size_t i);
+
+/* Looks a datapath up by name (or by key written in decimal).  Returns
+ * true and its key, or false. */
+bool pipeline_find_datapath(const struct pipeline *, const char *name,
+                            uint32_t *key);
+/* The datapath of port 'name', or false. */
+bool pipeline_port_datapath(const struct pipeline *, const char *name,
+                            uint32_t *dp_key);
+const char *pipeline_datapath_name(const struct pipeline *, uint32_t key);
+/* The port's tunnel key, or 0. */
+uint32_t pipeline_port_key(const struct pipeline *, const char *name);
+
+/* Address sets and port groups as 'struct expr_env' wants them (for
+ * parsing microflows against the same sets). */
+void pipeline_expr_env(const struct pipeline *, struct expr_env *);
+
+/* --- Conntrack model ----------------------------------------------- */
+
+/* What connection tracking says about a packet.  weft-trace's model
+ * answers each ct_next (and each ct_dnat/ct_snat/ct_lb that looks the
+ * connection up) with the next --ct flags; the datapath will answer from
+ * its real connection table. */
+struct pipeline_ct_model {
+    /* Returns the ct_state bits (SYMTAB_F_CT_STATE numbering) for the
+     * 'n'th connection tracker lookup of the run, and sets '*is_default'
+     * if they are a default rather than given. */
+    uint32_t (*lookup)(void *aux, size_t n, bool *is_default);
+    void *aux;
+};
+
+/* ct_state bits, as OVS numbers them. */
+#define PIPELINE_CS_NEW  (1u << 0)
+#define PIPELINE_CS_EST  (1u << 1)
+#define PIPELINE_CS_REL  (1u << 2)
+#define PIPELINE_CS_RPL  (1u << 3)
+#define PIPELINE_CS_INV  (1u << 4)
+#define PIPELINE_CS_TRK  (1u << 5)
+#define PIPELINE_CS_SNAT (1u << 6)
+#define PIPELINE_CS_DNAT (1u << 7)
+
+/* Parses ovn-trace's --ct flags ("trk,new", "est rpl").  Returns NULL and
+ * the bits (trk always included), or an owned error. */
+char *pipeline_ct_parse_flags(const char *, uint32_t *bits);
+/* Appends 'bits' as ovn-trace prints them: "new|trk". */
+void pipeline_ct_format_flags(uint32_t bits, struct ds *);
+
+/* A ready-made model: a fixed list of flags, then 'dflt'. */
+struct pipeline_ct_list {
+    const uint32_t *states;
+    size_t n_states;
+    uint32_t dflt;
+};
+uint32_t pipeline_ct_list_lookup(void *ct_list, size_t n, bool *is_default);
+
+/* --- Running a packet ---------------------------------------------- */
+
+struct pipeline_run_params {
+    struct pipeline_ct_model ct;    /* NULL 'lookup': always trk|new. */
+    bool trace;                     /* Record the trace tree. */
+
+    /* The backend a ct_lb/ct_lb_mark picks, as --lb-dst: an address
+     * (family 4 or 6, 0 for none) and port (0: any). */
+    int lb_dst_family;
+    struct u128 lb_dst_ip;
+    uint16_t lb_dst_port;
+
+    /* The member select() picks when it is one of the choices, as
+     * --select-id (-1: the first). */
+    int select_id;
+};
+
+/* One packet that left the pipelines on a port. */
+struct pipeline_output {
+    char *port;                     /* Logical port name. */
+    uint32_t dp_key;                /* Its datapath. */
+    struct symtab_flow flow;        /* Final fields. */
+    char **via;                     /* Generating actions, outermost
+                                     * first ("arp", "icmp4"...). */
+    size_t n_via;
+};
+
+/* One copy of the packet that went nowhere, and why. */
+struct pipeline_drop {
+    uint32_t dp_key;
+    enum actions_pipeline pipeline;
+    unsigned int table;
+    char *stage;                    /* Stage name, or NULL. */
+    char *flow_uuid;                /* The flow that dropped it, or NULL
+                                     * for "no flow matched". */
+    char *match;                    /* That flow's match, or NULL. */
+    char *stage_hint;               /* Its NB row, or NULL. */
+    char *reason;                   /* Human-readable. */
+};
+
+enum pipeline_trace_type {
+    PIPELINE_TRACE_SECTION,         /* "ingress(dp=..., inport=...)". */
+    PIPELINE_TRACE_TABLE,           /* A table and the flow matched. */
+    PIPELINE_TRACE_ACTION,          /* An action executed (detailed). */
+    PIPELINE_TRACE_MODIFY,          /* A change to the packet (minimal). */
+    PIPELINE_TRACE_BLOCK,           /* A fork: "ct_next(...)", "arp". */
+    PIPELINE_TRACE_OUTPUT,          /* output("port"); (minimal) */
+    PIPELINE_TRACE_COMMENT,         /* Explanations. */
+    PIPELINE_TRACE_DROP,            /* Where a copy ended. */
+};
+
+struct pipeline_trace_node {
+    enum pipeline_trace_type type;
+    char *text;
+    bool detailed_only;             /* Not in the summary view. */
+    bool summary_semicolon;         /* The summary view adds ';'. */
+    struct pipeline_trace_node **children;
+    size_t n_children;
+    size_t allocated;
+};
+
+struct pipeline_result {
+    struct pipeline_output *outputs;
+    size_t n_outputs;
+    size_t allocated_outputs;
+
+    struct pipeline_drop *drops;
+    size_t n_drops;
+    size_t allocated_drops;
+
+    /* Fields that influenced the result (all-ones bits = consulted). */
+    struct symtab_flow mask;
+
+    /* The trace (NULL unless params->trace); its children are the
+     * sections. */
+    struct pipeline_trace_node *trace;
+
+    /* Set if execution was cut short (loop, too deep). */
+    bool truncated;
+};
+
+/* Runs 'packet' (its inport names the ingress port) through the ingress
+ * pipeline of datapath 'dp_key'.  Fills 'result' (the caller destroys
+ * it).  Returns 0, or ENOENT if there is no such datapath. */
+int pipeline_run(const struct pipeline *, const struct pipeline_run_params *,
+                 uint32_t dp_key, const struct symtab_flow *packet,
+                 struct pipeline_result *result);
+void pipeline_result_destroy(struct pipeline_result *);
+
+/* --- Traces -------------------------------------------------------- */
+
+enum pipeline_trace_format {
+    PIPELINE_TRACE_DETAILED,
+    PIPELINE_TRACE_SUMMARY,
+    PIPELINE_TRACE_MINIMAL,
+};
+
+/* Appends the trace of 'result' to 's' laid out as ovn-trace lays out
+ * 'format'. */
+void pipeline_trace_format(const struct pipeline_result *,
+                           enum pipeline_trace_format, struct ds *s);
+
+/* Appends ovn-trace's first line: the packet in OpenFlow syntax, without
+ * the leading "# ". */
+void pipeline_format_packet(const struct pipeline *, const struct symtab *,
+                            const struct symtab_flow *, struct ds *);
+
+#endif

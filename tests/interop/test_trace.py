@@ -1,0 +1,148 @@
+"""Differential test of weft-trace against OVN's ovn-trace.
+
+For every scenario of the catalogue (tests/scenarios/*.yaml), the real
+ovn-northd 23.03 compiles the topology on ovsdb-server; then every packet
+is traced by ovn-trace --minimal and by weft-trace --minimal on the SAME
+southbound database, and the two fates (tests/scenariolib.py
+parse_minimal(), run on both outputs) must be equal.  When the fate is a
+drop, weft-trace --detailed must end by naming the pipeline, table and
+stage where the packet died.
+
+Packets whose fates do not match yet are listed in NOT_YET with the reason;
+the list is strict: a packet that starts matching must be taken off it.
+test_summary prints the count matching / total.
+"""
+
+import re
+
+import pytest
+
+import scenariolib
+import weftlib
+
+SCENARIOS = {s.name: s for s in scenariolib.load_catalogue()}
+
+# (scenario, packet number starting at 1) -> why weft-trace differs.
+NOT_YET = {
+}
+
+_RESULTS = {}
+
+
+def weft_trace(plane, dp, flow, ct=(), lb_dst=None, select_id=None,
+               fmt="--minimal"):
+    """Runs weft-trace like ControlPlane.trace() runs ovn-trace; returns
+    (fate, output)."""
+    if isinstance(select_id, list):
+        fate, texts = (), []
+        for sid in select_id:
+            f, t = weft_trace(plane, dp, flow, ct, lb_dst, sid, fmt)
+            fate += f
+            texts.append("--select-id=%s\n%s" % (sid, t))
+        return tuple(sorted(fate)), "".join(texts)
+    argv = [weftlib.need_binary("cli/weft-trace"),
+            "--db=" + plane.db.remote("sb"), fmt]
+    argv += ["--ct=" + flags for flags in ct]
+    if lb_dst is not None:
+        argv.append("--lb-dst=%s" % lb_dst)
+    if select_id is not None:
+        argv.append("--select-id=%s" % select_id)
+    proc = weftlib.run(argv + [dp, flow], check=False)
+    if proc.returncode != 0:
+        raise AssertionError("weft-trace %s %r failed:\n%s"
+                             % (dp, flow, proc.stderr))
+    return scenariolib.parse_minimal(proc.stdout), proc.stdout
+
+
+def _params():
+    for name in sorted(SCENARIOS):
+        yield pytest.param(name)
+
+
+@pytest.mark.parametrize("name", list(_params()))
+def test_trace(name, tmp_path):
+    scenariolib.need_ovn()
+    weftlib.need_binary("cli/weft-trace")
+    scenario = SCENARIOS[name]
+    errors, unexpected_pass = [], []
+    with scenariolib.ControlPlane(tmp_path, "ovsdb-server", "ovn") as plane:
+        plane.load(scenario)
+        for i, pkt in enumerate(scenario.packets, 1):
+            args = (pkt["dp"], pkt["flow"], pkt.get("ct") or (),
+                    pkt.get("lb_dst"), pkt.get("select_id"))
+            real, real_text, _ = plane.trace(*args)
+            weft, weft_text = weft_trace(plane, *args)
+            ok = real == weft
+            if ok and not weft:
+                # Every drop names where it happened.
+                _, text = weft_trace(plane, *args, fmt="--detailed")
+                last = text.strip().splitlines()[-1]
+                ok = bool(re.match(r'/\* Dropped in the (ingress|egress) '
+                                   r'pipeline of "[^"]+", table \d+ '
+                                   r'\([a-z0-9_]+\): ', last))
+                if not ok:
+                    weft_text = text
+            _RESULTS[(name, i)] = ok
+            why = NOT_YET.get((name, i))
+            if ok and why:
+                unexpected_pass.append("packet %d %r now matches; take it "
+                                       "off NOT_YET" % (i, pkt.get("name")))
+            elif not ok and not why:
+                errors.append(
+                    "packet %d %r\n  %s %s\n  ovn-trace:  %s\n%s"
+                    "  weft-trace: %s\n%s"
+                    % (i, pkt.get("name", ""), pkt["dp"], pkt["flow"],
+                       scenariolib.format_fate(real), real_text,
+                       scenariolib.format_fate(weft), weft_text))
+    assert not errors and not unexpected_pass, \
+        "\n".join(unexpected_pass + errors)
+
+
+def test_summary():
+    """Reports the count of packets matching (runs after test_trace)."""
+    if not _RESULTS:
+        pytest.skip("no trace ran")
+    n_ok = sum(_RESULTS.values())
+    print("\nweft-trace matches ovn-trace on %d of %d packets"
+          % (n_ok, len(_RESULTS)))
+    assert n_ok + len(NOT_YET) >= len(_RESULTS)
+
+
+def test_drop_names_stage(tmp_path):
+    """A dropped packet's detailed trace ends with where and why."""
+    scenariolib.need_ovn()
+    weftlib.need_binary("cli/weft-trace")
+    scenario = SCENARIOS["port-security"]
+    with scenariolib.ControlPlane(tmp_path, "ovsdb-server", "ovn") as plane:
+        plane.load(scenario)
+        for pkt in scenario.packets:
+            if pkt["expect"] == "drop":
+                fate, text = weft_trace(plane, pkt["dp"], pkt["flow"],
+                                        pkt.get("ct") or (),
+                                        fmt="--detailed")
+                assert fate == ()
+                last = text.strip().splitlines()[-1]
+                assert last.startswith("/* Dropped in "), text
+                assert "table " in last and "(ls_in_" in last, last
+                break
+        else:
+            pytest.fail("port-security has no dropped packet")
+
+
+def test_bad_microflow(tmp_path):
+    scenariolib.need_ovn()
+    exe = weftlib.need_binary("cli/weft-trace")
+    scenario = SCENARIOS["l2-switching"]
+    with scenariolib.ControlPlane(tmp_path, "ovsdb-server", "ovn") as plane:
+        plane.load(scenario)
+        proc = weftlib.run([exe, "--db=" + plane.db.remote("sb"),
+                            scenario.packets[0]["dp"], "inport == "],
+                           check=False)
+        assert proc.returncode != 0
+        assert "weft-trace: " in proc.stderr and "Syntax error" \
+            in proc.stderr, proc.stderr
+        proc = weftlib.run([exe, "--db=" + plane.db.remote("sb"),
+                            "no-such-dp", "ip4"], check=False)
+        assert proc.returncode != 0
+        assert "unknown datapath" in proc.stderr or "ambiguous" \
+            in proc.stderr, proc.stderr
