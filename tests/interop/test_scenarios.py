@@ -19,14 +19,7 @@ SCENARIOS = {s.name: s for s in scenariolib.load_catalogue()}
 # Scenarios weft-northd is known not to compile correctly yet, with why.
 # Strict: a scenario that starts passing must be taken off this list.
 NOT_YET = {
-    name: "weft-northd writes no switch or router pipeline flows yet "
-          "(only each stage's default flow)"
-    for name in SCENARIOS
 }
-# Passing with the switch port/address stages (helper ls).
-for _name in ("arp-nd-responder", "dhcp", "l2-switching", "l2-unknown",
-              "localnet", "port-security", "switch-extras"):
-    NOT_YET.pop(_name, None)
 
 
 def _weft_params():
