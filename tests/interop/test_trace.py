@@ -55,17 +55,24 @@ def weft_trace(plane, dp, flow, ct=(), lb_dst=None, select_id=None,
 
 
 def _params():
-    for name in sorted(SCENARIOS):
-        yield pytest.param(name)
+    for northd in ("ovn", "weft"):
+        for name in sorted(SCENARIOS):
+            yield pytest.param(northd, name, id="%s-%s" % (northd, name))
 
 
-@pytest.mark.parametrize("name", list(_params()))
-def test_trace(name, tmp_path):
+# The southbound database each packet is traced on: the real ovn-northd's
+# (on ovsdb-server) or weft-northd's (on weft-db).
+SERVER = {"ovn": "ovsdb-server", "weft": "weft-db"}
+
+
+@pytest.mark.parametrize("northd,name", list(_params()))
+def test_trace(northd, name, tmp_path):
     scenariolib.need_ovn()
     weftlib.need_binary("cli/weft-trace")
     scenario = SCENARIOS[name]
     errors, unexpected_pass = [], []
-    with scenariolib.ControlPlane(tmp_path, "ovsdb-server", "ovn") as plane:
+    with scenariolib.ControlPlane(tmp_path, SERVER[northd],
+                                  northd) as plane:
         plane.load(scenario)
         for i, pkt in enumerate(scenario.packets, 1):
             args = (pkt["dp"], pkt["flow"], pkt.get("ct") or (),
@@ -79,10 +86,11 @@ def test_trace(name, tmp_path):
                 last = text.strip().splitlines()[-1]
                 ok = bool(re.match(r'/\* Dropped in the (ingress|egress) '
                                    r'pipeline of "[^"]+", table \d+ '
-                                   r'\([a-z0-9_]+\): ', last))
+                                   r'\([a-z0-9_]+\): .*, by logical flow '
+                                   r'[0-9a-f]{8} ', last))
                 if not ok:
                     weft_text = text
-            _RESULTS[(name, i)] = ok
+            _RESULTS[(northd, name, i)] = ok
             why = NOT_YET.get((name, i))
             if ok and why:
                 unexpected_pass.append("packet %d %r now matches; take it "
@@ -103,8 +111,10 @@ def test_summary():
     if not _RESULTS:
         pytest.skip("no trace ran")
     n_ok = sum(_RESULTS.values())
-    print("\nweft-trace matches ovn-trace on %d of %d packets"
-          % (n_ok, len(_RESULTS)))
+    for northd in SERVER:
+        mine = [ok for key, ok in _RESULTS.items() if key[0] == northd]
+        print("\nweft-trace matches ovn-trace on %d of %d packets on the "
+              "SB of %s-northd" % (sum(mine), len(mine), northd))
     assert n_ok + len(NOT_YET) >= len(_RESULTS)
 
 
