@@ -23,6 +23,7 @@ WEFT_NORTHD=$ROOT/build/daemons/weft-northd
 WEFT_APPCTL=$ROOT/build/cli/weft-appctl
 WEFT_NBCTL=$ROOT/build/cli/weft-nbctl
 WEFT_SBCTL=$ROOT/build/cli/weft-sbctl
+WEFT_TRACE=$ROOT/build/cli/weft-trace
 
 # Stops daemon $1 (weft-db or weft-northd) recorded in its pidfile, if it
 # is still the sandbox's (a stale pidfile's PID may belong to another
@@ -121,9 +122,13 @@ if ! "$WEFT_NORTHD" --detach --no-chdir --pidfile="$SB/weft-northd.pid" \
     exit 1
 fi
 
-# The reference topology of the "OVN Routing and ovn-trace" walkthrough:
-# two switches, each with a VM port, joined by a router -- built with the
-# walkthrough's own ovn-nbctl commands, in one transaction.
+# The reference topology of the "OVN Routing and ovn-trace" walkthrough
+# (two switches, each with a VM port, joined by a router), built with the
+# walkthrough's own ovn-nbctl commands, plus what the "VPC Networking"
+# document adds: an external network behind a gateway port (a localnet
+# port, gateway chassis, SNAT, a default route), a floating IP for vm1
+# (distributed dnat_and_snat) and a security group on vm2 (SSH in, all
+# out, every other inbound IPv4 packet dropped).  One transaction.
 export OVN_NB_DB="unix:$SB/nb.sock" OVN_SB_DB="unix:$SB/sb.sock"
 if [ -z "$("$WEFT_NBCTL" --bare --columns=name find Logical_Switch \
           name=network1)" ]; then
@@ -141,7 +146,28 @@ if [ -z "$("$WEFT_NBCTL" --bare --columns=name find Logical_Switch \
         -- lsp-add network2 net2-router1 \
         -- lsp-set-addresses net2-router1 40:44:00:00:00:04 \
         -- lsp-set-type net2-router1 router \
-        -- lsp-set-options net2-router1 router-port=router1-net2
+        -- lsp-set-options net2-router1 router-port=router1-net2 \
+        -- ls-add public \
+        -- lsp-add public public-localnet \
+        -- lsp-set-type public-localnet localnet \
+        -- lsp-set-addresses public-localnet unknown \
+        -- lsp-set-options public-localnet network_name=physnet \
+        -- lrp-add router1 router1-public 40:44:00:00:00:05 172.16.0.1/24 \
+        -- lsp-add public public-router1 \
+        -- lsp-set-type public-router1 router \
+        -- lsp-set-addresses public-router1 router \
+        -- lsp-set-options public-router1 router-port=router1-public \
+        -- lrp-set-gateway-chassis router1-public chassis-1 20 \
+        -- lr-nat-add router1 snat 172.16.0.1 192.168.0.0/16 \
+        -- lr-route-add router1 0.0.0.0/0 172.16.0.254 \
+        -- lr-nat-add router1 dnat_and_snat 172.16.0.100 192.168.0.11 \
+           vm1 40:44:00:00:00:01 \
+        -- pg-add sg_ssh vm2 \
+        -- acl-add sg_ssh to-lport 1000 \
+           'outport == @sg_ssh && ip4 && tcp.dst == 22' allow-related \
+        -- acl-add sg_ssh from-lport 1000 'inport == @sg_ssh && ip4' \
+           allow-related \
+        -- acl-add sg_ssh to-lport 900 'outport == @sg_ssh && ip4' drop
 fi
 # Wait until weft-northd has compiled the topology into the southbound
 # database.
@@ -155,6 +181,19 @@ echo "Southbound port bindings weft-northd wrote for it:"
     list Port_Binding
 echo "Logical flows: $("$WEFT_SBCTL" count-flows | tail -n 1)"
 
+# weft-trace, on the pipelines weft-northd wrote: an SSH connection from
+# vm1 to vm2 is routed and let in by the security group; HTTP is dropped
+# by the group's default deny, and the trace says where.
+to_vm2='inport == "vm1" && eth.src == 40:44:00:00:00:01 && eth.dst == 40:44:00:00:00:03 && ip4.src == 192.168.0.11 && ip4.dst == 192.168.1.13 && ip.ttl == 64'
+echo
+echo "\$ weft-trace --summary --ct=new network1 '$to_vm2 && tcp.dst == 22'"
+"$WEFT_TRACE" --summary --ct=new network1 "$to_vm2 && tcp.dst == 22"
+echo
+echo "\$ weft-trace --minimal --ct=new network1 '$to_vm2 && tcp.dst == 80'"
+"$WEFT_TRACE" --minimal --ct=new network1 "$to_vm2 && tcp.dst == 80"
+echo "\$ weft-trace --ct=new network1 '$to_vm2 && tcp.dst == 80' | tail -n 1"
+"$WEFT_TRACE" --ct=new network1 "$to_vm2 && tcp.dst == 80" | tail -n 1
+
 cat <<EOF
 
 weft sandbox running: weft-db pid $(cat "$SB/weft-db.pid"), weft-northd pid $(cat "$SB/weft-northd.pid"), files in $SB
@@ -167,6 +206,7 @@ Point weft's and OVN's tools at it:
   ovn-nbctl show
   $WEFT_SBCTL show
   $WEFT_SBCTL lflow-list network1
+  $WEFT_TRACE --detailed network1 'inport == "vm1" && eth.src == 40:44:00:00:00:01 && eth.dst == 40:44:00:00:00:03 && ip4.src == 192.168.0.11 && ip4.dst == 192.168.1.13 && ip.ttl == 64'
 
 Talk OVSDB directly (every remote serves both databases):
   ovsdb-client list-dbs unix:$SB/nb.sock
