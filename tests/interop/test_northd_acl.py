@@ -18,6 +18,7 @@ import collections
 import glob
 import json
 import os
+import re
 
 import pytest
 import yaml
@@ -54,9 +55,20 @@ def _uuid(value):
         else None
 
 
+def _lb_names(plane):
+    """Replaces NB Load_Balancer uuids in flow text by the names."""
+    names = {_uuid(r["_uuid"]): r["name"]
+             for r in json_rows(plane, "Load_Balancer")}
+    return lambda text: re.sub(
+        r'load_balancer = "([-0-9a-f]{36})"',
+        lambda m: 'load_balancer = "%s"' % names.get(m.group(1), "?"), text)
+
+
 def dump(plane):
     """Counter of (datapath name, pipeline, table, priority, match,
-    actions) of the owned stages."""
+    actions, controller_meter) of the owned stages (load balancer uuids
+    made names)."""
+    lb_names = _lb_names(plane)
     names = {}
     for row in _rows(plane, "Datapath_Binding", ["_uuid", "external_ids"]):
         names[_uuid(row["_uuid"])] = dict(row["external_ids"][1])["name"]
@@ -67,7 +79,7 @@ def dump(plane):
     for row in _rows(plane, "Logical_Flow",
                      ["logical_datapath", "logical_dp_group", "pipeline",
                       "table_id", "priority", "match", "actions",
-                      "external_ids"]):
+                      "controller_meter", "external_ids"]):
         stage = dict(row["external_ids"][1]).get("stage-name", "")
         if not _owned(stage):
             continue
@@ -76,7 +88,9 @@ def dump(plane):
             dps += groups.get(_uuid(g), [])
         for dp in dps:
             flows[(names[dp], row["pipeline"], row["table_id"],
-                   row["priority"], row["match"], row["actions"])] += 1
+                   row["priority"], row["match"],
+                   lb_names(row["actions"]),
+                   str(_set(row["controller_meter"])))] += 1
     return flows
 
 
