@@ -23,7 +23,7 @@
  * ct_mark.blocked and ct_lb_mark; ovn-ct-lb-related chooses
  * ct_commit_nat for related traffic.
  *
- * Bad rows: an ACL whose match does not parse (the match language of
+ * Bad rows: an ACL or QoS rule whose match does not parse (the match language of
  * expr/, with every $set and @group accepted) is logged, rate-limited,
  * naming the row, and left out; the rest compiles.
  *
