@@ -397,6 +397,17 @@ add_acl(struct acl_ctx *ctx, const struct northd_datapath *od,
               ds_cstr(&ctx->actions), &acl->header_.uuid);
 }
 
+/* A reject flow: metered by the switch's Copp "reject" meter, if any. */
+static void
+add_acl_reject(struct acl_ctx *ctx, const struct northd_datapath *od,
+               enum lflow_stage stage, uint16_t prio,
+               const struct nbrec_acl *acl)
+{
+    lflow_add_full(ctx->lflows, od, stage, prio, ds_cstr(&ctx->match),
+                   ds_cstr(&ctx->actions), NULL,
+                   ls_lb_copp_meter(od, "reject"), &acl->header_.uuid);
+}
+
 static void
 build_acl_allow(struct acl_ctx *ctx, const struct northd_datapath *od,
                 enum lflow_stage stage, uint16_t prio,
@@ -457,15 +468,15 @@ build_acl_deny(struct acl_ctx *ctx, const struct northd_datapath *od,
     if (!stateful) {
         set_text(m, "%s", acl->match);
         set_text(a, "%s%s", log, reject);
-        add_acl(ctx, od, stage, prio, acl);
+        add_acl_reject(ctx, od, stage, prio, acl);
     } else {
         set_text(m, "(reg0[9] == 1) && %s", acl->match);
         set_text(a, "%s%s", log, reject);
-        add_acl(ctx, od, stage, prio, acl);
+        add_acl_reject(ctx, od, stage, prio, acl);
         set_text(m, "(reg0[10] == 1) && %s", acl->match);
         set_text(a, "%sct_commit { %s = 1; };  %s", log, ctx->blocked,
                      reject);
-        add_acl(ctx, od, stage, prio, acl);
+        add_acl_reject(ctx, od, stage, prio, acl);
     }
     free(reject);
 }

@@ -21,11 +21,15 @@
  * connections blocked, and conntrack states are hinted.  Chassis that
  * lack ct-no-masked-label get ct_label.blocked and ct_lb instead of
  * ct_mark.blocked and ct_lb_mark; ovn-ct-lb-related chooses
- * ct_commit_nat for related traffic.
+ * ct_commit_nat for related traffic.  Also here: ACL logging (log(),
+ * options:log-related), labels, options:apply-after-lb, NB_Global
+ * options:default_acl_drop, the Copp "reject" meter on reject flows, the
+ * ls_out_acl flows that let DHCP replies through, and the QoS stages
+ * (ls_in/out_qos_mark: DSCP, ls_in/out_qos_meter: set_meter()).
  *
- * Bad rows: an ACL whose match does not parse (the match language of
- * expr/, with every $set and @group accepted) is logged, rate-limited,
- * naming the row, and left out; the rest compiles.
+ * Bad rows: an ACL or QoS rule whose match does not parse (the match
+ * language of expr/, with every $set and @group accepted) is logged,
+ * rate-limited, naming the row, and left out; the rest compiles.
  *
  * The load balancer flows of the same stages come from ls-lb.h. */
 #ifndef WEFT_NORTHD_ACL_H

@@ -26,6 +26,13 @@ lb_has_vips(const struct nbrec_load_balancer *lb)
     return lb->vips && lb->vips->n > 0;
 }
 
+const char *
+ls_lb_copp_meter(const struct northd_datapath *od, const char *proto)
+{
+    const struct nbrec_copp *copp = od->nbs ? od->nbs->copp : NULL;
+    return copp ? options_get(copp->meters, proto) : NULL;
+}
+
 bool
 ls_lb_has_vips(const struct nbrec_logical_switch *nbs)
 {
@@ -49,6 +56,7 @@ ls_lb_has_vips(const struct nbrec_logical_switch *nbs)
 struct lb_ctx {
     struct lflow_table *lflows;
     const char *ct_lb;          /* "ct_lb_mark" or "ct_lb". */
+    bool controller_event;      /* NB_Global options:controller_event. */
     struct ds match, actions, backends;
     struct ip_endpoint *eps;    /* Backends of the VIP at hand. */
     size_t n_eps, allocated_eps;
@@ -176,8 +184,9 @@ build_vip_affinity(struct lb_ctx *ctx, const struct northd_datapath *od,
     ds_destroy(&vip_s);
 }
 
-/* The ls_in_lb action for the VIP whose backends ctx holds. */
-static void
+/* The ls_in_lb action for the VIP whose backends ctx holds.  Returns true
+ * if it is a reject. */
+static bool
 put_lb_action(const struct lb_ctx *ctx, const struct nbrec_load_balancer *lb,
               struct ds *a)
 {
@@ -187,10 +196,10 @@ put_lb_action(const struct lb_ctx *ctx, const struct nbrec_load_balancer *lb,
             ds_put_format(a, "reg0 = 0; reject { outport <-> inport; "
                           "next(pipeline=egress,table=%u);};",
                           lflow_stage_table(LS_OUT_QOS_MARK));
-        } else {
-            ds_put_cstr(a, "drop;");
+            return true;
         }
-        return;
+        ds_put_cstr(a, "drop;");
+        return false;
     }
     ds_put_format(a, "reg0[1] = 0; %s(backends=%s", ctx->ct_lb,
                   ds_cstr_ro(&ctx->backends));
@@ -199,6 +208,36 @@ put_lb_action(const struct lb_ctx *ctx, const struct nbrec_load_balancer *lb,
                       lb->selection_fields[i]);
     }
     ds_put_format(a, "%s);", lb->n_selection_fields ? "\"" : "");
+    return false;
+}
+
+/* NB_Global options:controller_event: a VIP without backends (that does
+ * not reject) makes ovn-controller report an empty_lb_backends event. */
+static void
+build_vip_event(struct lb_ctx *ctx, const struct northd_datapath *od,
+                const struct lb_vip *v)
+{
+    const struct nbrec_load_balancer *lb = v->lb;
+    struct ds *m = &ctx->match, *a = &ctx->actions;
+
+    if (!ctx->controller_event || ctx->n_eps
+        || options_get_bool(lb->options, "reject", false)) {
+        return;
+    }
+    ds_clear(m);
+    ds_put_format(m, "ip%c.dst == %s && %s", v->v4 ? '4' : '6',
+                  ds_cstr_ro(&v->addr), v->proto);
+    if (v->ep.port) {
+        ds_put_format(m, " && %s.dst == %u", v->proto, v->ep.port);
+    }
+    ds_clear(a);
+    ds_put_cstr(a, "trigger_event(event = \"empty_lb_backends\", vip = \"");
+    ip_endpoint_format(&v->ep, a);
+    ds_put_format(a, "\", protocol = \"%s\", load_balancer = \""UUID_FMT
+                  "\");", v->proto, UUID_ARGS(&lb->header_.uuid));
+    lflow_add_full(ctx->lflows, od, LS_IN_PRE_LB, 130, ds_cstr(m),
+                   ds_cstr(a), NULL, ls_lb_copp_meter(od, "event-elb"),
+                   &lb->header_.uuid);
 }
 
 /* The flows of VIP 'key' -> backends 'value' of 'lb' on switch 'od'. */
@@ -246,12 +285,14 @@ build_vip(struct lb_ctx *ctx, const struct northd_datapath *od,
     if (v.ep.port) {
         ds_put_format(m, " && %s.dst == %u", v.proto, v.ep.port);
     }
-    put_lb_action(ctx, lb, a);
-    lflow_add(ctx->lflows, od, LS_IN_LB, v.ep.port ? 120 : 110, ds_cstr(m),
-              ds_cstr(a), hint);
+    bool rejects = put_lb_action(ctx, lb, a);
+    lflow_add_full(ctx->lflows, od, LS_IN_LB, v.ep.port ? 120 : 110,
+                   ds_cstr(m), ds_cstr(a), NULL,
+                   rejects ? ls_lb_copp_meter(od, "reject") : NULL, hint);
     if (v.affinity > 0 && ctx->n_eps) {
         build_vip_affinity(ctx, od, &v);
     }
+    build_vip_event(ctx, od, &v);
     ds_destroy(&v.addr);
 }
 
@@ -297,6 +338,10 @@ ls_lb_build_lflows(const struct northd *nd, struct lflow_table *lflows)
         .lflows = lflows,
         .ct_lb = nd->global.ct_no_masked_label ? "ct_lb_mark" : "ct_lb",
     };
+    const struct nbrec_nb_global *nbg = nbrec_nb_global_first(nd->nb);
+
+    ctx.controller_event = nbg && options_get_bool(nbg->options,
+                                                   "controller_event", false);
 
     ds_init(&ctx.match);
     ds_init(&ctx.actions);

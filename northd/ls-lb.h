@@ -35,11 +35,17 @@
 struct northd;
 struct lflow_table;
 struct nbrec_logical_switch;
+struct northd_datapath;
 struct northd_datapaths;
 struct dbdiff;
 
 /* Does switch 'nbs' have a load balancer with at least one VIP? */
 bool ls_lb_has_vips(const struct nbrec_logical_switch *);
+
+/* The meter that switch 'od''s Copp (control plane protection) names for
+ * controller protocol 'proto' ("reject", "event-elb", ...), or NULL. */
+const char *ls_lb_copp_meter(const struct northd_datapath *,
+                             const char *proto);
 
 /* The lflow builder (northd.c lflow_builders[]). */
 void ls_lb_build_lflows(const struct northd *, struct lflow_table *);
