@@ -39,11 +39,20 @@ client_bitmap_is_set(const unsigned long *b, size_t i)
  * 'dst', recorded when typed fields are parsed so that 'src' can be
  * re-parsed when a row with that uuid appears or disappears. */
 struct ovsdb_client_arc {
-    struct hmap_node dst_node;  /* In db->arcs, by uuid_hash(&dst). */
+    struct list dst_node;       /* In 'group->arcs'. */
     struct list src_node;       /* In src->src_arcs. */
     struct ovsdb_client_row *src;
-    struct uuid dst;
+    struct client_arc_group *group;     /* Its destination. */
     unsigned int column;
+};
+
+/* The arcs to one destination uuid.  Grouping them keeps 'db->arcs' hash
+ * chains short and makes removing an arc O(1), however many rows refer to
+ * one row (every logical flow of a datapath). */
+struct client_arc_group {
+    struct hmap_node node;      /* In db->arcs, by uuid_hash(&dst). */
+    struct uuid dst;
+    struct list arcs;           /* 'struct ovsdb_client_arc's. */
 };
 
 /* One replicated database: the monitored one, or "_Server". */
@@ -57,7 +66,8 @@ struct ovsdb_client_db {
     struct ovsdb_client_table **tables;         /* In class/sorted order. */
     size_t n_tables;
     struct shash tables_by_name;    /* Name -> struct ovsdb_client_table. */
-    struct hmap arcs;           /* All arcs, by destination uuid. */
+    struct hmap arcs;           /* 'struct client_arc_group's, by
+                                 * destination uuid. */
     /* While an update is applied, rows whose references must be parsed
      * again (a row they refer to appeared or went), each once at the end,
      * rather than once per such row: loading a switch and its 40 ports in

@@ -292,6 +292,19 @@ table_find_live(const struct ovsdb_client_table *table,
     return NULL;
 }
 
+static struct client_arc_group *
+arc_group_find(const struct ovsdb_client_db *db, const struct uuid *dst)
+{
+    struct client_arc_group *g;
+
+    HMAP_FOR_EACH_WITH_HASH (g, node, uuid_hash(dst), &db->arcs) {
+        if (uuid_equals(&g->dst, dst)) {
+            return g;
+        }
+    }
+    return NULL;
+}
+
 /* Records that 'src' column 'column' refers to 'dst' in table 'ref_table'
  * and returns that row, or NULL if it does not exist. */
 static struct ovsdb_client_row *
@@ -300,11 +313,18 @@ row_resolve(struct ovsdb_client_row *src, unsigned int column,
 {
     struct ovsdb_client_db *db = src->table->db;
     struct ovsdb_client_arc *arc = xmalloc(sizeof *arc);
+    struct client_arc_group *g = arc_group_find(db, dst);
 
+    if (!g) {
+        g = xmalloc(sizeof *g);
+        g->dst = *dst;
+        list_init(&g->arcs);
+        hmap_insert(&db->arcs, &g->node, uuid_hash(dst));
+    }
     arc->src = src;
-    arc->dst = *dst;
+    arc->group = g;
     arc->column = column;
-    hmap_insert(&db->arcs, &arc->dst_node, uuid_hash(dst));
+    list_push_back(&g->arcs, &arc->dst_node);
     list_push_back(&src->src_arcs, &arc->src_node);
 
     if (ref_table < 0 || (size_t) ref_table >= db->n_tables) {
@@ -316,9 +336,15 @@ row_resolve(struct ovsdb_client_row *src, unsigned int column,
 static void
 arc_destroy(struct ovsdb_client_db *db, struct ovsdb_client_arc *arc)
 {
-    hmap_remove(&db->arcs, &arc->dst_node);
+    struct client_arc_group *g = arc->group;
+
+    list_remove(&arc->dst_node);
     list_remove(&arc->src_node);
     free(arc);
+    if (list_is_empty(&g->arcs)) {
+        hmap_remove(&db->arcs, &g->node);
+        free(g);
+    }
 }
 
 static void
@@ -351,10 +377,13 @@ reparse_referrers(struct ovsdb_client_db *db, const struct uuid *uuid)
 {
     struct ovsdb_client_arc *arc;
 
+    struct client_arc_group *g = arc_group_find(db, uuid);
+    if (!g) {
+        return;
+    }
     if (db->defer_reparse) {
-        HMAP_FOR_EACH_WITH_HASH (arc, dst_node, uuid_hash(uuid), &db->arcs) {
-            if (uuid_equals(&arc->dst, uuid)
-                && list_is_empty(&arc->src->reparse_node)) {
+        LIST_FOR_EACH (arc, dst_node, &g->arcs) {
+            if (list_is_empty(&arc->src->reparse_node)) {
                 list_push_back(&db->reparse_list, &arc->src->reparse_node);
             }
         }
@@ -368,15 +397,13 @@ reparse_referrers(struct ovsdb_client_db *db, const struct uuid *uuid)
     size_t n = 0, allocated = 0;
 
     /* Collect first: re-parsing replaces the arcs being iterated. */
-    HMAP_FOR_EACH_WITH_HASH (arc, dst_node, uuid_hash(uuid), &db->arcs) {
-        if (uuid_equals(&arc->dst, uuid)) {
-            if (n >= allocated) {
-                todo = x2nrealloc(todo, &allocated, sizeof *todo);
-            }
-            todo[n].row = arc->src;
-            todo[n].column = arc->column;
-            n++;
+    LIST_FOR_EACH (arc, dst_node, &g->arcs) {
+        if (n >= allocated) {
+            todo = x2nrealloc(todo, &allocated, sizeof *todo);
         }
+        todo[n].row = arc->src;
+        todo[n].column = arc->column;
+        n++;
     }
     for (size_t i = 0; i < n; i++) {
         row_unparse(todo[i].row, todo[i].column);
@@ -846,14 +873,15 @@ client_db_clear_rows(struct ovsdb_client_db *db)
 {
     client_db_clear_tracked(db);
 
-    /* Drop every arc at once: removing them one by one from 'db->arcs'
-     * walks hash chains that are as long as the number of rows referring
-     * to one row (every logical flow of a datapath group), which made
-     * clearing a large southbound replica quadratic. */
-    struct ovsdb_client_arc *arc;
-    HMAP_FOR_EACH_POP (arc, dst_node, &db->arcs) {
-        list_remove(&arc->src_node);
-        free(arc);
+    /* Drop every arc at once, group by group. */
+    struct client_arc_group *g;
+    HMAP_FOR_EACH_POP (g, node, &db->arcs) {
+        struct ovsdb_client_arc *arc;
+        LIST_FOR_EACH_POP (arc, dst_node, &g->arcs) {
+            list_remove(&arc->src_node);
+            free(arc);
+        }
+        free(g);
     }
 
     for (size_t i = 0; i < db->n_tables; i++) {
