@@ -86,7 +86,12 @@ void jsonrpc_msg_format(const struct jsonrpc_msg *, struct ds *);
 
 /* Connections. */
 
-#define JSONRPC_DEFAULT_MAX_MSG_SIZE (64u * 1024 * 1024)
+/* The largest message a connection accepts unless told otherwise.  Large
+ * enough for a northd's first write of a big southbound database (the
+ * 500 x 40 benchmark's is about 100 MB in one transaction, as ovn-northd
+ * writes it) and for the monitor reply that loads it; a peer that sends
+ * more is dropped with an error naming the limit. */
+#define JSONRPC_DEFAULT_MAX_MSG_SIZE (1024u * 1024 * 1024)
 
 struct jsonrpc_conn;
 
