@@ -172,6 +172,18 @@ lb-add lbs 172.16.70.103:80 10.0.71.21:80 tcp
 set Load_Balancer lbs options:skip_snat=true
 lr-lb-add lr0 lbs
 """),
+    "lb-affinity": ("load-balancers", """
+lb-add lba 172.16.70.104:80 10.0.71.21:80,10.0.72.22:80 tcp
+set Load_Balancer lba options:affinity_timeout=60
+lr-lb-add lr0 lba
+"""),
+    "bridged-dgp-and-ra-options": ("nat-dgp-centralized", """
+set Logical_Router_Port lr0-ext options:redirect-type=bridged
+set Logical_Router_Port lr0-lan options:reside-on-redirect-chassis=true
+set Logical_Router_Port lr0-lan2 ipv6_ra_configs:address_mode=dhcpv6_stateless \
+    ipv6_ra_configs:router_preference=HIGH ipv6_ra_configs:rdnss=fd52::53 \
+    ipv6_ra_configs:dnssl=example.com
+"""),
     "gateway-router-nat-options": ("nat-gateway-router", """
 set Logical_Router gw options:dnat_force_snat_ip=172.16.40.1
 lb-add lbg 172.16.40.200:80 10.0.40.11:80 tcp
