@@ -101,6 +101,66 @@ build_dgp_undnat(struct lr_ctx *ctx, const struct nbrec_load_balancer *lb,
         &lb->header_.uuid);
 }
 
+static int
+affinity_timeout(const struct nbrec_load_balancer *lb)
+{
+    const char *v = nbrec_load_balancer_get_options_value(lb,
+                                                          "affinity_timeout");
+    int t = v ? atoi(v) : 0;
+
+    return t > 0 && t <= 65535 ? t : 0;
+}
+
+/* Session affinity (options:affinity_timeout) for IPv4 VIP 'vip':'port':
+ * a connection from a client that has one already goes to the same
+ * backend; the first one's backend is learnt. */
+static void
+build_affinity(struct lr_ctx *ctx, const struct nbrec_load_balancer *lb,
+               const char *vip, const char *port, const char *proto,
+               const char *backends)
+{
+    const struct uuid *h = &lb->header_.uuid;
+    struct ds *m = &ctx->match, *a = &ctx->actions;
+    char *copy = xstrdup(backends), *save = NULL;
+
+    ds_clear(m);
+    ds_put_format(m, "ct.new && !ct.rel && ip4 && ip4.dst == %s && %s && "
+                  "%s.dst == %s", vip, proto, proto, port);
+    if (!ctx->od->l3gw_chassis) {
+        lr_put_resident(m, ctx->od->l3dgw_ports[0]);
+    }
+    ds_clear(a);
+    ds_put_format(a, "reg0 = ip4.dst; reg9[16..31] = %s.dst; "
+                  "reg9[6] = chk_lb_aff(); next;", proto);
+    ADD(LR_IN_LB_AFF_CHECK, 100, ds_cstr(m), ds_cstr(a), h);
+    for (char *b = strtok_r(copy, ",", &save); b;
+         b = strtok_r(NULL, ",", &save)) {
+        char ip_s[INET6_ADDRSTRLEN];
+        struct in6_addr ip;
+        const char *bport = vip_port(b);
+        if (!bport || !lport_addrs_parse_vip(b, &ip, ip_s)) {
+            continue;
+        }
+        ds_clear(m);
+        ds_put_format(m, "reg9[6] == 1 && ct.new && ip4 && reg4 == %s && "
+                      "reg8[0..15] == %s", ip_s, bport);
+        ds_clear(a);
+        ds_put_format(a, "reg0 = %s; ct_lb_mark(backends=%s:%s);", vip,
+                      ip_s, bport);
+        ADD(LR_IN_DNAT, 150, ds_cstr(m), ds_cstr(a), h);
+        ds_clear(m);
+        ds_put_format(m, "reg9[6] == 0 && ct.new && ip4 && reg0 == %s && "
+                      "reg9[16..31] == %s && ip4.dst == %s && %s.dst == %s",
+                      vip, port, ip_s, proto, bport);
+        ds_clear(a);
+        ds_put_format(a, "commit_lb_aff(vip = \"%s:%s\", backend = "
+                      "\"%s:%s\", proto = %s, timeout = %d); /* drop */",
+                      vip, port, ip_s, bport, proto, affinity_timeout(lb));
+        ADD(LR_IN_LB_AFF_LEARN, 100, ds_cstr(m), ds_cstr(a), h);
+    }
+    free(copy);
+}
+
 /* One VIP of one load balancer. */
 static void
 build_vip(struct lr_ctx *ctx, const struct nbrec_load_balancer *lb,
@@ -141,6 +201,9 @@ build_vip(struct lr_ctx *ctx, const struct nbrec_load_balancer *lb,
     ADD(LR_IN_DNAT, port ? 120 : 110, ds_cstr(m), ds_cstr(a), h);
     if (!ctx->od->l3gw_chassis) {
         build_dgp_undnat(ctx, lb, backends, v4, port ? proto : NULL);
+    }
+    if (v4 && port && affinity_timeout(lb)) {
+        build_affinity(ctx, lb, ip_s, port, proto, backends);
     }
     /* Neighbour replies only for VIPs inside a router port's network
      * ("reachable" VIPs). */

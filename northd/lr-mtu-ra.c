@@ -105,6 +105,29 @@ build_gateway_mtu(struct lr_ctx *ctx, const struct northd_port *op, int mtu)
     }
 }
 
+/* The optional RA contents: router preference (unless MEDIUM), RDNSS
+ * and DNSSL. */
+static void
+put_ra_extras(struct ds *a, const struct nbrec_logical_router_port *nbrp)
+{
+    const char *pref = nbrec_logical_router_port_get_ipv6_ra_configs_value(
+        nbrp, "router_preference");
+    const char *rdnss = nbrec_logical_router_port_get_ipv6_ra_configs_value(
+        nbrp, "rdnss");
+    const char *dnssl = nbrec_logical_router_port_get_ipv6_ra_configs_value(
+        nbrp, "dnssl");
+
+    if (pref && (!strcmp(pref, "HIGH") || !strcmp(pref, "LOW"))) {
+        ds_put_format(a, ", router_preference = \"%s\"", pref);
+    }
+    if (rdnss) {
+        ds_put_format(a, ", rdnss = %s", rdnss);
+    }
+    if (dnssl) {
+        ds_put_format(a, ", dnssl = \"%s\"", dnssl);
+    }
+}
+
 static void
 build_nd_ra(struct lr_ctx *ctx, const struct northd_port *op)
 {
@@ -128,6 +151,7 @@ build_nd_ra(struct lr_ctx *ctx, const struct northd_port *op)
     if (mtu && atoi(mtu) > 0) {
         ds_put_format(a, ", mtu = %d", atoi(mtu));
     }
+    put_ra_extras(a, nbrp);
     for (size_t i = 0; i < n->n_ipv6; i++) {
         if (!strncmp(n->ipv6[i].addr_s, "fe80:", 5)) {
             lla = &n->ipv6[i];

@@ -154,6 +154,15 @@ build_nd_ns_nexthops(struct lr_ctx *ctx)
     }
 }
 
+/* A DGP with options:redirect-type=bridged. */
+static bool
+is_bridged(const struct northd_port *op)
+{
+    const char *t = nbrec_logical_router_port_get_options_value(
+        op->nbrp, "redirect-type");
+    return t && !strcmp(t, "bridged");
+}
+
 void
 lr_build_output(struct lr_ctx *ctx)
 {
@@ -176,6 +185,17 @@ lr_build_output(struct lr_ctx *ctx)
             continue;
         }
         build_resolve_port(ctx, op);
+        if (op->cr_port && is_bridged(op)) {
+            ds_clear(&ctx->match);
+            ds_put_format(&ctx->match, "outport == \"%s\" && "
+                          "!is_chassis_resident(\"%s\")", op->name,
+                          op->cr_port->name);
+            ds_clear(&ctx->actions);
+            ds_put_format(&ctx->actions, "eth.dst = %s; next;",
+                          op->lrp_networks.ea_s);
+            ADD(LR_IN_ARP_RESOLVE, 50, ds_cstr(&ctx->match),
+                ds_cstr(&ctx->actions), &op->nb_uuid);
+        }
         if (op->cr_port) {
             ds_clear(&ctx->match);
             ds_put_format(&ctx->match, "outport == \"%s\"", op->name);

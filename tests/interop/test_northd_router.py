@@ -9,6 +9,12 @@ in order of first use (groups) or left out (members) on both sides; and
 router load balancer VIPs appear inline where
 ovn-northd writes its "$_rtr_lb_N_ip4" address set.
 
+test_router_fates: weft-northd's router flows put in place of
+ovn-northd's in ovn-northd's southbound database (ovn-northd stopped,
+its switch flows kept) give every packet of the scenario the fate the
+catalogue expects: the router pipeline is right on its own, whatever the
+state of the switch pipeline.
+
 test_bad_rows: bad static routes, policies and NAT rows are logged with
 their UUID and skipped; the good rows of the same router still compile.
 """
@@ -19,6 +25,7 @@ import re
 import pytest
 
 import scenariolib
+import weftlib
 
 ROUTER_SCENARIOS = ["router-basic", "static-routes", "router-policies",
                     "router-chain", "reference-routing",
@@ -165,6 +172,18 @@ lb-add lbs 172.16.70.103:80 10.0.71.21:80 tcp
 set Load_Balancer lbs options:skip_snat=true
 lr-lb-add lr0 lbs
 """),
+    "lb-affinity": ("load-balancers", """
+lb-add lba 172.16.70.104:80 10.0.71.21:80,10.0.72.22:80 tcp
+set Load_Balancer lba options:affinity_timeout=60
+lr-lb-add lr0 lba
+"""),
+    "bridged-dgp-and-ra-options": ("nat-dgp-centralized", """
+set Logical_Router_Port lr0-ext options:redirect-type=bridged
+set Logical_Router_Port lr0-lan options:reside-on-redirect-chassis=true
+set Logical_Router_Port lr0-lan2 ipv6_ra_configs:address_mode=dhcpv6_stateless \
+    ipv6_ra_configs:router_preference=HIGH ipv6_ra_configs:rdnss=fd52::53 \
+    ipv6_ra_configs:dnssl=example.com
+"""),
     "gateway-router-nat-options": ("nat-gateway-router", """
 set Logical_Router gw options:dnat_force_snat_ip=172.16.40.1
 lb-add lbg 172.16.40.200:80 10.0.40.11:80 tcp
@@ -204,6 +223,79 @@ def test_router_variants(tmp_path, variant):
         "only in ovn-northd:\n  %s\nonly in weft-northd:\n  %s"
         % ("\n  ".join(map(str, sorted(ovn - weft))),
            "\n  ".join(map(str, sorted(weft - ovn)))))
+
+
+def _select(plane, table, columns):
+    with weftlib.JsonRpcClient(plane.db.remote("sb")) as c:
+        result = c.transact("OVN_Southbound",
+                            {"op": "select", "table": table, "where": [],
+                             "columns": columns})
+    return result[0]["rows"]
+
+
+def _router_dps(plane):
+    """{Datapath_Binding uuid: router name} of 'plane''s SB."""
+    dps = {}
+    for row in _select(plane, "Datapath_Binding", ["_uuid", "external_ids"]):
+        ids = dict(row["external_ids"][1])
+        if "logical-router" in ids:
+            dps[row["_uuid"][1]] = ids["name"]
+    return dps
+
+
+def _uuids(datum):
+    return [datum[1]] if datum[0] == "uuid" else [u[1] for u in datum[1]]
+
+
+@pytest.mark.parametrize("name", ROUTER_SCENARIOS + ["arp-nd-responder"])
+def test_router_fates(tmp_path, name):
+    scenario = {s.name: s for s in scenariolib.load_catalogue()}[name]
+    columns = ["pipeline", "table_id", "priority", "match", "actions"]
+    with scenariolib.ControlPlane(tmp_path / "weft", "weft-db",
+                                  "weft") as plane:
+        plane.load(scenario)
+        routers = _router_dps(plane)
+        weft_flows = [
+            (routers[f["logical_datapath"][1]], f)
+            for f in _select(plane, "Logical_Flow",
+                             ["logical_datapath"] + columns)
+            if f["logical_datapath"][0] == "uuid"
+            and f["logical_datapath"][1] in routers]
+    assert weft_flows
+    with scenariolib.ControlPlane(tmp_path / "ovn") as plane:
+        plane.load(scenario)
+        plane.northd.stop()
+        routers = _router_dps(plane)
+        by_name = {n: u for u, n in routers.items()}
+        groups = {g["_uuid"][1]: _uuids(g["datapaths"])
+                  for g in _select(plane, "Logical_DP_Group",
+                                   ["_uuid", "datapaths"])}
+        ops = []
+        for f in _select(plane, "Logical_Flow",
+                         ["_uuid", "logical_datapath", "logical_dp_group"]):
+            dps = _uuids(f["logical_datapath"])
+            for g in _uuids(f["logical_dp_group"]):
+                dps += groups.get(g, [])
+            if any(dp in routers for dp in dps):
+                ops.append({"op": "delete", "table": "Logical_Flow",
+                            "where": [["_uuid", "==", f["_uuid"]]]})
+        for router, f in weft_flows:
+            row = {c: f[c] for c in columns}
+            row["logical_datapath"] = ["uuid", by_name[router]]
+            ops.append({"op": "insert", "table": "Logical_Flow", "row": row})
+        with weftlib.JsonRpcClient(plane.db.remote("sb")) as c:
+            result = c.transact("OVN_Southbound", *ops)
+        assert not [r for r in result if r and "error" in r], result[-2:]
+        bad = []
+        for pkt in scenario.packets:
+            fate, text, _ = plane.trace(pkt["dp"], pkt["flow"],
+                                        pkt.get("ct") or (),
+                                        pkt.get("lb_dst"),
+                                        pkt.get("select_id"))
+            why = scenariolib.check_expect(fate, pkt["expect"])
+            if why:
+                bad.append("%s: %s\n%s" % (pkt.get("name"), why, text))
+    assert not bad, "\n".join(bad)
 
 
 BAD_ROWS = """\
