@@ -76,6 +76,8 @@ lflow_table_init(struct lflow_table *t)
     arena_init(&t->arena);
     t->sync_pass = 0;
     t->n_reused = 0;
+    t->sb_marked_changes = 0;
+    t->synced = false;
 }
 
 void
@@ -84,6 +86,7 @@ lflow_table_clear(struct lflow_table *t)
     hmap_clear(&t->flows);
     t->n_duplicates = 0;
     t->n_reused = 0;
+    t->synced = false;
     arena_clear(&t->arena);
 }
 
@@ -317,29 +320,38 @@ find_prev(const struct lflow_table *prev, const struct lflow *f)
 }
 
 /* Claims for 'f' the SB row that its twin in 'prev' had, if that row is
- * still there, unchanged and unclaimed. */
+ * still there, unchanged and unclaimed.  With 'trusted', no marked row
+ * has changed since 'prev' was synced, so the row needs no checking. */
 static bool
 reuse_prev_row(struct lflow_table *t, const struct lflow_table *prev,
-               struct ovsdb_client_table *table, struct lflow *f)
+               struct ovsdb_client_table *table, struct lflow *f,
+               bool trusted)
 {
     const struct ovsdb_client_row *row;
     const struct lflow *pf;
 
-    if (!f->od->sb || !(pf = find_prev(prev, f)) || !pf->sb_seqno) {
+    if (!f->od->sb || !(pf = find_prev(prev, f)) || !pf->sb_seqno
+        || pf->dp_sb != f->od->sb) {
         return false;
     }
-    row = ovsdb_client_table_find(table, &pf->sb_uuid);
-    if (!row || row->seqno != pf->sb_seqno || row->mark == t->sync_pass) {
-        return false;
+    if (trusted) {
+        row = &pf->sb->header_;
+    } else {
+        row = ovsdb_client_table_find(table, &pf->sb_uuid);
+        if (!row || row->seqno != pf->sb_seqno || !row->mark
+            || row->mark == t->sync_pass) {
+            return false;
+        }
+        const struct sbrec_logical_flow *sb = (const void *) row;
+        if (sb->logical_datapath != f->od->sb || sb->logical_dp_group) {
+            return false;
+        }
+        ((struct ovsdb_client_row *) row)->mark = t->sync_pass;
     }
     f->sb = (const struct sbrec_logical_flow *) row;
-    if (f->sb->logical_datapath != f->od->sb || f->sb->logical_dp_group) {
-        f->sb = NULL;
-        return false;
-    }
-    ((struct ovsdb_client_row *) row)->mark = t->sync_pass;
     f->sb_uuid = pf->sb_uuid;
     f->sb_seqno = pf->sb_seqno;
+    f->dp_sb = pf->dp_sb;
     t->n_reused++;
     return true;
 }
@@ -370,30 +382,52 @@ lflow_sync(struct lflow_table *t, const struct lflow_table *prev,
 {
     struct ovsdb_client_table *table = sbrec_logical_flow_table(diff->client);
     const struct sbrec_logical_flow *sb, *next;
+    bool trusted = (prev->synced
+                    && table->n_marked_changes == prev->sb_marked_changes);
     struct lflow *f;
 
     /* 1. Unchanged flows take their rows from the previous sync. */
     t->sync_pass = prev->sync_pass + 1;
     t->n_reused = 0;
     HMAP_FOR_EACH (f, node, &t->flows) {
-        reuse_prev_row(t, prev, table, f);
+        reuse_prev_row(t, prev, table, f, trusted);
     }
 
-    /* 2. Every other row is compared, or deleted. */
-    for (sb = sbrec_logical_flow_first(diff->client); sb; sb = next) {
+    /* 2. Every other row is compared, or deleted.  If pass 1 claimed
+     * them all, there are none; otherwise the claimed ones are marked so
+     * that this pass knows them. */
+    if (t->n_reused == ovsdb_client_table_count(table)) {
+        sb = NULL;
+    } else {
+        if (trusted) {
+            HMAP_FOR_EACH (f, node, &t->flows) {
+                if (f->sb) {
+                    ((struct ovsdb_client_row *) &f->sb->header_)->mark
+                        = t->sync_pass;
+                }
+            }
+        }
+        sb = sbrec_logical_flow_first(diff->client);
+    }
+    for (; sb; sb = next) {
+        struct ovsdb_client_row *row = (struct ovsdb_client_row *) &sb->header_;
+
         next = sbrec_logical_flow_next(sb);
-        if (sb->header_.mark == t->sync_pass) {
+        if (row->mark == t->sync_pass) {
             continue;
         }
+        row->mark = 0;          /* Not known clean (yet). */
         f = match_existing(t, dps, sb);
         if (f) {
             f->sb = sb;
             if (!sync_extras(diff, f)) {
-                f->sb_uuid = sb->header_.uuid;
-                f->sb_seqno = sb->header_.seqno;
+                row->mark = t->sync_pass;
+                f->sb_uuid = row->uuid;
+                f->sb_seqno = row->seqno;
+                f->dp_sb = f->od->sb;
             }
         } else {
-            dbdiff_delete(diff, &sb->header_);
+            dbdiff_delete(diff, row);
         }
     }
 
@@ -403,4 +437,6 @@ lflow_sync(struct lflow_table *t, const struct lflow_table *prev,
             insert_flow(diff, table, f);
         }
     }
+    t->sb_marked_changes = table->n_marked_changes;
+    t->synced = true;
 }

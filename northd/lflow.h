@@ -223,6 +223,7 @@ struct lflow {
      * and left alone: its uuid and ovsdb_client_row 'seqno' then. */
     struct uuid sb_uuid;
     uint64_t sb_seqno;          /* 0: none. */
+    const void *dp_sb;          /* 'od->sb' when 'sb_seqno' was set. */
 };
 
 struct lflow_table {
@@ -232,6 +233,11 @@ struct lflow_table {
     uint64_t sync_pass;         /* Marks SB rows claimed by lflow_sync(). */
     size_t n_reused;            /* Flows lflow_sync() took over from the
                                  * previous table without comparing. */
+    /* The SB Logical_Flow table's 'n_marked_changes' when lflow_sync()
+     * finished with this table: if it has not moved, every row this
+     * table's clean flows hold is still there and unchanged. */
+    unsigned long long sb_marked_changes;
+    bool synced;                /* Has lflow_sync() run on it? */
 };
 
 void lflow_table_init(struct lflow_table *);
@@ -292,7 +298,10 @@ void lflow_add_stage_defaults(struct lflow_table *,
  * empty one): a flow that was in it, whose SB row was found equal then
  * and whose row has not changed since (same ovsdb_client_row 'seqno'),
  * takes that row without any comparison, so that a recompute costs one
- * hash lookup per unchanged flow.  'prev''s flows are only read, never
+ * hash lookup per unchanged flow.  The rows found equal are marked
+ * (ovsdb_client_row 'mark'); when the table's count of changes to marked
+ * rows has not moved since, they are taken without even being looked
+ * at.  'prev''s flows are only read, never
  * their datapaths (which may be gone). */
 void lflow_sync(struct lflow_table *, const struct lflow_table *prev,
                 const struct northd_datapaths *, struct dbdiff *);

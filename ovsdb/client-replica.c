@@ -659,6 +659,16 @@ row_reparse(struct ovsdb_client_row *row, unsigned int column)
 
 /* Rows. */
 
+/* Gives 'row', whose contents just changed, a new 'seqno'. */
+static void
+row_note_change(struct ovsdb_client_row *row)
+{
+    row->seqno = ++row->table->db->row_seqno;
+    if (row->mark) {
+        row->table->n_marked_changes++;
+    }
+}
+
 static struct ovsdb_client_row *
 row_alloc(struct ovsdb_client_table *table, const struct uuid *uuid)
 {
@@ -712,6 +722,9 @@ client_row_unlink(struct ovsdb_client_row *row)
     ASSERT(row->live);
     hmap_remove(&row->table->rows, &row->hmap_node);
     row->live = false;
+    if (row->mark) {
+        row->table->n_marked_changes++;
+    }
     reparse_referrers(row->table->db, &row->uuid);
 }
 
@@ -755,7 +768,7 @@ client_row_swap_column(struct ovsdb_client_row *row, unsigned int column,
                        struct ovsdb_datum *datum)
 {
     ovsdb_datum_swap(&row->fields[column], datum);
-    row->seqno = ++row->table->db->row_seqno;
+    row_note_change(row);
     row_reparse(row, column);
 }
 
@@ -813,7 +826,7 @@ row_change_column(struct ovsdb_client_row *row, unsigned int column,
     }
     struct ovsdb_datum old = row->fields[column];
     row->fields[column] = *new;
-    row->seqno = ++row->table->db->row_seqno;
+    row_note_change(row);
     row_reparse(row, column);
     if (!track_modify(row, column, &old)) {
         ovsdb_datum_destroy(&old, type);
@@ -888,6 +901,9 @@ client_db_clear_rows(struct ovsdb_client_db *db)
         struct ovsdb_client_row *row;
         HMAP_FOR_EACH_POP (row, hmap_node, &db->tables[i]->rows) {
             row->live = false;
+            if (row->mark) {
+                db->tables[i]->n_marked_changes++;
+            }
             client_row_free(row);
         }
     }

@@ -147,6 +147,11 @@ struct ovsdb_client_table {
     bool selected;              /* Are its rows wanted, even with no
                                  * column (just each row's UUID)? */
     bool in_server_schema;      /* Does the server have this table? */
+    /* Counts changes to, and removals of, rows whose 'mark' is nonzero:
+     * while it stays the same, every such row is still there, unchanged,
+     * so a consumer that marks the rows it has checked may trust them
+     * without looking at them again. */
+    unsigned long long n_marked_changes;
     struct json *condition;     /* Wanted "where" clauses, NULL = all. */
     struct ovsdb_type *diff_types;  /* Per column: the type relaxed to any
                                      * size and no constraints, for parsing
@@ -172,7 +177,8 @@ struct ovsdb_client_row {
      * knows the row is unchanged as long as it is the same. */
     uint64_t seqno;
     /* Scratch for the consumer (e.g. "claimed in pass N"); the client
-     * sets it to 0 when the row appears and never looks at it. */
+     * sets it to 0 when the row appears and otherwise only counts, in
+     * table->n_marked_changes, changes to rows where it is nonzero. */
     uint64_t mark;
 
     /* Internal. */
