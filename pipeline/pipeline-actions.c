@@ -140,6 +140,39 @@ exec_load(struct pl_pkt *pkt, const struct action *a,
     trace_assign(tnode, dst, pkt);
 }
 
+/* Adds "DST = VALUE;" for a move, with the value printed as ovn-trace
+ * prints it: in the source field's notation (MAC, IP address), and in
+ * hexadecimal from a register. */
+static void
+trace_move(struct pipeline_trace_node *tnode, const struct action_field *dst,
+           const struct action_field *src, const struct pl_pkt *pkt)
+{
+    if (!tnode || is_metadata(dst) || symtab_symbol_is_string(dst->symbol)) {
+        trace_assign(tnode, dst, pkt);
+        return;
+    }
+    struct ds s = DS_EMPTY_INITIALIZER;
+    struct u128 v = action_field_read(dst, &pkt->flow);
+    ds_put_cstr(&s, dst->symbol->name);
+    if (dst->n_bits != dst->symbol->width) {
+        ds_put_format(&s, "[%u..%u]", dst->ofs, dst->ofs + dst->n_bits - 1);
+    }
+    ds_put_cstr(&s, " = ");
+    if (is_metadata(src)) {
+        ds_put_format(&s, "0x%"PRIx64, v.lo);
+        if (v.hi) {
+            ds_clear(&s);
+            ds_put_format(&s, "%s = 0x%"PRIx64"%016"PRIx64,
+                          dst->symbol->name, v.hi, v.lo);
+        }
+    } else {
+        pl_format_value(src->symbol, src->n_bits, v, &s);
+    }
+    ds_put_char(&s, ';');
+    pl_trace_add(tnode, PIPELINE_TRACE_MODIFY, "%s", ds_cstr(&s));
+    ds_destroy(&s);
+}
+
 static void
 exec_move(struct pl_pkt *pkt, const struct action *a,
           struct pipeline_trace_node *tnode)
@@ -162,9 +195,11 @@ exec_move(struct pl_pkt *pkt, const struct action *a,
         }
         write_bits(pkt, dst, sv);
     }
-    trace_assign(tnode, dst, pkt);
     if (a->type == ACTION_EXCHANGE) {
+        trace_assign(tnode, dst, pkt);
         trace_assign(tnode, src, pkt);
+    } else {
+        trace_move(tnode, dst, src, pkt);
     }
 }
 
@@ -266,7 +301,12 @@ exec_ct_nat(struct pl_ctx *ctx, const struct pl_pkt *pkt,
     struct ds label = DS_EMPTY_INITIALIZER;
     struct pl_pkt copy;
     pl_pkt_clone(&copy, pkt);
-    ds_put_format(&label, "%s", action_type_name(a->type));
+    /* ovn-trace 23.03 drops an underscore from the _in_czone names. */
+    ds_put_format(&label, "%s", (a->type == ACTION_CT_DNAT_IN_CZONE
+                                 ? "ct_dnatin_czone"
+                                 : a->type == ACTION_CT_SNAT_IN_CZONE
+                                 ? "ct_snatin_czone"
+                                 : action_type_name(a->type)));
     uint32_t state;
     if (a->nat.ip.family) {
         ds_put_char(&label, '(');
