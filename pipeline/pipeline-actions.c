@@ -772,12 +772,90 @@ exec_select(struct pl_ctx *ctx, const struct pl_pkt *pkt,
     pl_pkt_destroy(&copy);
 }
 
+/* The result's mask: every physical field under 'f' was consulted. */
+static void
+mask_field(struct pl_ctx *ctx, enum symtab_field f)
+{
+    unsigned int width = symtab_field_width(f);
+    ctx->res->mask.fields[f] = u128_low_mask(width ? width : 128);
+}
+
+static void
+mask_action_field(struct pl_ctx *ctx, const struct action_field *af)
+{
+    if (!af->symbol) {
+        return;
+    }
+    unsigned int ofs;
+    const struct symtab_symbol *root = symtab_symbol_root(af->symbol, &ofs);
+    for (unsigned int k = 0; k < (root->n_fields ? root->n_fields : 1);
+         k++) {
+        mask_field(ctx, root->field + k);
+    }
+}
+
+/* Records in the result's mask the fields that action 'a' reads, so that
+ * a cache entry made from the result is not reused for a packet on which
+ * the action would have done something else (a move copies the exact
+ * value of its source, a neighbour lookup depends on the address...).
+ * Coarse: whole fields. */
+static void
+mask_action_reads(struct pl_ctx *ctx, const struct action *a)
+{
+    static const enum symtab_field headers[] = {
+        SYMTAB_F_ETH_SRC, SYMTAB_F_ETH_DST, SYMTAB_F_ETH_TYPE,
+        SYMTAB_F_IP_PROTO, SYMTAB_F_IP4_SRC, SYMTAB_F_IP4_DST,
+        SYMTAB_F_IP6_SRC, SYMTAB_F_IP6_DST, SYMTAB_F_ARP_SHA,
+        SYMTAB_F_ARP_SPA, SYMTAB_F_TP_SRC, SYMTAB_F_TP_DST,
+        SYMTAB_F_ICMP_TYPE, SYMTAB_F_ND_TARGET, SYMTAB_F_ND_SLL,
+        SYMTAB_F_ND_TLL,
+    };
+    switch (a->type) {
+    case ACTION_MOVE:
+        mask_action_field(ctx, &a->move.src);
+        break;
+    case ACTION_EXCHANGE:
+        mask_action_field(ctx, &a->move.src);
+        mask_action_field(ctx, &a->move.dst);
+        break;
+    case ACTION_PUSH:
+        mask_action_field(ctx, &a->field);
+        break;
+    case ACTION_DEC_TTL:
+        mask_field(ctx, SYMTAB_F_IP_TTL);
+        break;
+    case ACTION_GET_ARP: case ACTION_GET_ND: case ACTION_LOOKUP_ARP:
+    case ACTION_LOOKUP_ARP_IP: case ACTION_LOOKUP_ND:
+    case ACTION_LOOKUP_ND_IP:
+        for (size_t i = 0; i < a->neigh.n_args; i++) {
+            mask_action_field(ctx, &a->neigh.args[i]);
+        }
+        break;
+    case ACTION_CHECK_IN_PORT_SEC: case ACTION_CHECK_OUT_PORT_SEC:
+    case ACTION_ARP: case ACTION_ND_NS: case ACTION_ND_NA:
+    case ACTION_ND_NA_ROUTER: case ACTION_ICMP4: case ACTION_ICMP4_ERROR:
+    case ACTION_ICMP6: case ACTION_ICMP6_ERROR: case ACTION_TCP_RESET:
+    case ACTION_SCTP_ABORT: case ACTION_REJECT:
+        for (size_t i = 0; i < ARRAY_SIZE(headers); i++) {
+            mask_field(ctx, headers[i]);
+        }
+        break;
+    case ACTION_CT_DNAT: case ACTION_CT_SNAT: case ACTION_CT_DNAT_IN_CZONE:
+    case ACTION_CT_SNAT_IN_CZONE: case ACTION_CT_LB: case ACTION_CT_LB_MARK:
+        mask_field(ctx, SYMTAB_F_IP_PROTO);
+        break;
+    default:
+        break;
+    }
+}
+
 bool
 pl_exec_action(struct pl_ctx *ctx, struct pl_pkt *pkt,
                const struct action *a, const struct pl_flow *flow,
                struct pipeline_trace_node *tnode,
                struct pipeline_trace_node *super)
 {
+    mask_action_reads(ctx, a);
     switch (a->type) {
     case ACTION_LOAD: case ACTION_MOVE: case ACTION_EXCHANGE:
     case ACTION_PUSH: case ACTION_POP: case ACTION_DEC_TTL:

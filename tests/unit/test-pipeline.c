@@ -299,6 +299,13 @@ test_routed(void **state OVS_UNUSED)
     assert_int_equal(o->flow.fields[SYMTAB_F_ETH_SRC].lo, 0xff02);
     /* Registers do not cross the patch port. */
     assert_int_equal(o->flow.fields[SYMTAB_F_REG0].lo, 0);
+    /* The route matched ip4.dst/24, but "reg0 = ip4.dst" and get_arp()
+     * made the whole address matter; ip.ttl-- read the TTL. */
+    assert_true(u128_equals(res.mask.fields[SYMTAB_F_IP4_DST],
+                            u128_low_mask(32)));
+    assert_true(u128_equals(res.mask.fields[SYMTAB_F_IP_TTL],
+                            u128_low_mask(8)));
+    assert_true(u128_is_zero(res.mask.fields[SYMTAB_F_TP_SRC]));
     struct ds s = DS_EMPTY_INITIALIZER;
     pipeline_trace_format(&res, PIPELINE_TRACE_MINIMAL, &s);
     assert_string_equal(ds_cstr(&s),
