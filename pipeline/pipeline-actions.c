@@ -566,9 +566,18 @@ exec_lookup_neigh(const struct pl_ctx *ctx, const struct pl_pkt *pkt,
 /* --- Services --------------------------------------------------- */
 
 static void
+add_payload_action(struct pl_pkt *pkt, const struct action *a)
+{
+    if (pkt->n_payload < ARRAY_SIZE(pkt->payload)) {
+        pkt->payload[pkt->n_payload++] = a;
+    }
+}
+
+static void
 exec_put_opts(struct pl_pkt *pkt, const struct action *a,
               struct pipeline_trace_node *tnode)
 {
+    add_payload_action(pkt, a);
     if (tnode) {
         struct ds s = DS_EMPTY_INITIALIZER;
         action_format(a, &s);
@@ -739,8 +748,13 @@ exec_service(struct pl_ctx *ctx, struct pl_pkt *pkt, const struct action *a,
     case ACTION_CHECK_PKT_LARGER:
         set_result(pkt, &a->pkt_larger.dst, false, tnode);
         break;
+    case ACTION_DNS_LOOKUP:
+        /* No DNS records here: no answer. */
+        add_payload_action(pkt, a);
+        set_result(pkt, &a->field, false, tnode);
+        break;
     default:
-        /* dns_lookup(), chk_ecmp_nh*(), chk_lb_aff(): false. */
+        /* chk_ecmp_nh*(), chk_lb_aff(): false. */
         set_result(pkt, &a->field, false, tnode);
         break;
     }

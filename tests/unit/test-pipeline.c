@@ -599,6 +599,43 @@ test_load_balancer(void **state OVS_UNUSED)
     pipeline_destroy(pl);
 }
 
+static void
+test_dhcp(void **state OVS_UNUSED)
+{
+    static const char *const flows[] = {
+        "0", "udp.src == 68 && udp.dst == 67",
+        "reg0[3] = put_dhcp_opts(offerip = 10.0.0.1, router = 10.0.0.254, "
+        "lease_time = 3600); next;",
+        "1", "reg0[3] == 1", "eth.dst = eth.src; eth.src = "
+        "00:00:00:00:00:fe; udp.src = 67; udp.dst = 68; outport = inport; "
+        "flags.loopback = 1; output;",
+    };
+    struct pipeline *pl = build_simple(flows, ARRAY_SIZE(flows));
+    struct pipeline_run_params p = { .select_id = -1, .trace = true };
+    struct pipeline_result res;
+    assert_int_equal(run_outputs(pl, L2("a", "1") "eth.dst == "
+                                 "ff:ff:ff:ff:ff:ff && ip4.src == 0.0.0.0 && "
+                                 "ip4.dst == 255.255.255.255 && udp.src == 68 "
+                                 "&& udp.dst == 67 && ip.ttl == 64", &p,
+                                 &res), 1);
+    const struct pipeline_output *o = &res.outputs[0];
+    assert_string_equal(o->port, "a");
+    assert_int_equal(o->flow.fields[SYMTAB_F_TP_SRC].lo, 67);
+    /* The reply's options are there for whoever builds the payload. */
+    assert_int_equal(o->n_payload_actions, 1);
+    const struct action *dhcp = o->payload_actions[0];
+    assert_int_equal(dhcp->type, ACTION_PUT_DHCPV4_OPTS);
+    assert_int_equal(dhcp->opts.n_opts, 3);
+    assert_string_equal(dhcp->opts.opts[0].option->name, "offerip");
+    struct ds s = DS_EMPTY_INITIALIZER;
+    pipeline_trace_format(&res, PIPELINE_TRACE_MINIMAL, &s);
+    assert_non_null(strstr(ds_cstr(&s), "put_dhcp_opts(offerip = 10.0.0.1, "
+                           "router = 10.0.0.254, lease_time = 3600);\n"));
+    ds_destroy(&s);
+    pipeline_result_destroy(&res);
+    pipeline_destroy(pl);
+}
+
 int
 main(void)
 {
@@ -614,6 +651,7 @@ main(void)
         cmocka_unit_test(test_port_security),
         cmocka_unit_test(test_reject_and_select),
         cmocka_unit_test(test_load_balancer),
+        cmocka_unit_test(test_dhcp),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
