@@ -56,9 +56,10 @@
  * datapath's responder can build the actual DHCP reply.  The result lists the packets that left
  * on ports (with their final fields and the generating actions they went
  * through), the drops (the stage and flow where each copy of the packet
- * ended), and the mask of the fields that influenced the result (every
- * field of every conjunction evaluated on the way; coarse but safe for a
- * cache).  With 'trace' set, the result also holds a tree of every table,
+ * ended), and the mask of the fields that influenced the result (the
+ * bits of every conjunction evaluated or probed on the way, and the whole
+ * of every field an action read; coarse but safe for a cache, except
+ * that conntrack state is the caller's to key on).  With 'trace' set, the result also holds a tree of every table,
  * flow and action visited, which pipeline_trace_format() prints like
  * ovn-trace.
  *
