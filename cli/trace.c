@@ -278,15 +278,17 @@ print_trace(const struct pipeline *pl, const struct symtab *symtab,
         "Detailed trace", "Summary trace", "Minimal trace" };
     struct ds s = DS_EMPTY_INITIALIZER;
     pipeline_format_packet(pl, symtab, flow, &s);
+    /* With several formats (--all), ovn-trace prints the packet once and
+     * a "# Detailed trace." line before each. */
     bool all = o->formats[0] + o->formats[1] + o->formats[2] > 1;
+    printf("# %s\n", ds_cstr(&s));
     for (int f = 0; f < 3; f++) {
         if (!o->formats[f]) {
             continue;
         }
         if (all) {
-            printf("%s// %s\n", f ? "\n" : "", banners[f]);
+            printf("# %s.\n", banners[f]);
         }
-        printf("# %s\n", ds_cstr(&s));
         struct ds t = DS_EMPTY_INITIALIZER;
         pipeline_trace_format(res, f, &t);
         fputs(ds_cstr(&t), stdout);
