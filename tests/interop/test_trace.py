@@ -149,3 +149,20 @@ def test_bad_microflow(tmp_path):
         assert proc.returncode != 0
         assert "unknown datapath" in proc.stderr or "ambiguous" \
             in proc.stderr, proc.stderr
+
+
+def test_all_formats_text(tmp_path):
+    """For a plain switched packet, weft-trace --all prints exactly what
+    ovn-trace --all prints: packet line, detailed, summary, minimal."""
+    scenariolib.need_ovn()
+    exe = weftlib.need_binary("cli/weft-trace")
+    scenario = SCENARIOS["l2-switching"]
+    pkt = scenario.packets[0]
+    with scenariolib.ControlPlane(tmp_path, "ovsdb-server", "ovn") as plane:
+        plane.load(scenario)
+        argv = ["--db=" + plane.db.remote("sb"), "--all", pkt["dp"],
+                pkt["flow"]]
+        real = weftlib.run([weftlib.need_tool("ovn-trace")] + argv)
+        weft = weftlib.run([exe] + argv)
+    assert weft.stdout == real.stdout, \
+        "ovn-trace:\n%s\nweft-trace:\n%s" % (real.stdout, weft.stdout)
