@@ -3,6 +3,7 @@
 #include "cli/trace-sb.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "ovsdb/client.h"
@@ -103,6 +104,15 @@ load_flows(const struct ovsdb_client *c, struct pipeline_input *in)
     free(keys);
 }
 
+/* ovn-trace fans a multicast group out in the order of its members'
+ * names. */
+static int
+compare_port_bindings(const void *a_, const void *b_)
+{
+    const struct sbrec_port_binding *const *a = a_, *const *b = b_;
+    return strcmp((*a)->logical_port, (*b)->logical_port);
+}
+
 static void
 load_groups(const struct ovsdb_client *c, struct pipeline_input *in)
 {
@@ -111,10 +121,17 @@ load_groups(const struct ovsdb_client *c, struct pipeline_input *in)
         if (!mg->datapath) {
             continue;
         }
+        const struct sbrec_port_binding **pbs
+            = xcalloc(mg->n_ports + 1, sizeof *pbs);
+        if (mg->n_ports) {
+            memcpy(pbs, mg->ports, mg->n_ports * sizeof *pbs);
+        }
+        qsort(pbs, mg->n_ports, sizeof *pbs, compare_port_bindings);
         const char **ports = xcalloc(mg->n_ports + 1, sizeof *ports);
         for (size_t i = 0; i < mg->n_ports; i++) {
-            ports[i] = mg->ports[i]->logical_port;
+            ports[i] = pbs[i]->logical_port;
         }
+        free(pbs);
         pipeline_input_add_mcgroup(in, mg->datapath->tunnel_key, mg->name,
                                    mg->tunnel_key, ports, mg->n_ports);
         free(ports);

@@ -97,76 +97,11 @@ parse_lb_dst(const char *arg, struct pipeline_run_params *run)
     run->lb_dst_port = ep.port;
 }
 
+/* The defaults that depend on what was given, and the positional
+ * arguments. */
 static void
-parse_options(int argc, char *argv[], struct trace_options *o)
+finish_options(int argc, char *argv[], struct trace_options *o)
 {
-    enum { OPT_DB = 256, OPT_DETAILED, OPT_SUMMARY, OPT_MINIMAL, OPT_ALL,
-           OPT_CT, OPT_LB_DST, OPT_SELECT_ID, OPT_FRIENDLY, OPT_NO_FRIENDLY,
-           OPT_OVS, OPT_BENCH };
-    static const struct option long_options[] = {
-        {"db", required_argument, NULL, OPT_DB},
-        {"detailed", no_argument, NULL, OPT_DETAILED},
-        {"summary", no_argument, NULL, OPT_SUMMARY},
-        {"minimal", no_argument, NULL, OPT_MINIMAL},
-        {"all", no_argument, NULL, OPT_ALL},
-        {"ct", required_argument, NULL, OPT_CT},
-        {"lb-dst", required_argument, NULL, OPT_LB_DST},
-        {"select-id", required_argument, NULL, OPT_SELECT_ID},
-        {"friendly-names", no_argument, NULL, OPT_FRIENDLY},
-        {"no-friendly-names", no_argument, NULL, OPT_NO_FRIENDLY},
-        {"ovs", optional_argument, NULL, OPT_OVS},
-        {"bench", required_argument, NULL, OPT_BENCH},
-        {"help", no_argument, NULL, 'h'},
-        {"version", no_argument, NULL, 'V'},
-        {NULL, 0, NULL, 0},
-    };
-    int c;
-    o->run.select_id = -1;
-    while ((c = getopt_long(argc, argv, "hV", long_options, NULL)) != -1) {
-        char *error;
-        unsigned int id;
-        switch (c) {
-        case OPT_DB: free(o->db); o->db = xstrdup(optarg); break;
-        case OPT_DETAILED: o->formats[PIPELINE_TRACE_DETAILED] = true; break;
-        case OPT_SUMMARY: o->formats[PIPELINE_TRACE_SUMMARY] = true; break;
-        case OPT_MINIMAL: o->formats[PIPELINE_TRACE_MINIMAL] = true; break;
-        case OPT_ALL:
-            o->formats[0] = o->formats[1] = o->formats[2] = true;
-            break;
-        case OPT_CT:
-            if (o->n_ct_states >= ARRAY_SIZE(o->ct_states)) {
-                fatal("too many --ct options");
-            }
-            error = pipeline_ct_parse_flags(optarg,
-                                            &o->ct_states[o->n_ct_states]);
-            if (error) {
-                fatal("%s", error);
-            }
-            o->n_ct_states++;
-            break;
-        case OPT_LB_DST: parse_lb_dst(optarg, &o->run); break;
-        case OPT_SELECT_ID:
-            if (!str_to_uint(optarg, 10, &id) || id > 65535) {
-                fatal("%s: bad --select-id", optarg);
-            }
-            o->run.select_id = id;
-            break;
-        case OPT_FRIENDLY: case OPT_NO_FRIENDLY: break;
-        case OPT_BENCH:
-            if (!str_to_uint(optarg, 10, &o->bench) || !o->bench) {
-                fatal("%s: bad --bench count", optarg);
-            }
-            break;
-        case OPT_OVS:
-            fprintf(stderr, "weft-trace: --ovs is not supported (weft has "
-                    "no OpenFlow tables); ignored\n");
-            break;
-        case 'h': usage(); exit(EXIT_SUCCESS);
-        case 'V': printf("weft-trace (weft) %s\n", WEFT_VERSION);
-            exit(EXIT_SUCCESS);
-        default: exit(EXIT_FAILURE);
-        }
-    }
     if (!o->formats[0] && !o->formats[1] && !o->formats[2]) {
         o->formats[PIPELINE_TRACE_DETAILED] = true;
     }
@@ -187,6 +122,89 @@ parse_options(int argc, char *argv[], struct trace_options *o)
                  : xasprintf("unix:%s/ovnsb_db.sock",
                              rundir ? rundir : "/var/run/ovn"));
     }
+}
+
+enum {
+    OPT_DB = 256, OPT_DETAILED, OPT_SUMMARY, OPT_MINIMAL, OPT_ALL, OPT_CT,
+    OPT_LB_DST, OPT_SELECT_ID, OPT_FRIENDLY, OPT_NO_FRIENDLY, OPT_OVS,
+    OPT_BENCH,
+};
+
+/* Handles option 'c' of getopt_long() (argument in 'optarg'). */
+static void
+parse_option(int c, struct trace_options *o)
+{
+    char *error;
+    unsigned int id;
+    switch (c) {
+    case OPT_DB: free(o->db); o->db = xstrdup(optarg); break;
+    case OPT_DETAILED: o->formats[PIPELINE_TRACE_DETAILED] = true; break;
+    case OPT_SUMMARY: o->formats[PIPELINE_TRACE_SUMMARY] = true; break;
+    case OPT_MINIMAL: o->formats[PIPELINE_TRACE_MINIMAL] = true; break;
+    case OPT_ALL:
+        o->formats[0] = o->formats[1] = o->formats[2] = true;
+        break;
+    case OPT_CT:
+        if (o->n_ct_states >= ARRAY_SIZE(o->ct_states)) {
+            fatal("too many --ct options");
+        }
+        error = pipeline_ct_parse_flags(optarg,
+                                        &o->ct_states[o->n_ct_states]);
+        if (error) {
+            fatal("%s", error);
+        }
+        o->n_ct_states++;
+        break;
+    case OPT_LB_DST: parse_lb_dst(optarg, &o->run); break;
+    case OPT_SELECT_ID:
+        if (!str_to_uint(optarg, 10, &id) || id > 65535) {
+            fatal("%s: bad --select-id", optarg);
+        }
+        o->run.select_id = id;
+        break;
+    case OPT_FRIENDLY: case OPT_NO_FRIENDLY: break;
+    case OPT_BENCH:
+        if (!str_to_uint(optarg, 10, &o->bench) || !o->bench) {
+            fatal("%s: bad --bench count", optarg);
+        }
+        break;
+    case OPT_OVS:
+        fprintf(stderr, "weft-trace: --ovs is not supported (weft has "
+                "no OpenFlow tables); ignored\n");
+        break;
+    case 'h': usage(); exit(EXIT_SUCCESS);
+    case 'V': printf("weft-trace (weft) %s\n", WEFT_VERSION);
+        exit(EXIT_SUCCESS);
+    default: exit(EXIT_FAILURE);
+    }
+}
+
+static void
+parse_options(int argc, char *argv[], struct trace_options *o)
+{
+    static const struct option long_options[] = {
+        {"db", required_argument, NULL, OPT_DB},
+        {"detailed", no_argument, NULL, OPT_DETAILED},
+        {"summary", no_argument, NULL, OPT_SUMMARY},
+        {"minimal", no_argument, NULL, OPT_MINIMAL},
+        {"all", no_argument, NULL, OPT_ALL},
+        {"ct", required_argument, NULL, OPT_CT},
+        {"lb-dst", required_argument, NULL, OPT_LB_DST},
+        {"select-id", required_argument, NULL, OPT_SELECT_ID},
+        {"friendly-names", no_argument, NULL, OPT_FRIENDLY},
+        {"no-friendly-names", no_argument, NULL, OPT_NO_FRIENDLY},
+        {"ovs", optional_argument, NULL, OPT_OVS},
+        {"bench", required_argument, NULL, OPT_BENCH},
+        {"help", no_argument, NULL, 'h'},
+        {"version", no_argument, NULL, 'V'},
+        {NULL, 0, NULL, 0},
+    };
+    int c;
+    o->run.select_id = -1;
+    while ((c = getopt_long(argc, argv, "hV", long_options, NULL)) != -1) {
+        parse_option(c, o);
+    }
+    finish_options(argc, argv, o);
 }
 
 static double
@@ -250,6 +268,38 @@ print_drops(const struct pipeline *pl, const struct pipeline_result *res)
     printf(". */\n");
 }
 
+/* Prints the trace of 'flow' in each format 'o' asks for. */
+static void
+print_trace(const struct pipeline *pl, const struct symtab *symtab,
+            const struct trace_options *o, const struct symtab_flow *flow,
+            const struct pipeline_result *res)
+{
+    static const char *const banners[3] = {
+        "Detailed trace", "Summary trace", "Minimal trace" };
+    struct ds s = DS_EMPTY_INITIALIZER;
+    pipeline_format_packet(pl, symtab, flow, &s);
+    /* With several formats (--all), ovn-trace prints the packet once and
+     * a "# Detailed trace." line before each. */
+    bool all = o->formats[0] + o->formats[1] + o->formats[2] > 1;
+    printf("# %s\n", ds_cstr(&s));
+    for (int f = 0; f < 3; f++) {
+        if (!o->formats[f]) {
+            continue;
+        }
+        if (all) {
+            printf("# %s.\n", banners[f]);
+        }
+        struct ds t = DS_EMPTY_INITIALIZER;
+        pipeline_trace_format(res, f, &t);
+        fputs(ds_cstr(&t), stdout);
+        ds_destroy(&t);
+        if (f != PIPELINE_TRACE_MINIMAL) {
+            print_drops(pl, res);
+        }
+    }
+    ds_destroy(&s);
+}
+
 /* Times 'o->bench' untraced runs of 'flow', as the datapath's slow path
  * would make them, and prints packets per second to stderr. */
 static void
@@ -308,28 +358,7 @@ main(int argc, char *argv[])
     struct pipeline_result res;
     pipeline_run(pl, &o.run, dp_key, &flow, &res);
 
-    struct ds s = DS_EMPTY_INITIALIZER;
-    pipeline_format_packet(pl, symtab, &flow, &s);
-    static const char *const banners[3] = {
-        "Detailed trace", "Summary trace", "Minimal trace" };
-    bool all = o.formats[0] + o.formats[1] + o.formats[2] > 1;
-    for (int f = 0; f < 3; f++) {
-        if (!o.formats[f]) {
-            continue;
-        }
-        if (all) {
-            printf("%s// %s\n", f ? "\n" : "", banners[f]);
-        }
-        printf("# %s\n", ds_cstr(&s));
-        struct ds t = DS_EMPTY_INITIALIZER;
-        pipeline_trace_format(&res, f, &t);
-        fputs(ds_cstr(&t), stdout);
-        ds_destroy(&t);
-        if (f != PIPELINE_TRACE_MINIMAL) {
-            print_drops(pl, &res);
-        }
-    }
-    ds_destroy(&s);
+    print_trace(pl, symtab, &o, &flow, &res);
     pipeline_result_destroy(&res);
     symtab_flow_destroy(&flow);
     pipeline_destroy(pl);

@@ -140,6 +140,39 @@ exec_load(struct pl_pkt *pkt, const struct action *a,
     trace_assign(tnode, dst, pkt);
 }
 
+/* Adds "DST = VALUE;" for a move, with the value printed as ovn-trace
+ * prints it: in the source field's notation (MAC, IP address), and in
+ * hexadecimal from a register. */
+static void
+trace_move(struct pipeline_trace_node *tnode, const struct action_field *dst,
+           const struct action_field *src, const struct pl_pkt *pkt)
+{
+    if (!tnode || is_metadata(dst) || symtab_symbol_is_string(dst->symbol)) {
+        trace_assign(tnode, dst, pkt);
+        return;
+    }
+    struct ds s = DS_EMPTY_INITIALIZER;
+    struct u128 v = action_field_read(dst, &pkt->flow);
+    ds_put_cstr(&s, dst->symbol->name);
+    if (dst->n_bits != dst->symbol->width) {
+        ds_put_format(&s, "[%u..%u]", dst->ofs, dst->ofs + dst->n_bits - 1);
+    }
+    ds_put_cstr(&s, " = ");
+    if (is_metadata(src)) {
+        ds_put_format(&s, "0x%"PRIx64, v.lo);
+        if (v.hi) {
+            ds_clear(&s);
+            ds_put_format(&s, "%s = 0x%"PRIx64"%016"PRIx64,
+                          dst->symbol->name, v.hi, v.lo);
+        }
+    } else {
+        pl_format_value(src->symbol, src->n_bits, v, &s);
+    }
+    ds_put_char(&s, ';');
+    pl_trace_add(tnode, PIPELINE_TRACE_MODIFY, "%s", ds_cstr(&s));
+    ds_destroy(&s);
+}
+
 static void
 exec_move(struct pl_pkt *pkt, const struct action *a,
           struct pipeline_trace_node *tnode)
@@ -162,9 +195,11 @@ exec_move(struct pl_pkt *pkt, const struct action *a,
         }
         write_bits(pkt, dst, sv);
     }
-    trace_assign(tnode, dst, pkt);
     if (a->type == ACTION_EXCHANGE) {
+        trace_assign(tnode, dst, pkt);
         trace_assign(tnode, src, pkt);
+    } else {
+        trace_move(tnode, dst, src, pkt);
     }
 }
 
@@ -266,7 +301,12 @@ exec_ct_nat(struct pl_ctx *ctx, const struct pl_pkt *pkt,
     struct ds label = DS_EMPTY_INITIALIZER;
     struct pl_pkt copy;
     pl_pkt_clone(&copy, pkt);
-    ds_put_format(&label, "%s", action_type_name(a->type));
+    /* ovn-trace 23.03 drops an underscore from the _in_czone names. */
+    ds_put_format(&label, "%s", (a->type == ACTION_CT_DNAT_IN_CZONE
+                                 ? "ct_dnatin_czone"
+                                 : a->type == ACTION_CT_SNAT_IN_CZONE
+                                 ? "ct_snatin_czone"
+                                 : action_type_name(a->type)));
     uint32_t state;
     if (a->nat.ip.family) {
         ds_put_char(&label, '(');
@@ -354,52 +394,86 @@ pl_fork(struct pl_ctx *ctx, const struct pl_pkt *pkt OVS_UNUSED,
 }
 
 static void
-clear_l3(const struct pl_ctx *ctx OVS_UNUSED, struct pl_pkt *pkt)
+clear_l3(struct pl_pkt *pkt)
 {
     for (int f = SYMTAB_F_IP_PROTO; f <= SYMTAB_F_ND_TLL; f++) {
         pkt->flow.fields[f] = u128_zero();
     }
 }
 
-/* Builds the headers of the packet that generating action 'a' makes from
- * 'pkt' in place.  Only what later tables match on matters; the nested
- * actions set the rest. */
+/* An ARP request for ip4.dst, or a neighbour solicitation for ip6.dst
+ * sent to its solicited-node multicast address. */
 static void
-generate_headers(const struct pl_ctx *ctx, struct pl_pkt *pkt,
-                 enum action_type type)
+generate_solicitation(struct pl_pkt *pkt, enum action_type type)
 {
     struct u128 eth_src = pl_get(pkt, SYMTAB_F_ETH_SRC);
     struct u128 ip4_src = pl_get(pkt, SYMTAB_F_IP4_SRC);
     struct u128 ip4_dst = pl_get(pkt, SYMTAB_F_IP4_DST);
     struct u128 ip6_dst = pl_get(pkt, SYMTAB_F_IP6_DST);
-    uint64_t eth_type = pl_get(pkt, SYMTAB_F_ETH_TYPE).lo;
-    uint64_t proto = pl_get(pkt, SYMTAB_F_IP_PROTO).lo;
-
-    switch (type) {
-    case ACTION_ARP:
-        clear_l3(ctx, pkt);
+    clear_l3(pkt);
+    if (type == ACTION_ARP) {
         pl_set(pkt, SYMTAB_F_ETH_TYPE, u128_from_u64(0x806));
         pl_set(pkt, SYMTAB_F_ETH_DST, u128_from_u64(0xffffffffffffULL));
         pl_set(pkt, SYMTAB_F_ARP_OP, u128_from_u64(1));
         pl_set(pkt, SYMTAB_F_ARP_SHA, eth_src);
         pl_set(pkt, SYMTAB_F_ARP_SPA, ip4_src);
         pl_set(pkt, SYMTAB_F_ARP_TPA, ip4_dst);
-        break;
-    case ACTION_ND_NS: {
-        clear_l3(ctx, pkt);
-        struct u128 sn = u128_make(0xff02000000000000ULL,
-                                   0x00000001ff000000ULL
-                                   | (ip6_dst.lo & 0xffffff));
-        pl_set(pkt, SYMTAB_F_ETH_DST, u128_from_u64(
-                      0x3333ff000000ULL | (ip6_dst.lo & 0xffffff)));
-        pl_set(pkt, SYMTAB_F_IP_PROTO, u128_from_u64(58));
-        pl_set(pkt, SYMTAB_F_IP_TTL, u128_from_u64(255));
-        pl_set(pkt, SYMTAB_F_IP6_DST, sn);
-        pl_set(pkt, SYMTAB_F_ICMP_TYPE, u128_from_u64(135));
-        pl_set(pkt, SYMTAB_F_ND_TARGET, ip6_dst);
-        pl_set(pkt, SYMTAB_F_ND_SLL, eth_src);
-        break;
+        return;
     }
+    struct u128 sn = u128_make(0xff02000000000000ULL,
+                               0x00000001ff000000ULL
+                               | (ip6_dst.lo & 0xffffff));
+    pl_set(pkt, SYMTAB_F_ETH_DST,
+           u128_from_u64(0x3333ff000000ULL | (ip6_dst.lo & 0xffffff)));
+    pl_set(pkt, SYMTAB_F_IP_PROTO, u128_from_u64(58));
+    pl_set(pkt, SYMTAB_F_IP_TTL, u128_from_u64(255));
+    pl_set(pkt, SYMTAB_F_IP6_DST, sn);
+    pl_set(pkt, SYMTAB_F_ICMP_TYPE, u128_from_u64(135));
+    pl_set(pkt, SYMTAB_F_ND_TARGET, ip6_dst);
+    pl_set(pkt, SYMTAB_F_ND_SLL, eth_src);
+}
+
+static void
+generate_icmp(struct pl_pkt *pkt, bool v6, uint8_t type, uint8_t code)
+{
+    pl_set(pkt, SYMTAB_F_IP_PROTO, u128_from_u64(v6 ? 58 : 1));
+    pl_set(pkt, SYMTAB_F_IP_TTL, u128_from_u64(255));
+    pl_set(pkt, SYMTAB_F_ICMP_TYPE, u128_from_u64(type));
+    pl_set(pkt, SYMTAB_F_ICMP_CODE, u128_from_u64(code));
+}
+
+/* reject answers the sender, addresses swapped: a TCP reset for TCP,
+ * else an ICMP(v6) port unreachable. */
+static void
+generate_reject(struct pl_pkt *pkt)
+{
+    struct u128 eth_src = pl_get(pkt, SYMTAB_F_ETH_SRC);
+    pl_set(pkt, SYMTAB_F_ETH_SRC, pl_get(pkt, SYMTAB_F_ETH_DST));
+    pl_set(pkt, SYMTAB_F_ETH_DST, eth_src);
+    bool v6 = pl_get(pkt, SYMTAB_F_ETH_TYPE).lo == 0x86dd;
+    enum symtab_field src = v6 ? SYMTAB_F_IP6_SRC : SYMTAB_F_IP4_SRC;
+    enum symtab_field dst = v6 ? SYMTAB_F_IP6_DST : SYMTAB_F_IP4_DST;
+    struct u128 ip_src = pl_get(pkt, src);
+    pl_set(pkt, src, pl_get(pkt, dst));
+    pl_set(pkt, dst, ip_src);
+    if (pl_get(pkt, SYMTAB_F_IP_PROTO).lo == 6) {
+        pl_set(pkt, SYMTAB_F_TCP_FLAGS, u128_from_u64(0x14));
+    } else {
+        generate_icmp(pkt, v6, v6 ? 1 : 3, v6 ? 4 : 3);
+    }
+}
+
+/* Builds the headers of the packet that generating action 'type' makes
+ * from 'pkt', in place.  Only what later tables match on matters; the
+ * nested actions set the rest. */
+static void
+generate_headers(struct pl_pkt *pkt, enum action_type type)
+{
+    switch (type) {
+    case ACTION_ARP:
+    case ACTION_ND_NS:
+        generate_solicitation(pkt, type);
+        break;
     case ACTION_ND_NA:
     case ACTION_ND_NA_ROUTER:
         pl_set(pkt, SYMTAB_F_ICMP_TYPE, u128_from_u64(136));
@@ -407,45 +481,18 @@ generate_headers(const struct pl_ctx *ctx, struct pl_pkt *pkt,
         break;
     case ACTION_ICMP4:
     case ACTION_ICMP4_ERROR:
-        pl_set(pkt, SYMTAB_F_IP_PROTO, u128_from_u64(1));
-        pl_set(pkt, SYMTAB_F_IP_TTL, u128_from_u64(255));
-        pl_set(pkt, SYMTAB_F_ICMP_TYPE, u128_from_u64(3));
-        pl_set(pkt, SYMTAB_F_ICMP_CODE, u128_from_u64(1));
+        generate_icmp(pkt, false, 3, 1);
         break;
     case ACTION_ICMP6:
     case ACTION_ICMP6_ERROR:
-        pl_set(pkt, SYMTAB_F_IP_PROTO, u128_from_u64(58));
-        pl_set(pkt, SYMTAB_F_IP_TTL, u128_from_u64(255));
-        pl_set(pkt, SYMTAB_F_ICMP_TYPE, u128_from_u64(1));
-        pl_set(pkt, SYMTAB_F_ICMP_CODE, u128_from_u64(1));
+        generate_icmp(pkt, true, 1, 1);
         break;
     case ACTION_TCP_RESET:
         pl_set(pkt, SYMTAB_F_TCP_FLAGS, u128_from_u64(0x14));
         break;
-    case ACTION_REJECT: {
-        /* reject answers the sender: addresses swapped. */
-        struct u128 eth_dst = pl_get(pkt, SYMTAB_F_ETH_DST);
-        pl_set(pkt, SYMTAB_F_ETH_DST, eth_src);
-        pl_set(pkt, SYMTAB_F_ETH_SRC, eth_dst);
-        if (eth_type == 0x86dd) {
-            struct u128 ip6_src = pl_get(pkt, SYMTAB_F_IP6_SRC);
-            pl_set(pkt, SYMTAB_F_IP6_SRC, ip6_dst);
-            pl_set(pkt, SYMTAB_F_IP6_DST, ip6_src);
-        } else {
-            pl_set(pkt, SYMTAB_F_IP4_SRC, ip4_dst);
-            pl_set(pkt, SYMTAB_F_IP4_DST, ip4_src);
-        }
-        if (proto == 6) {
-            pl_set(pkt, SYMTAB_F_TCP_FLAGS, u128_from_u64(0x14));
-        } else if (eth_type == 0x86dd) {
-            generate_headers(ctx, pkt, ACTION_ICMP6);
-            pl_set(pkt, SYMTAB_F_ICMP_CODE, u128_from_u64(4));
-        } else {
-            generate_headers(ctx, pkt, ACTION_ICMP4);
-            pl_set(pkt, SYMTAB_F_ICMP_CODE, u128_from_u64(3));
-        }
+    case ACTION_REJECT:
+        generate_reject(pkt);
         break;
-    }
     default:
         break;
     }
@@ -466,7 +513,7 @@ exec_generator(struct pl_ctx *ctx, const struct pl_pkt *pkt,
                 : "icmp4");
     }
     if (a->type != ACTION_CLONE) {
-        generate_headers(ctx, &copy, a->type);
+        generate_headers(&copy, a->type);
         if (copy.n_via < PL_MAX_VIA) {
             copy.via[copy.n_via++] = name;
         }
@@ -519,9 +566,18 @@ exec_lookup_neigh(const struct pl_ctx *ctx, const struct pl_pkt *pkt,
 /* --- Services --------------------------------------------------- */
 
 static void
+add_payload_action(struct pl_pkt *pkt, const struct action *a)
+{
+    if (pkt->n_payload < ARRAY_SIZE(pkt->payload)) {
+        pkt->payload[pkt->n_payload++] = a;
+    }
+}
+
+static void
 exec_put_opts(struct pl_pkt *pkt, const struct action *a,
               struct pipeline_trace_node *tnode)
 {
+    add_payload_action(pkt, a);
     if (tnode) {
         struct ds s = DS_EMPTY_INITIALIZER;
         action_format(a, &s);
@@ -614,11 +670,12 @@ exec_conntrack(struct pl_ctx *ctx, struct pl_pkt *pkt,
     }
 }
 
-bool
-pl_exec_action(struct pl_ctx *ctx, struct pl_pkt *pkt,
-               const struct action *a, const struct pl_flow *flow,
-               struct pipeline_trace_node *tnode,
-               struct pipeline_trace_node *super)
+/* Field actions: assignments, the stack, ip.ttl--.  Returns true if the
+ * packet went no further (TTL expired). */
+static bool
+exec_field_action(struct pl_ctx *ctx, struct pl_pkt *pkt,
+                  const struct action *a, const struct pl_flow *flow,
+                  struct pipeline_trace_node *tnode)
 {
     switch (a->type) {
     case ACTION_LOAD:
@@ -641,6 +698,182 @@ pl_exec_action(struct pl_ctx *ctx, struct pl_pkt *pkt,
         return false;
     case ACTION_DEC_TTL:
         return !exec_dec_ttl(ctx, pkt, flow, tnode);
+    default:
+        util_abort("%s is not a field action", action_type_name(a->type));
+    }
+}
+
+/* Actions answered from the compiled input (MAC bindings, port security,
+ * DHCP options) or by a fixed answer, as ovn-trace gives it. */
+static void
+exec_service(struct pl_ctx *ctx, struct pl_pkt *pkt, const struct action *a,
+             struct pipeline_trace_node *tnode)
+{
+    switch (a->type) {
+    case ACTION_GET_ARP:
+    case ACTION_GET_ND:
+        exec_get_neigh(ctx, pkt, a, a->type == ACTION_GET_ARP ? 4 : 6,
+                       tnode);
+        break;
+    case ACTION_LOOKUP_ARP: case ACTION_LOOKUP_ARP_IP:
+        set_result(pkt, &a->neigh.dst, exec_lookup_neigh(
+                       ctx, pkt, a, 4, a->type == ACTION_LOOKUP_ARP), tnode);
+        break;
+    case ACTION_LOOKUP_ND: case ACTION_LOOKUP_ND_IP:
+        set_result(pkt, &a->neigh.dst, exec_lookup_neigh(
+                       ctx, pkt, a, 6, a->type == ACTION_LOOKUP_ND), tnode);
+        break;
+    case ACTION_GET_FDB:
+        /* No FDB: the port is "none", as ovn-trace names key 0. */
+        symtab_flow_set_string(&pkt->flow, a->neigh.dst.symbol, "none");
+        trace_assign(tnode, &a->neigh.dst, pkt);
+        break;
+    case ACTION_LOOKUP_FDB:
+        set_result(pkt, &a->neigh.dst, false, tnode);
+        break;
+    case ACTION_PUT_DHCPV4_OPTS: case ACTION_PUT_DHCPV6_OPTS:
+    case ACTION_PUT_ND_RA_OPTS:
+        exec_put_opts(pkt, a, tnode);
+        break;
+    case ACTION_CHECK_IN_PORT_SEC:
+    case ACTION_CHECK_OUT_PORT_SEC:
+        set_result(pkt, &a->field, pl_port_sec_fails(
+                       ctx, pkt, a->type == ACTION_CHECK_IN_PORT_SEC),
+                   tnode);
+        break;
+    case ACTION_CHK_LB_HAIRPIN: case ACTION_CHK_LB_HAIRPIN_REPLY:
+        write_bits(pkt, &a->field, u128_zero());
+        trace_assign__(tnode, &a->field, pkt, true);
+        break;
+    case ACTION_CHECK_PKT_LARGER:
+        set_result(pkt, &a->pkt_larger.dst, false, tnode);
+        break;
+    case ACTION_DNS_LOOKUP:
+        /* No DNS records here: no answer. */
+        add_payload_action(pkt, a);
+        set_result(pkt, &a->field, false, tnode);
+        break;
+    default:
+        /* chk_ecmp_nh*(), chk_lb_aff(): false. */
+        set_result(pkt, &a->field, false, tnode);
+        break;
+    }
+}
+
+/* A group that resubmits to the next table, shown as a block, as ovn-trace
+ * does: "select: reg8[16..31] = 1". */
+static void
+exec_select(struct pl_ctx *ctx, const struct pl_pkt *pkt,
+            const struct action *a, const struct pl_flow *flow,
+            struct pipeline_trace_node *super)
+{
+    struct pl_pkt copy;
+    pl_pkt_clone(&copy, pkt);
+    uint16_t id = select_pick(ctx, a);
+    write_bits(&copy, &a->select.dst, u128_from_u64(id));
+    char *label = NULL;
+    if (super) {
+        struct ds s = DS_EMPTY_INITIALIZER;
+        expr_field_format(&(struct expr_field) {
+                              a->select.dst.symbol, a->select.dst.ofs,
+                              a->select.dst.n_bits }, &s);
+        label = xasprintf("select: %s = %u", ds_cstr(&s), id);
+        ds_destroy(&s);
+    }
+    ct_continue(ctx, &copy, pl_get(&copy, SYMTAB_F_CT_STATE).lo, flow, super,
+                label);
+    free(label);
+    pl_pkt_destroy(&copy);
+}
+
+/* The result's mask: every physical field under 'f' was consulted. */
+static void
+mask_field(struct pl_ctx *ctx, enum symtab_field f)
+{
+    unsigned int width = symtab_field_width(f);
+    ctx->res->mask.fields[f] = u128_low_mask(width ? width : 128);
+}
+
+static void
+mask_action_field(struct pl_ctx *ctx, const struct action_field *af)
+{
+    if (!af->symbol) {
+        return;
+    }
+    unsigned int ofs;
+    const struct symtab_symbol *root = symtab_symbol_root(af->symbol, &ofs);
+    for (unsigned int k = 0; k < (root->n_fields ? root->n_fields : 1);
+         k++) {
+        mask_field(ctx, root->field + k);
+    }
+}
+
+/* Records in the result's mask the fields that action 'a' reads, so that
+ * a cache entry made from the result is not reused for a packet on which
+ * the action would have done something else (a move copies the exact
+ * value of its source, a neighbour lookup depends on the address...).
+ * Coarse: whole fields. */
+static void
+mask_action_reads(struct pl_ctx *ctx, const struct action *a)
+{
+    static const enum symtab_field headers[] = {
+        SYMTAB_F_ETH_SRC, SYMTAB_F_ETH_DST, SYMTAB_F_ETH_TYPE,
+        SYMTAB_F_IP_PROTO, SYMTAB_F_IP4_SRC, SYMTAB_F_IP4_DST,
+        SYMTAB_F_IP6_SRC, SYMTAB_F_IP6_DST, SYMTAB_F_ARP_SHA,
+        SYMTAB_F_ARP_SPA, SYMTAB_F_TP_SRC, SYMTAB_F_TP_DST,
+        SYMTAB_F_ICMP_TYPE, SYMTAB_F_ND_TARGET, SYMTAB_F_ND_SLL,
+        SYMTAB_F_ND_TLL,
+    };
+    switch (a->type) {
+    case ACTION_MOVE:
+        mask_action_field(ctx, &a->move.src);
+        break;
+    case ACTION_EXCHANGE:
+        mask_action_field(ctx, &a->move.src);
+        mask_action_field(ctx, &a->move.dst);
+        break;
+    case ACTION_PUSH:
+        mask_action_field(ctx, &a->field);
+        break;
+    case ACTION_DEC_TTL:
+        mask_field(ctx, SYMTAB_F_IP_TTL);
+        break;
+    case ACTION_GET_ARP: case ACTION_GET_ND: case ACTION_LOOKUP_ARP:
+    case ACTION_LOOKUP_ARP_IP: case ACTION_LOOKUP_ND:
+    case ACTION_LOOKUP_ND_IP:
+        for (size_t i = 0; i < a->neigh.n_args; i++) {
+            mask_action_field(ctx, &a->neigh.args[i]);
+        }
+        break;
+    case ACTION_CHECK_IN_PORT_SEC: case ACTION_CHECK_OUT_PORT_SEC:
+    case ACTION_ARP: case ACTION_ND_NS: case ACTION_ND_NA:
+    case ACTION_ND_NA_ROUTER: case ACTION_ICMP4: case ACTION_ICMP4_ERROR:
+    case ACTION_ICMP6: case ACTION_ICMP6_ERROR: case ACTION_TCP_RESET:
+    case ACTION_SCTP_ABORT: case ACTION_REJECT:
+        for (size_t i = 0; i < ARRAY_SIZE(headers); i++) {
+            mask_field(ctx, headers[i]);
+        }
+        break;
+    case ACTION_CT_DNAT: case ACTION_CT_SNAT: case ACTION_CT_DNAT_IN_CZONE:
+    case ACTION_CT_SNAT_IN_CZONE: case ACTION_CT_LB: case ACTION_CT_LB_MARK:
+        mask_field(ctx, SYMTAB_F_IP_PROTO);
+        break;
+    default:
+        break;
+    }
+}
+
+bool
+pl_exec_action(struct pl_ctx *ctx, struct pl_pkt *pkt,
+               const struct action *a, const struct pl_flow *flow,
+               struct pipeline_trace_node *tnode,
+               struct pipeline_trace_node *super)
+{
+    mask_action_reads(ctx, a);
+    switch (a->type) {
+    case ACTION_LOAD: case ACTION_MOVE: case ACTION_EXCHANGE:
+    case ACTION_PUSH: case ACTION_POP: case ACTION_DEC_TTL:
+        return exec_field_action(ctx, pkt, a, flow, tnode);
     case ACTION_CT_NEXT: case ACTION_CT_DNAT: case ACTION_CT_SNAT:
     case ACTION_CT_DNAT_IN_CZONE: case ACTION_CT_SNAT_IN_CZONE:
     case ACTION_CT_LB: case ACTION_CT_LB_MARK: case ACTION_CT_CLEAR:
@@ -652,71 +885,20 @@ pl_exec_action(struct pl_ctx *ctx, struct pl_pkt *pkt,
     case ACTION_ICMP4_ERROR: case ACTION_ICMP6: case ACTION_ICMP6_ERROR:
     case ACTION_TCP_RESET: case ACTION_SCTP_ABORT: case ACTION_REJECT:
         return exec_generator(ctx, pkt, a, flow, super);
-    case ACTION_GET_ARP:
-        exec_get_neigh(ctx, pkt, a, 4, tnode);
-        return false;
-    case ACTION_GET_ND:
-        exec_get_neigh(ctx, pkt, a, 6, tnode);
-        return false;
-    case ACTION_LOOKUP_ARP: case ACTION_LOOKUP_ARP_IP:
-        set_result(pkt, &a->neigh.dst, exec_lookup_neigh(
-                       ctx, pkt, a, 4, a->type == ACTION_LOOKUP_ARP), tnode);
-        return false;
-    case ACTION_LOOKUP_ND: case ACTION_LOOKUP_ND_IP:
-        set_result(pkt, &a->neigh.dst, exec_lookup_neigh(
-                       ctx, pkt, a, 6, a->type == ACTION_LOOKUP_ND), tnode);
-        return false;
-    case ACTION_GET_FDB:
-        /* No FDB: the port is "none", as ovn-trace names key 0. */
-        symtab_flow_set_string(&pkt->flow, a->neigh.dst.symbol, "none");
-        trace_assign(tnode, &a->neigh.dst, pkt);
-        return false;
-    case ACTION_LOOKUP_FDB:
-        set_result(pkt, &a->neigh.dst, false, tnode);
-        return false;
+    case ACTION_GET_ARP: case ACTION_GET_ND: case ACTION_LOOKUP_ARP:
+    case ACTION_LOOKUP_ARP_IP: case ACTION_LOOKUP_ND:
+    case ACTION_LOOKUP_ND_IP: case ACTION_GET_FDB: case ACTION_LOOKUP_FDB:
     case ACTION_PUT_DHCPV4_OPTS: case ACTION_PUT_DHCPV6_OPTS:
-    case ACTION_PUT_ND_RA_OPTS:
-        exec_put_opts(pkt, a, tnode);
+    case ACTION_PUT_ND_RA_OPTS: case ACTION_CHECK_IN_PORT_SEC:
+    case ACTION_CHECK_OUT_PORT_SEC: case ACTION_CHK_LB_HAIRPIN:
+    case ACTION_CHK_LB_HAIRPIN_REPLY: case ACTION_DNS_LOOKUP:
+    case ACTION_CHK_ECMP_NH_MAC: case ACTION_CHK_ECMP_NH:
+    case ACTION_CHK_LB_AFF: case ACTION_CHECK_PKT_LARGER:
+        exec_service(ctx, pkt, a, tnode);
         return false;
-    case ACTION_CHECK_IN_PORT_SEC:
-    case ACTION_CHECK_OUT_PORT_SEC:
-        set_result(pkt, &a->field, pl_port_sec_fails(
-                       ctx, pkt, a->type == ACTION_CHECK_IN_PORT_SEC),
-                   tnode);
-        return false;
-    case ACTION_CHK_LB_HAIRPIN: case ACTION_CHK_LB_HAIRPIN_REPLY:
-        write_bits(pkt, &a->field, u128_zero());
-        trace_assign__(tnode, &a->field, pkt, true);
-        return false;
-    case ACTION_DNS_LOOKUP: case ACTION_CHK_ECMP_NH_MAC:
-    case ACTION_CHK_ECMP_NH: case ACTION_CHK_LB_AFF:
-        set_result(pkt, &a->field, false, tnode);
-        return false;
-    case ACTION_CHECK_PKT_LARGER:
-        set_result(pkt, &a->pkt_larger.dst, false, tnode);
-        return false;
-    case ACTION_SELECT: {
-        /* A group that resubmits to the next table, shown as a block, as
-         * ovn-trace does: "select: reg8[16..31] = 1". */
-        struct pl_pkt copy;
-        pl_pkt_clone(&copy, pkt);
-        uint16_t id = select_pick(ctx, a);
-        write_bits(&copy, &a->select.dst, u128_from_u64(id));
-        char *label = NULL;
-        if (super) {
-            struct ds s = DS_EMPTY_INITIALIZER;
-            expr_field_format(&(struct expr_field) {
-                                  a->select.dst.symbol, a->select.dst.ofs,
-                                  a->select.dst.n_bits }, &s);
-            label = xasprintf("select: %s = %u", ds_cstr(&s), id);
-            ds_destroy(&s);
-        }
-        ct_continue(ctx, &copy, pl_get(&copy, SYMTAB_F_CT_STATE).lo,
-                    flow, super, label);
-        free(label);
-        pl_pkt_destroy(&copy);
+    case ACTION_SELECT:
+        exec_select(ctx, pkt, a, flow, super);
         return true;
-    }
     default:
         /* Logging, meters, queues, learning (put_arp, put_fdb...),
          * events: nothing the packet's fate depends on. */

@@ -223,7 +223,7 @@ pl_atom_rank(const struct expr *a)
 }
 
 void
-pl_table_insert(struct pl_table *t, const struct pl_conj *conj)
+pl_table_insert(struct pl_table *t, struct pl_conj *conj)
 {
     const struct expr *e = conj->expr;
     const struct expr *best = NULL;
@@ -239,7 +239,12 @@ pl_table_insert(struct pl_table *t, const struct pl_conj *conj)
             }
         }
     } else if (pl_atom_rank(e) >= 0) {
+        /* The whole conjunction is its key (string keys compare the whole
+         * name; integer keys the masked value): finding it is matching. */
         best = e;
+        conj->key_only = true;
+    } else if (e->type == EXPR_T_BOOLEAN && e->boolean) {
+        conj->key_only = true;
     }
 
     if (!best) {
@@ -286,7 +291,7 @@ pl_eval(const struct pl_conj *c, const struct symtab_flow *flow,
         struct symtab_flow *mask)
 {
     pl_mask_conj(c, mask);
-    return expr_evaluate(c->expr, flow, NULL, NULL);
+    return c->key_only || expr_evaluate(c->expr, flow, NULL, NULL);
 }
 
 static const struct pl_conj *

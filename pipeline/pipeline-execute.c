@@ -76,6 +76,8 @@ pl_record_output(struct pl_ctx *ctx, const struct pl_pkt *pkt,
     for (size_t i = 0; i < pkt->n_via; i++) {
         o->via[i] = xstrdup(pkt->via[i]);
     }
+    o->n_payload_actions = pkt->n_payload;
+    o->payload_actions = xmemdup(pkt->payload, sizeof pkt->payload);
 }
 
 static void
@@ -454,6 +456,7 @@ pipeline_result_destroy(struct pipeline_result *res)
             free(o->via[j]);
         }
         free(o->via);
+        free(o->payload_actions);
     }
     free(res->outputs);
     for (size_t i = 0; i < res->n_drops; i++) {

@@ -26,6 +26,8 @@ struct pl_pkt {
     size_t n_via;
     struct u128 stack[PL_STACK];    /* push/pop. */
     size_t n_stack;
+    const struct action *payload[PL_MAX_VIA];  /* put_dhcp_opts... */
+    size_t n_payload;
 };
 
 struct pl_ctx {

@@ -80,6 +80,8 @@ struct pl_conj {
                                      * too big). */
     struct pl_field_mask *masks;
     size_t n_masks;
+    bool key_only;                  /* Matching the key is matching all of
+                                     * it: no evaluation needed. */
 };
 
 /* An entry of a subtable: 'conj' filed under key 'value'. */
@@ -168,7 +170,7 @@ const struct pl_mac_binding *pl_mac_binding_find(const struct pipeline *,
 /* Classifier (pipeline-classify.c). */
 void pl_table_init(struct pl_table *);
 void pl_table_destroy(struct pl_table *);
-void pl_table_insert(struct pl_table *, const struct pl_conj *);
+void pl_table_insert(struct pl_table *, struct pl_conj *);
 /* Orders a table for lookup once every conjunction is inserted. */
 void pl_table_finish(struct pl_table *);
 /* Returns the highest-priority conjunction of 'table' that 'flow'

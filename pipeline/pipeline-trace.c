@@ -66,6 +66,24 @@ put_line(struct ds *s, int indent, const char *text)
     ds_put_char(s, '\n');
 }
 
+/* Would the minimal view print nothing inside 'node'? */
+static bool
+minimal_is_empty(const struct pipeline_trace_node *node)
+{
+    for (size_t i = 0; i < node->n_children; i++) {
+        const struct pipeline_trace_node *c = node->children[i];
+        if (c->type == PIPELINE_TRACE_MODIFY
+            || c->type == PIPELINE_TRACE_OUTPUT
+            || c->type == PIPELINE_TRACE_BLOCK
+            || ((c->type == PIPELINE_TRACE_SECTION
+                 || c->type == PIPELINE_TRACE_TABLE)
+                && !minimal_is_empty(c))) {
+            return false;
+        }
+    }
+    return true;
+}
+
 static void
 format_minimal(const struct pipeline_trace_node *node, int indent,
                struct ds *s)
@@ -83,6 +101,11 @@ format_minimal(const struct pipeline_trace_node *node, int indent,
             break;
         case PIPELINE_TRACE_BLOCK:
             ds_put_char_multiple(s, ' ', indent);
+            if (minimal_is_empty(c)) {
+                /* As ovn-trace: "ct_next(ct_state=new|trk);". */
+                ds_put_format(s, "%s;\n", c->text);
+                break;
+            }
             ds_put_format(s, "%s {\n", c->text);
             format_minimal(c, indent + 4, s);
             put_line(s, indent, "};");
@@ -149,7 +172,9 @@ format_detailed(const struct pipeline_trace_node *node, int indent,
             ds_put_char_multiple(s, ' ', indent);
             ds_put_char_multiple(s, '-', strlen(c->text));
             ds_put_char(s, '\n');
-            format_detailed_block(c, indent, s);
+            /* ovn-trace indents what a multicast group fans out to. */
+            format_detailed_block(c, (str_startswith(c->text, "multicast(")
+                                      ? indent + 4 : indent), s);
             break;
         case PIPELINE_TRACE_TABLE:
             put_line(s, indent, c->text);
@@ -272,9 +297,9 @@ pipeline_format_packet(const struct pipeline *pl,
         return;
     }
     if (eth_type == 0x806) {
-        ds_put_format(s, ",arp_op=%"PRIu64, f64(flow, SYMTAB_F_ARP_OP));
         put_ip4(s, "arp_spa", f64(flow, SYMTAB_F_ARP_SPA));
         put_ip4(s, "arp_tpa", f64(flow, SYMTAB_F_ARP_TPA));
+        ds_put_format(s, ",arp_op=%"PRIu64, f64(flow, SYMTAB_F_ARP_OP));
         put_mac(s, "arp_sha", f64(flow, SYMTAB_F_ARP_SHA));
         put_mac(s, "arp_tha", f64(flow, SYMTAB_F_ARP_THA));
         return;
@@ -285,6 +310,8 @@ pipeline_format_packet(const struct pipeline *pl,
     } else {
         put_ip6(s, "ipv6_src", flow->fields[SYMTAB_F_IP6_SRC]);
         put_ip6(s, "ipv6_dst", flow->fields[SYMTAB_F_IP6_DST]);
+        ds_put_format(s, ",ipv6_label=0x%05"PRIx64,
+                      f64(flow, SYMTAB_F_IP6_LABEL));
     }
     if (!strcmp(name, "ip") || !strcmp(name, "ipv6")) {
         ds_put_format(s, ",nw_proto=%"PRIu64, proto);
@@ -300,8 +327,14 @@ pipeline_format_packet(const struct pipeline *pl,
                           f64(flow, SYMTAB_F_TCP_FLAGS));
         }
     } else if (proto == 1 || proto == 58) {
+        uint64_t type = f64(flow, SYMTAB_F_ICMP_TYPE);
+        uint64_t code = f64(flow, SYMTAB_F_ICMP_CODE);
         ds_put_format(s, ",icmp_type=%"PRIu64",icmp_code=%"PRIu64,
-                      f64(flow, SYMTAB_F_ICMP_TYPE),
-                      f64(flow, SYMTAB_F_ICMP_CODE));
+                      type, code);
+        if (proto == 58 && (type == 135 || type == 136) && !code) {
+            put_ip6(s, "nd_target", flow->fields[SYMTAB_F_ND_TARGET]);
+            put_mac(s, "nd_sll", f64(flow, SYMTAB_F_ND_SLL));
+            put_mac(s, "nd_tll", f64(flow, SYMTAB_F_ND_TLL));
+        }
     }
 }

@@ -49,13 +49,17 @@
  * flags and conntrack state cleared), clone and the packet-generating
  * actions (on copies), conntrack actions against a model (struct
  * pipeline_ct_model, decided by the caller: weft-trace's --ct flags, the
- * datapath's real conntrack later), MAC binding lookups, port security
- * checks and DHCP option replies.  The result lists the packets that left
+ * datapath's real conntrack later), MAC binding lookups and port security
+ * checks.  Actions that need the payload, which the engine does not model
+ * (put_dhcp_opts, dns_lookup...), succeed as in ovn-trace and are handed
+ * to the caller with the output (pipeline_output.payload_actions), so the
+ * datapath's responder can build the actual DHCP reply.  The result lists the packets that left
  * on ports (with their final fields and the generating actions they went
  * through), the drops (the stage and flow where each copy of the packet
- * ended), and the mask of the fields that influenced the result (every
- * field of every conjunction evaluated on the way; coarse but safe for a
- * cache).  With 'trace' set, the result also holds a tree of every table,
+ * ended), and the mask of the fields that influenced the result (the
+ * bits of every conjunction evaluated or probed on the way, and the whole
+ * of every field an action read; coarse but safe for a cache, except
+ * that conntrack state is the caller's to key on).  With 'trace' set, the result also holds a tree of every table,
  * flow and action visited, which pipeline_trace_format() prints like
  * ovn-trace.
  *
@@ -234,6 +238,15 @@ struct pipeline_output {
     char **via;                     /* Generating actions, outermost
                                      * first ("arp", "icmp4"...). */
     size_t n_via;
+
+    /* The actions on the way that need the packet's payload, which this
+     * engine does not model, in the order executed: put_dhcp_opts,
+     * put_dhcpv6_opts, put_nd_ra_opts, dns_lookup.  The caller (the
+     * datapath's native responder) builds the reply from them, e.g. the
+     * DHCP offer with the options of put_dhcp_opts.  They point into the
+     * compiled pipeline and live as long as it. */
+    const struct action **payload_actions;
+    size_t n_payload_actions;
 };
 
 /* One copy of the packet that went nowhere, and why. */

@@ -27,6 +27,7 @@ NOT_YET = {
 }
 
 _RESULTS = {}
+_SAME_TEXT = {}
 
 
 def weft_trace(plane, dp, flow, ct=(), lb_dst=None, select_id=None,
@@ -80,6 +81,7 @@ def test_trace(northd, name, tmp_path):
             real, real_text, _ = plane.trace(*args)
             weft, weft_text = weft_trace(plane, *args)
             ok = real == weft
+            _SAME_TEXT[(northd, name, i)] = real_text.rstrip() == weft_text.rstrip()
             if ok and not weft:
                 # Every drop names where it happened.
                 _, text = weft_trace(plane, *args, fmt="--detailed")
@@ -112,9 +114,11 @@ def test_summary():
         pytest.skip("no trace ran")
     n_ok = sum(_RESULTS.values())
     for northd in SERVER:
-        mine = [ok for key, ok in _RESULTS.items() if key[0] == northd]
+        mine = [key for key in _RESULTS if key[0] == northd]
         print("\nweft-trace matches ovn-trace on %d of %d packets on the "
-              "SB of %s-northd" % (sum(mine), len(mine), northd))
+              "SB of %s-northd (identical --minimal text: %d)"
+              % (sum(_RESULTS[k] for k in mine), len(mine), northd,
+                 sum(_SAME_TEXT.get(k, 0) for k in mine)))
     assert n_ok + len(NOT_YET) >= len(_RESULTS)
 
 
@@ -156,3 +160,20 @@ def test_bad_microflow(tmp_path):
         assert proc.returncode != 0
         assert "unknown datapath" in proc.stderr or "ambiguous" \
             in proc.stderr, proc.stderr
+
+
+def test_all_formats_text(tmp_path):
+    """For a plain switched packet, weft-trace --all prints exactly what
+    ovn-trace --all prints: packet line, detailed, summary, minimal."""
+    scenariolib.need_ovn()
+    exe = weftlib.need_binary("cli/weft-trace")
+    scenario = SCENARIOS["l2-switching"]
+    pkt = scenario.packets[0]
+    with scenariolib.ControlPlane(tmp_path, "ovsdb-server", "ovn") as plane:
+        plane.load(scenario)
+        argv = ["--db=" + plane.db.remote("sb"), "--all", pkt["dp"],
+                pkt["flow"]]
+        real = weftlib.run([weftlib.need_tool("ovn-trace")] + argv)
+        weft = weftlib.run([exe] + argv)
+    assert weft.stdout == real.stdout, \
+        "ovn-trace:\n%s\nweft-trace:\n%s" % (real.stdout, weft.stdout)

@@ -9,6 +9,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
 
@@ -298,6 +299,13 @@ test_routed(void **state OVS_UNUSED)
     assert_int_equal(o->flow.fields[SYMTAB_F_ETH_SRC].lo, 0xff02);
     /* Registers do not cross the patch port. */
     assert_int_equal(o->flow.fields[SYMTAB_F_REG0].lo, 0);
+    /* The route matched ip4.dst/24, but "reg0 = ip4.dst" and get_arp()
+     * made the whole address matter; ip.ttl-- read the TTL. */
+    assert_true(u128_equals(res.mask.fields[SYMTAB_F_IP4_DST],
+                            u128_low_mask(32)));
+    assert_true(u128_equals(res.mask.fields[SYMTAB_F_IP_TTL],
+                            u128_low_mask(8)));
+    assert_true(u128_is_zero(res.mask.fields[SYMTAB_F_TP_SRC]));
     struct ds s = DS_EMPTY_INITIALIZER;
     pipeline_trace_format(&res, PIPELINE_TRACE_MINIMAL, &s);
     assert_string_equal(ds_cstr(&s),
@@ -345,7 +353,7 @@ test_conntrack(void **state OVS_UNUSED)
     assert_int_equal(res.n_outputs, 0);
     struct ds s = DS_EMPTY_INITIALIZER;
     pipeline_trace_format(&res, PIPELINE_TRACE_MINIMAL, &s);
-    assert_string_equal(ds_cstr(&s), "ct_next(ct_state=new|trk) {\n};\n");
+    assert_string_equal(ds_cstr(&s), "ct_next(ct_state=new|trk);\n");
     ds_destroy(&s);
     pipeline_result_destroy(&res);
 
@@ -435,6 +443,199 @@ test_large_table(void **state OVS_UNUSED)
     }
 }
 
+/* A one-switch pipeline for the tests below: ports "a" (port security
+ * 00:00:00:00:00:01 10.0.0.1) and "b", and flows 'flows' (pairs of
+ * "TABLE PRIORITY MATCH" and actions; egress tables are 10 + N). */
+static struct pipeline *
+build_simple(const char *const *flows, size_t n)
+{
+    struct pipeline_input *in = pipeline_input_create();
+    pipeline_input_add_datapath(in, 1, "sw", false);
+    const char *ps[] = { "00:00:00:00:00:01 10.0.0.1/24" };
+    struct pipeline_port_desc a = { .name = "a", .dp_key = 1, .key = 1,
+                                    .port_security = ps,
+                                    .n_port_security = 1 };
+    pipeline_input_add_port(in, &a);
+    add_port(in, "b", 1, 2, "", NULL);
+    for (size_t i = 0; i < n; i += 3) {
+        unsigned int table = atoi(flows[i]);
+        add_flow(in, 1, table >= 10 ? ACTIONS_EGRESS : ACTIONS_INGRESS,
+                 table % 10, 100 - i, flows[i + 1], flows[i + 2]);
+    }
+    add_flow(in, 1, ACTIONS_EGRESS, 0, 0, "1", "output;");
+    struct pipeline *pl = pipeline_compile(in, symtab, NULL, NULL);
+    pipeline_input_destroy(in);
+    assert_int_equal(pipeline_n_errors(pl), 0);
+    return pl;
+}
+
+static size_t
+run_outputs(const struct pipeline *pl, const char *flow,
+            const struct pipeline_run_params *p, struct pipeline_result *res)
+{
+    struct symtab_flow f;
+    packet(&f, flow, pl);
+    assert_int_equal(pipeline_run(pl, p, 1, &f, res), 0);
+    symtab_flow_destroy(&f);
+    return res->n_outputs;
+}
+
+static void
+test_port_security(void **state OVS_UNUSED)
+{
+    static const char *const flows[] = {
+        "0", "1", "reg0[15] = check_in_port_sec(); next;",
+        "1", "reg0[15] == 1", "drop;",
+        "1", "1", "outport = \"b\"; output;",
+    };
+    struct pipeline *pl = build_simple(flows, ARRAY_SIZE(flows));
+    struct pipeline_run_params p = { .select_id = -1 };
+    struct pipeline_result res;
+    static const struct {
+        const char *flow;
+        size_t n_outputs;
+    } cases[] = {
+        { L2("a", "1") "eth.dst == 00:00:00:00:00:02 && ip4.src == 10.0.0.1"
+          " && ip4.dst == 10.0.0.2 && ip.ttl == 64", 1 },
+        /* Another address of the /24: a host address only. */
+        { L2("a", "1") "eth.dst == 00:00:00:00:00:02 && ip4.src == 10.0.0.9"
+          " && ip4.dst == 10.0.0.2 && ip.ttl == 64", 0 },
+        { "inport == \"a\" && eth.src == 00:00:00:00:00:09 && eth.dst == "
+          "00:00:00:00:00:02 && arp.op == 1", 0 },
+        { L2("a", "1") "eth.dst == ff:ff:ff:ff:ff:ff && arp.op == 1 && "
+          "arp.sha == 00:00:00:00:00:01 && arp.spa == 10.0.0.7", 0 },
+        { L2("a", "1") "eth.dst == ff:ff:ff:ff:ff:ff && arp.op == 1 && "
+          "arp.sha == 00:00:00:00:00:01 && arp.spa == 10.0.0.1", 1 },
+        /* DHCP discover from 0.0.0.0 is allowed. */
+        { L2("a", "1") "eth.dst == ff:ff:ff:ff:ff:ff && ip4.src == 0.0.0.0 "
+          "&& ip4.dst == 255.255.255.255 && udp.src == 68 && udp.dst == 67 "
+          "&& ip.ttl == 64", 1 },
+        /* Port "b" has no port security. */
+        { "inport == \"b\" && eth.src == 00:00:00:00:00:09 && eth.dst == "
+          "00:00:00:00:00:01 && ip4.src == 1.2.3.4 && ip4.dst == 10.0.0.1 && "
+          "ip.ttl == 64", 0 /* outport "b" is the inport */ },
+    };
+    for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+        size_t n = run_outputs(pl, cases[i].flow, &p, &res);
+        if (n != cases[i].n_outputs) {
+            print_error("case %zu: %zu outputs\n", i, n);
+        }
+        assert_int_equal(n, cases[i].n_outputs);
+        assert_true(n || res.n_drops);
+        pipeline_result_destroy(&res);
+    }
+    pipeline_destroy(pl);
+}
+
+static void
+test_reject_and_select(void **state OVS_UNUSED)
+{
+    static const char *const flows[] = {
+        "0", "udp.dst == 53", "reject { outport <-> inport; "
+        "next(pipeline=egress, table=0); };",
+        "0", "ip4", "reg1 = select(1, 2, 3);",
+        "1", "reg1 == 2", "outport = \"b\"; output;",
+    };
+    struct pipeline *pl = build_simple(flows, ARRAY_SIZE(flows));
+    struct pipeline_run_params p = { .select_id = 2, .trace = true };
+    struct pipeline_result res;
+
+    /* reject answers with an ICMP port unreachable, addresses swapped. */
+    const char *udp = L2("a", "1") "eth.dst == 00:00:00:00:00:02 && "
+        "ip4.src == 10.0.0.1 && ip4.dst == 10.0.0.2 && ip.ttl == 64 && "
+        "udp.dst == 53";
+    assert_int_equal(run_outputs(pl, udp, &p, &res), 1);
+    const struct pipeline_output *o = &res.outputs[0];
+    assert_string_equal(o->port, "a");
+    assert_int_equal(o->n_via, 1);
+    assert_string_equal(o->via[0], "icmp4");
+    assert_int_equal(o->flow.fields[SYMTAB_F_IP4_DST].lo, 0x0a000001);
+    assert_int_equal(o->flow.fields[SYMTAB_F_ETH_DST].lo, 1);
+    assert_int_equal(o->flow.fields[SYMTAB_F_ICMP_TYPE].lo, 3);
+    assert_int_equal(o->flow.fields[SYMTAB_F_ICMP_CODE].lo, 3);
+    pipeline_result_destroy(&res);
+
+    /* select() picks --select-id's member and resubmits. */
+    const char *ip = L2("a", "1") "eth.dst == 00:00:00:00:00:02 && "
+        "ip4.src == 10.0.0.1 && ip4.dst == 10.0.0.2 && ip.ttl == 64";
+    assert_int_equal(run_outputs(pl, ip, &p, &res), 1);
+    struct ds s = DS_EMPTY_INITIALIZER;
+    pipeline_trace_format(&res, PIPELINE_TRACE_MINIMAL, &s);
+    assert_string_equal(ds_cstr(&s), "select: reg1 = 2 {\n"
+                        "    output(\"b\");\n};\n");
+    ds_destroy(&s);
+    pipeline_result_destroy(&res);
+    p.select_id = 3;
+    assert_int_equal(run_outputs(pl, ip, &p, &res), 0);
+    assert_int_equal(res.drops[0].table, 1);
+    pipeline_result_destroy(&res);
+    pipeline_destroy(pl);
+}
+
+static void
+test_load_balancer(void **state OVS_UNUSED)
+{
+    static const char *const flows[] = {
+        "0", "tcp", "ct_lb_mark(backends=10.0.0.7:80,10.0.0.8:8080);",
+        "1", "ip4.dst == 10.0.0.8 && tcp.dst == 8080",
+        "outport = \"b\"; output;",
+    };
+    struct pipeline *pl = build_simple(flows, ARRAY_SIZE(flows));
+    struct pipeline_run_params p = { .select_id = -1 };
+    struct pipeline_result res;
+    const char *tcp = L2("a", "1") "eth.dst == 00:00:00:00:00:02 && "
+        "ip4.src == 10.0.0.1 && ip4.dst == 10.0.0.100 && ip.ttl == 64 && "
+        "tcp.dst == 80";
+    /* Without --lb-dst, the first backend: no flow for it. */
+    assert_int_equal(run_outputs(pl, tcp, &p, &res), 0);
+    pipeline_result_destroy(&res);
+    p.lb_dst_family = 4;
+    p.lb_dst_ip = u128_from_u64(0x0a000008);
+    assert_int_equal(run_outputs(pl, tcp, &p, &res), 1);
+    assert_int_equal(res.outputs[0].flow.fields[SYMTAB_F_TP_DST].lo, 8080);
+    assert_int_equal(res.outputs[0].flow.fields[SYMTAB_F_CT_STATE].lo,
+                     PIPELINE_CS_TRK | PIPELINE_CS_NEW | PIPELINE_CS_DNAT);
+    pipeline_result_destroy(&res);
+    pipeline_destroy(pl);
+}
+
+static void
+test_dhcp(void **state OVS_UNUSED)
+{
+    static const char *const flows[] = {
+        "0", "udp.src == 68 && udp.dst == 67",
+        "reg0[3] = put_dhcp_opts(offerip = 10.0.0.1, router = 10.0.0.254, "
+        "lease_time = 3600); next;",
+        "1", "reg0[3] == 1", "eth.dst = eth.src; eth.src = "
+        "00:00:00:00:00:fe; udp.src = 67; udp.dst = 68; outport = inport; "
+        "flags.loopback = 1; output;",
+    };
+    struct pipeline *pl = build_simple(flows, ARRAY_SIZE(flows));
+    struct pipeline_run_params p = { .select_id = -1, .trace = true };
+    struct pipeline_result res;
+    assert_int_equal(run_outputs(pl, L2("a", "1") "eth.dst == "
+                                 "ff:ff:ff:ff:ff:ff && ip4.src == 0.0.0.0 && "
+                                 "ip4.dst == 255.255.255.255 && udp.src == 68 "
+                                 "&& udp.dst == 67 && ip.ttl == 64", &p,
+                                 &res), 1);
+    const struct pipeline_output *o = &res.outputs[0];
+    assert_string_equal(o->port, "a");
+    assert_int_equal(o->flow.fields[SYMTAB_F_TP_SRC].lo, 67);
+    /* The reply's options are there for whoever builds the payload. */
+    assert_int_equal(o->n_payload_actions, 1);
+    const struct action *dhcp = o->payload_actions[0];
+    assert_int_equal(dhcp->type, ACTION_PUT_DHCPV4_OPTS);
+    assert_int_equal(dhcp->opts.n_opts, 3);
+    assert_string_equal(dhcp->opts.opts[0].option->name, "offerip");
+    struct ds s = DS_EMPTY_INITIALIZER;
+    pipeline_trace_format(&res, PIPELINE_TRACE_MINIMAL, &s);
+    assert_non_null(strstr(ds_cstr(&s), "put_dhcp_opts(offerip = 10.0.0.1, "
+                           "router = 10.0.0.254, lease_time = 3600);\n"));
+    ds_destroy(&s);
+    pipeline_result_destroy(&res);
+    pipeline_destroy(pl);
+}
+
 int
 main(void)
 {
@@ -447,6 +648,10 @@ main(void)
         cmocka_unit_test(test_conntrack),
         cmocka_unit_test(test_ct_flags),
         cmocka_unit_test(test_large_table),
+        cmocka_unit_test(test_port_security),
+        cmocka_unit_test(test_reject_and_select),
+        cmocka_unit_test(test_load_balancer),
+        cmocka_unit_test(test_dhcp),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
