@@ -300,6 +300,33 @@ print_trace(const struct pipeline *pl, const struct symtab *symtab,
     ds_destroy(&s);
 }
 
+/* Reports 'error' in 'microflow' and exits; if the error is about the
+ * token at byte 'pos', shows the microflow with that token underlined:
+ *
+ *     weft-trace: Invalid numeric constant.
+ *       inport == "vm1" && ip4.src == 10.0.0.300
+ *                                     ^~~~~~~~~~
+ */
+static void
+report_microflow_error(const char *microflow, const char *error, size_t pos)
+{
+    size_t len = strlen(microflow);
+
+    fprintf(stderr, "weft-trace: %s\n", error);
+    if (pos <= len && !strchr(microflow, '\n')) {
+        size_t end = pos + 1;
+        while (end < len && !strchr(" \t&|()!=<>{},", microflow[end])) {
+            end++;
+        }
+        fprintf(stderr, "  %s\n  %*s^", microflow, (int) pos, "");
+        for (size_t i = pos + 1; i < end; i++) {
+            fputc('~', stderr);
+        }
+        fputc('\n', stderr);
+    }
+    exit(EXIT_FAILURE);
+}
+
 /* Times 'o->bench' untraced runs of 'flow', as the datapath's slow path
  * would make them, and prints packets per second to stderr. */
 static void
@@ -332,9 +359,11 @@ main(int argc, char *argv[])
     pipeline_expr_env(pl, &env);
     struct symtab_flow flow;
     symtab_flow_init(&flow);
-    char *error = expr_parse_microflow(o.microflow, &env, NULL, NULL, &flow);
+    size_t error_pos;
+    char *error = expr_parse_microflow_at(o.microflow, &env, NULL, NULL,
+                                          &flow, &error_pos);
     if (error) {
-        fatal("%s", error);
+        report_microflow_error(o.microflow, error, error_pos);
     }
     uint32_t dp_key;
     if (o.datapath ? !pipeline_find_datapath(pl, o.datapath, &dp_key)

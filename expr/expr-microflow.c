@@ -7,6 +7,7 @@
 #include "expr/expr.h"
 
 #include <errno.h>
+#include <stdint.h>
 
 #include "ds.h"
 #include "expr/expr-private.h"
@@ -50,11 +51,25 @@ expr_parse_microflow(const char *string, const struct expr_env *env,
                                                  const char *port),
                      const void *aux, struct symtab_flow *flow)
 {
+    return expr_parse_microflow_at(string, env, is_chassis_resident, aux,
+                                   flow, NULL);
+}
+
+char *
+expr_parse_microflow_at(const char *string, const struct expr_env *env,
+                        bool (*is_chassis_resident)(const void *aux,
+                                                    const char *port),
+                        const void *aux, struct symtab_flow *flow,
+                        size_t *error_posp)
+{
     struct ds annotated = DS_EMPTY_INITIALIZER;
     char *error = NULL;
     struct expr *e;
 
-    e = expr_parse_string(string, env, &error);
+    if (error_posp) {
+        *error_posp = SIZE_MAX;
+    }
+    e = expr_parse_string_at(string, env, &error, error_posp);
     if (e) {
         e = expr_annotate(e, env->symtab, &error);
     }

@@ -20,6 +20,7 @@
  * are OVN's. */
 #include "expr/expr.h"
 
+#include <stdint.h>
 #include <string.h>
 
 #include "ds.h"
@@ -670,6 +671,13 @@ struct expr *
 expr_parse_string(const char *string, const struct expr_env *env,
                   char **errorp)
 {
+    return expr_parse_string_at(string, env, errorp, NULL);
+}
+
+struct expr *
+expr_parse_string_at(const char *string, const struct expr_env *env,
+                     char **errorp, size_t *error_posp)
+{
     struct lexer lexer;
     struct expr *e;
 
@@ -679,6 +687,9 @@ expr_parse_string(const char *string, const struct expr_env *env,
     if (e && !lexer_force_end(&lexer)) {
         expr_destroy(e);
         e = NULL;
+    }
+    if (error_posp) {
+        *error_posp = lexer.error ? lexer.error_pos : SIZE_MAX;
     }
     *errorp = lexer_steal_error(&lexer);
     lexer_destroy(&lexer);

@@ -204,6 +204,12 @@ struct expr_env {
  * error message in '*errorp'. */
 struct expr *expr_parse_string(const char *string, const struct expr_env *,
                                char **errorp);
+/* The same, also storing in '*error_posp' the byte offset of the token an
+ * error was found at (SIZE_MAX if none, or if the error is not about one
+ * token), so that a tool can point at it. */
+struct expr *expr_parse_string_at(const char *string,
+                                  const struct expr_env *, char **errorp,
+                                  size_t *error_posp);
 
 /* Parses a match from 'lexer', whose current token is its first; stops at
  * the first token that cannot continue it.  On error returns NULL with the
@@ -286,6 +292,14 @@ char *expr_parse_microflow(const char *string, const struct expr_env *,
                            bool (*is_chassis_resident)(const void *aux,
                                                        const char *port),
                            const void *aux, struct symtab_flow *flow)
+    WARN_UNUSED;
+/* The same; on a syntax error, '*error_posp' (if nonnull) is the byte
+ * offset of the offending token, else SIZE_MAX. */
+char *expr_parse_microflow_at(const char *string, const struct expr_env *,
+                              bool (*is_chassis_resident)(const void *aux,
+                                                          const char *port),
+                              const void *aux, struct symtab_flow *flow,
+                              size_t *error_posp)
     WARN_UNUSED;
 
 #endif

@@ -177,3 +177,36 @@ def test_all_formats_text(tmp_path):
         weft = weftlib.run([exe] + argv)
     assert weft.stdout == real.stdout, \
         "ovn-trace:\n%s\nweft-trace:\n%s" % (real.stdout, weft.stdout)
+
+
+@pytest.mark.parametrize("flow,message,caret", [
+    ('inport == "vm1" && ip4.src == 10.0.0.300',
+     "Invalid numeric constant.", "ip4.src == ^~~~~~~~~~"),
+    ('inport == "vm1" && eth.dst = 00:00:00:00:00:01',
+     "Syntax error at `=' expecting relational operator.", "eth.dst ^"),
+    ('inport == "vm1" && foo.bar == 1',
+     "Syntax error at `foo.bar' expecting field name.", "&& ^~~~~~~"),
+    ('inport == "vm1" && (ip4', "expecting `)'.", "(ip4^"),
+])
+def test_microflow_errors_point_at_the_token(tmp_path, flow, message,
+                                            caret):
+    """A bad microflow is refused with OVN's message and the microflow
+    shown with the offending token underlined."""
+    scenariolib.need_ovn()
+    weftlib.need_binary("cli/weft-trace")
+    with scenariolib.ControlPlane(tmp_path, "weft-db", "weft") as plane:
+        plane.load(SCENARIOS["l2-switching"])
+        proc = weftlib.run([weftlib.need_binary("cli/weft-trace"),
+                            "--db=" + plane.db.remote("sb"), "sw0", flow],
+                           check=False)
+    assert proc.returncode != 0 and proc.stdout == ""
+    lines = proc.stderr.splitlines()
+    assert lines[0].startswith("weft-trace: ")
+    assert message in lines[0], proc.stderr
+    assert lines[1] == "  " + flow, proc.stderr
+    # The caret line, laid under the microflow: what precedes the caret
+    # in 'caret' must be what the microflow has just before that column.
+    col = lines[2].index("^")
+    before, mark = caret.split("^")
+    assert flow[:col - 2].endswith(before), proc.stderr
+    assert lines[2][col:] == "^" + mark, proc.stderr
