@@ -1,8 +1,10 @@
 /* weft-db: the OVSDB server.  main() parses options and wires modules
  * together; the server itself is ovsdb/server.c. */
+#include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,6 +36,10 @@ usage(void)
            "  --remote=ptcp:PORT[:IP] listen on TCP PORT (IP default "
            "0.0.0.0)\n"
            "  (--remote may be given several times)\n"
+           "  --max-message-size=BYTES\n"
+           "                          drop a client that sends a larger "
+           "JSON-RPC\n"
+           "                          message (default 1073741824)\n"
            "\n");
     daemon_usage(stdout);
 }
@@ -79,9 +85,10 @@ on_signal(int signo, void *aux)
 int
 main(int argc, char *argv[])
 {
-    enum { OPT_REMOTE = 1 };
+    enum { OPT_REMOTE = 1, OPT_MAX_MSG };
     static const struct option long_options[] = {
         {"remote", required_argument, NULL, OPT_REMOTE},
+        {"max-message-size", required_argument, NULL, OPT_MAX_MSG},
         DAEMON_LONG_OPTIONS,
         {NULL, 0, NULL, 0},
     };
@@ -90,7 +97,7 @@ main(int argc, char *argv[])
     struct ovsdb_server *server;
     struct poll_loop *loop;
     char **remotes = NULL, *error_msg = NULL, *ctl_path;
-    size_t n_remotes = 0;
+    size_t n_remotes = 0, max_msg_size = 0;
     int c, error, status = 0;
 
     vlog_set_program_name(argv[0]);
@@ -108,6 +115,20 @@ main(int argc, char *argv[])
         } else if (c == OPT_REMOTE) {
             remotes = xrealloc(remotes, (n_remotes + 1) * sizeof *remotes);
             remotes[n_remotes++] = optarg;
+        } else if (c == OPT_MAX_MSG) {
+            char *end;
+            unsigned long long v;
+
+            errno = 0;
+            v = strtoull(optarg, &end, 10);
+            if (errno || !isdigit((unsigned char) optarg[0]) || *end
+                || v < 1024
+                || v > SIZE_MAX) {
+                fprintf(stderr, "weft-db: --max-message-size=%s: expected "
+                        "a number of bytes, at least 1024\n", optarg);
+                return 1;
+            }
+            max_msg_size = v;
         } else {
             fprintf(stderr, "Try 'weft-db --help' for more information.\n");
             return 1;
@@ -128,6 +149,7 @@ main(int argc, char *argv[])
     /* Open the databases before detaching so errors reach the user. */
     loop = poll_loop_create();
     server = ovsdb_server_create(loop);
+    ovsdb_server_set_max_msg_size(server, max_msg_size);
     for (int i = optind; i < argc; i++) {
         struct ovsdb_error *oerror;
         struct ovsdb_file *file;

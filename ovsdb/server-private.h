@@ -31,6 +31,8 @@ struct ovsdb_server {
     long long started;              /* Wall clock at start, ms. */
     uint64_t n_sessions_total;      /* Connections accepted so far. */
     uint64_t n_transactions;        /* Transactions answered so far. */
+    size_t max_msg_size;            /* Per message from a client; 0:
+                                     * the jsonrpc default. */
 };
 
 struct server_db {

@@ -95,6 +95,8 @@ remote_accept(int fd OVS_UNUSED, unsigned int events OVS_UNUSED, void *aux)
         list_init(&s->monitors);
         s->stream = jsonrpc_stream_create(server->loop, conn_fd, s->name,
                                           &cbs, s);
+        jsonrpc_conn_set_max_msg_size(jsonrpc_stream_get_conn(s->stream),
+                                      server->max_msg_size);
         list_push_back(&server->sessions, &s->node);
         server->n_sessions_total++;
         VLOG_DBG("%s: new connection", s->name);
@@ -487,6 +489,12 @@ session_recv(struct jsonrpc_stream *stream OVS_UNUSED,
 }
 
 /* Life cycle. */
+
+void
+ovsdb_server_set_max_msg_size(struct ovsdb_server *server, size_t max)
+{
+    server->max_msg_size = max;
+}
 
 struct ovsdb_server *
 ovsdb_server_create(struct poll_loop *loop)

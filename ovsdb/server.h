@@ -17,6 +17,8 @@
 
 #include <stdbool.h>
 
+#include <stddef.h>
+
 struct ovsdb;
 struct ovsdb_file;
 struct poll_loop;
@@ -24,6 +26,9 @@ struct unixctl_server;
 
 struct ovsdb_server *ovsdb_server_create(struct poll_loop *);
 void ovsdb_server_destroy(struct ovsdb_server *);
+/* The largest message a client may send, for connections accepted from
+ * now on (0: JSONRPC_DEFAULT_MAX_MSG_SIZE). */
+void ovsdb_server_set_max_msg_size(struct ovsdb_server *, size_t);
 /* Takes ownership of 'db' (and of 'file', which belongs to 'db'). */
 void ovsdb_server_add_db(struct ovsdb_server *, struct ovsdb *,
                          struct ovsdb_file *);

@@ -7,10 +7,14 @@ import time
 
 import pytest
 
+import weftlib
 from weftlib import JsonRpcClient
 
 NB = "OVN_Northbound"
-MAX_MSG = 64 * 1024 * 1024   # JSONRPC_DEFAULT_MAX_MSG_SIZE; no option
+# The default limit is 1 GiB (JSONRPC_DEFAULT_MAX_MSG_SIZE), large enough
+# for a northd's first write of a big SB; the oversize test lowers it with
+# weft-db's --max-message-size so that it need not send a gigabyte.
+MAX_MSG = 64 * 1024 * 1024
 
 
 def alive(db):
@@ -182,7 +186,27 @@ def test_unknown_method(weft_db):
     alive(weft_db)
 
 
-def test_oversized_message(weft_db):
+@pytest.fixture
+def small_limit_db(tmp_path):
+    db = weftlib.WeftDb(tmp_path / "weft-db",
+                        extra_args=["--max-message-size=%d" % MAX_MSG])
+    db.start()
+    yield db
+    db.stop()
+
+
+def test_max_message_size_option(tmp_path):
+    for bad in ("0", "12", "abc", "1e9", "-5"):
+        proc = weftlib.run([weftlib.need_binary("daemons/weft-db"),
+                            "--max-message-size=" + bad,
+                            str(tmp_path / "none.db")], check=False)
+        assert proc.returncode == 1
+        assert "--max-message-size=%s: expected a number of bytes" % bad \
+            in proc.stderr
+
+
+def test_oversized_message(small_limit_db):
+    weft_db = small_limit_db
     bystander = JsonRpcClient(weft_db.remote())
     c = JsonRpcClient(weft_db.remote(), timeout=30)
     start = time.monotonic()
