@@ -352,33 +352,62 @@ explain_port_sec(const struct trace_why *w, const struct pipeline_drop *d,
     bool ingress = d->pipeline == ACTIONS_INGRESS;
     const char *port = ingress ? d->packet.inport : d->packet.outport;
     const char *ps = port ? shash_find_data(&w->port_security, port) : NULL;
-    ds_put_format(out, "port security of \"%s\" (port_security \"%s\") "
-                  "refused %s ", port ? port : "", ps ? ps : "",
-                  ingress ? "eth.src" : "eth.dst");
+    ds_put_format(out, "dropped by the port security of \"%s\" "
+                  "(port_security \"%s\"): %s ", port ? port : "",
+                  ps ? ps : "", ingress ? "eth.src" : "eth.dst");
     put_mac(d->packet.fields[ingress ? SYMTAB_F_ETH_SRC : SYMTAB_F_ETH_DST],
             out);
     uint16_t type = d->packet.fields[SYMTAB_F_ETH_TYPE].lo;
     if (type == 0x0800 || type == 0x86dd) {
-        ds_put_format(out, " / ip%c.%s ", type == 0x0800 ? '4' : '6',
+        ds_put_format(out, " ip%c.%s ", type == 0x0800 ? '4' : '6',
                       ingress ? "src" : "dst");
         put_ip(&d->packet, !ingress, out);
-    } else if (type == 0x0806) {
-        ds_put_cstr(out, " / its ARP addresses");
+    } else if (type == 0x0806 && ingress) {
+        ds_put_cstr(out, " arp.sha ");
+        put_mac(d->packet.fields[SYMTAB_F_ARP_SHA], out);
+        uint32_t spa = d->packet.fields[SYMTAB_F_ARP_SPA].lo;
+        ds_put_format(out, " arp.spa %"PRIu32".%"PRIu32".%"PRIu32".%"PRIu32,
+                      spa >> 24, (spa >> 16) & 0xff, (spa >> 8) & 0xff,
+                      spa & 0xff);
     }
+    ds_put_cstr(out, " not allowed");
 }
 
-/* lr_in_admission: a frame for another MAC, or a disabled port. */
+/* Is router port 'name' disabled in the northbound database? */
+static bool
+lrp_disabled(struct trace_why *w, const char *name)
+{
+    const struct ovsdb_client *nb = get_nb(w);
+    const struct nbrec_logical_router_port *p;
+    if (nb) {
+        NBREC_LOGICAL_ROUTER_PORT_FOR_EACH (p, nb) {
+            if (!strcmp(p->name, name)) {
+                return p->n_enabled && !p->enabled[0];
+            }
+        }
+    }
+    return false;
+}
+
+/* lr_in_admission: a frame for another MAC, a multicast source or a VLAN
+ * tag, or a disabled port. */
 static void
 explain_admission(struct trace_why *w, const struct pipeline_drop *d,
                   struct ds *out)
 {
     const char *port = d->packet.inport ? d->packet.inport : "";
     const char *mac = shash_find_data(&w->macs, port);
-    ds_put_format(out, "router port \"%s\" does not admit eth.dst ", port);
-    put_mac(d->packet.fields[SYMTAB_F_ETH_DST], out);
-    if (mac) {
-        ds_put_format(out, " (its mac is \"%s\"; or the port is disabled)",
-                      mac);
+    if (d->match && strstr(d->match, "eth.src[40]")) {
+        ds_put_format(out, "router port \"%s\" refuses VLAN-tagged frames "
+                      "and multicast sources (eth.src ", port);
+        put_mac(d->packet.fields[SYMTAB_F_ETH_SRC], out);
+        ds_put_char(out, ')');
+    } else if (lrp_disabled(w, port)) {
+        ds_put_format(out, "router port \"%s\" is disabled", port);
+    } else {
+        ds_put_format(out, "router port \"%s\" (mac \"%s\") does not "
+                      "accept eth.dst ", port, mac ? mac : "");
+        put_mac(d->packet.fields[SYMTAB_F_ETH_DST], out);
     }
 }
 
@@ -388,6 +417,7 @@ explain_stage(struct trace_why *w, const struct pipeline *pl,
               const struct pipeline_drop *d, struct ds *out)
 {
     const char *stage = d->stage ? d->stage : "";
+    const char *match = d->match ? d->match : "";
     if (strstr(stage, "_port_sec")) {
         explain_port_sec(w, d, out);
     } else if (!strcmp(stage, "lr_in_ip_routing")
@@ -398,13 +428,23 @@ explain_stage(struct trace_why *w, const struct pipeline *pl,
                       pipeline_datapath_name(pl, d->dp_key));
     } else if (!strcmp(stage, "lr_in_admission")) {
         explain_admission(w, d, out);
-    } else if (strstr(stage, "_acl") && d->match
-               && strstr(d->match, "ct.inv")) {
-        ds_put_cstr(out, "invalid or blocked connection (ct.inv, or "
-                    "ct_mark.blocked on a reply)");
-    } else if (strstr(stage, "_acl") && d->match
-               && !strcmp(d->match, "1")) {
-        ds_put_cstr(out, "no ACL allowed it (default_acl_drop)");
+    } else if (strstr(stage, "_acl") && strstr(match, "ct.inv")) {
+        ds_put_cstr(out, "dropped as an invalid or blocked connection "
+                    "(ct.inv, or ct_mark.blocked on a reply)");
+    } else if (strstr(stage, "_acl") && (!strcmp(match, "1")
+               || !strcmp(match, "ip && !ct.est"))) {
+        ds_put_cstr(out, "dropped by the default ACL action (no ACL "
+                    "allows it; default_acl_drop)");
+    } else if (!strcmp(stage, "ls_in_l2_unknown")
+               && strstr(match, "\"none\"")) {
+        ds_put_cstr(out, "no port of switch \"");
+        ds_put_format(out, "%s\" has eth.dst ",
+                      pipeline_datapath_name(pl, d->dp_key));
+        put_mac(d->packet.fields[SYMTAB_F_ETH_DST], out);
+        ds_put_cstr(out, " and no other port takes unknown addresses");
+    } else if (!strcmp(stage, "ls_in_l2_lkup") && strstr(match, "mcast")) {
+        ds_put_cstr(out, "unregistered multicast, dropped by multicast "
+                    "snooping (mcast_flood_unregistered is false)");
     } else {
         return false;
     }
@@ -420,8 +460,9 @@ trace_why_explain(struct trace_why *w, const struct pipeline *pl,
 
     if (d->stage_hint) {
         const struct ovsdb_client *nb = get_nb(w);
-        ds_put_format(out, "%s", by_flow ? "dropped by " : "");
-        if (!by_flow) {
+        if (by_flow) {
+            ds_put_cstr(out, "dropped by ");
+        } else {
             ds_put_format(out, "%s, at ", d->reason);
         }
         if (nb && describe_hint(nb, d->stage_hint, out)) {
@@ -429,19 +470,13 @@ trace_why_explain(struct trace_why *w, const struct pipeline *pl,
         }
         ds_truncate(out, start);
     }
-    if (d->stage) {
-        struct ds why = DS_EMPTY_INITIALIZER;
-        if (explain_stage(w, pl, d, &why)) {
-            if (by_flow) {
-                ds_put_format(out, "dropped: %s", ds_cstr(&why));
-            } else {
-                ds_put_format(out, "%s: %s", d->reason, ds_cstr(&why));
-            }
-            ds_destroy(&why);
-            return;
-        }
-        ds_destroy(&why);
+    if (!by_flow) {
+        ds_put_format(out, "%s: ", d->reason);
     }
+    if (d->stage && explain_stage(w, pl, d, out)) {
+        return;
+    }
+    ds_truncate(out, start);
     ds_put_cstr(out, d->reason);
     if (d->stage_hint && !w->nb) {
         ds_put_format(out, " (northbound database not reachable: %s)",
