@@ -31,6 +31,7 @@
 #include "packets.h"
 #include "pipeline/pipeline.h"
 #include "util.h"
+#include "vlog.h"
 
 struct trace_options {
     char *db;
@@ -374,6 +375,8 @@ main(int argc, char *argv[])
     struct trace_options o = { .db = NULL };
     parse_options(argc, argv, &o);
     o.why = trace_why_create(o.nb_db, 2000);
+    /* An unreachable database is reported by the tool, once. */
+    free(vlog_set_levels_from_string("ovsdb_client:console:err"));
 
     struct symtab *symtab = symtab_create();
     struct pipeline *pl = load_pipeline(&o, symtab);
