@@ -4,13 +4,16 @@
  *     weft-trace [--db=REMOTE] [--detailed|--summary|--minimal|--all]
  *                [--ct=FLAGS]... [--lb-dst=IP[:PORT]] [--select-id=ID]
  *                [--friendly-names|--no-friendly-names] [--ovs]
+ *                [--nb-db=REMOTE]
  *                [DATAPATH] MICROFLOW
  *
  * The command line is ovn-trace's (ovn-trace(8)); the database defaults to
  * $OVN_SB_DB, else unix:$OVN_RUNDIR/ovnsb_db.sock (OVN_RUNDIR defaults to
  * /var/run/ovn).  Each format is laid out as ovn-trace's; detailed and
  * summary end, when a copy of the packet was dropped, with a line saying
- * where (datapath, pipeline, stage, table) and by which flow. */
+ * where (datapath, pipeline, stage, table), by which flow and why: the
+ * northbound object behind the flow, read from --nb-db (default $OVN_NB_DB,
+ * else unix:$OVN_RUNDIR/ovnnb_db.sock) when needed (cli/trace-why.h). */
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
@@ -19,6 +22,7 @@
 #include <time.h>
 
 #include "cli/trace-sb.h"
+#include "cli/trace-why.h"
 #include "ds.h"
 #include "expr/expr.h"
 #include "ovsdb/client-io.h"
@@ -27,9 +31,12 @@
 #include "packets.h"
 #include "pipeline/pipeline.h"
 #include "util.h"
+#include "vlog.h"
 
 struct trace_options {
     char *db;
+    char *nb_db;                    /* For explaining drops. */
+    struct trace_why *why;
     bool formats[3];                /* By enum pipeline_trace_format. */
     uint32_t ct_states[64];
     size_t n_ct_states;
@@ -52,6 +59,8 @@ usage(void)
            "  --all                   display all the formats\n"
            "\nOther options:\n"
            "  --db=DATABASE           connect to DATABASE\n"
+           "  --nb-db=DATABASE        (weft) northbound DATABASE that "
+           "explains drops\n"
            "  --ct=FLAGS              ct_state flags for each ct_next\n"
            "  --lb-dst=IP[:PORT]      backend a load balancer picks\n"
            "  --select-id=ID          member select() picks\n"
@@ -122,12 +131,19 @@ finish_options(int argc, char *argv[], struct trace_options *o)
                  : xasprintf("unix:%s/ovnsb_db.sock",
                              rundir ? rundir : "/var/run/ovn"));
     }
+    if (!o->nb_db) {
+        const char *env = getenv("OVN_NB_DB");
+        const char *rundir = getenv("OVN_RUNDIR");
+        o->nb_db = (env && env[0] ? xstrdup(env)
+                    : xasprintf("unix:%s/ovnnb_db.sock",
+                                rundir ? rundir : "/var/run/ovn"));
+    }
 }
 
 enum {
     OPT_DB = 256, OPT_DETAILED, OPT_SUMMARY, OPT_MINIMAL, OPT_ALL, OPT_CT,
     OPT_LB_DST, OPT_SELECT_ID, OPT_FRIENDLY, OPT_NO_FRIENDLY, OPT_OVS,
-    OPT_BENCH,
+    OPT_BENCH, OPT_NB_DB,
 };
 
 /* Handles option 'c' of getopt_long() (argument in 'optarg'). */
@@ -138,6 +154,7 @@ parse_option(int c, struct trace_options *o)
     unsigned int id;
     switch (c) {
     case OPT_DB: free(o->db); o->db = xstrdup(optarg); break;
+    case OPT_NB_DB: free(o->nb_db); o->nb_db = xstrdup(optarg); break;
     case OPT_DETAILED: o->formats[PIPELINE_TRACE_DETAILED] = true; break;
     case OPT_SUMMARY: o->formats[PIPELINE_TRACE_SUMMARY] = true; break;
     case OPT_MINIMAL: o->formats[PIPELINE_TRACE_MINIMAL] = true; break;
@@ -184,6 +201,7 @@ parse_options(int argc, char *argv[], struct trace_options *o)
 {
     static const struct option long_options[] = {
         {"db", required_argument, NULL, OPT_DB},
+        {"nb-db", required_argument, NULL, OPT_NB_DB},
         {"detailed", no_argument, NULL, OPT_DETAILED},
         {"summary", no_argument, NULL, OPT_SUMMARY},
         {"minimal", no_argument, NULL, OPT_MINIMAL},
@@ -229,6 +247,7 @@ load_pipeline(const struct trace_options *o, const struct symtab *symtab)
     double t1 = now_sec();
     struct pipeline_input *in = pipeline_input_create();
     trace_sb_load(c, in);
+    trace_why_load_sb(o->why, c);
     ovsdb_client_destroy(c);
     if (o->bench) {
         fprintf(stderr, "bench: db_load_ms=%.1f sb_to_input_ms=%.1f\n",
@@ -248,17 +267,21 @@ load_pipeline(const struct trace_options *o, const struct symtab *symtab)
 }
 
 static void
-print_drops(const struct pipeline *pl, const struct pipeline_result *res)
+print_drops(const struct pipeline *pl, const struct trace_options *o,
+            const struct pipeline_result *res)
 {
     if (res->n_outputs || !res->n_drops) {
         return;
     }
     const struct pipeline_drop *d = &res->drops[res->n_drops - 1];
+    struct ds why = DS_EMPTY_INITIALIZER;
+    trace_why_explain(o->why, pl, d, &why);
     printf("\n/* Dropped in %s pipeline of \"%s\", table %u%s%s%s: %s",
            d->pipeline == ACTIONS_INGRESS ? "the ingress" : "the egress",
            pipeline_datapath_name(pl, d->dp_key), d->table,
            d->stage ? " (" : "", d->stage ? d->stage : "",
-           d->stage ? ")" : "", d->reason);
+           d->stage ? ")" : "", ds_cstr(&why));
+    ds_destroy(&why);
     if (d->flow_uuid) {
         printf(", by logical flow %.8s (%s)", d->flow_uuid, d->match);
     }
@@ -294,7 +317,7 @@ print_trace(const struct pipeline *pl, const struct symtab *symtab,
         fputs(ds_cstr(&t), stdout);
         ds_destroy(&t);
         if (f != PIPELINE_TRACE_MINIMAL) {
-            print_drops(pl, res);
+            print_drops(pl, o, res);
         }
     }
     ds_destroy(&s);
@@ -351,6 +374,9 @@ main(int argc, char *argv[])
 {
     struct trace_options o = { .db = NULL };
     parse_options(argc, argv, &o);
+    o.why = trace_why_create(o.nb_db, 2000);
+    /* An unreachable database is reported by the tool, once. */
+    free(vlog_set_levels_from_string("ovsdb_client:console:err"));
 
     struct symtab *symtab = symtab_create();
     struct pipeline *pl = load_pipeline(&o, symtab);
@@ -392,6 +418,8 @@ main(int argc, char *argv[])
     symtab_flow_destroy(&flow);
     pipeline_destroy(pl);
     symtab_destroy(symtab);
+    trace_why_destroy(o.why);
+    free(o.nb_db);
     free(o.db);
     return 0;
 }

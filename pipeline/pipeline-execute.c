@@ -53,6 +53,7 @@ pl_record_drop(struct pl_ctx *ctx, const struct pl_pkt *pkt,
                       ? xstrdup(flow->stage_hint) : NULL,
         .reason = xstrdup(reason),
     };
+    symtab_flow_clone(&res->drops[res->n_drops - 1].packet, &pkt->flow);
     if (super) {
         pl_trace_add(super, PIPELINE_TRACE_DROP, "%s", reason);
     }
@@ -466,6 +467,7 @@ pipeline_result_destroy(struct pipeline_result *res)
         free(d->match);
         free(d->stage_hint);
         free(d->reason);
+        symtab_flow_destroy(&d->packet);
     }
     free(res->drops);
     symtab_flow_destroy(&res->mask);

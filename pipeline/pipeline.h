@@ -260,6 +260,7 @@ struct pipeline_drop {
     char *match;                    /* That flow's match, or NULL. */
     char *stage_hint;               /* Its NB row, or NULL. */
     char *reason;                   /* Human-readable. */
+    struct symtab_flow packet;      /* The packet as it was dropped. */
 };
 
 enum pipeline_trace_type {
