@@ -5,6 +5,7 @@
 #include <string.h>
 #include "ds.h"
 #include "hash.h"
+#include "json.h"
 #include "util.h"
 #include "vlog.h"
 #include "northd/datapaths.h"
@@ -70,12 +71,6 @@ ports_find(const struct northd_ports *ports, const char *name)
     return NULL;
 }
 
-bool
-ports_is_router_lsp(const struct northd_port *op)
-{
-    return op->kind == NORTHD_PORT_LSP && !strcmp(op->nbsp->type, "router");
-}
-
 const struct sbrec_chassis *
 ports_find_chassis(const struct ovsdb_client *sb, const char *name)
 {
@@ -89,6 +84,19 @@ ports_find_chassis(const struct ovsdb_client *sb, const char *name)
         }
     }
     return by_hostname;
+}
+
+/* 'name' quoted as a JSON string, in 'arena'. */
+static const char *
+quote_name(struct arena *arena, const char *name)
+{
+    struct ds q = DS_EMPTY_INITIALIZER;
+    const char *s;
+
+    json_string_escape(name, &q);
+    s = arena_strdup(arena, ds_cstr(&q));
+    ds_destroy(&q);
+    return s;
 }
 
 /* Creates port 'name' on 'od', or logs and returns NULL if the name is
@@ -108,6 +116,7 @@ port_create(struct northd_ports *ports, size_t *allocated,
     }
     op = arena_zalloc(&ports->arena, sizeof *op);
     op->name = name;
+    op->json_name = quote_name(&ports->arena, name);
     op->name_owned = owned;
     op->kind = kind;
     op->od = od;
@@ -160,6 +169,8 @@ parse_lsp_addresses(struct northd_port *op, struct arena *arena)
 
         if (!strcmp(s, "unknown")) {
             op->has_unknown = true;
+        } else if (!strcmp(s, "router")) {
+            op->has_router_addr = true;
         }
         if (lport_addrs_is_keyword(s)) {
             op->mac[op->n_mac++] = s;
@@ -272,6 +283,7 @@ build_switch_ports(struct northd_ports *ports, size_t *allocated,
             continue;
         }
         op->nbsp = nbsp;
+        op->is_router_lsp = !strcmp(nbsp->type, "router");
         op->sb_type = nbsp->type;
         op->enabled = !nbsp->n_enabled || nbsp->enabled[0];
         parse_lsp_addresses(op, &ports->arena);
@@ -609,6 +621,60 @@ ports_build(struct northd_ports *ports, struct northd_datapaths *dps,
 
 /* Port_Binding columns. */
 
+/* Fast paths for sync_port(), which runs for every port on every
+ * recompute: most columns hold nothing or one string and are unchanged,
+ * and these see that without building a datum. */
+
+/* Is 'row''s column 'col' empty? */
+static bool
+col_is_empty(const struct ovsdb_client_row *row, unsigned int col)
+{
+    return !ovsdb_client_row_get(row, col)->n;
+}
+
+/* Sets column 'col' to the empty set (or map). */
+static void
+set_empty(struct dbdiff *diff, const struct ovsdb_client_row *row,
+          unsigned int col)
+{
+    struct dbdiff_datum empty;
+
+    if (!col_is_empty(row, col)) {
+        dbdiff_datum_init_set(&empty);
+        dbdiff_set(diff, row, col, &empty);
+    }
+}
+
+/* dbdiff_set_strings(), quick when 'n' <= 1 and nothing changed. */
+static void
+set_strings(struct dbdiff *diff, const struct ovsdb_client_row *row,
+            unsigned int col, const char *const *strings, size_t n)
+{
+    const struct ovsdb_datum *cur = ovsdb_client_row_get(row, col);
+
+    if (n <= 1 && cur->n == n
+        && (!n || !strcmp(ovsdb_atom_string(&cur->keys[0]), strings[0]))) {
+        return;
+    }
+    dbdiff_set_strings(diff, row, col, strings, n);
+}
+
+/* Sets map column 'col' to a copy of map 'src'. */
+static void
+set_map_copy(struct dbdiff *diff, const struct ovsdb_client_row *row,
+             unsigned int col, const struct ovsdb_datum *src)
+{
+    struct dbdiff_datum map;
+
+    if (!src->n) {
+        set_empty(diff, row, col);
+        return;
+    }
+    dbdiff_datum_init_map(&map);
+    dbdiff_datum_add_map(&map, src);
+    dbdiff_set(diff, row, col, &map);
+}
+
 static void
 add_unique(struct ds *entry, const char *ip)
 {
@@ -790,8 +856,15 @@ sync_requested_chassis(struct dbdiff *diff, const struct northd_port *op)
     struct dbdiff_datum additional;
     char *copy, *save = NULL;
 
+    if (!rc) {
+        set_empty(diff, &op->sb->header_,
+                  SBREC_PORT_BINDING_COL_REQUESTED_CHASSIS);
+        set_empty(diff, &op->sb->header_,
+                  SBREC_PORT_BINDING_COL_REQUESTED_ADDITIONAL_CHASSIS);
+        return;
+    }
     dbdiff_datum_init_set(&additional);
-    copy = xstrdup(rc ? rc : "");
+    copy = xstrdup(rc);
     for (char *name = strtok_r(copy, ",", &save); name;
          name = strtok_r(NULL, ",", &save)) {
         const struct sbrec_chassis *ch = ports_find_chassis(diff->client,
@@ -818,24 +891,30 @@ sync_lsp_columns(struct dbdiff *diff, const struct northd_port *op)
     const struct ovsdb_client_row *row = &op->sb->header_;
     const struct nbrec_logical_switch_port *nbsp = op->nbsp;
     long long tag = op->tag;
-    struct dbdiff_datum ids;
     char **nat = NULL;
     size_t n_nat = 0;
 
-    dbdiff_set_opt_string(diff, row, SBREC_PORT_BINDING_COL_PARENT_PORT,
+    if (nbsp->parent_name) {
+        dbdiff_set_string(diff, row, SBREC_PORT_BINDING_COL_PARENT_PORT,
                           nbsp->parent_name);
-    dbdiff_set_opt_integer(diff, row, SBREC_PORT_BINDING_COL_TAG,
-                           tag >= 0 ? &tag : NULL);
-    dbdiff_set_strings(diff, row, SBREC_PORT_BINDING_COL_PORT_SECURITY,
-                       nbsp->port_security, nbsp->n_port_security);
-    dbdiff_datum_init_map(&ids);
-    dbdiff_datum_add_map(&ids, nbsp->external_ids);
-    dbdiff_set(diff, row, SBREC_PORT_BINDING_COL_EXTERNAL_IDS, &ids);
+    } else {
+        set_empty(diff, row, SBREC_PORT_BINDING_COL_PARENT_PORT);
+    }
+    if (tag >= 0) {
+        dbdiff_set_integer(diff, row, SBREC_PORT_BINDING_COL_TAG, tag);
+    } else {
+        set_empty(diff, row, SBREC_PORT_BINDING_COL_TAG);
+    }
+    set_strings(diff, row, SBREC_PORT_BINDING_COL_PORT_SECURITY,
+                (const char *const *) nbsp->port_security,
+                nbsp->n_port_security);
+    set_map_copy(diff, row, SBREC_PORT_BINDING_COL_EXTERNAL_IDS,
+                 nbsp->external_ids);
     if (ports_is_router_lsp(op)) {
         build_nat_addresses(op, &nat, &n_nat);
     }
-    dbdiff_set_strings(diff, row, SBREC_PORT_BINDING_COL_NAT_ADDRESSES,
-                       (const char *const *) nat, n_nat);
+    set_strings(diff, row, SBREC_PORT_BINDING_COL_NAT_ADDRESSES,
+                (const char *const *) nat, n_nat);
     for (size_t i = 0; i < n_nat; i++) {
         free(nat[i]);
     }
@@ -871,7 +950,7 @@ sync_port(struct dbdiff *diff, struct northd_port *op,
           struct ovsdb_client_table *table, const struct gateways *gws)
 {
     const struct gateways_group *group;
-    struct dbdiff_datum opts, gcs;
+    struct dbdiff_datum opts;
     const struct ovsdb_client_row *row;
     bool up = false;
 
@@ -887,10 +966,15 @@ sync_port(struct dbdiff *diff, struct northd_port *op,
     dbdiff_set_integer(diff, row, SBREC_PORT_BINDING_COL_TUNNEL_KEY,
                        op->tunnel_key);
     dbdiff_set_string(diff, row, SBREC_PORT_BINDING_COL_TYPE, op->sb_type);
-    build_options(op, &opts);
-    dbdiff_set(diff, row, SBREC_PORT_BINDING_COL_OPTIONS, &opts);
-    dbdiff_set_strings(diff, row, SBREC_PORT_BINDING_COL_MAC,
-                       (const char *const *) op->mac, op->n_mac);
+    if (op->kind == NORTHD_PORT_LSP && !ports_is_router_lsp(op)) {
+        set_map_copy(diff, row, SBREC_PORT_BINDING_COL_OPTIONS,
+                     op->nbsp->options);
+    } else {
+        build_options(op, &opts);
+        dbdiff_set(diff, row, SBREC_PORT_BINDING_COL_OPTIONS, &opts);
+    }
+    set_strings(diff, row, SBREC_PORT_BINDING_COL_MAC,
+                (const char *const *) op->mac, op->n_mac);
     if (op->kind == NORTHD_PORT_LSP) {
         sync_lsp_columns(diff, op);
     } else {
@@ -898,10 +982,13 @@ sync_port(struct dbdiff *diff, struct northd_port *op,
     }
     group = (op->ha_group && (op->kind != NORTHD_PORT_LRP)
              ? gateways_find(gws, op->ha_group) : NULL);
-    dbdiff_set_ref(diff, row, SBREC_PORT_BINDING_COL_HA_CHASSIS_GROUP,
-                   group && group->sb ? &group->sb->header_ : NULL);
-    dbdiff_datum_init_set(&gcs);
-    dbdiff_set(diff, row, SBREC_PORT_BINDING_COL_GATEWAY_CHASSIS, &gcs);
+    if (group && group->sb) {
+        dbdiff_set_ref(diff, row, SBREC_PORT_BINDING_COL_HA_CHASSIS_GROUP,
+                       &group->sb->header_);
+    } else {
+        set_empty(diff, row, SBREC_PORT_BINDING_COL_HA_CHASSIS_GROUP);
+    }
+    set_empty(diff, row, SBREC_PORT_BINDING_COL_GATEWAY_CHASSIS);
     if (!op->sb->n_up) {
         /* ovn-controller owns 'up'; northd only fills in "not yet". */
         dbdiff_set_opt_bool(diff, row, SBREC_PORT_BINDING_COL_UP, &up);

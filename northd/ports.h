@@ -90,6 +90,8 @@ struct northd_port {
     const char *name;           /* logical_port (the NB row's name, or
                                  * 'name_owned'). */
     char *name_owned;           /* cr- ports: "cr-<lrp>" (in the arena). */
+    const char *json_name;      /* 'name' as a quoted string, "\"vm1\""
+                                 * (in the arena). */
     enum northd_port_kind kind;
     struct northd_datapath *od;
     const struct nbrec_logical_switch_port *nbsp;   /* LSP. */
@@ -125,6 +127,9 @@ struct northd_port {
     char *mac_owned;            /* In the arena. */
     const char *mac_one[1];     /* 'mac' of LRP and cr- ports. */
     bool has_unknown;           /* LSP 'addresses' has "unknown". */
+    bool has_router_addr;       /* LSP 'addresses' has "router". */
+    bool is_router_lsp;         /* LSP of type "router" (computed once:
+                                 * the pipeline builders ask per flow). */
     const char *dynamic_addresses;  /* LSP: "MAC [IPv4] [IPv6]" allocated
                                      * by ls-ipam.c (also the last of
                                      * 'lsp_addrs'), or NULL. */
@@ -161,7 +166,11 @@ struct northd_port *ports_find(const struct northd_ports *,
                                const char *name);
 
 /* Is 'op' a switch port of type "router"? */
-bool ports_is_router_lsp(const struct northd_port *);
+static inline bool
+ports_is_router_lsp(const struct northd_port *op)
+{
+    return op->is_router_lsp;
+}
 
 /* Finds a Chassis by name, or else by hostname, as 'requested-chassis'
  * names it. */
