@@ -106,10 +106,14 @@ port_create(struct northd_ports *ports, size_t *allocated,
             struct northd_datapath *od, const char *name, char *owned,
             enum northd_port_kind kind, const struct uuid *nb_uuid)
 {
+    uint32_t hash = hash_string(name, 0);
     struct northd_port *op;
     char buf[UUID_LEN + 1];
 
-    if (ports_find(ports, name)) {
+    HMAP_FOR_EACH_WITH_HASH (op, name_node, hash, &ports->by_name) {
+        if (strcmp(op->name, name)) {
+            continue;
+        }
         VLOG_WARN_RL(&rl, "duplicate logical port %s (%s on %s): skipped",
                      name, uuid_to_cstr(nb_uuid, buf), od->name);
         return NULL;
@@ -123,7 +127,7 @@ port_create(struct northd_ports *ports, size_t *allocated,
     op->nb_uuid = *nb_uuid;
     op->enabled = true;
     op->tag = -1;
-    hmap_insert(&ports->by_name, &op->name_node, hash_string(name, 0));
+    hmap_insert(&ports->by_name, &op->name_node, hash);
     if (ports->n >= *allocated) {
         ports->array = x2nrealloc(ports->array, allocated,
                                   sizeof *ports->array);
@@ -957,10 +961,11 @@ sync_port(struct dbdiff *diff, struct northd_port *op,
     if (!op->sb) {
         op->sb = (const struct sbrec_port_binding *)
                  dbdiff_insert(diff, table);
+        dbdiff_set_string(diff, &op->sb->header_,
+                          SBREC_PORT_BINDING_COL_LOGICAL_PORT, op->name);
     }
+    /* A binding found in the index has the port's name already. */
     row = &op->sb->header_;
-    dbdiff_set_string(diff, row, SBREC_PORT_BINDING_COL_LOGICAL_PORT,
-                      op->name);
     dbdiff_set_ref(diff, row, SBREC_PORT_BINDING_COL_DATAPATH,
                    &op->od->sb->header_);
     dbdiff_set_integer(diff, row, SBREC_PORT_BINDING_COL_TUNNEL_KEY,
