@@ -177,6 +177,10 @@ parse_lsp_addresses(struct northd_port *op, struct arena *arena)
             op->has_router_addr = true;
         }
         if (lport_addrs_is_keyword(s)) {
+            op->wants_dynamic |= (!strcmp(s, "dynamic")
+                                  || str_startswith(s, "dynamic ")
+                                  || (strlen(s) == 25
+                                      && !strcmp(s + 17, " dynamic")));
             op->mac[op->n_mac++] = s;
             continue;
         }
@@ -1036,9 +1040,12 @@ ports_sync_nb(const struct northd_ports *ports, struct dbdiff *diff)
         } else {
             up = op->sb && op->sb->n_up && op->sb->up[0];
         }
-        dbdiff_set_opt_bool(diff, row, NBREC_LOGICAL_SWITCH_PORT_COL_UP,
-                            &up);
-        dbdiff_set_opt_integer(diff, row, NBREC_LOGICAL_SWITCH_PORT_COL_TAG,
-                               tag >= 0 ? &tag : NULL);
+        dbdiff_set_bool(diff, row, NBREC_LOGICAL_SWITCH_PORT_COL_UP, up);
+        if (tag >= 0) {
+            dbdiff_set_integer(diff, row, NBREC_LOGICAL_SWITCH_PORT_COL_TAG,
+                               tag);
+        } else {
+            set_empty(diff, row, NBREC_LOGICAL_SWITCH_PORT_COL_TAG);
+        }
     }
 }

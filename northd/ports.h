@@ -128,6 +128,9 @@ struct northd_port {
     const char *mac_one[1];     /* 'mac' of LRP and cr- ports. */
     bool has_unknown;           /* LSP 'addresses' has "unknown". */
     bool has_router_addr;       /* LSP 'addresses' has "router". */
+    bool wants_dynamic;         /* LSP 'addresses' asks for a dynamic
+                                 * address ("dynamic", "dynamic IP",
+                                 * "MAC dynamic"; ls-ipam.c). */
     bool is_router_lsp;         /* LSP of type "router" (computed once:
                                  * the pipeline builders ask per flow). */
     const char *dynamic_addresses;  /* LSP: "MAC [IPv4] [IPv6]" allocated
