@@ -65,7 +65,7 @@ ls_port_addrs(const struct northd_port *op, const struct lport_addrs **addrs)
 static long long
 qdisc_queue_id(const struct northd_port *op)
 {
-    long long id = options_get_int(op->nbsp->options, "qdisc_queue_id", 0);
+    long long id = op->qdisc_queue_id;
 
     return id > 0 && id <= 0xf000 ? id : 0;
 }

@@ -252,13 +252,22 @@ parse_lrp_networks(struct northd_port *op,
     return op->n_mac != 0;
 }
 
+/* An LSP to sort, with its name at hand: the sort then reads one
+ * pointer less per comparison (it runs for every port on every
+ * recompute). */
+struct lsp_by_name {
+    const char *name;
+    const struct nbrec_logical_switch_port *nbsp;
+};
+
 static int
 compare_lsps(const void *a_, const void *b_)
 {
-    const struct nbrec_logical_switch_port *a = *(void *const *) a_;
-    const struct nbrec_logical_switch_port *b = *(void *const *) b_;
+    const struct lsp_by_name *a = a_;
+    const struct lsp_by_name *b = b_;
     int cmp = strcmp(a->name, b->name);
-    return cmp ? cmp : uuid_compare(&a->header_.uuid, &b->header_.uuid);
+    return cmp ? cmp : uuid_compare(&a->nbsp->header_.uuid,
+                                    &b->nbsp->header_.uuid);
 }
 
 static int
@@ -275,14 +284,17 @@ build_switch_ports(struct northd_ports *ports, size_t *allocated,
                    struct northd_datapath *od)
 {
     size_t n = od->nbs->n_ports;
-    const struct nbrec_logical_switch_port **lsps
-        = array_dup(od->nbs->ports, n, sizeof *lsps);
+    struct lsp_by_name *lsps = xmalloc((n + 1) * sizeof *lsps);
 
+    for (size_t i = 0; i < n; i++) {
+        lsps[i].nbsp = od->nbs->ports[i];
+        lsps[i].name = lsps[i].nbsp->name;
+    }
     if (n) {
         qsort(lsps, n, sizeof *lsps, compare_lsps);
     }
     for (size_t i = 0; i < n; i++) {
-        const struct nbrec_logical_switch_port *nbsp = lsps[i];
+        const struct nbrec_logical_switch_port *nbsp = lsps[i].nbsp;
         struct northd_port *op = port_create(ports, allocated, od,
                                              nbsp->name, NULL,
                                              NORTHD_PORT_LSP,
@@ -294,6 +306,13 @@ build_switch_ports(struct northd_ports *ports, size_t *allocated,
         op->is_router_lsp = !strcmp(nbsp->type, "router");
         op->sb_type = nbsp->type;
         op->enabled = !nbsp->n_enabled || nbsp->enabled[0];
+        if (nbsp->options && nbsp->options->n) {
+            /* Read once here: the pipeline builders run on every port. */
+            op->requested_tnl_key = options_get(nbsp->options,
+                                                "requested-tnl-key");
+            op->qdisc_queue_id = options_get_int(nbsp->options,
+                                                 "qdisc_queue_id", 0);
+        }
         parse_lsp_addresses(op, &ports->arena);
     }
     free(lsps);
@@ -328,6 +347,8 @@ build_router_ports(struct northd_ports *ports, size_t *allocated,
             op->nbrp = nbrp;
             op->sb_type = od->l3gw_chassis ? "l3gateway" : "patch";
             op->enabled = !nbrp->n_enabled || nbrp->enabled[0];
+            op->requested_tnl_key = options_get(nbrp->options,
+                                                "requested-tnl-key");
             op->lrp_networks = probe.lrp_networks;
             set_owned_mac(op, probe.mac_owned);
         }
@@ -463,13 +484,7 @@ assign_port_keys(struct northd_datapath *od, uint32_t max)
 
     for (size_t i = 0; i < od->n_ports; i++) {
         struct northd_port *op = od->ports[i];
-        const struct ovsdb_datum *opts = (op->kind == NORTHD_PORT_LSP
-                                          ? op->nbsp->options
-                                          : op->kind == NORTHD_PORT_LRP
-                                          ? op->nbrp->options : NULL);
-        const char *s = opts ? ovsdb_client_smap_get(opts,
-                                                     "requested-tnl-key")
-                             : NULL;
+        const char *s = op->requested_tnl_key;
         unsigned int key;
 
         if (!s) {

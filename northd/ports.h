@@ -137,6 +137,10 @@ struct northd_port {
                                      * by ls-ipam.c (also the last of
                                      * 'lsp_addrs'), or NULL. */
     bool enabled;               /* NB 'enabled' (default true). */
+    const char *requested_tnl_key;  /* LSP/LRP options:requested-tnl-key,
+                                     * or NULL. */
+    long long qdisc_queue_id;   /* LSP options:qdisc_queue_id as an
+                                 * integer (0 if absent or bad). */
     long long tag;              /* LSP VLAN tag (containers, localnet),
                                  * or -1. */
 };
