@@ -111,7 +111,7 @@ build_resolve_port(struct lr_ctx *ctx, const struct northd_port *op)
         }
         /* A virtual port not yet claimed by a parent resolves to the
          * zero MAC, as 23.03 writes it. */
-        bool unclaimed = !strcmp(lsp->nbsp->type, "virtual")
+        bool unclaimed = lsp->lsp_type == NORTHD_LSP_VIRTUAL
                          && !(lsp->sb && lsp->sb->virtual_parent
                               && lsp->sb->virtual_parent[0]);
         for (size_t j = 0; j < lsp->n_lsp_addrs; j++) {

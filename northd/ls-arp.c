@@ -93,16 +93,16 @@ add_nd_reply(struct arp_ctx *c, const struct lport_addrs *a,
 static bool
 answers_for(const struct arp_ctx *c, const struct northd_port *op)
 {
-    const char *type = op->nbsp->type;
+    enum northd_lsp_type type = op->lsp_type;
 
     if (!c->ignore_lsp_down && !ports_is_router_lsp(op)
-        && strcmp(type, "localport")
+        && type != NORTHD_LSP_LOCALPORT
         && !(op->sb && op->sb->n_up && op->sb->up[0])) {
         return false;
     }
     return (!op->has_unknown && !c->vlan_passthru
-            && strcmp(type, "localnet") && strcmp(type, "vtep")
-            && strcmp(type, "external") && strcmp(type, "virtual"));
+            && type != NORTHD_LSP_LOCALNET && type != NORTHD_LSP_VTEP
+            && type != NORTHD_LSP_EXTERNAL && type != NORTHD_LSP_VIRTUAL);
 }
 
 /* Appends the solicited-node multicast address of 'ip'. */
@@ -293,11 +293,11 @@ static void
 build_port_responder(struct arp_ctx *c, const struct northd_ports *ports)
 {
     const struct northd_port *op = c->op;
-    const char *type = op->nbsp->type;
+    enum northd_lsp_type type = op->lsp_type;
     const struct lport_addrs *addrs;
     size_t n;
 
-    if (!strcmp(type, "localnet")) {
+    if (type == NORTHD_LSP_LOCALNET) {
         /* Requests from the physical network are left to the VMs. */
         ds_clear(&c->match);
         ds_put_cstr(&c->match, "inport == ");
@@ -306,10 +306,10 @@ build_port_responder(struct arp_ctx *c, const struct northd_ports *ports)
                             ds_cstr(&c->match), "next;", op->name,
                             &op->nb_uuid);
         return;
-    } else if (!strcmp(type, "virtual")) {
+    } else if (type == NORTHD_LSP_VIRTUAL) {
         build_virtual_binding(c, ports);
         return;
-    } else if (!strcmp(type, "external")) {
+    } else if (type == NORTHD_LSP_EXTERNAL) {
         build_external_port(c);
         return;
     }

@@ -192,11 +192,11 @@ struct l2_ctx {
 };
 
 static void
-put_output(struct ds *actions, const char *port)
+put_output(struct ds *actions, const struct northd_port *op)
 {
     ds_clear(actions);
     ds_put_cstr(actions, "outport = ");
-    ls_put_port(actions, port);
+    ls_put_op(actions, op);
     ds_put_cstr(actions, "; output;");
 }
 
@@ -205,7 +205,7 @@ static void
 put_port_action(struct l2_ctx *c, const struct northd_port *op)
 {
     if (op->enabled) {
-        put_output(&c->actions, op->name);
+        put_output(&c->actions, op);
     } else {
         ds_clear(&c->actions);
         ds_put_cstr(&c->actions, "drop;");
@@ -254,7 +254,7 @@ add_rport_arp_flow(struct l2_ctx *c, const struct northd_port *op,
                       "nd.target == %s", ip);
     }
     if (c->only_routers) {
-        put_output(&c->actions, op->name);
+        put_output(&c->actions, op);
     } else {
         ds_clear(&c->actions);
         ds_put_cstr(&c->actions, "clone {outport = ");
@@ -455,7 +455,7 @@ build_port_unicast(struct l2_ctx *c, const struct northd_port *op)
             build_rport_unicast(c, op, rp);
         }
     }
-    if (!strcmp(op->nbsp->type, "external")) {
+    if (op->lsp_type == NORTHD_LSP_EXTERNAL) {
         return;                 /* Reached through the localnet port. */
     }
     put_port_action(c, op);

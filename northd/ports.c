@@ -279,6 +279,30 @@ compare_lrps(const void *a_, const void *b_)
     return cmp ? cmp : uuid_compare(&a->header_.uuid, &b->header_.uuid);
 }
 
+static enum northd_lsp_type
+lsp_type_of(const char *type)
+{
+    static const struct {
+        const char *name;
+        enum northd_lsp_type type;
+    } types[] = {
+        { "", NORTHD_LSP_VIF },
+        { "router", NORTHD_LSP_ROUTER },
+        { "localnet", NORTHD_LSP_LOCALNET },
+        { "localport", NORTHD_LSP_LOCALPORT },
+        { "vtep", NORTHD_LSP_VTEP },
+        { "external", NORTHD_LSP_EXTERNAL },
+        { "virtual", NORTHD_LSP_VIRTUAL },
+    };
+
+    for (size_t i = 0; i < ARRAY_SIZE(types); i++) {
+        if (!strcmp(type, types[i].name)) {
+            return types[i].type;
+        }
+    }
+    return NORTHD_LSP_OTHER;
+}
+
 static void
 build_switch_ports(struct northd_ports *ports, size_t *allocated,
                    struct northd_datapath *od)
@@ -303,7 +327,8 @@ build_switch_ports(struct northd_ports *ports, size_t *allocated,
             continue;
         }
         op->nbsp = nbsp;
-        op->is_router_lsp = !strcmp(nbsp->type, "router");
+        op->lsp_type = lsp_type_of(nbsp->type);
+        op->is_router_lsp = op->lsp_type == NORTHD_LSP_ROUTER;
         op->sb_type = nbsp->type;
         op->enabled = !nbsp->n_enabled || nbsp->enabled[0];
         if (nbsp->options && nbsp->options->n) {

@@ -85,6 +85,21 @@ enum northd_port_kind {
                                  * port (no NB row of its own). */
 };
 
+/* The LSP types the pipeline builders test per port, so that they need
+ * not compare strings (NORTHD_LSP_OTHER: any other type; LRP and cr-
+ * ports are NORTHD_LSP_NONE). */
+enum northd_lsp_type {
+    NORTHD_LSP_NONE,
+    NORTHD_LSP_VIF,             /* "" */
+    NORTHD_LSP_ROUTER,
+    NORTHD_LSP_LOCALNET,
+    NORTHD_LSP_LOCALPORT,
+    NORTHD_LSP_VTEP,
+    NORTHD_LSP_EXTERNAL,
+    NORTHD_LSP_VIRTUAL,
+    NORTHD_LSP_OTHER,
+};
+
 struct northd_port {
     struct hmap_node name_node; /* In northd_ports.by_name. */
     const char *name;           /* logical_port (the NB row's name, or
@@ -133,6 +148,7 @@ struct northd_port {
                                  * "MAC dynamic"; ls-ipam.c). */
     bool is_router_lsp;         /* LSP of type "router" (computed once:
                                  * the pipeline builders ask per flow). */
+    enum northd_lsp_type lsp_type;  /* Of 'nbsp->type'. */
     const char *dynamic_addresses;  /* LSP: "MAC [IPv4] [IPv6]" allocated
                                      * by ls-ipam.c (also the last of
                                      * 'lsp_addrs'), or NULL. */
