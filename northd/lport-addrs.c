@@ -16,12 +16,33 @@ lport_addrs_is_keyword(const char *s)
             || (strlen(s) > 17 && !strcmp(s + 17, " dynamic")));
 }
 
+/* Writes IPv4 address 'ip' (network byte order) in dotted decimal, as
+ * inet_ntop() does; by hand because glibc's goes through sprintf() and
+ * every port address is formatted three times per recompute. */
+static void
+ip4_to_cstr(uint32_t ip, char buf[INET6_ADDRSTRLEN])
+{
+    const uint8_t *b = (const uint8_t *) &ip;
+    char *p = buf;
+
+    for (int i = 0; i < 4; i++) {
+        unsigned int v = b[i];
+        if (v >= 100) {
+            *p++ = '0' + v / 100;
+        }
+        if (v >= 10) {
+            *p++ = '0' + v / 10 % 10;
+        }
+        *p++ = '0' + v % 10;
+        *p++ = i < 3 ? '.' : '\0';
+    }
+}
+
 static void
 ip_to_cstr(const struct in6_addr *ip, char buf[INET6_ADDRSTRLEN])
 {
     if (ip_is_v4(ip)) {
-        struct in_addr v4 = { .s_addr = ip_to_v4(ip) };
-        inet_ntop(AF_INET, &v4, buf, INET6_ADDRSTRLEN);
+        ip4_to_cstr(ip_to_v4(ip), buf);
     } else {
         inet_ntop(AF_INET6, ip, buf, INET6_ADDRSTRLEN);
     }

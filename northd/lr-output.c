@@ -50,14 +50,19 @@ add_resolve_each(struct lr_ctx *ctx, const struct northd_port *op,
     struct ds *m = &ctx->match, *a = &ctx->actions;
 
     ds_clear(a);
-    ds_put_format(a, "eth.dst = %s; next;", mac);
+    ds_put_cstr(a, "eth.dst = ");
+    ds_put_cstr(a, mac);
+    ds_put_cstr(a, "; next;");
     for (size_t i = 0; i < addrs->n_ipv4; i++) {
         if (!lr_find_network(op, &addrs->ipv4[i].addr, true)) {
             continue;
         }
+        /* Direct appends: one per IPv4 address of every switch port. */
         ds_clear(m);
-        ds_put_format(m, "outport == \"%s\" && reg0 == %s", op->name,
-                      addrs->ipv4[i].addr_s);
+        ds_put_cstr(m, "outport == \"");
+        ds_put_cstr(m, op->name);
+        ds_put_cstr(m, "\" && reg0 == ");
+        ds_put_cstr(m, addrs->ipv4[i].addr_s);
         ADD(LR_IN_ARP_RESOLVE, 100, ds_cstr(m), ds_cstr(a), hint);
     }
     for (size_t i = 0; i < addrs->n_ipv6; i++) {
@@ -106,7 +111,7 @@ build_resolve_port(struct lr_ctx *ctx, const struct northd_port *op)
         }
         /* A virtual port not yet claimed by a parent resolves to the
          * zero MAC, as 23.03 writes it. */
-        bool unclaimed = !strcmp(lsp->nbsp->type, "virtual")
+        bool unclaimed = lsp->lsp_type == NORTHD_LSP_VIRTUAL
                          && !(lsp->sb && lsp->sb->virtual_parent
                               && lsp->sb->virtual_parent[0]);
         for (size_t j = 0; j < lsp->n_lsp_addrs; j++) {

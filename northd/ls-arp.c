@@ -37,7 +37,7 @@ static void
 add_self_skip(struct arp_ctx *c)
 {
     ds_put_cstr(&c->match, " && inport == ");
-    ls_put_port(&c->match, c->op->name);
+    ls_put_op(&c->match, c->op);
     lflow_add_with_port(c->lf, c->od, LS_IN_ARP_RSP, 100,
                         ds_cstr(&c->match), "next;", c->op->name,
                         &c->op->nb_uuid);
@@ -47,15 +47,21 @@ static void
 add_arp_reply(struct arp_ctx *c, const struct lport_addrs *a,
               const struct lport_addrs_ip *ip)
 {
+    /* Direct appends: one of these per IPv4 address of every port. */
     ds_clear(&c->match);
-    ds_put_format(&c->match, "arp.tpa == %s && arp.op == 1", ip->addr_s);
+    ds_put_cstr(&c->match, "arp.tpa == ");
+    ds_put_cstr(&c->match, ip->addr_s);
+    ds_put_cstr(&c->match, " && arp.op == 1");
     ds_clear(&c->actions);
-    ds_put_format(&c->actions,
-                  "eth.dst = eth.src; eth.src = %s; arp.op = 2; "
-                  "/* ARP reply */ arp.tha = arp.sha; arp.sha = %s; "
-                  "arp.tpa = arp.spa; arp.spa = %s; outport = inport; "
-                  "flags.loopback = 1; output;",
-                  a->ea_s, a->ea_s, ip->addr_s);
+    ds_put_cstr(&c->actions, "eth.dst = eth.src; eth.src = ");
+    ds_put_cstr(&c->actions, a->ea_s);
+    ds_put_cstr(&c->actions, "; arp.op = 2; /* ARP reply */ "
+                "arp.tha = arp.sha; arp.sha = ");
+    ds_put_cstr(&c->actions, a->ea_s);
+    ds_put_cstr(&c->actions, "; arp.tpa = arp.spa; arp.spa = ");
+    ds_put_cstr(&c->actions, ip->addr_s);
+    ds_put_cstr(&c->actions, "; outport = inport; flags.loopback = 1; "
+                "output;");
     lflow_add(c->lf, c->od, LS_IN_ARP_RSP, 50, ds_cstr(&c->match),
               ds_cstr(&c->actions), &c->op->nb_uuid);
     add_self_skip(c);
@@ -87,16 +93,16 @@ add_nd_reply(struct arp_ctx *c, const struct lport_addrs *a,
 static bool
 answers_for(const struct arp_ctx *c, const struct northd_port *op)
 {
-    const char *type = op->nbsp->type;
+    enum northd_lsp_type type = op->lsp_type;
 
     if (!c->ignore_lsp_down && !ports_is_router_lsp(op)
-        && strcmp(type, "localport")
+        && type != NORTHD_LSP_LOCALPORT
         && !(op->sb && op->sb->n_up && op->sb->up[0])) {
         return false;
     }
     return (!op->has_unknown && !c->vlan_passthru
-            && strcmp(type, "localnet") && strcmp(type, "vtep")
-            && strcmp(type, "external") && strcmp(type, "virtual"));
+            && type != NORTHD_LSP_LOCALNET && type != NORTHD_LSP_VTEP
+            && type != NORTHD_LSP_EXTERNAL && type != NORTHD_LSP_VIRTUAL);
 }
 
 /* Appends the solicited-node multicast address of 'ip'. */
@@ -154,7 +160,7 @@ build_virtual_binding(struct arp_ctx *c, const struct northd_ports *ports)
     }
     ds_clear(&c->actions);
     ds_put_cstr(&c->actions, "bind_vport(");
-    ls_put_port(&c->actions, op->name);
+    ls_put_op(&c->actions, op);
     ds_put_cstr(&c->actions, ", inport); next;");
     copy = xstrdup(parents);
     for (char *p = strtok_r(copy, ",", &save); p;
@@ -226,10 +232,10 @@ build_external_drops(struct arp_ctx *c, const struct northd_port *ln,
 
     ds_clear(&c->match);
     ds_put_cstr(&c->match, "inport == ");
-    ls_put_port(&c->match, ln->name);
+    ls_put_op(&c->match, ln);
     ds_put_format(&c->match, " && eth.src == %s && !is_chassis_resident(",
                   ea->ea_s);
-    ls_put_port(&c->match, c->op->name);
+    ls_put_op(&c->match, c->op);
     ds_put_char(&c->match, ')');
     prefix = c->match.length;
     for (size_t i = 0; i < r->n_ipv4; i++) {
@@ -253,10 +259,10 @@ build_external_drops(struct arp_ctx *c, const struct northd_port *ln,
     }
     ds_clear(&c->match);
     ds_put_cstr(&c->match, "inport == ");
-    ls_put_port(&c->match, ln->name);
+    ls_put_op(&c->match, ln);
     ds_put_format(&c->match, " && eth.src == %s && eth.dst == %s && "
                   "!is_chassis_resident(", ea->ea_s, r->ea_s);
-    ls_put_port(&c->match, c->op->name);
+    ls_put_op(&c->match, c->op);
     ds_put_char(&c->match, ')');
     lflow_add_with_port(c->lf, c->od, LS_IN_EXTERNAL_PORT, 100,
                         ds_cstr(&c->match), "drop;", ln->name,
@@ -287,23 +293,23 @@ static void
 build_port_responder(struct arp_ctx *c, const struct northd_ports *ports)
 {
     const struct northd_port *op = c->op;
-    const char *type = op->nbsp->type;
+    enum northd_lsp_type type = op->lsp_type;
     const struct lport_addrs *addrs;
     size_t n;
 
-    if (!strcmp(type, "localnet")) {
+    if (type == NORTHD_LSP_LOCALNET) {
         /* Requests from the physical network are left to the VMs. */
         ds_clear(&c->match);
         ds_put_cstr(&c->match, "inport == ");
-        ls_put_port(&c->match, op->name);
+        ls_put_op(&c->match, op);
         lflow_add_with_port(c->lf, c->od, LS_IN_ARP_RSP, 100,
                             ds_cstr(&c->match), "next;", op->name,
                             &op->nb_uuid);
         return;
-    } else if (!strcmp(type, "virtual")) {
+    } else if (type == NORTHD_LSP_VIRTUAL) {
         build_virtual_binding(c, ports);
         return;
-    } else if (!strcmp(type, "external")) {
+    } else if (type == NORTHD_LSP_EXTERNAL) {
         build_external_port(c);
         return;
     }

@@ -132,7 +132,7 @@ add_dhcp_flow(struct dhcp_ctx *c, enum lflow_stage stage,
 {
     if (c->external) {
         ds_put_cstr(&c->match, " && is_chassis_resident(");
-        ls_put_port(&c->match, c->op->name);
+        ls_put_op(&c->match, c->op);
         ds_put_char(&c->match, ')');
     }
     lflow_add_with_port(c->lf, c->od, stage, 100, ds_cstr(&c->match),

@@ -392,8 +392,7 @@ ipam_switch(struct northd_ports *ports, const struct northd_datapath *od,
     for (size_t i = 0; i < od->n_ports; i++) {
         struct northd_port *op = od->ports[i];
 
-        if (op->kind == NORTHD_PORT_LSP
-            && find_request(op->nbsp, &dyn[n].req)) {
+        if (op->wants_dynamic && find_request(op->nbsp, &dyn[n].req)) {
             dyn[n].op = op;
             dyn[n].has_mac = dyn[n].has_ip = false;
             n++;
@@ -451,10 +450,7 @@ static bool
 any_dynamic(const struct northd_ports *ports)
 {
     for (size_t i = 0; i < ports->n; i++) {
-        const struct northd_port *op = ports->array[i];
-        struct dyn_request req;
-
-        if (op->kind == NORTHD_PORT_LSP && find_request(op->nbsp, &req)) {
+        if (ports->array[i]->wants_dynamic) {
             return true;
         }
     }

@@ -21,15 +21,10 @@ ls_put_port(struct ds *ds, const char *name)
     json_string_escape(name, ds);
 }
 
-static bool
-has_router_address(const struct nbrec_logical_switch_port *nbsp)
+void
+ls_put_op(struct ds *ds, const struct northd_port *op)
 {
-    for (size_t i = 0; i < nbsp->n_addresses; i++) {
-        if (!strcmp(nbsp->addresses[i], "router")) {
-            return true;
-        }
-    }
-    return false;
+    ds_put_cstr(ds, op->json_name);
 }
 
 /* The peer router port of router LSP 'op', or NULL. */
@@ -48,7 +43,7 @@ lrp_peer(const struct northd_port *op)
 static const struct northd_port *
 router_peer(const struct northd_port *op)
 {
-    return has_router_address(op->nbsp) ? lrp_peer(op) : NULL;
+    return op->has_router_addr ? lrp_peer(op) : NULL;
 }
 
 size_t
@@ -70,7 +65,7 @@ ls_port_addrs(const struct northd_port *op, const struct lport_addrs **addrs)
 static long long
 qdisc_queue_id(const struct northd_port *op)
 {
-    long long id = options_get_int(op->nbsp->options, "qdisc_queue_id", 0);
+    long long id = op->qdisc_queue_id;
 
     return id > 0 && id <= 0xf000 ? id : 0;
 }
@@ -84,7 +79,7 @@ build_port_sec_op(const struct northd_datapath *od,
 
     ds_clear(match);
     ds_put_cstr(match, "inport == ");
-    ls_put_port(match, op->name);
+    ls_put_op(match, op);
     ds_clear(actions);
     if (!op->enabled) {
         lflow_add_with_port(lf, od, LS_IN_CHECK_PORT_SEC, 100,
@@ -106,7 +101,7 @@ build_port_sec_op(const struct northd_datapath *od,
     if (queue && !strcmp(op->nbsp->type, "localnet")) {
         ds_clear(match);
         ds_put_cstr(match, "outport == ");
-        ls_put_port(match, op->name);
+        ls_put_op(match, op);
         ds_clear(actions);
         ds_put_format(actions, "set_queue(%lld); output;", queue);
         lflow_add_with_port(lf, od, LS_OUT_APPLY_PORT_SEC, 100,
@@ -171,7 +166,7 @@ ls_build_fdb_flows(const struct northd *nd, struct lflow_table *lf)
             }
             ds_clear(&match);
             ds_put_cstr(&match, "inport == ");
-            ls_put_port(&match, op->name);
+            ls_put_op(&match, op);
             lflow_add_with_port(lf, od, LS_IN_LOOKUP_FDB, 100,
                                 ds_cstr(&match),
                                 "reg0[11] = lookup_fdb(inport, eth.src); "
@@ -197,11 +192,11 @@ struct l2_ctx {
 };
 
 static void
-put_output(struct ds *actions, const char *port)
+put_output(struct ds *actions, const struct northd_port *op)
 {
     ds_clear(actions);
     ds_put_cstr(actions, "outport = ");
-    ls_put_port(actions, port);
+    ls_put_op(actions, op);
     ds_put_cstr(actions, "; output;");
 }
 
@@ -210,7 +205,7 @@ static void
 put_port_action(struct l2_ctx *c, const struct northd_port *op)
 {
     if (op->enabled) {
-        put_output(&c->actions, op->name);
+        put_output(&c->actions, op);
     } else {
         ds_clear(&c->actions);
         ds_put_cstr(&c->actions, "drop;");
@@ -259,11 +254,11 @@ add_rport_arp_flow(struct l2_ctx *c, const struct northd_port *op,
                       "nd.target == %s", ip);
     }
     if (c->only_routers) {
-        put_output(&c->actions, op->name);
+        put_output(&c->actions, op);
     } else {
         ds_clear(&c->actions);
         ds_put_cstr(&c->actions, "clone {outport = ");
-        ls_put_port(&c->actions, op->name);
+        ls_put_op(&c->actions, op);
         ds_put_cstr(&c->actions, "; output; }; "
                     "outport = \"_MC_flood_l2\"; output;");
     }
@@ -420,7 +415,7 @@ build_rport_unicast(struct l2_ctx *c, const struct northd_port *op,
                                         : rp->od->l3dgw_ports[0];
         if (check && dgp->cr_port) {
             ds_put_cstr(&c->match, " && is_chassis_resident(");
-            ls_put_port(&c->match, dgp->cr_port->name);
+            ls_put_op(&c->match, dgp->cr_port);
             ds_put_char(&c->match, ')');
         }
     }
@@ -456,17 +451,18 @@ build_port_unicast(struct l2_ctx *c, const struct northd_port *op)
         if (!c->only_routers) {
             build_rport_self_flood(c, op, rp);
         }
-        if (has_router_address(op->nbsp)) {
+        if (op->has_router_addr) {
             build_rport_unicast(c, op, rp);
         }
     }
-    if (!strcmp(op->nbsp->type, "external")) {
+    if (op->lsp_type == NORTHD_LSP_EXTERNAL) {
         return;                 /* Reached through the localnet port. */
     }
     put_port_action(c, op);
     for (size_t i = 0; i < op->n_lsp_addrs; i++) {
         ds_clear(&c->match);
-        ds_put_format(&c->match, "eth.dst == %s", op->lsp_addrs[i].ea_s);
+        ds_put_cstr(&c->match, "eth.dst == ");
+        ds_put_cstr(&c->match, op->lsp_addrs[i].ea_s);
         lflow_add(c->lf, c->od, LS_IN_L2_LKUP, 50, ds_cstr(&c->match),
                   ds_cstr(&c->actions), &op->nb_uuid);
     }
@@ -582,7 +578,7 @@ build_l2_od(struct l2_ctx *c)
         if (!op->enabled) {
             ds_clear(&c->match);
             ds_put_cstr(&c->match, "outport == ");
-            ls_put_port(&c->match, op->name);
+            ls_put_op(&c->match, op);
             lflow_add_with_port(c->lf, od, LS_IN_L2_UNKNOWN, 50,
                                 ds_cstr(&c->match), "drop;", op->name,
                                 &op->nb_uuid);

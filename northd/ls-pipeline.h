@@ -57,5 +57,7 @@ size_t ls_port_addrs(const struct northd_port *op,
 
 /* Appends 'name' as a quoted logical flow string ("vm1"). */
 void ls_put_port(struct ds *, const char *name);
+/* Appends port 'op''s name, quoted (its precomputed 'json_name'). */
+void ls_put_op(struct ds *, const struct northd_port *op);
 
 #endif

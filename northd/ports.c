@@ -5,6 +5,7 @@
 #include <string.h>
 #include "ds.h"
 #include "hash.h"
+#include "json.h"
 #include "util.h"
 #include "vlog.h"
 #include "northd/datapaths.h"
@@ -70,12 +71,6 @@ ports_find(const struct northd_ports *ports, const char *name)
     return NULL;
 }
 
-bool
-ports_is_router_lsp(const struct northd_port *op)
-{
-    return op->kind == NORTHD_PORT_LSP && !strcmp(op->nbsp->type, "router");
-}
-
 const struct sbrec_chassis *
 ports_find_chassis(const struct ovsdb_client *sb, const char *name)
 {
@@ -91,6 +86,19 @@ ports_find_chassis(const struct ovsdb_client *sb, const char *name)
     return by_hostname;
 }
 
+/* 'name' quoted as a JSON string, in 'arena'. */
+static const char *
+quote_name(struct arena *arena, const char *name)
+{
+    struct ds q = DS_EMPTY_INITIALIZER;
+    const char *s;
+
+    json_string_escape(name, &q);
+    s = arena_strdup(arena, ds_cstr(&q));
+    ds_destroy(&q);
+    return s;
+}
+
 /* Creates port 'name' on 'od', or logs and returns NULL if the name is
  * taken.  'owned' is 'name' if it lives in the ports' arena. */
 static struct northd_port *
@@ -98,23 +106,28 @@ port_create(struct northd_ports *ports, size_t *allocated,
             struct northd_datapath *od, const char *name, char *owned,
             enum northd_port_kind kind, const struct uuid *nb_uuid)
 {
+    uint32_t hash = hash_string(name, 0);
     struct northd_port *op;
     char buf[UUID_LEN + 1];
 
-    if (ports_find(ports, name)) {
+    HMAP_FOR_EACH_WITH_HASH (op, name_node, hash, &ports->by_name) {
+        if (strcmp(op->name, name)) {
+            continue;
+        }
         VLOG_WARN_RL(&rl, "duplicate logical port %s (%s on %s): skipped",
                      name, uuid_to_cstr(nb_uuid, buf), od->name);
         return NULL;
     }
     op = arena_zalloc(&ports->arena, sizeof *op);
     op->name = name;
+    op->json_name = quote_name(&ports->arena, name);
     op->name_owned = owned;
     op->kind = kind;
     op->od = od;
     op->nb_uuid = *nb_uuid;
     op->enabled = true;
     op->tag = -1;
-    hmap_insert(&ports->by_name, &op->name_node, hash_string(name, 0));
+    hmap_insert(&ports->by_name, &op->name_node, hash);
     if (ports->n >= *allocated) {
         ports->array = x2nrealloc(ports->array, allocated,
                                   sizeof *ports->array);
@@ -160,8 +173,14 @@ parse_lsp_addresses(struct northd_port *op, struct arena *arena)
 
         if (!strcmp(s, "unknown")) {
             op->has_unknown = true;
+        } else if (!strcmp(s, "router")) {
+            op->has_router_addr = true;
         }
         if (lport_addrs_is_keyword(s)) {
+            op->wants_dynamic |= (!strcmp(s, "dynamic")
+                                  || str_startswith(s, "dynamic ")
+                                  || (strlen(s) == 25
+                                      && !strcmp(s + 17, " dynamic")));
             op->mac[op->n_mac++] = s;
             continue;
         }
@@ -233,13 +252,22 @@ parse_lrp_networks(struct northd_port *op,
     return op->n_mac != 0;
 }
 
+/* An LSP to sort, with its name at hand: the sort then reads one
+ * pointer less per comparison (it runs for every port on every
+ * recompute). */
+struct lsp_by_name {
+    const char *name;
+    const struct nbrec_logical_switch_port *nbsp;
+};
+
 static int
 compare_lsps(const void *a_, const void *b_)
 {
-    const struct nbrec_logical_switch_port *a = *(void *const *) a_;
-    const struct nbrec_logical_switch_port *b = *(void *const *) b_;
+    const struct lsp_by_name *a = a_;
+    const struct lsp_by_name *b = b_;
     int cmp = strcmp(a->name, b->name);
-    return cmp ? cmp : uuid_compare(&a->header_.uuid, &b->header_.uuid);
+    return cmp ? cmp : uuid_compare(&a->nbsp->header_.uuid,
+                                    &b->nbsp->header_.uuid);
 }
 
 static int
@@ -251,19 +279,46 @@ compare_lrps(const void *a_, const void *b_)
     return cmp ? cmp : uuid_compare(&a->header_.uuid, &b->header_.uuid);
 }
 
+static enum northd_lsp_type
+lsp_type_of(const char *type)
+{
+    static const struct {
+        const char *name;
+        enum northd_lsp_type type;
+    } types[] = {
+        { "", NORTHD_LSP_VIF },
+        { "router", NORTHD_LSP_ROUTER },
+        { "localnet", NORTHD_LSP_LOCALNET },
+        { "localport", NORTHD_LSP_LOCALPORT },
+        { "vtep", NORTHD_LSP_VTEP },
+        { "external", NORTHD_LSP_EXTERNAL },
+        { "virtual", NORTHD_LSP_VIRTUAL },
+    };
+
+    for (size_t i = 0; i < ARRAY_SIZE(types); i++) {
+        if (!strcmp(type, types[i].name)) {
+            return types[i].type;
+        }
+    }
+    return NORTHD_LSP_OTHER;
+}
+
 static void
 build_switch_ports(struct northd_ports *ports, size_t *allocated,
                    struct northd_datapath *od)
 {
     size_t n = od->nbs->n_ports;
-    const struct nbrec_logical_switch_port **lsps
-        = array_dup(od->nbs->ports, n, sizeof *lsps);
+    struct lsp_by_name *lsps = xmalloc((n + 1) * sizeof *lsps);
 
+    for (size_t i = 0; i < n; i++) {
+        lsps[i].nbsp = od->nbs->ports[i];
+        lsps[i].name = lsps[i].nbsp->name;
+    }
     if (n) {
         qsort(lsps, n, sizeof *lsps, compare_lsps);
     }
     for (size_t i = 0; i < n; i++) {
-        const struct nbrec_logical_switch_port *nbsp = lsps[i];
+        const struct nbrec_logical_switch_port *nbsp = lsps[i].nbsp;
         struct northd_port *op = port_create(ports, allocated, od,
                                              nbsp->name, NULL,
                                              NORTHD_PORT_LSP,
@@ -272,8 +327,17 @@ build_switch_ports(struct northd_ports *ports, size_t *allocated,
             continue;
         }
         op->nbsp = nbsp;
+        op->lsp_type = lsp_type_of(nbsp->type);
+        op->is_router_lsp = op->lsp_type == NORTHD_LSP_ROUTER;
         op->sb_type = nbsp->type;
         op->enabled = !nbsp->n_enabled || nbsp->enabled[0];
+        if (nbsp->options && nbsp->options->n) {
+            /* Read once here: the pipeline builders run on every port. */
+            op->requested_tnl_key = options_get(nbsp->options,
+                                                "requested-tnl-key");
+            op->qdisc_queue_id = options_get_int(nbsp->options,
+                                                 "qdisc_queue_id", 0);
+        }
         parse_lsp_addresses(op, &ports->arena);
     }
     free(lsps);
@@ -308,6 +372,8 @@ build_router_ports(struct northd_ports *ports, size_t *allocated,
             op->nbrp = nbrp;
             op->sb_type = od->l3gw_chassis ? "l3gateway" : "patch";
             op->enabled = !nbrp->n_enabled || nbrp->enabled[0];
+            op->requested_tnl_key = options_get(nbrp->options,
+                                                "requested-tnl-key");
             op->lrp_networks = probe.lrp_networks;
             set_owned_mac(op, probe.mac_owned);
         }
@@ -443,13 +509,7 @@ assign_port_keys(struct northd_datapath *od, uint32_t max)
 
     for (size_t i = 0; i < od->n_ports; i++) {
         struct northd_port *op = od->ports[i];
-        const struct ovsdb_datum *opts = (op->kind == NORTHD_PORT_LSP
-                                          ? op->nbsp->options
-                                          : op->kind == NORTHD_PORT_LRP
-                                          ? op->nbrp->options : NULL);
-        const char *s = opts ? ovsdb_client_smap_get(opts,
-                                                     "requested-tnl-key")
-                             : NULL;
+        const char *s = op->requested_tnl_key;
         unsigned int key;
 
         if (!s) {
@@ -608,6 +668,60 @@ ports_build(struct northd_ports *ports, struct northd_datapaths *dps,
 }
 
 /* Port_Binding columns. */
+
+/* Fast paths for sync_port(), which runs for every port on every
+ * recompute: most columns hold nothing or one string and are unchanged,
+ * and these see that without building a datum. */
+
+/* Is 'row''s column 'col' empty? */
+static bool
+col_is_empty(const struct ovsdb_client_row *row, unsigned int col)
+{
+    return !ovsdb_client_row_get(row, col)->n;
+}
+
+/* Sets column 'col' to the empty set (or map). */
+static void
+set_empty(struct dbdiff *diff, const struct ovsdb_client_row *row,
+          unsigned int col)
+{
+    struct dbdiff_datum empty;
+
+    if (!col_is_empty(row, col)) {
+        dbdiff_datum_init_set(&empty);
+        dbdiff_set(diff, row, col, &empty);
+    }
+}
+
+/* dbdiff_set_strings(), quick when 'n' <= 1 and nothing changed. */
+static void
+set_strings(struct dbdiff *diff, const struct ovsdb_client_row *row,
+            unsigned int col, const char *const *strings, size_t n)
+{
+    const struct ovsdb_datum *cur = ovsdb_client_row_get(row, col);
+
+    if (n <= 1 && cur->n == n
+        && (!n || !strcmp(ovsdb_atom_string(&cur->keys[0]), strings[0]))) {
+        return;
+    }
+    dbdiff_set_strings(diff, row, col, strings, n);
+}
+
+/* Sets map column 'col' to a copy of map 'src'. */
+static void
+set_map_copy(struct dbdiff *diff, const struct ovsdb_client_row *row,
+             unsigned int col, const struct ovsdb_datum *src)
+{
+    struct dbdiff_datum map;
+
+    if (!src->n) {
+        set_empty(diff, row, col);
+        return;
+    }
+    dbdiff_datum_init_map(&map);
+    dbdiff_datum_add_map(&map, src);
+    dbdiff_set(diff, row, col, &map);
+}
 
 static void
 add_unique(struct ds *entry, const char *ip)
@@ -790,8 +904,15 @@ sync_requested_chassis(struct dbdiff *diff, const struct northd_port *op)
     struct dbdiff_datum additional;
     char *copy, *save = NULL;
 
+    if (!rc) {
+        set_empty(diff, &op->sb->header_,
+                  SBREC_PORT_BINDING_COL_REQUESTED_CHASSIS);
+        set_empty(diff, &op->sb->header_,
+                  SBREC_PORT_BINDING_COL_REQUESTED_ADDITIONAL_CHASSIS);
+        return;
+    }
     dbdiff_datum_init_set(&additional);
-    copy = xstrdup(rc ? rc : "");
+    copy = xstrdup(rc);
     for (char *name = strtok_r(copy, ",", &save); name;
          name = strtok_r(NULL, ",", &save)) {
         const struct sbrec_chassis *ch = ports_find_chassis(diff->client,
@@ -818,24 +939,30 @@ sync_lsp_columns(struct dbdiff *diff, const struct northd_port *op)
     const struct ovsdb_client_row *row = &op->sb->header_;
     const struct nbrec_logical_switch_port *nbsp = op->nbsp;
     long long tag = op->tag;
-    struct dbdiff_datum ids;
     char **nat = NULL;
     size_t n_nat = 0;
 
-    dbdiff_set_opt_string(diff, row, SBREC_PORT_BINDING_COL_PARENT_PORT,
+    if (nbsp->parent_name) {
+        dbdiff_set_string(diff, row, SBREC_PORT_BINDING_COL_PARENT_PORT,
                           nbsp->parent_name);
-    dbdiff_set_opt_integer(diff, row, SBREC_PORT_BINDING_COL_TAG,
-                           tag >= 0 ? &tag : NULL);
-    dbdiff_set_strings(diff, row, SBREC_PORT_BINDING_COL_PORT_SECURITY,
-                       nbsp->port_security, nbsp->n_port_security);
-    dbdiff_datum_init_map(&ids);
-    dbdiff_datum_add_map(&ids, nbsp->external_ids);
-    dbdiff_set(diff, row, SBREC_PORT_BINDING_COL_EXTERNAL_IDS, &ids);
+    } else {
+        set_empty(diff, row, SBREC_PORT_BINDING_COL_PARENT_PORT);
+    }
+    if (tag >= 0) {
+        dbdiff_set_integer(diff, row, SBREC_PORT_BINDING_COL_TAG, tag);
+    } else {
+        set_empty(diff, row, SBREC_PORT_BINDING_COL_TAG);
+    }
+    set_strings(diff, row, SBREC_PORT_BINDING_COL_PORT_SECURITY,
+                (const char *const *) nbsp->port_security,
+                nbsp->n_port_security);
+    set_map_copy(diff, row, SBREC_PORT_BINDING_COL_EXTERNAL_IDS,
+                 nbsp->external_ids);
     if (ports_is_router_lsp(op)) {
         build_nat_addresses(op, &nat, &n_nat);
     }
-    dbdiff_set_strings(diff, row, SBREC_PORT_BINDING_COL_NAT_ADDRESSES,
-                       (const char *const *) nat, n_nat);
+    set_strings(diff, row, SBREC_PORT_BINDING_COL_NAT_ADDRESSES,
+                (const char *const *) nat, n_nat);
     for (size_t i = 0; i < n_nat; i++) {
         free(nat[i]);
     }
@@ -871,26 +998,32 @@ sync_port(struct dbdiff *diff, struct northd_port *op,
           struct ovsdb_client_table *table, const struct gateways *gws)
 {
     const struct gateways_group *group;
-    struct dbdiff_datum opts, gcs;
+    struct dbdiff_datum opts;
     const struct ovsdb_client_row *row;
     bool up = false;
 
     if (!op->sb) {
         op->sb = (const struct sbrec_port_binding *)
                  dbdiff_insert(diff, table);
+        dbdiff_set_string(diff, &op->sb->header_,
+                          SBREC_PORT_BINDING_COL_LOGICAL_PORT, op->name);
     }
+    /* A binding found in the index has the port's name already. */
     row = &op->sb->header_;
-    dbdiff_set_string(diff, row, SBREC_PORT_BINDING_COL_LOGICAL_PORT,
-                      op->name);
     dbdiff_set_ref(diff, row, SBREC_PORT_BINDING_COL_DATAPATH,
                    &op->od->sb->header_);
     dbdiff_set_integer(diff, row, SBREC_PORT_BINDING_COL_TUNNEL_KEY,
                        op->tunnel_key);
     dbdiff_set_string(diff, row, SBREC_PORT_BINDING_COL_TYPE, op->sb_type);
-    build_options(op, &opts);
-    dbdiff_set(diff, row, SBREC_PORT_BINDING_COL_OPTIONS, &opts);
-    dbdiff_set_strings(diff, row, SBREC_PORT_BINDING_COL_MAC,
-                       (const char *const *) op->mac, op->n_mac);
+    if (op->kind == NORTHD_PORT_LSP && !ports_is_router_lsp(op)) {
+        set_map_copy(diff, row, SBREC_PORT_BINDING_COL_OPTIONS,
+                     op->nbsp->options);
+    } else {
+        build_options(op, &opts);
+        dbdiff_set(diff, row, SBREC_PORT_BINDING_COL_OPTIONS, &opts);
+    }
+    set_strings(diff, row, SBREC_PORT_BINDING_COL_MAC,
+                (const char *const *) op->mac, op->n_mac);
     if (op->kind == NORTHD_PORT_LSP) {
         sync_lsp_columns(diff, op);
     } else {
@@ -898,10 +1031,13 @@ sync_port(struct dbdiff *diff, struct northd_port *op,
     }
     group = (op->ha_group && (op->kind != NORTHD_PORT_LRP)
              ? gateways_find(gws, op->ha_group) : NULL);
-    dbdiff_set_ref(diff, row, SBREC_PORT_BINDING_COL_HA_CHASSIS_GROUP,
-                   group && group->sb ? &group->sb->header_ : NULL);
-    dbdiff_datum_init_set(&gcs);
-    dbdiff_set(diff, row, SBREC_PORT_BINDING_COL_GATEWAY_CHASSIS, &gcs);
+    if (group && group->sb) {
+        dbdiff_set_ref(diff, row, SBREC_PORT_BINDING_COL_HA_CHASSIS_GROUP,
+                       &group->sb->header_);
+    } else {
+        set_empty(diff, row, SBREC_PORT_BINDING_COL_HA_CHASSIS_GROUP);
+    }
+    set_empty(diff, row, SBREC_PORT_BINDING_COL_GATEWAY_CHASSIS);
     if (!op->sb->n_up) {
         /* ovn-controller owns 'up'; northd only fills in "not yet". */
         dbdiff_set_opt_bool(diff, row, SBREC_PORT_BINDING_COL_UP, &up);
@@ -944,9 +1080,12 @@ ports_sync_nb(const struct northd_ports *ports, struct dbdiff *diff)
         } else {
             up = op->sb && op->sb->n_up && op->sb->up[0];
         }
-        dbdiff_set_opt_bool(diff, row, NBREC_LOGICAL_SWITCH_PORT_COL_UP,
-                            &up);
-        dbdiff_set_opt_integer(diff, row, NBREC_LOGICAL_SWITCH_PORT_COL_TAG,
-                               tag >= 0 ? &tag : NULL);
+        dbdiff_set_bool(diff, row, NBREC_LOGICAL_SWITCH_PORT_COL_UP, up);
+        if (tag >= 0) {
+            dbdiff_set_integer(diff, row, NBREC_LOGICAL_SWITCH_PORT_COL_TAG,
+                               tag);
+        } else {
+            set_empty(diff, row, NBREC_LOGICAL_SWITCH_PORT_COL_TAG);
+        }
     }
 }

@@ -85,11 +85,28 @@ enum northd_port_kind {
                                  * port (no NB row of its own). */
 };
 
+/* The LSP types the pipeline builders test per port, so that they need
+ * not compare strings (NORTHD_LSP_OTHER: any other type; LRP and cr-
+ * ports are NORTHD_LSP_NONE). */
+enum northd_lsp_type {
+    NORTHD_LSP_NONE,
+    NORTHD_LSP_VIF,             /* "" */
+    NORTHD_LSP_ROUTER,
+    NORTHD_LSP_LOCALNET,
+    NORTHD_LSP_LOCALPORT,
+    NORTHD_LSP_VTEP,
+    NORTHD_LSP_EXTERNAL,
+    NORTHD_LSP_VIRTUAL,
+    NORTHD_LSP_OTHER,
+};
+
 struct northd_port {
     struct hmap_node name_node; /* In northd_ports.by_name. */
     const char *name;           /* logical_port (the NB row's name, or
                                  * 'name_owned'). */
     char *name_owned;           /* cr- ports: "cr-<lrp>" (in the arena). */
+    const char *json_name;      /* 'name' as a quoted string, "\"vm1\""
+                                 * (in the arena). */
     enum northd_port_kind kind;
     struct northd_datapath *od;
     const struct nbrec_logical_switch_port *nbsp;   /* LSP. */
@@ -125,10 +142,21 @@ struct northd_port {
     char *mac_owned;            /* In the arena. */
     const char *mac_one[1];     /* 'mac' of LRP and cr- ports. */
     bool has_unknown;           /* LSP 'addresses' has "unknown". */
+    bool has_router_addr;       /* LSP 'addresses' has "router". */
+    bool wants_dynamic;         /* LSP 'addresses' asks for a dynamic
+                                 * address ("dynamic", "dynamic IP",
+                                 * "MAC dynamic"; ls-ipam.c). */
+    bool is_router_lsp;         /* LSP of type "router" (computed once:
+                                 * the pipeline builders ask per flow). */
+    enum northd_lsp_type lsp_type;  /* Of 'nbsp->type'. */
     const char *dynamic_addresses;  /* LSP: "MAC [IPv4] [IPv6]" allocated
                                      * by ls-ipam.c (also the last of
                                      * 'lsp_addrs'), or NULL. */
     bool enabled;               /* NB 'enabled' (default true). */
+    const char *requested_tnl_key;  /* LSP/LRP options:requested-tnl-key,
+                                     * or NULL. */
+    long long qdisc_queue_id;   /* LSP options:qdisc_queue_id as an
+                                 * integer (0 if absent or bad). */
     long long tag;              /* LSP VLAN tag (containers, localnet),
                                  * or -1. */
 };
@@ -161,7 +189,11 @@ struct northd_port *ports_find(const struct northd_ports *,
                                const char *name);
 
 /* Is 'op' a switch port of type "router"? */
-bool ports_is_router_lsp(const struct northd_port *);
+static inline bool
+ports_is_router_lsp(const struct northd_port *op)
+{
+    return op->is_router_lsp;
+}
 
 /* Finds a Chassis by name, or else by hostname, as 'requested-chassis'
  * names it. */

@@ -21,6 +21,7 @@ sync_init(struct sync *s)
     hmap_init(&s->port_groups);
     s->address_sets = NULL;
     s->n_address_sets = 0;
+    s->allocated_address_sets = 0;
 }
 
 void
@@ -55,8 +56,11 @@ add_address_set(struct sync *s, char *name)
 {
     struct sync_address_set *as;
 
-    s->address_sets = xrealloc(s->address_sets, (s->n_address_sets + 1)
-                                                * sizeof *s->address_sets);
+    if (s->n_address_sets >= s->allocated_address_sets) {
+        s->address_sets = x2nrealloc(s->address_sets,
+                                     &s->allocated_address_sets,
+                                     sizeof *s->address_sets);
+    }
     as = &s->address_sets[s->n_address_sets++];
     as->name = name;
     as->addresses = NULL;

@@ -62,6 +62,7 @@ struct sync {
     struct hmap port_groups;    /* 'struct sync_port_group's. */
     struct sync_address_set *address_sets;
     size_t n_address_sets;
+    size_t allocated_address_sets;
 };
 
 void sync_init(struct sync *);

@@ -215,6 +215,19 @@ test_lport_addrs(void **state OVS_UNUSED)
     assert_string_equal(a.ipv4[0].bcast_s, "10.1.255.255");
     lport_addrs_destroy(&a);
 
+    /* IPv4 text is formatted by hand: every digit count, 0 and 255. */
+    assert_null(lport_addrs_parse("00:00:00:00:00:03 0.9.99.255/8 "
+                                  "100.10.1.0/31 255.255.255.255", &a));
+    assert_int_equal(a.n_ipv4, 3);
+    assert_string_equal(a.ipv4[0].addr_s, "0.9.99.255");
+    assert_string_equal(a.ipv4[0].network_s, "0.0.0.0");
+    assert_string_equal(a.ipv4[0].bcast_s, "0.255.255.255");
+    assert_string_equal(a.ipv4[1].addr_s, "100.10.1.0");
+    assert_string_equal(a.ipv4[1].bcast_s, "100.10.1.1");
+    assert_string_equal(a.ipv4[2].addr_s, "255.255.255.255");
+    assert_string_equal(a.ipv4[2].network_s, "255.255.255.255");
+    lport_addrs_destroy(&a);
+
     error = lport_addrs_parse("zz:00:00:00:00:01 10.0.0.5", &a);
     assert_non_null(error);
     assert_non_null(strstr(error, "no MAC address"));
