@@ -839,7 +839,41 @@ VS_SCRIPTS = {
 SCRIPTS = {"nb": NB_SCRIPTS, "sb": SB_SCRIPTS, "vs": VS_SCRIPTS}
 
 
+# The connection and SSL commands, as ovn-nbctl and ovn-sbctl share them
+# (test_nbctl.py and test_sbctl.py each add their own database's checks).
+CONNECTION_SSL_SCRIPT = [
+    "get-connection",
+    "get-ssl",
+    "del-ssl",
+    "del-connection",
+    "set-connection ptcp:6641 b a",
+    "get-connection",
+    "--inactivity-probe=12x set-connection ptcp:1 tcp:2",
+    "get-connection",
+    "get Connection ptcp:1 inactivity_probe",
+    "--inactivity-probe=-5 set-connection punix:/x",
+    "get Connection punix:/x inactivity_probe",
+    "set-connection",
+    "get-connection extra",
+    "set-connection ptcp ssl:x unix:/y pssl: tcpx:1",
+    "get-connection",
+    "set-ssl a b",
+    "set-ssl k c ca",
+    "get-ssl",
+    "--bootstrap set-ssl k c ca TLSv1.2 HIGH",
+    "get-ssl",
+    "get SSL . ssl_protocols ssl_ciphers bootstrap_ca_cert",
+    "set-ssl 1 2 3 4 5 6",
+    "del-ssl",
+    "get-ssl",
+    "del-connection",
+    "get-connection",
+    "set-connection ptcp:5 -- get-connection",
+]
+
+
 # --- The harness.
+
 
 class Side:
     """One database server plus the tool that talks to it."""

@@ -1842,34 +1842,7 @@ SCRIPTS["topo"] = {"large": _topology()}
 # (c) Bad input inside `--` sequences whose earlier commands would have
 # changed the database: the database must be unchanged afterwards.
 SCRIPTS["conn"] = {
-    "connection_ssl": [
-        "get-connection",
-        "get-ssl",
-        "del-ssl",
-        "del-connection",
-        "set-connection ptcp:6641 b a",
-        "get-connection",
-        "--inactivity-probe=12x set-connection ptcp:1 tcp:2",
-        "get-connection",
-        "get Connection ptcp:1 inactivity_probe",
-        "--inactivity-probe=-5 set-connection punix:/x",
-        "get Connection punix:/x inactivity_probe",
-        "set-connection",
-        "get-connection extra",
-        "set-connection ptcp ssl:x unix:/y pssl: tcpx:1",
-        "get-connection",
-        "set-ssl a b",
-        "set-ssl k c ca",
-        "get-ssl",
-        "--bootstrap set-ssl k c ca TLSv1.2 HIGH",
-        "get-ssl",
-        "get SSL . ssl_protocols ssl_ciphers bootstrap_ca_cert",
-        "set-ssl 1 2 3 4 5 6",
-        "del-ssl",
-        "get-ssl",
-        "del-connection",
-        "get-connection",
-        "set-connection ptcp:5 -- get-connection",
+    "connection_ssl": generic.CONNECTION_SSL_SCRIPT + [
         "set-connection ptcp:7 -- set Connection ptcp:7 external_ids:a=b "
         "-- get-connection",
         "get NB_Global . connections ssl",
