@@ -69,19 +69,6 @@ do_create(int argc, char *argv[])
     return 0;
 }
 
-static void
-on_signal(int signo, void *aux)
-{
-    struct poll_loop *loop = aux;
-
-    if (signo == SIGHUP) {
-        vlog_reopen_file();
-        return;
-    }
-    VLOG_INFO("%s received, exiting", strsignal(signo));
-    poll_loop_stop(loop);
-}
-
 int
 main(int argc, char *argv[])
 {
@@ -190,7 +177,7 @@ main(int argc, char *argv[])
     }
     free(ctl_path);
     ovsdb_server_register_commands(server, unixctl);
-    poll_loop_watch_signals(loop, on_signal, loop);
+    poll_loop_watch_signals(loop, daemon_on_signal, loop);
 
     daemon_notify_ready(&dopts);
     VLOG_INFO("weft-db %s ready", WEFT_VERSION);

@@ -58,19 +58,6 @@ default_db(const char *env, const char *socket)
                      socket);
 }
 
-static void
-on_signal(int signo, void *aux)
-{
-    struct poll_loop *loop = aux;
-
-    if (signo == SIGHUP) {
-        vlog_reopen_file();
-        return;
-    }
-    VLOG_INFO("%s received, exiting", strsignal(signo));
-    poll_loop_stop(loop);
-}
-
 struct options {
     struct daemon_options daemon;
     char *nb, *sb;              /* Database remotes. */
@@ -181,7 +168,7 @@ main(int argc, char *argv[])
 
     session = session_create(loop, o.nb, o.sb, o.dry_run);
     session_register_commands(session, unixctl);
-    poll_loop_watch_signals(loop, on_signal, loop);
+    poll_loop_watch_signals(loop, daemon_on_signal, loop);
     daemon_notify_ready(&o.daemon);
     VLOG_INFO("weft-northd %s: northbound %s, southbound %s", WEFT_VERSION,
               o.nb, o.sb);

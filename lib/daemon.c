@@ -9,6 +9,7 @@
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include "poll-loop.h"
 #include "util.h"
 #include "vlog.h"
 
@@ -397,4 +398,15 @@ daemon_remove_pidfile(struct daemon_options *opts)
         close(opts->pidfile_fd);
         opts->pidfile_fd = -1;
     }
+}
+
+void
+daemon_on_signal(int signo, void *loop)
+{
+    if (signo == SIGHUP) {
+        vlog_reopen_file();
+        return;
+    }
+    VLOG_INFO("%s received, exiting", strsignal(signo));
+    poll_loop_stop(loop);
 }

@@ -128,4 +128,9 @@ int daemon_start(struct daemon_options *, char **errorp);
 void daemon_notify_ready(struct daemon_options *);
 void daemon_remove_pidfile(struct daemon_options *);
 
+/* A poll_loop_watch_signals() callback for a daemon whose 'aux' is its
+ * poll loop: SIGHUP reopens the log file (for log rotation), SIGTERM and
+ * SIGINT log and stop the loop. */
+void daemon_on_signal(int signo, void *loop);
+
 #endif
