@@ -9,7 +9,9 @@
  * the new packet's headers from the old one (an ARP request from an IPv4
  * packet, an ICMP error...) and run their nested actions on it.  Services
  * that need a controller in OVN (put_dhcp_opts, MAC bindings, port
- * security) are answered here from the compiled input. */
+ * security) are answered here from the compiled input; put_dhcp_opts and
+ * put_dhcpv6_opts build the actual reply when the packet has a payload
+ * (pipeline-dhcp.c). */
 #include "pipeline/pipeline-execute.h"
 
 #include <inttypes.h>
@@ -513,6 +515,10 @@ exec_generator(struct pl_ctx *ctx, const struct pl_pkt *pkt,
                 : "icmp4");
     }
     if (a->type != ACTION_CLONE) {
+        /* The generated packet does not carry the old one's payload. */
+        free(copy.payload);
+        copy.payload = NULL;
+        copy.payload_len = 0;
         generate_headers(&copy, a->type);
         if (copy.n_via < PL_MAX_VIA) {
             copy.via[copy.n_via++] = name;
@@ -568,15 +574,50 @@ exec_lookup_neigh(const struct pl_ctx *ctx, const struct pl_pkt *pkt,
 static void
 add_payload_action(struct pl_pkt *pkt, const struct action *a)
 {
-    if (pkt->n_payload < ARRAY_SIZE(pkt->payload)) {
-        pkt->payload[pkt->n_payload++] = a;
+    if (pkt->n_payload_actions < ARRAY_SIZE(pkt->payload_actions)) {
+        pkt->payload_actions[pkt->n_payload_actions++] = a;
     }
 }
 
+/* put_dhcp_opts and put_dhcpv6_opts on a packet with a payload: the
+ * reply is built (result 1) or the request refused (result 0), as
+ * ovn-controller does. */
 static void
-exec_put_opts(struct pl_pkt *pkt, const struct action *a,
+exec_put_dhcp_opts(struct pl_ctx *ctx, struct pl_pkt *pkt,
+                   const struct action *a, struct pipeline_trace_node *tnode)
+{
+    struct ds note = DS_EMPTY_INITIALIZER;
+    ctx->res->payload_read = true;
+    bool ok = (a->type == ACTION_PUT_DHCPV4_OPTS
+               ? pl_dhcp_reply(pkt, a, &note)
+               : pl_dhcp6_reply(pkt, a, &note));
+    if (tnode) {
+        pl_trace_add(tnode, PIPELINE_TRACE_COMMENT, "/* %s. */",
+                     ds_cstr(&note));
+        if (ok) {
+            struct ds s = DS_EMPTY_INITIALIZER;
+            action_format(a, &s);
+            const char *eq = strstr(ds_cstr(&s), " = ");
+            pl_trace_add(tnode, PIPELINE_TRACE_MODIFY, "%s",
+                         eq ? eq + 3 : ds_cstr(&s));
+            ds_destroy(&s);
+        }
+    }
+    if (ok) {
+        add_payload_action(pkt, a);
+    }
+    set_result(pkt, &a->opts.dst, ok, NULL);
+    ds_destroy(&note);
+}
+
+static void
+exec_put_opts(struct pl_ctx *ctx, struct pl_pkt *pkt, const struct action *a,
               struct pipeline_trace_node *tnode)
 {
+    if (pkt->payload && a->type != ACTION_PUT_ND_RA_OPTS) {
+        exec_put_dhcp_opts(ctx, pkt, a, tnode);
+        return;
+    }
     add_payload_action(pkt, a);
     if (tnode) {
         struct ds s = DS_EMPTY_INITIALIZER;
@@ -733,7 +774,7 @@ exec_service(struct pl_ctx *ctx, struct pl_pkt *pkt, const struct action *a,
         break;
     case ACTION_PUT_DHCPV4_OPTS: case ACTION_PUT_DHCPV6_OPTS:
     case ACTION_PUT_ND_RA_OPTS:
-        exec_put_opts(pkt, a, tnode);
+        exec_put_opts(ctx, pkt, a, tnode);
         break;
     case ACTION_CHECK_IN_PORT_SEC:
     case ACTION_CHECK_OUT_PORT_SEC:

@@ -10,17 +10,27 @@
 #include "ds.h"
 #include "util.h"
 
+/* A copy of 'n' payload bytes at 'p' (NULL for none). */
+static uint8_t *
+pl_payload_dup(const uint8_t *p, size_t n)
+{
+    return p ? xmemdup(p, n ? n : 1) : NULL;
+}
+
 void
 pl_pkt_clone(struct pl_pkt *dst, const struct pl_pkt *src)
 {
     *dst = *src;
     symtab_flow_clone(&dst->flow, &src->flow);
+    dst->payload = pl_payload_dup(src->payload, src->payload_len);
 }
 
 void
 pl_pkt_destroy(struct pl_pkt *pkt)
 {
     symtab_flow_destroy(&pkt->flow);
+    free(pkt->payload);
+    pkt->payload = NULL;
 }
 
 static const char *
@@ -77,8 +87,11 @@ pl_record_output(struct pl_ctx *ctx, const struct pl_pkt *pkt,
     for (size_t i = 0; i < pkt->n_via; i++) {
         o->via[i] = xstrdup(pkt->via[i]);
     }
-    o->n_payload_actions = pkt->n_payload;
-    o->payload_actions = xmemdup(pkt->payload, sizeof pkt->payload);
+    o->n_payload_actions = pkt->n_payload_actions;
+    o->payload_actions = xmemdup(pkt->payload_actions,
+                                 sizeof pkt->payload_actions);
+    o->payload = pl_payload_dup(pkt->payload, pkt->payload_len);
+    o->payload_len = pkt->payload_len;
 }
 
 static void
@@ -437,6 +450,8 @@ pipeline_run(const struct pipeline *pl,
     }
     struct pl_pkt pkt = { .dp = dp };
     symtab_flow_clone(&pkt.flow, packet);
+    pkt.payload = pl_payload_dup(params->payload, params->payload_len);
+    pkt.payload_len = params->payload ? params->payload_len : 0;
     res->mask.fields[SYMTAB_F_INPORT] = u128_low_mask(128);
     pl_run_pipeline(&ctx, &pkt, ACTIONS_INGRESS, 0, res->trace);
     pl_pkt_destroy(&pkt);
@@ -458,6 +473,7 @@ pipeline_result_destroy(struct pipeline_result *res)
         }
         free(o->via);
         free(o->payload_actions);
+        free(o->payload);
     }
     free(res->outputs);
     for (size_t i = 0; i < res->n_drops; i++) {

@@ -26,8 +26,10 @@ struct pl_pkt {
     size_t n_via;
     struct u128 stack[PL_STACK];    /* push/pop. */
     size_t n_stack;
-    const struct action *payload[PL_MAX_VIA];  /* put_dhcp_opts... */
-    size_t n_payload;
+    const struct action *payload_actions[PL_MAX_VIA];  /* put_dhcp_opts */
+    size_t n_payload_actions;
+    uint8_t *payload;               /* L4 payload bytes (owned), or NULL. */
+    size_t payload_len;
 };
 
 struct pl_ctx {
@@ -83,6 +85,14 @@ bool pl_exec_action(struct pl_ctx *, struct pl_pkt *, const struct action *,
  * ('ingress') or outport? */
 bool pl_port_sec_fails(const struct pl_ctx *, const struct pl_pkt *,
                        bool ingress);
+
+/* pipeline-dhcp.c: replaces the payload of 'pkt', a DHCP (DHCPv6)
+ * request, by the reply of put_dhcp_opts (put_dhcpv6_opts) 'a' and
+ * returns true; or leaves it alone and returns false.  Either way
+ * appends what happened to 'note'. */
+bool pl_dhcp_reply(struct pl_pkt *, const struct action *a, struct ds *note);
+bool pl_dhcp6_reply(struct pl_pkt *, const struct action *a,
+                    struct ds *note);
 
 /* Runs 'nested' on a copy of 'pkt' shown as block 'label', as a fork. */
 void pl_fork(struct pl_ctx *, const struct pl_pkt *, struct pl_pkt *copy,

@@ -50,10 +50,22 @@
  * actions (on copies), conntrack actions against a model (struct
  * pipeline_ct_model, decided by the caller: weft-trace's --ct flags, the
  * datapath's real conntrack later), MAC binding lookups and port security
- * checks.  Actions that need the payload, which the engine does not model
- * (put_dhcp_opts, dns_lookup...), succeed as in ovn-trace and are handed
- * to the caller with the output (pipeline_output.payload_actions), so the
- * datapath's responder can build the actual DHCP reply.  The result lists the packets that left
+ * checks.
+ *
+ * Payload.  A packet may carry its L4 payload (the bytes after the UDP
+ * header; pipeline_run_params.payload), owned by each copy of the packet
+ * in flight.  put_dhcp_opts / put_dhcpv6_opts on a packet with a payload
+ * do what ovn-controller does: a valid request is replaced by the actual
+ * reply (DHCPOFFER, DHCPACK, ADVERTISE...; pipeline-dhcp.c says which)
+ * and the result bit is 1; anything else leaves the packet alone with
+ * result 0.  The reply then rides through the later tables, which swap
+ * the headers, and leaves with the output (pipeline_output.payload);
+ * pipeline_output_frame() makes the Ethernet frame to send.  Without a
+ * payload the engine behaves as ovn-trace: it assumes a DHCPDISCOVER or
+ * DHCPREQUEST and sets the result bit to 1, builds no bytes, and hands
+ * the actions that needed the payload (put_dhcp_opts, dns_lookup...) to
+ * the caller (pipeline_output.payload_actions).  Packet-generating
+ * actions (arp, icmp4...) drop the payload.  The result lists the packets that left
  * on ports (with their final fields and the generating actions they went
  * through), the drops (the stage and flow where each copy of the packet
  * ended), and the mask of the fields that influenced the result (the
@@ -228,6 +240,10 @@ struct pipeline_run_params {
     /* The member select() picks when it is one of the choices, as
      * --select-id (-1: the first). */
     int select_id;
+
+    /* The packet's L4 payload (copied), or NULL for none. */
+    const uint8_t *payload;
+    size_t payload_len;
 };
 
 /* One packet that left the pipelines on a port. */
@@ -247,6 +263,11 @@ struct pipeline_output {
      * compiled pipeline and live as long as it. */
     const struct action **payload_actions;
     size_t n_payload_actions;
+
+    /* The L4 payload the packet left with (a DHCP reply built on the
+     * way, or the input's payload), or NULL if it has none. */
+    uint8_t *payload;
+    size_t payload_len;
 };
 
 /* One copy of the packet that went nowhere, and why. */
@@ -302,6 +323,10 @@ struct pipeline_result {
 
     /* Set if execution was cut short (loop, too deep). */
     bool truncated;
+
+    /* Set if an action read the payload (put_dhcp_opts): the result
+     * depends on more than the fields, so it must not be cached. */
+    bool payload_read;
 };
 
 /* Runs 'packet' (its inport names the ingress port) through the ingress
@@ -311,6 +336,13 @@ int pipeline_run(const struct pipeline *, const struct pipeline_run_params *,
                  uint32_t dp_key, const struct symtab_flow *packet,
                  struct pipeline_result *result);
 void pipeline_result_destroy(struct pipeline_result *);
+
+/* Appends to 'frame' the Ethernet frame of 'output': Ethernet, IPv4 or
+ * IPv6 and UDP headers from its final fields (lengths and checksums
+ * computed), then its payload.  Returns 0, or EINVAL if the output has
+ * no payload or is not UDP over IPv4 or IPv6 (the only frames the
+ * engine makes bytes for). */
+int pipeline_output_frame(const struct pipeline_output *, struct ds *frame);
 
 /* --- Traces -------------------------------------------------------- */
 

@@ -1,0 +1,126 @@
+/* pipeline-frame: the bytes of a packet that left the pipelines with a
+ * payload, ready for the wire.  See pipeline_output_frame() in
+ * pipeline.h.
+ *
+ *     Ethernet  dst(6) src(6) [0x8100 TCI(2)] type(2)
+ *     IPv4      0x45, DSCP/ECN, total length, id 0, flags/offset 0, TTL,
+ *               17, header checksum, src, dst
+ *     IPv6      version 6 | traffic class | flow label, payload length,
+ *               17, hop limit, src, dst
+ *     UDP       src port, dst port, length, checksum (over the pseudo
+ *               header; 0 is sent as 0xffff)
+ *
+ * Fields come from the output's final headers (symtab numbering). */
+#include "pipeline/pipeline-private.h"
+
+#include <errno.h>
+#include <string.h>
+
+#include "ds.h"
+#include "util.h"
+
+static void
+put_be(struct ds *out, uint64_t v, size_t n)
+{
+    for (size_t i = n; i-- > 0;) {
+        ds_put_char(out, (char) ((v >> (8 * i)) & 0xff));
+    }
+}
+
+static void
+put_u128(struct ds *out, struct u128 v)
+{
+    put_be(out, v.hi, 8);
+    put_be(out, v.lo, 8);
+}
+
+/* The ones' complement sum of 'n' bytes at 'p', added to 'sum'. */
+static uint32_t
+csum_add(uint32_t sum, const uint8_t *p, size_t n)
+{
+    for (size_t i = 0; i + 1 < n; i += 2) {
+        sum += (uint32_t) p[i] << 8 | p[i + 1];
+    }
+    if (n & 1) {
+        sum += (uint32_t) p[n - 1] << 8;
+    }
+    return sum;
+}
+
+static uint16_t
+csum_finish(uint32_t sum)
+{
+    while (sum >> 16) {
+        sum = (sum & 0xffff) + (sum >> 16);
+    }
+    return ~sum & 0xffff;
+}
+
+static void
+set_be16(struct ds *s, size_t ofs, uint16_t v)
+{
+    s->string[ofs] = (char) (v >> 8);
+    s->string[ofs + 1] = (char) (v & 0xff);
+}
+
+int
+pipeline_output_frame(const struct pipeline_output *o, struct ds *frame)
+{
+    const struct u128 *f = o->flow.fields;
+    uint16_t eth_type = f[SYMTAB_F_ETH_TYPE].lo;
+    bool v6 = eth_type == 0x86dd;
+    if (!o->payload || f[SYMTAB_F_IP_PROTO].lo != 17
+        || (eth_type != 0x0800 && !v6)
+        || o->payload_len > 65535 - 8 - (v6 ? 0 : 20)) {
+        return EINVAL;
+    }
+    put_be(frame, f[SYMTAB_F_ETH_DST].lo, 6);
+    put_be(frame, f[SYMTAB_F_ETH_SRC].lo, 6);
+    uint16_t tci = f[SYMTAB_F_VLAN_TCI].lo;
+    if (tci & 0x1000) {
+        put_be(frame, 0x8100, 2);
+        put_be(frame, tci & ~0x1000, 2);
+    }
+    put_be(frame, eth_type, 2);
+
+    size_t udp_len = 8 + o->payload_len;
+    uint8_t tos = (f[SYMTAB_F_IP_DSCP].lo << 2) | f[SYMTAB_F_IP_ECN].lo;
+    uint32_t pseudo = 0;
+    size_t ip_ofs = frame->length;
+    if (v6) {
+        put_be(frame, 6u << 28 | (uint32_t) tos << 20
+               | (f[SYMTAB_F_IP6_LABEL].lo & 0xfffff), 4);
+        put_be(frame, udp_len, 2);
+        put_be(frame, 17, 1);
+        put_be(frame, f[SYMTAB_F_IP_TTL].lo, 1);
+        put_u128(frame, f[SYMTAB_F_IP6_SRC]);
+        put_u128(frame, f[SYMTAB_F_IP6_DST]);
+        pseudo = csum_add(0, (const uint8_t *) frame->string + ip_ofs + 8,
+                          32);
+    } else {
+        put_be(frame, 0x45, 1);
+        put_be(frame, tos, 1);
+        put_be(frame, 20 + udp_len, 2);
+        put_be(frame, 0, 4);                /* Id, flags, offset. */
+        put_be(frame, f[SYMTAB_F_IP_TTL].lo, 1);
+        put_be(frame, 17, 1);
+        put_be(frame, 0, 2);                /* Checksum, below. */
+        put_be(frame, f[SYMTAB_F_IP4_SRC].lo, 4);
+        put_be(frame, f[SYMTAB_F_IP4_DST].lo, 4);
+        const uint8_t *ip = (const uint8_t *) frame->string + ip_ofs;
+        set_be16(frame, ip_ofs + 10, csum_finish(csum_add(0, ip, 20)));
+        pseudo = csum_add(0, ip + 12, 8);
+    }
+    pseudo += 17 + udp_len;
+
+    size_t udp_ofs = frame->length;
+    put_be(frame, f[SYMTAB_F_TP_SRC].lo, 2);
+    put_be(frame, f[SYMTAB_F_TP_DST].lo, 2);
+    put_be(frame, udp_len, 2);
+    put_be(frame, 0, 2);
+    ds_put_buffer(frame, (const char *) o->payload, o->payload_len);
+    uint16_t csum = csum_finish(csum_add(
+        pseudo, (const uint8_t *) frame->string + udp_ofs, udp_len));
+    set_be16(frame, udp_ofs + 6, csum ? csum : 0xffff);
+    return 0;
+}
