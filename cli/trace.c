@@ -4,8 +4,8 @@
  *     weft-trace [--db=REMOTE] [--detailed|--summary|--minimal|--all]
  *                [--ct=FLAGS]... [--lb-dst=IP[:PORT]] [--select-id=ID]
  *                [--friendly-names|--no-friendly-names] [--ovs]
- *                [--nb-db=REMOTE]
- *                [DATAPATH] MICROFLOW
+ *                [--nb-db=REMOTE] [--dhcp[=TYPE[:IP]]|--payload=HEX]
+ *                [--frame-hex] [DATAPATH] MICROFLOW
  *
  * The command line is ovn-trace's (ovn-trace(8)); the database defaults to
  * $OVN_SB_DB, else unix:$OVN_RUNDIR/ovnsb_db.sock (OVN_RUNDIR defaults to
@@ -13,7 +13,9 @@
  * summary end, when a copy of the packet was dropped, with a line saying
  * where (datapath, pipeline, stage, table), by which flow and why: the
  * northbound object behind the flow, read from --nb-db (default $OVN_NB_DB,
- * else unix:$OVN_RUNDIR/ovnnb_db.sock) when needed (cli/trace-why.h). */
+ * else unix:$OVN_RUNDIR/ovnnb_db.sock) when needed (cli/trace-why.h).
+ * --dhcp and --payload give the packet a payload, so that put_dhcp_opts
+ * builds the actual reply, shown after the trace (cli/trace-dhcp.h). */
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
@@ -21,6 +23,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "cli/trace-dhcp.h"
 #include "cli/trace-sb.h"
 #include "cli/trace-why.h"
 #include "ds.h"
@@ -44,6 +47,10 @@ struct trace_options {
     const char *datapath;           /* Or NULL. */
     unsigned int bench;             /* --bench=N: time N untraced runs. */
     const char *microflow;
+    bool dhcp;                      /* --dhcp: synthesise a request. */
+    struct trace_dhcp_req dhcp_req;
+    const char *payload_hex;        /* --payload. */
+    bool frame_hex;                 /* --frame-hex. */
 };
 
 static void
@@ -68,6 +75,20 @@ usage(void)
            "  --no-friendly-names     accepted\n"
            "  --bench=N               (weft) also time compiling and N "
            "untraced runs\n"
+           "  --dhcp[=TYPE[:IP]]      (weft) the packet is a DHCP request "
+           "made from the\n"
+           "                          microflow (TYPE: discover, request,"
+           " inform, release,\n"
+           "                          decline; IPv6: solicit, request, "
+           "renew, rebind,\n"
+           "                          confirm, information-request; IP: "
+           "requested address);\n"
+           "                          put_dhcp_opts then builds the reply, "
+           "shown decoded\n"
+           "  --payload=HEX           (weft) the packet's UDP payload, in "
+           "hex\n"
+           "  --frame-hex             (weft) also print each output frame "
+           "with a payload in hex\n"
            "  -h, --help              display this help message\n"
            "  -V, --version           display version information\n");
 }
@@ -143,7 +164,7 @@ finish_options(int argc, char *argv[], struct trace_options *o)
 enum {
     OPT_DB = 256, OPT_DETAILED, OPT_SUMMARY, OPT_MINIMAL, OPT_ALL, OPT_CT,
     OPT_LB_DST, OPT_SELECT_ID, OPT_FRIENDLY, OPT_NO_FRIENDLY, OPT_OVS,
-    OPT_BENCH, OPT_NB_DB,
+    OPT_BENCH, OPT_NB_DB, OPT_DHCP, OPT_PAYLOAD, OPT_FRAME_HEX,
 };
 
 /* Handles option 'c' of getopt_long() (argument in 'optarg'). */
@@ -185,6 +206,15 @@ parse_option(int c, struct trace_options *o)
             fatal("%s: bad --bench count", optarg);
         }
         break;
+    case OPT_DHCP:
+        error = trace_dhcp_parse(optarg, &o->dhcp_req);
+        if (error) {
+            fatal("%s", error);
+        }
+        o->dhcp = true;
+        break;
+    case OPT_PAYLOAD: o->payload_hex = optarg; break;
+    case OPT_FRAME_HEX: o->frame_hex = true; break;
     case OPT_OVS:
         fprintf(stderr, "weft-trace: --ovs is not supported (weft has "
                 "no OpenFlow tables); ignored\n");
@@ -213,6 +243,9 @@ parse_options(int argc, char *argv[], struct trace_options *o)
         {"no-friendly-names", no_argument, NULL, OPT_NO_FRIENDLY},
         {"ovs", optional_argument, NULL, OPT_OVS},
         {"bench", required_argument, NULL, OPT_BENCH},
+        {"dhcp", optional_argument, NULL, OPT_DHCP},
+        {"payload", required_argument, NULL, OPT_PAYLOAD},
+        {"frame-hex", no_argument, NULL, OPT_FRAME_HEX},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
         {NULL, 0, NULL, 0},
@@ -320,6 +353,10 @@ print_trace(const struct pipeline *pl, const struct symtab *symtab,
             print_drops(pl, o, res);
         }
     }
+    struct ds replies = DS_EMPTY_INITIALIZER;
+    trace_dhcp_format_outputs(res, o->frame_hex, &replies);
+    fputs(ds_cstr(&replies), stdout);
+    ds_destroy(&replies);
     ds_destroy(&s);
 }
 
@@ -400,6 +437,19 @@ main(int argc, char *argv[])
               o.datapath ? o.datapath : "");
     }
 
+    struct ds payload = DS_EMPTY_INITIALIZER;
+    if (o.dhcp && o.payload_hex) {
+        fatal("--dhcp and --payload are mutually exclusive");
+    } else if (o.dhcp || o.payload_hex) {
+        error = (o.dhcp ? trace_dhcp_synthesize(&o.dhcp_req, &flow, &payload)
+                 : trace_dhcp_parse_hex(o.payload_hex, &payload));
+        if (error) {
+            fatal("%s", error);
+        }
+        o.run.payload = (const uint8_t *) ds_cstr(&payload);
+        o.run.payload_len = payload.length;
+    }
+
     struct pipeline_ct_list ct = {
         .states = o.ct_states, .n_states = o.n_ct_states,
         .dflt = PIPELINE_CS_TRK | PIPELINE_CS_EST,
@@ -415,6 +465,7 @@ main(int argc, char *argv[])
 
     print_trace(pl, symtab, &o, &flow, &res);
     pipeline_result_destroy(&res);
+    ds_destroy(&payload);
     symtab_flow_destroy(&flow);
     pipeline_destroy(pl);
     symtab_destroy(symtab);

@@ -328,6 +328,7 @@ static const struct dhcp_opt_name v4_names[] = {
     { 42, "ntp_server", F_IP }, { 44, "netbios_name_server", F_IP },
     { 46, "netbios_node_type", F_U8 }, { 50, "requested_ip", F_IP },
     { 51, "lease_time", F_U32 }, { 54, "server_id", F_IP },
+    { 55, "parameter_list", F_HEX }, { 61, "client_id", F_HEX },
     { 58, "T1", F_U32 }, { 59, "T2", F_U32 }, { 66, "tftp_server", F_STR },
     { 67, "bootfile_name", F_STR }, { 119, "domain_search_list", F_DOMAINS },
     { 121, "classless_static_route", F_ROUTES },
@@ -684,6 +685,16 @@ format6_option(const struct dhcp6_option *o, struct ds *s)
             return;
         }
         break;
+    case DHCP6_OPT_ELAPSED_TIME:
+        if (o->len == 2) {
+            ds_put_format(s, "elapsed_time %"PRIu32, get_be(o->data, 2));
+            return;
+        }
+        break;
+    case DHCP6_OPT_ORO:
+        ds_put_cstr(s, "option_request ");
+        format_hex(o->data, o->len, s);
+        return;
     case DHCP6_OPT_DOMAIN_LIST:
         ds_put_cstr(s, "domain_search ");
         if (format_domains(o->data, o->len, s)) {

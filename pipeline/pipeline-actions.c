@@ -601,6 +601,13 @@ exec_put_dhcp_opts(struct pl_ctx *ctx, struct pl_pkt *pkt,
             pl_trace_add(tnode, PIPELINE_TRACE_MODIFY, "%s",
                          eq ? eq + 3 : ds_cstr(&s));
             ds_destroy(&s);
+            if (a->type == ACTION_PUT_DHCPV4_OPTS) {
+                /* The reply's destination address (pipeline-dhcp.c). */
+                struct action_field ip4_dst = {
+                    symtab_field_symbol(ctx->pl->symtab, SYMTAB_F_IP4_DST),
+                    0, 32 };
+                trace_assign(tnode, &ip4_dst, pkt);
+            }
         }
     }
     if (ok) {
