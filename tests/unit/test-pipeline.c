@@ -13,6 +13,7 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "dhcp.h"
 #include "ds.h"
 #include "expr/expr.h"
 #include "pipeline/pipeline.h"
@@ -636,6 +637,93 @@ test_dhcp(void **state OVS_UNUSED)
     pipeline_destroy(pl);
 }
 
+/* A DHCP request of 'type' from 00:00:00:00:00:01 in 'out'. */
+static void
+dhcp_request(int type, uint16_t flags, struct ds *out)
+{
+    struct dhcp_msg m = { .op = DHCP_OP_REQUEST, .htype = 1, .hlen = 6,
+                          .xid = 0x1234, .flags = flags,
+                          .chaddr = { 0, 0, 0, 0, 0, 1 } };
+    dhcp_put_header(out, &m);
+    uint8_t t = type;
+    dhcp_put_option(out, DHCP_OPT_MSG_TYPE, &t, 1);
+    dhcp_put_end(out);
+}
+
+static void
+test_dhcp_payload(void **state OVS_UNUSED)
+{
+    static const char *const flows[] = {
+        "0", "udp.src == 68 && udp.dst == 67",
+        "reg0[3] = put_dhcp_opts(offerip = 10.0.0.1, router = 10.0.0.254, "
+        "next_server = 10.0.0.9, lease_time = 3600); next;",
+        "1", "reg0[3] == 1", "eth.dst = eth.src; eth.src = "
+        "00:00:00:00:00:fe; udp.src = 67; udp.dst = 68; outport = inport; "
+        "flags.loopback = 1; output;",
+        "1", "reg0[3] == 0", "outport = \"b\"; output;",
+    };
+    struct pipeline *pl = build_simple(flows, ARRAY_SIZE(flows));
+    const char *flow = L2("a", "1") "eth.dst == ff:ff:ff:ff:ff:ff && "
+        "ip4.src == 0.0.0.0 && ip4.dst == 255.255.255.255 && udp.src == 68 "
+        "&& udp.dst == 67 && ip.ttl == 64";
+    struct ds req = DS_EMPTY_INITIALIZER;
+    dhcp_request(DHCP_MSG_DISCOVER, 0, &req);
+    struct pipeline_run_params p = {
+        .select_id = -1, .payload = (const uint8_t *) req.string,
+        .payload_len = req.length };
+    struct pipeline_result res;
+    assert_int_equal(run_outputs(pl, flow, &p, &res), 1);
+    assert_true(res.payload_read);
+    const struct pipeline_output *o = &res.outputs[0];
+    assert_string_equal(o->port, "a");
+    /* Unicast to the offered address (no broadcast flag). */
+    assert_int_equal(o->flow.fields[SYMTAB_F_IP4_DST].lo, 0x0a000001);
+    struct dhcp_msg rep;
+    assert_null(dhcp_parse(o->payload, o->payload_len, &rep));
+    assert_int_equal(dhcp_msg_type(&rep), DHCP_MSG_OFFER);
+    assert_int_equal(rep.op, DHCP_OP_REPLY);
+    assert_int_equal(rep.xid, 0x1234);
+    assert_int_equal(rep.yiaddr, 0x0a000001);
+    assert_int_equal(rep.siaddr, 0x0a000009);
+    assert_int_equal(rep.chaddr[5], 1);
+    assert_int_equal(rep.n_options, 3);     /* Type, router, lease. */
+    assert_null(dhcp_msg_find(&rep, 253));
+    dhcp_msg_destroy(&rep);
+    struct ds frame = DS_EMPTY_INITIALIZER;
+    assert_int_equal(pipeline_output_frame(o, &frame), 0);
+    assert_int_equal(frame.length, 14 + 20 + 8 + o->payload_len);
+    ds_destroy(&frame);
+    pipeline_result_destroy(&res);
+
+    /* A release, or garbage, is not answered: result 0, forwarded with
+     * its payload unchanged. */
+    ds_clear(&req);
+    dhcp_request(DHCP_MSG_RELEASE, 0, &req);
+    p.payload = (const uint8_t *) req.string;
+    p.payload_len = req.length;
+    assert_int_equal(run_outputs(pl, flow, &p, &res), 1);
+    assert_string_equal(res.outputs[0].port, "b");
+    assert_int_equal(res.outputs[0].payload_len, req.length);
+    assert_memory_equal(res.outputs[0].payload, req.string, req.length);
+    pipeline_result_destroy(&res);
+    p.payload_len = 100;
+    assert_int_equal(run_outputs(pl, flow, &p, &res), 1);
+    assert_string_equal(res.outputs[0].port, "b");
+    pipeline_result_destroy(&res);
+
+    /* A broadcast-flag request is answered by broadcast. */
+    ds_clear(&req);
+    dhcp_request(DHCP_MSG_DISCOVER, DHCP_FLAG_BROADCAST, &req);
+    p.payload = (const uint8_t *) req.string;
+    p.payload_len = req.length;
+    assert_int_equal(run_outputs(pl, flow, &p, &res), 1);
+    assert_int_equal(res.outputs[0].flow.fields[SYMTAB_F_IP4_DST].lo,
+                     0xffffffff);
+    pipeline_result_destroy(&res);
+    ds_destroy(&req);
+    pipeline_destroy(pl);
+}
+
 int
 main(void)
 {
@@ -652,6 +740,7 @@ main(void)
         cmocka_unit_test(test_reject_and_select),
         cmocka_unit_test(test_load_balancer),
         cmocka_unit_test(test_dhcp),
+        cmocka_unit_test(test_dhcp_payload),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
