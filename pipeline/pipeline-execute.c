@@ -14,7 +14,12 @@
 static uint8_t *
 pl_payload_dup(const uint8_t *p, size_t n)
 {
-    return p ? xmemdup(p, n ? n : 1) : NULL;
+    if (!p) {
+        return NULL;
+    }
+    uint8_t *copy = xmalloc(n ? n : 1);
+    memcpy(copy, p, n);
+    return copy;
 }
 
 void

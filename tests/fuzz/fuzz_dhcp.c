@@ -53,7 +53,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     bool v6 = data[0] & 1;
     size_t n = size - 1;
-    uint8_t *copy = xmemdup(data + 1, n ? n : 1);
+    uint8_t *copy = xmalloc(n ? n : 1);
+    memcpy(copy, data + 1, n);
     struct ds s = DS_EMPTY_INITIALIZER;
     char *error;
     if (v6) {
