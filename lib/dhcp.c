@@ -254,10 +254,33 @@ dhcp_put_end(struct ds *out)
     ds_put_char(out, (char) DHCP_OPT_END);
 }
 
-/* Encodes the one name between 'p' and 'end' (of the list 'all'). */
+/* The suffixes of the names written so far, for compression: each is
+ * the text of the name from one label on and its offset in the output. */
+struct domain_suffixes {
+    char *text[64];
+    size_t ofs[64];
+    size_t n;
+};
+
+static bool
+find_suffix(const struct domain_suffixes *sx, const char *text, size_t len,
+            size_t *ofs)
+{
+    for (size_t i = 0; i < sx->n; i++) {
+        if (strlen(sx->text[i]) == len && !memcmp(sx->text[i], text, len)) {
+            *ofs = sx->ofs[i];
+            return true;
+        }
+    }
+    return false;
+}
+
+/* Encodes the one name between 'p' and 'end' (of the list 'all'),
+ * replacing its longest suffix already written, if any, by a pointer to
+ * it; 'base' is where the option's data starts in 'out'. */
 static char *
 encode_domain(const char *p, const char *end, const char *all,
-              struct ds *out)
+              struct domain_suffixes *sx, size_t base, struct ds *out)
 {
     while (p < end && *p == ' ') {
         p++;
@@ -272,11 +295,21 @@ encode_domain(const char *p, const char *end, const char *all,
         return xasprintf("%s: empty domain name", all);
     }
     while (p < end) {
+        size_t ofs;
+        if (find_suffix(sx, p, end - p, &ofs)) {
+            ds_put_char(out, (char) (0xc0 | ofs >> 8));
+            ds_put_char(out, (char) (ofs & 0xff));
+            return NULL;
+        }
         const char *dot = memchr(p, '.', end - p);
         const char *label_end = dot ? dot : end;
         size_t n = label_end - p;
         if (!n || n > 63) {
             return xasprintf("%s: bad label length %zu", all, n);
+        }
+        if (sx->n < ARRAY_SIZE(sx->text) && out->length - base < 0x3fff) {
+            sx->text[sx->n] = xmemdup0(p, end - p);
+            sx->ofs[sx->n++] = out->length - base;
         }
         ds_put_char(out, (char) n);
         ds_put_buffer(out, p, n);
@@ -289,16 +322,23 @@ encode_domain(const char *p, const char *end, const char *all,
 char *
 dhcp_encode_domains(const char *domains, struct ds *out)
 {
+    struct domain_suffixes sx = { .n = 0 };
+    size_t base = out->length;
     const char *p = domains;
+    char *error;
     for (;;) {
         const char *comma = strchr(p, ',');
         const char *end = comma ? comma : p + strlen(p);
-        char *error = encode_domain(p, end, domains, out);
+        error = encode_domain(p, end, domains, &sx, base, out);
         if (error || !comma) {
-            return error;
+            break;
         }
         p = comma + 1;
     }
+    for (size_t i = 0; i < sx.n; i++) {
+        free(sx.text[i]);
+    }
+    return error;
 }
 
 /* --- DHCPv4: formatting -------------------------------------------- */
@@ -391,29 +431,51 @@ format_routes(const uint8_t *p, size_t n, struct ds *s)
     return true;
 }
 
-/* RFC 1035 labels, uncompressed.  False if malformed or compressed. */
+/* Appends the name at offset 'i' of the 'n' bytes at 'p' (RFC 1035
+ * labels with compression pointers; each pointer must point before the
+ * previous one, so that following them ends).  Returns the offset after
+ * the name, or 0 if malformed. */
+static size_t
+format_name(const uint8_t *p, size_t n, size_t i, struct ds *s)
+{
+    size_t next = 0, limit = i;
+    bool first = true;
+    while (i < n) {
+        size_t label = p[i++];
+        if (!label) {
+            return next ? next : i;
+        } else if ((label & 0xc0) == 0xc0) {
+            size_t target = i < n ? (label & 0x3f) << 8 | p[i] : SIZE_MAX;
+            if (target >= limit) {
+                return 0;
+            }
+            next = next ? next : i + 1;
+            i = limit = target;
+            continue;
+        } else if (label > 63 || n - i < label) {
+            return 0;
+        }
+        ds_put_cstr(s, first ? "" : ".");
+        ds_put_buffer(s, (const char *) p + i, label);
+        i += label;
+        first = false;
+    }
+    return 0;
+}
+
+/* RFC 1035 names, RFC 3397 compression allowed.  False if malformed. */
 static bool
 format_domains(const uint8_t *p, size_t n, struct ds *s)
 {
     size_t start = s->length;
-    bool at_start = true;
     ds_put_char(s, '"');
     for (size_t i = 0; i < n;) {
-        size_t label = p[i++];
-        if (!label) {
-            at_start = true;
-            continue;
-        }
-        if (label > 63 || n - i < label) {
+        ds_put_cstr(s, i ? "," : "");
+        i = format_name(p, n, i, s);
+        if (!i) {
             ds_truncate(s, start);
             return false;
         }
-        if (s->length > start + 1) {
-            ds_put_char(s, at_start ? ',' : '.');
-        }
-        ds_put_buffer(s, (const char *) p + i, label);
-        i += label;
-        at_start = false;
     }
     ds_put_char(s, '"');
     return true;

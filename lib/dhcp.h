@@ -169,8 +169,10 @@ void dhcp_put_end(struct ds *out);
 void dhcp_msg_format(const struct dhcp_msg *, struct ds *);
 
 /* Encodes the comma-separated domain list 'domains' ("a.org,b.org") in
- * DNS label format (RFC 1035 §3.1, uncompressed) as options 119 (DHCPv4)
- * and 24 (DHCPv6) carry it.  Returns NULL, or an owned error for an empty
+ * DNS label format (RFC 1035 §3.1) with RFC 3397 compression (a name's
+ * longest suffix already written becomes a pointer to it, offsets from
+ * where this call starts writing), as option 119 carries it and as OVN
+ * 23.03 encodes it.  Returns NULL, or an owned error for an empty
  * or too long (over 63 bytes) label. */
 char *dhcp_encode_domains(const char *domains, struct ds *out) WARN_UNUSED;
 

@@ -1,30 +1,29 @@
 /* pipeline-dhcp: the replies of put_dhcp_opts and put_dhcpv6_opts, built
  * from the request in the packet's payload (lib/dhcp.h for the wire
- * formats).
+ * formats) byte for byte as OVN 23.03's ovn-controller builds them
+ * (observed: docs/dhcp-facts.md), except that the UDP checksum, which
+ * ovn-controller leaves 0 for IPv4, is computed by whoever makes the frame.
  *
- * Which request gets which reply (docs/dhcp-facts.md has the why):
+ *   DHCPv4 (put_dhcp_opts), request op BOOTREQUEST with a magic cookie:
+ *     DHCPDISCOVER -> DHCPOFFER, yiaddr = offerip, siaddr = next_server.
+ *     DHCPREQUEST  -> DHCPACK as the offer, if the requested address
+ *                     (option 50, else ciaddr) is offerip; else DHCPNAK
+ *                     (yiaddr 0, only the message type option).
+ *     DHCPINFORM   -> DHCPACK with yiaddr and siaddr 0, without netmask,
+ *                     lease_time, T1 and T2.
+ *     anything else (RELEASE, DECLINE, replies, no message type, not
+ *                     DHCP) -> no reply, result 0, packet unchanged.
+ *   The reply is the request's header (xid, flags, ciaddr, giaddr,
+ *   chaddr, sname, file, hops, secs) with op 2 and the addresses above,
+ *   then the options (v4_put_options()).  ip4.dst becomes 255.255.255.255
+ *   if the request has the broadcast flag, else offerip.
  *
- *   DHCPv4 (put_dhcp_opts), request op BOOTREQUEST, Ethernet chaddr:
- *     DHCPDISCOVER -> DHCPOFFER, yiaddr = offerip.
- *     DHCPREQUEST  -> DHCPACK, yiaddr = offerip, if the requested address
- *                     (option 50, else ciaddr) is offerip; else DHCPNAK.
- *     DHCPINFORM   -> DHCPACK without yiaddr, lease_time, T1 and T2.
- *     anything else (RELEASE, DECLINE, replies, not DHCP) -> no reply,
- *                     result 0, packet unchanged.
- *   The reply's options are message type, then the action's options in
- *   their order, except the pseudo-options offerip (yiaddr), next_server
- *   (siaddr) and bootfile_name_alt (replaces bootfile_name for an iPXE
- *   client, option 77 "iPXE").  ip4.dst becomes where RFC 2131 §4.1 sends
- *   the reply: broadcast for a NAK or a request with the broadcast flag,
- *   ciaddr if set, else yiaddr.
- *
- *   DHCPv6 (put_dhcpv6_opts):
- *     SOLICIT -> ADVERTISE; REQUEST, CONFIRM, RENEW, REBIND,
- *     INFORMATION-REQUEST -> REPLY; others -> no reply, result 0.
- *   The reply carries server_id (a DUID-LL of the server_id MAC), the
- *   client's client id, an IA_NA with the client's IAID and ia_addr (when
- *   both the request has an IA_NA and the action an ia_addr; lifetimes
- *   infinite), dns_server and domain_search. */
+ *   DHCPv6 (put_dhcpv6_opts), a request with a client identifier and,
+ *   unless an INFORMATION-REQUEST, an IA_NA:
+ *     SOLICIT -> ADVERTISE; REQUEST, CONFIRM, DECLINE, INFORMATION-REQUEST
+ *     -> REPLY; others (RENEW, REBIND, RELEASE...) -> no reply, result 0.
+ *   The reply has the request's transaction id, its client identifier,
+ *   then the action's options in order (v6_put_option()). */
 #include "pipeline/pipeline-execute.h"
 
 #include <string.h>
@@ -157,20 +156,13 @@ opt_ip4(const struct action *a, unsigned int code)
             != LEX_T_STRING ? (uint32_t) o->value.values[0].value.lo : 0);
 }
 
-static bool
-is_ipxe(const struct dhcp_msg *req)
-{
-    const struct dhcp_option *o = dhcp_msg_find(req, DHCP_OPT_USER_CLASS);
-    return o && o->len == 4 && !memcmp(o->data, "iPXE", 4);
-}
-
 /* Decides the reply type to 'req' for offer 'offerip'; 0 for none, with
  * the reason in 'note'. */
 static int
 v4_reply_type(const struct dhcp_msg *req, uint32_t offerip, struct ds *note)
 {
-    if (req->op != DHCP_OP_REQUEST || req->htype != 1 || req->hlen != 6) {
-        ds_put_cstr(note, "not a BOOTREQUEST from an Ethernet client");
+    if (req->op != DHCP_OP_REQUEST) {
+        ds_put_cstr(note, "not a BOOTREQUEST");
         return 0;
     }
     int type = dhcp_msg_type(req);
@@ -195,53 +187,59 @@ v4_reply_type(const struct dhcp_msg *req, uint32_t offerip, struct ds *note)
     }
 }
 
-/* Should option 'o' go into a reply of 'type' to 'req'? */
-static bool
-v4_sends_option(const struct action_opt *o, const struct dhcp_msg *req,
-                int req_type, int type, bool has_alt)
+static void
+put_encoded(struct ds *out, unsigned int code, const struct action_opt *o)
 {
-    unsigned int code = o->option->code;
-    if (code == OPT_OFFERIP || code == OPT_NEXT_SERVER
-        || code == OPT_BOOTFILE_ALT) {
-        return false;
+    struct ds v = DS_EMPTY_INITIALIZER;
+    if (encode_value(o, &v)) {
+        dhcp_put_option(out, code, v.string, v.length);
     }
-    if (type == DHCP_MSG_NAK) {
-        return code == DHCP_OPT_SERVER_ID;
-    }
-    if (req_type == DHCP_MSG_INFORM
-        && (code == DHCP_OPT_LEASE_TIME || code == DHCP_OPT_T1
-            || code == DHCP_OPT_T2)) {
-        return false;
-    }
-    return !(code == DHCP_OPT_BOOTFILE_NAME && has_alt && is_ipxe(req));
+    ds_destroy(&v);
 }
 
+/* Is option 'code' left out of the reply to a DHCPINFORM (which has no
+ * lease)? */
+static bool
+inform_omits(unsigned int code)
+{
+    return (code == DHCP_OPT_NETMASK || code == DHCP_OPT_LEASE_TIME
+            || code == DHCP_OPT_T1 || code == DHCP_OPT_T2);
+}
+
+/* The options of a reply of 'type' (to a request of 'req_type'), as OVN
+ * 23.03 lays them out: message type; unless a NAK, the boot file
+ * (bootfile_name_alt if given, else bootfile_name) and next_server, then
+ * the other options in the action's order; 4 zero bytes, the end option
+ * and 4 more zero bytes. */
 static void
-v4_put_options(const struct action *a, const struct dhcp_msg *req,
-               int req_type, int type, struct ds *out)
+v4_put_options(const struct action *a, int req_type, int type,
+               struct ds *out)
 {
     uint8_t t = type;
     dhcp_put_option(out, DHCP_OPT_MSG_TYPE, &t, 1);
-    const struct action_opt *alt = find_opt(a, OPT_BOOTFILE_ALT);
-    for (size_t i = 0; i < a->opts.n_opts; i++) {
-        const struct action_opt *o = &a->opts.opts[i];
-        if (!v4_sends_option(o, req, req_type, type, alt != NULL)) {
-            continue;
+    if (type != DHCP_MSG_NAK) {
+        const struct action_opt *boot = find_opt(a, OPT_BOOTFILE_ALT);
+        boot = boot ? boot : find_opt(a, DHCP_OPT_BOOTFILE_NAME);
+        if (boot) {
+            put_encoded(out, DHCP_OPT_BOOTFILE_NAME, boot);
         }
-        struct ds v = DS_EMPTY_INITIALIZER;
-        if (encode_value(o, &v)) {
-            dhcp_put_option(out, o->option->code, v.string, v.length);
+        const struct action_opt *next = find_opt(a, OPT_NEXT_SERVER);
+        if (next) {
+            put_encoded(out, OPT_NEXT_SERVER, next);
         }
-        ds_destroy(&v);
+        for (size_t i = 0; i < a->opts.n_opts; i++) {
+            const struct action_opt *o = &a->opts.opts[i];
+            unsigned int code = o->option->code;
+            if (code != OPT_OFFERIP && code != OPT_NEXT_SERVER
+                && code != OPT_BOOTFILE_ALT && code != DHCP_OPT_BOOTFILE_NAME
+                && !(req_type == DHCP_MSG_INFORM && inform_omits(code))) {
+                put_encoded(out, code, o);
+            }
+        }
     }
-    if (alt && type != DHCP_MSG_NAK && is_ipxe(req)) {
-        struct ds v = DS_EMPTY_INITIALIZER;
-        if (encode_value(alt, &v)) {
-            dhcp_put_option(out, DHCP_OPT_BOOTFILE_NAME, v.string, v.length);
-        }
-        ds_destroy(&v);
-    }
+    ds_put_buffer(out, "\0\0\0\0", 4);
     dhcp_put_end(out);
+    ds_put_buffer(out, "\0\0\0\0", 4);
 }
 
 bool
@@ -261,21 +259,17 @@ pl_dhcp_reply(struct pl_pkt *pkt, const struct action *a, struct ds *note)
         dhcp_msg_destroy(&req);
         return false;
     }
-    struct dhcp_msg rep = {
-        .op = DHCP_OP_REPLY, .htype = req.htype, .hlen = req.hlen,
-        .xid = req.xid, .flags = req.flags, .giaddr = req.giaddr,
-        .ciaddr = type == DHCP_MSG_ACK ? req.ciaddr : 0,
-        .yiaddr = (type == DHCP_MSG_NAK || req_type == DHCP_MSG_INFORM
-                   ? 0 : offerip),
-        .siaddr = type == DHCP_MSG_NAK ? 0 : opt_ip4(a, OPT_NEXT_SERVER),
-    };
-    memcpy(rep.chaddr, req.chaddr, sizeof rep.chaddr);
+    /* The request's header, with the addresses of the answer. */
+    bool no_lease = type == DHCP_MSG_NAK || req_type == DHCP_MSG_INFORM;
+    struct dhcp_msg rep = req;
+    rep.op = DHCP_OP_REPLY;
+    rep.yiaddr = no_lease ? 0 : offerip;
+    rep.siaddr = no_lease ? 0 : opt_ip4(a, OPT_NEXT_SERVER);
     struct ds out = DS_EMPTY_INITIALIZER;
     dhcp_put_header(&out, &rep);
-    v4_put_options(a, &req, req_type, type, &out);
+    v4_put_options(a, req_type, type, &out);
 
-    uint32_t dst = (type == DHCP_MSG_NAK || req.flags & DHCP_FLAG_BROADCAST
-                    ? 0xffffffff : req.ciaddr ? req.ciaddr : rep.yiaddr);
+    uint32_t dst = req.flags & DHCP_FLAG_BROADCAST ? 0xffffffff : offerip;
     pl_set(pkt, SYMTAB_F_IP4_DST, u128_from_u64(dst));
     ds_put_format(note, "%s: replied with a %s of %zu bytes",
                   dhcp_msg_type_name(req_type), dhcp_msg_type_name(type),
@@ -295,8 +289,8 @@ v6_reply_type(const struct dhcp6_msg *req, struct ds *note)
     switch (req->type) {
     case DHCP6_MSG_SOLICIT:
         return DHCP6_MSG_ADVERTISE;
-    case DHCP6_MSG_REQUEST: case DHCP6_MSG_CONFIRM: case DHCP6_MSG_RENEW:
-    case DHCP6_MSG_REBIND: case DHCP6_MSG_INFORMATION_REQUEST:
+    case DHCP6_MSG_REQUEST: case DHCP6_MSG_CONFIRM: case DHCP6_MSG_DECLINE:
+    case DHCP6_MSG_INFORMATION_REQUEST:
         return DHCP6_MSG_REPLY;
     default:
         ds_put_format(note, "%s is not answered",
@@ -314,48 +308,49 @@ v6_put_ia_na(const struct dhcp6_msg *req, const struct action_opt *addr,
     put_be(&iaaddr, 0xffffffff, 4);         /* Preferred lifetime. */
     put_be(&iaaddr, 0xffffffff, 4);         /* Valid lifetime. */
     put_be(&ia, req->iaid, 4);
-    put_be(&ia, 0, 4);                      /* T1: the client decides. */
-    put_be(&ia, 0, 4);                      /* T2. */
+    put_be(&ia, 0xffffffff, 4);             /* T1. */
+    put_be(&ia, 0xffffffff, 4);             /* T2. */
     dhcp6_put_option(&ia, DHCP6_OPT_IAADDR, iaaddr.string, iaaddr.length);
     dhcp6_put_option(out, DHCP6_OPT_IA_NA, ia.string, ia.length);
     ds_destroy(&ia);
     ds_destroy(&iaaddr);
 }
 
+/* One option of put_dhcpv6_opts: ia_addr (as an IA_NA, if the request
+ * has one), server_id (a DUID-LL), dns_server, and domain_search, which
+ * OVN 23.03 sends as one label holding the whole string. */
 static void
-v6_put_options(const struct action *a, const struct dhcp6_msg *req,
-               const struct dhcp6_option *client_id, struct ds *out)
+v6_put_option(const struct dhcp6_msg *req, const struct action_opt *o,
+              struct ds *out)
 {
-    const struct action_opt *sid = find_opt(a, DHCP6_OPT_SERVER_ID);
-    if (sid) {
-        struct ds duid = DS_EMPTY_INITIALIZER;
-        put_be(&duid, 3, 2);                /* DUID-LL. */
-        put_be(&duid, 1, 2);                /* Ethernet. */
-        encode_value(sid, &duid);
-        dhcp6_put_option(out, DHCP6_OPT_SERVER_ID, duid.string, duid.length);
-        ds_destroy(&duid);
-    }
-    if (client_id) {
-        dhcp6_put_option(out, DHCP6_OPT_CLIENT_ID, client_id->data,
-                         client_id->len);
-    }
-    const struct action_opt *addr = find_opt(a, DHCP6_OPT_IAADDR);
-    if (addr && req->has_ia_na) {
-        v6_put_ia_na(req, addr, out);
-    }
-    for (size_t i = 0; i < a->opts.n_opts; i++) {
-        const struct action_opt *o = &a->opts.opts[i];
-        unsigned int code = o->option->code;
-        if (code == DHCP6_OPT_DNS_SERVERS || code == DHCP6_OPT_DOMAIN_LIST) {
-            struct ds v = DS_EMPTY_INITIALIZER;
-            bool ok = (code == DHCP6_OPT_DNS_SERVERS ? encode_value(o, &v)
-                       : encode_domains(&o->value, &v));
-            if (ok && v.length <= UINT16_MAX) {
-                dhcp6_put_option(out, code, v.string, v.length);
-            }
-            ds_destroy(&v);
+    unsigned int code = o->option->code;
+    struct ds v = DS_EMPTY_INITIALIZER;
+    bool ok = true;
+    if (code == DHCP6_OPT_IAADDR) {
+        if (req->has_ia_na) {
+            v6_put_ia_na(req, o, out);
         }
+        ok = false;
+    } else if (code == DHCP6_OPT_SERVER_ID) {
+        put_be(&v, 3, 2);                   /* DUID-LL. */
+        put_be(&v, 1, 2);                   /* Ethernet. */
+        ok = encode_value(o, &v);
+    } else if (code == DHCP6_OPT_DOMAIN_LIST) {
+        const struct lex_token *t = (o->value.n_values
+                                     ? &o->value.values[0] : NULL);
+        ok = t && t->type == LEX_T_STRING && strlen(t->s) < 256;
+        if (ok) {
+            ds_put_char(&v, (char) strlen(t->s));
+            ds_put_cstr(&v, t->s);
+            ds_put_char(&v, '\0');
+        }
+    } else {
+        ok = encode_value(o, &v);
     }
+    if (ok && v.length <= UINT16_MAX) {
+        dhcp6_put_option(out, code, v.string, v.length);
+    }
+    ds_destroy(&v);
 }
 
 bool
@@ -374,14 +369,22 @@ pl_dhcp6_reply(struct pl_pkt *pkt, const struct action *a, struct ds *note)
     }
     const struct dhcp6_option *client_id = dhcp6_msg_find(
         &req, DHCP6_OPT_CLIENT_ID);
-    if (!client_id && req.type != DHCP6_MSG_INFORMATION_REQUEST) {
+    if (!client_id) {
         ds_put_format(note, "%s without a client identifier",
+                      dhcp6_msg_type_name(req.type));
+        return false;
+    } else if (!req.has_ia_na && req.type != DHCP6_MSG_INFORMATION_REQUEST) {
+        ds_put_format(note, "%s without an IA_NA",
                       dhcp6_msg_type_name(req.type));
         return false;
     }
     struct ds out = DS_EMPTY_INITIALIZER;
     dhcp6_put_header(&out, type, req.xid);
-    v6_put_options(a, &req, client_id, &out);
+    dhcp6_put_option(&out, DHCP6_OPT_CLIENT_ID, client_id->data,
+                     client_id->len);
+    for (size_t i = 0; i < a->opts.n_opts; i++) {
+        v6_put_option(&req, &a->opts.opts[i], &out);
+    }
     ds_put_format(note, "%s: replied with %s %s of %zu bytes",
                   dhcp6_msg_type_name(req.type),
                   type == DHCP6_MSG_REPLY ? "a" : "an",

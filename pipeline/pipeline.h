@@ -65,15 +65,18 @@
  * DHCPREQUEST and sets the result bit to 1, builds no bytes, and hands
  * the actions that needed the payload (put_dhcp_opts, dns_lookup...) to
  * the caller (pipeline_output.payload_actions).  Packet-generating
- * actions (arp, icmp4...) drop the payload.  The result lists the packets that left
- * on ports (with their final fields and the generating actions they went
- * through), the drops (the stage and flow where each copy of the packet
- * ended), and the mask of the fields that influenced the result (the
- * bits of every conjunction evaluated or probed on the way, and the whole
- * of every field an action read; coarse but safe for a cache, except
- * that conntrack state is the caller's to key on).  With 'trace' set, the result also holds a tree of every table,
- * flow and action visited, which pipeline_trace_format() prints like
- * ovn-trace.
+ * actions (arp, icmp4...) drop the payload.
+ *
+ * The result lists the packets that left on ports (with their final
+ * fields, payload and the generating actions they went through), the
+ * drops (the stage and flow where each copy of the packet ended), and the
+ * mask of the fields that influenced the result (the bits of every
+ * conjunction evaluated or probed on the way, and the whole of every
+ * field an action read; coarse but safe for a cache, except that
+ * conntrack state is the caller's to key on, and a result whose
+ * 'payload_read' is set depends on the payload too).  With 'trace' set,
+ * the result also holds a tree of every table, flow and action visited,
+ * which pipeline_trace_format() prints like ovn-trace.
  *
  * Ownership and threads.  A compiled pipeline is immutable and may be
  * shared by threads that each call pipeline_run() with their own result.

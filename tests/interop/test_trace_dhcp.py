@@ -145,10 +145,11 @@ def test_request_ack_nak(plane):
                       "--frame-hex")
     pkt = scapy_all.Ether(frames(proc.stdout)["vm1"])
     opts = dhcp_opts(pkt)
+    # As ovn-controller: only the message type, sent to the offer.
     assert opts["message-type"] == (6,)
-    assert set(opts) == {"message-type", "server_id"}
+    assert set(opts) == {"message-type"}
     assert pkt[scapy_all.BOOTP].yiaddr == "0.0.0.0"
-    assert pkt[scapy_all.IP].dst == "255.255.255.255"
+    assert pkt[scapy_all.IP].dst == "10.0.11.11"
 
     # DHCPINFORM: an ACK without address or lease.
     proc = weft_trace(plane, DISCOVER, "--dhcp=inform", "--frame-hex")
@@ -210,3 +211,106 @@ def test_solicit_advertise(plane):
     assert scapy_all.DHCP6OptIA_NA not in pkt
     assert pkt[scapy_all.DHCP6OptServerId].duid.lladdr == "00:00:00:00:0b:fd"
     assert pkt[scapy_all.DHCP6OptDNSServers].dnsservers == ["fd11::54"]
+
+
+# --- Byte for byte against ovn-controller ---------------------------------
+
+# The options added to the scenario's rows when the replies in
+# data/dhcp-ovn-controller-23.03.txt were recorded: every kind of DHCPv4
+# option value (numbers, booleans, strings, host ids, address lists,
+# classless routes, domain lists) and the pseudo-options next_server and
+# bootfile_name_alt.
+RICH_V4 = [
+    'options:classless_static_route={30.0.0.0/24,10.0.11.4, '
+    '0.0.0.0/0,10.0.11.1}',
+    "options:T1=1000", "options:T2=2000", "options:next_server=10.0.11.5",
+    'options:bootfile_name="\\"pxelinux.0\\""',
+    'options:bootfile_name_alt="\\"ipxe.efi\\""',
+    'options:tftp_server="\\"tftp.example.org\\""',
+    'options:domain_search_list="\\"a.org,b.example.org\\""',
+    'options:wpad="\\"http://wpad/wpad.dat\\""',
+    "options:ip_forward_enable=1", "options:default_ttl=100",
+    "options:ntp_server=10.0.11.7", "options:arp_cache_timeout=42",
+    "options:ms_classless_static_route={40.0.0.0/8,10.0.11.4}",
+    'options:path_prefix="\\"/tftp\\""',
+    "options:tftp_server_address=10.0.11.8", "options:netbios_node_type=2",
+]
+RICH_V6 = ['options:domain_search="\\"a.org,b.example.org\\""',
+           'options:dns_server="{fd11::53, fd11::54}"']
+RECORDED = weftlib.os.path.join(weftlib.os.path.dirname(__file__), "data",
+                                "dhcp-ovn-controller-23.03.txt")
+MACS = {"vm1": "00:00:00:00:0b:01", "sl": "00:00:00:00:0b:05"}
+
+
+def recorded():
+    with open(RECORDED) as f:
+        for line in f:
+            if line.strip() and not line.startswith("#"):
+                yield line.split()
+
+
+def recorded_flow(name, port):
+    mac = MACS[port]
+    if name.startswith("v4-"):
+        return ('inport == "%s" && eth.src == %s && eth.dst == '
+                'ff:ff:ff:ff:ff:ff && ip4.src == 0.0.0.0 && ip4.dst == '
+                '255.255.255.255 && ip.ttl == 64 && udp.src == 68 && '
+                'udp.dst == 67' % (port, mac))
+    lla = "fe80::200:ff:fe00:%s" % mac.replace(":", "")[-4:].lstrip("0")
+    return ('inport == "%s" && eth.src == %s && eth.dst == '
+            '33:33:00:01:00:02 && ip6.src == %s && ip6.dst == ff02::1:2 && '
+            'ip.ttl == 1 && udp.src == 546 && udp.dst == 547'
+            % (port, mac, lla))
+
+
+@pytest.fixture(scope="module", params=["ovn", "weft"])
+def rich_plane(request, tmp_path_factory):
+    scenariolib.need_ovn()
+    weftlib.need_binary("cli/weft-trace")
+    northd = request.param
+    with scenariolib.ControlPlane(tmp_path_factory.mktemp("rich-" + northd),
+                                  SERVER[northd], northd) as p:
+        p.load(SCENARIO)
+        v4 = p.nbctl("--bare", "--columns=_uuid", "find", "DHCP_Options",
+                     "cidr=10.0.11.0/24").stdout.split()
+        v6 = p.nbctl("--bare", "--columns=_uuid", "find", "DHCP_Options",
+                     'options:server_id="00:00:00:00:0b:fe"',
+                     'cidr="fd11::/64"').stdout.split()
+        assert len(v4) == 1 and len(v6) == 1
+        p.nbctl("set", "DHCP_Options", v4[0], *RICH_V4)
+        p.nbctl("set", "DHCP_Options", v6[0], *RICH_V6)
+        p.nbctl("--wait=sb", "sync")
+        yield p
+
+
+def test_bytes_as_ovn_controller(rich_plane):
+    """weft builds the very bytes ovn-controller 23.03 sent for each
+    recorded request, to the same address; and answers none of the
+    requests ovn-controller left unanswered."""
+    errors, n = [], 0
+    for name, port, request, reply, dst in recorded():
+        n += 1
+        pkt = {"dp": "sw0", "flow": recorded_flow(name, port)}
+        proc = weft_trace(rich_plane, pkt, "--payload=" + request,
+                          "--frame-hex")
+        assert proc.returncode == 0, proc.stderr
+        frame = frames(proc.stdout).get(port)
+        if reply == "-":
+            if frame is not None:
+                errors.append("%s: weft answered, ovn-controller did not"
+                              % name)
+            continue
+        if frame is None:
+            errors.append("%s: no reply from weft" % name)
+            continue
+        got = scapy_all.Ether(frame)
+        ip = got[scapy_all.IP] if scapy_all.IP in got else got[scapy_all.IPv6]
+        if bytes(got[scapy_all.UDP].payload).hex() != reply:
+            errors.append("%s: payload differs\n  ovn:  %s\n  weft: %s"
+                          % (name, reply,
+                             bytes(got[scapy_all.UDP].payload).hex()))
+        if ip.dst != dst:
+            errors.append("%s: sent to %s, ovn-controller to %s"
+                          % (name, ip.dst, dst))
+    assert n >= 30
+    assert not errors, "\n".join(errors)

@@ -230,6 +230,27 @@ test_domains(void **state OVS_UNUSED)
     assert_null(dhcp_encode_domains("example.org", &d));
     assert_int_equal(d.length, 13);
     assert_memory_equal(d.string, "\x07" "example" "\x03" "org" "\0", 13);
+    /* A suffix already written becomes a pointer, as OVN writes it. */
+    ds_clear(&d);
+    assert_null(dhcp_encode_domains("a.org,b.example.org,b.example.org",
+                                    &d));
+    assert_int_equal(d.length, 21);
+    assert_memory_equal(d.string, "\x01" "a" "\x03" "org" "\0" "\x01" "b"
+                        "\x07" "example" "\xc0\x02" "\xc0\x07", 21);
+    struct ds b = DS_EMPTY_INITIALIZER;
+    build_request(&b, DHCP_MSG_ACK);
+    dhcp_put_option(&b, DHCP_OPT_DOMAIN_SEARCH, d.string, d.length);
+    expect_summary(&b, "DHCPACK xid 0xdeadbeef, ciaddr 10.0.0.5, "
+                   "domain_search_list \"a.org,b.example.org,"
+                   "b.example.org\"");
+    /* A pointer to itself (or forward) is malformed: shown in hex. */
+    ds_clear(&b);
+    build_request(&b, DHCP_MSG_ACK);
+    dhcp_put_option(&b, DHCP_OPT_DOMAIN_SEARCH, "\x01" "a" "\xc0\x00", 4);
+    expect_summary(&b, "DHCPACK xid 0xdeadbeef, ciaddr 10.0.0.5, "
+                   "domain_search_list 0x0161c000");
+    ds_destroy(&b);
+
     static const char *const bad[] = {
         "", "a..b", "a,,b", ".", "a.b,",
         "0123456789012345678901234567890123456789012345678901234567890123.x",
