@@ -374,6 +374,7 @@ static const struct dhcp_opt_name v4_names[] = {
     { 121, "classless_static_route", F_ROUTES },
     { 150, "tftp_server_address", F_IP }, { 210, "path_prefix", F_STR },
     { 249, "ms_classless_static_route", F_ROUTES }, { 252, "wpad", F_STR },
+    { 253, "next_server", F_IP },
 };
 
 static void
