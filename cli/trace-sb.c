@@ -14,7 +14,8 @@
 
 const char *const trace_sb_tables[] = {
     "Datapath_Binding", "Port_Binding", "Logical_Flow", "Logical_DP_Group",
-    "Multicast_Group", "Address_Set", "Port_Group", "MAC_Binding", NULL,
+    "Multicast_Group", "Address_Set", "Port_Group", "MAC_Binding", "FDB",
+    NULL,
 };
 
 static void
@@ -149,6 +150,10 @@ load_groups(const struct ovsdb_client *c, struct pipeline_input *in)
     SBREC_MAC_BINDING_FOR_EACH (mb, c) {
         pipeline_input_add_mac_binding(in, mb->logical_port, mb->ip,
                                        mb->mac);
+    }
+    const struct sbrec_fdb *fdb;
+    SBREC_FDB_FOR_EACH (fdb, c) {
+        pipeline_input_add_fdb(in, fdb->dp_key, fdb->mac, fdb->port_key);
     }
 }
 

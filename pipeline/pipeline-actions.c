@@ -569,6 +569,44 @@ exec_lookup_neigh(const struct pl_ctx *ctx, const struct pl_pkt *pkt,
                                             &pkt->flow).lo == b->mac);
 }
 
+/* --- FDB -------------------------------------------------------- */
+
+/* get_fdb: the port the MAC was learnt on, or "none" (ovn-trace's name
+ * for key 0).  lookup_fdb: whether the MAC was learnt on that very port;
+ * ovn-trace's comment names eth.dst whichever MAC was looked up. */
+static void
+exec_fdb(const struct pl_ctx *ctx, struct pl_pkt *pkt, const struct action *a,
+         struct pipeline_trace_node *tnode)
+{
+    const struct action_field *mac_arg = (a->type == ACTION_GET_FDB
+                                          ? &a->neigh.args[0]
+                                          : &a->neigh.args[1]);
+    uint64_t mac = action_field_read(mac_arg, &pkt->flow).lo;
+    const struct pl_fdb *f = pl_fdb_find(ctx->pl, pkt->dp->key, mac);
+    if (a->type == ACTION_GET_FDB) {
+        symtab_flow_set_string(&pkt->flow, a->neigh.dst.symbol,
+                               f ? f->port->name : "none");
+        trace_assign(tnode, &a->neigh.dst, pkt);
+        return;
+    }
+    const char *port = symtab_flow_get_string(&pkt->flow,
+                                              a->neigh.args[0].symbol);
+    bool found = f && port && !strcmp(f->port->name, port);
+    if (tnode && found) {
+        struct ds s = DS_EMPTY_INITIALIZER;
+        pl_format_value(symtab_field_symbol(ctx->pl->symtab,
+                                            SYMTAB_F_ETH_DST), 48,
+                        pl_get(pkt, SYMTAB_F_ETH_DST), &s);
+        pl_trace_add(tnode, PIPELINE_TRACE_COMMENT,
+                     "/* MAC lookup for %s found in FDB. */", ds_cstr(&s));
+        ds_destroy(&s);
+    } else if (tnode) {
+        pl_trace_add(tnode, PIPELINE_TRACE_COMMENT,
+                     "/* lookup mac failed in mac learning table. */");
+    }
+    set_result(pkt, &a->neigh.dst, found, tnode);
+}
+
 /* --- Services --------------------------------------------------- */
 
 static void
@@ -771,13 +809,8 @@ exec_service(struct pl_ctx *ctx, struct pl_pkt *pkt, const struct action *a,
         set_result(pkt, &a->neigh.dst, exec_lookup_neigh(
                        ctx, pkt, a, 6, a->type == ACTION_LOOKUP_ND), tnode);
         break;
-    case ACTION_GET_FDB:
-        /* No FDB: the port is "none", as ovn-trace names key 0. */
-        symtab_flow_set_string(&pkt->flow, a->neigh.dst.symbol, "none");
-        trace_assign(tnode, &a->neigh.dst, pkt);
-        break;
-    case ACTION_LOOKUP_FDB:
-        set_result(pkt, &a->neigh.dst, false, tnode);
+    case ACTION_GET_FDB: case ACTION_LOOKUP_FDB:
+        exec_fdb(ctx, pkt, a, tnode);
         break;
     case ACTION_PUT_DHCPV4_OPTS: case ACTION_PUT_DHCPV6_OPTS:
     case ACTION_PUT_ND_RA_OPTS:
@@ -888,7 +921,7 @@ mask_action_reads(struct pl_ctx *ctx, const struct action *a)
         break;
     case ACTION_GET_ARP: case ACTION_GET_ND: case ACTION_LOOKUP_ARP:
     case ACTION_LOOKUP_ARP_IP: case ACTION_LOOKUP_ND:
-    case ACTION_LOOKUP_ND_IP:
+    case ACTION_LOOKUP_ND_IP: case ACTION_GET_FDB: case ACTION_LOOKUP_FDB:
         for (size_t i = 0; i < a->neigh.n_args; i++) {
             mask_action_field(ctx, &a->neigh.args[i]);
         }

@@ -51,6 +51,11 @@ struct pl_in_mac {
     char *port, *ip, *mac;
 };
 
+struct pl_in_fdb {
+    uint32_t dp_key, port_key;
+    char *mac;
+};
+
 struct pipeline_input {
     struct pl_in_dp *dps;
     size_t n_dps, allocated_dps;
@@ -66,6 +71,8 @@ struct pipeline_input {
     size_t n_port_groups, allocated_port_groups;
     struct pl_in_mac *macs;
     size_t n_macs, allocated_macs;
+    struct pl_in_fdb *fdbs;
+    size_t n_fdbs, allocated_fdbs;
 };
 
 #define PL_GROW(ARRAY, N, ALLOCATED)                                    \
@@ -157,6 +164,10 @@ pipeline_input_destroy(struct pipeline_input *in)
         free(in->macs[i].mac);
     }
     free(in->macs);
+    for (size_t i = 0; i < in->n_fdbs; i++) {
+        free(in->fdbs[i].mac);
+    }
+    free(in->fdbs);
     free(in);
 }
 
@@ -254,7 +265,34 @@ pipeline_input_add_mac_binding(struct pipeline_input *in,
         .mac = xstrdup(mac) };
 }
 
+void
+pipeline_input_add_fdb(struct pipeline_input *in, uint32_t dp_key,
+                       const char *mac, uint32_t port_key)
+{
+    PL_GROW(in->fdbs, in->n_fdbs, in->allocated_fdbs);
+    in->fdbs[in->n_fdbs++] = (struct pl_in_fdb) {
+        .dp_key = dp_key, .port_key = port_key, .mac = xstrdup(mac) };
+}
+
 /* --- Lookups -------------------------------------------------------- */
+
+static uint32_t
+fdb_hash(uint32_t dp_key, uint64_t mac)
+{
+    return hash_uint64(mac, dp_key);
+}
+
+const struct pl_fdb *
+pl_fdb_find(const struct pipeline *pl, uint32_t dp_key, uint64_t mac)
+{
+    const struct pl_fdb *f;
+    HMAP_FOR_EACH_WITH_HASH (f, node, fdb_hash(dp_key, mac), &pl->fdbs) {
+        if (f->dp_key == dp_key && f->mac == mac) {
+            return f;
+        }
+    }
+    return NULL;
+}
 
 struct pl_datapath *
 pl_datapath_find(const struct pipeline *pl, uint32_t key)
@@ -531,6 +569,61 @@ pl_build_mac_bindings(struct pipeline *pl, const struct pipeline_input *in)
     }
 }
 
+/* A port found by datapath and tunnel key, for building the FDB. */
+struct pl_port_by_key {
+    struct hmap_node node;
+    const struct pl_port *port;
+};
+
+static const struct pl_port *
+port_by_key(const struct hmap *by_key, uint32_t dp_key, uint32_t key)
+{
+    const struct pl_port_by_key *k;
+    HMAP_FOR_EACH_WITH_HASH (k, node, hash_int(key, dp_key), by_key) {
+        if (k->port->key == key && k->port->dp->key == dp_key) {
+            return k->port;
+        }
+    }
+    return NULL;
+}
+
+static void
+pl_build_fdbs(struct pipeline *pl, const struct pipeline_input *in)
+{
+    struct hmap by_key = HMAP_INITIALIZER(&by_key);
+    struct shash_node *sn;
+    SHASH_FOR_EACH (sn, &pl->ports) {
+        const struct pl_port *port = sn->data;
+        struct pl_port_by_key *k = xmalloc(sizeof *k);
+        k->port = port;
+        hmap_insert(&by_key, &k->node, hash_int(port->key, port->dp->key));
+    }
+    for (size_t i = 0; i < in->n_fdbs; i++) {
+        const struct pl_in_fdb *e = &in->fdbs[i];
+        struct eth_addr ea;
+        if (!eth_addr_from_string(e->mac, &ea)) {
+            continue;
+        }
+        const struct pl_port *port = port_by_key(&by_key, e->dp_key,
+                                                 e->port_key);
+        if (!port) {
+            continue;
+        }
+        struct pl_fdb *f = xzalloc(sizeof *f);
+        f->dp_key = e->dp_key;
+        for (int j = 0; j < 6; j++) {
+            f->mac = (f->mac << 8) | ea.ea[j];
+        }
+        f->port = port;
+        hmap_insert(&pl->fdbs, &f->node, fdb_hash(f->dp_key, f->mac));
+    }
+    struct pl_port_by_key *k;
+    HMAP_FOR_EACH_POP (k, node, &by_key) {
+        free(k);
+    }
+    hmap_destroy(&by_key);
+}
+
 static bool
 pl_always_resident(const void *aux OVS_UNUSED, const char *port OVS_UNUSED)
 {
@@ -702,11 +795,13 @@ pipeline_compile(const struct pipeline_input *in, const struct symtab *symtab,
     hmap_init(&pl->datapaths);
     shash_init(&pl->ports);
     hmap_init(&pl->mac_bindings);
+    hmap_init(&pl->fdbs);
     shash_init(&pl->addr_sets);
     shash_init(&pl->port_groups);
     pl_build_sets(pl, in);
     pl_build_topology(pl, in);
     pl_build_mac_bindings(pl, in);
+    pl_build_fdbs(pl, in);
 
     struct pl_compile_ctx c = {
         .pl = pl,
@@ -790,6 +885,11 @@ pipeline_destroy(struct pipeline *pl)
         free(b);
     }
     hmap_destroy(&pl->mac_bindings);
+    struct pl_fdb *fdb;
+    HMAP_FOR_EACH_POP (fdb, node, &pl->fdbs) {
+        free(fdb);
+    }
+    hmap_destroy(&pl->fdbs);
     pl_free_sets(&pl->addr_sets);
     pl_free_sets(&pl->port_groups);
     for (size_t i = 0; i < pl->n_flows; i++) {

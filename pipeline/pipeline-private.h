@@ -130,6 +130,14 @@ struct pl_mac_binding {
     uint64_t mac;
 };
 
+/* A learnt MAC (FDB): 'mac' is behind 'port' in datapath 'dp_key'. */
+struct pl_fdb {
+    struct hmap_node node;
+    uint32_t dp_key;
+    uint64_t mac;
+    const struct pl_port *port;
+};
+
 /* What the expression parser's set callbacks get: the pipeline and the
  * datapath whose port groups "@name" means (0: unscoped names only). */
 struct pl_env_aux {
@@ -143,6 +151,7 @@ struct pipeline {
     struct hmap datapaths;          /* struct pl_datapath by key. */
     struct shash ports;             /* Name -> struct pl_port. */
     struct hmap mac_bindings;       /* By port and ip. */
+    struct hmap fdbs;               /* struct pl_fdb by datapath and MAC. */
     struct shash addr_sets;         /* Name -> struct expr_const_set. */
     struct shash port_groups;       /* Name -> struct expr_const_set. */
 
@@ -166,6 +175,8 @@ const struct pl_port *pl_port_find(const struct pipeline *,
 const struct pl_mac_binding *pl_mac_binding_find(const struct pipeline *,
                                                  const char *port,
                                                  int family, struct u128 ip);
+const struct pl_fdb *pl_fdb_find(const struct pipeline *, uint32_t dp_key,
+                                 uint64_t mac);
 
 /* Classifier (pipeline-classify.c). */
 void pl_table_init(struct pl_table *);

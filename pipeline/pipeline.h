@@ -50,7 +50,7 @@
  * actions (on copies), conntrack actions against a model (struct
  * pipeline_ct_model, decided by the caller: weft-trace's --ct flags, the
  * datapath's real conntrack later), MAC binding lookups and port security
- * checks.
+ * checks, and FDB lookups (get_fdb, lookup_fdb) against the learnt MACs.
  *
  * Payload.  A packet may carry its L4 payload (the bytes after the UDP
  * header; pipeline_run_params.payload), owned by each copy of the packet
@@ -156,6 +156,12 @@ void pipeline_input_add_port_group(struct pipeline_input *, const char *name,
 void pipeline_input_add_mac_binding(struct pipeline_input *,
                                     const char *logical_port,
                                     const char *ip, const char *mac);
+
+/* A learnt MAC: 'mac' was seen on port 'port_key' of datapath 'dp_key'
+ * (FDB), for get_fdb() and lookup_fdb().  Entries whose MAC does not
+ * parse or whose port does not exist are ignored. */
+void pipeline_input_add_fdb(struct pipeline_input *, uint32_t dp_key,
+                            const char *mac, uint32_t port_key);
 
 /* --- Compiled pipeline --------------------------------------------- */
 

@@ -637,6 +637,61 @@ test_dhcp(void **state OVS_UNUSED)
     pipeline_destroy(pl);
 }
 
+static void
+test_fdb(void **state OVS_UNUSED)
+{
+    struct pipeline_input *in = pipeline_input_create();
+    pipeline_input_add_datapath(in, 1, "sw", false);
+    add_port(in, "a", 1, 1, "", NULL);
+    add_port(in, "b", 1, 2, "", NULL);
+    pipeline_input_add_fdb(in, 1, "00:00:00:00:00:0b", 2);
+    pipeline_input_add_fdb(in, 1, "00:00:00:00:00:0c", 9);   /* No port. */
+    pipeline_input_add_fdb(in, 1, "bad", 1);
+    add_flow(in, 1, ACTIONS_INGRESS, 0, 1, "1",
+             "reg0[11] = lookup_fdb(inport, eth.src); next;");
+    add_flow(in, 1, ACTIONS_INGRESS, 1, 1, "1",
+             "outport = get_fdb(eth.dst); next;");
+    add_flow(in, 1, ACTIONS_INGRESS, 2, 3, "reg0[11] == 1 && outport == "
+             "\"none\"", "outport = \"a\"; output;");
+    add_flow(in, 1, ACTIONS_INGRESS, 2, 2, "outport == \"none\"", "drop;");
+    add_flow(in, 1, ACTIONS_INGRESS, 2, 1, "1", "output;");
+    add_flow(in, 1, ACTIONS_EGRESS, 0, 0, "1", "output;");
+    struct pipeline *pl = pipeline_compile(in, symtab, NULL, NULL);
+    pipeline_input_destroy(in);
+    for (size_t i = 0; i < pipeline_n_errors(pl); i++) {
+        print_error("%s\n", pipeline_error(pl, i));
+    }
+    assert_int_equal(pipeline_n_errors(pl), 0);
+    struct pipeline_run_params p = { .select_id = -1 };
+    struct pipeline_result res;
+
+    /* To a learnt MAC: its port. */
+    assert_int_equal(run_outputs(pl, "inport == \"a\" && eth.src == "
+                                 "00:00:00:00:00:0a && eth.dst == "
+                                 "00:00:00:00:00:0b", &p, &res), 1);
+    assert_string_equal(res.outputs[0].port, "b");
+    assert_int_equal(res.mask.fields[SYMTAB_F_ETH_DST].lo,
+                     0xffffffffffffULL);
+    pipeline_result_destroy(&res);
+    /* To a MAC learnt on a port that does not exist: "none", dropped. */
+    assert_int_equal(run_outputs(pl, "inport == \"a\" && eth.src == "
+                                 "00:00:00:00:00:0a && eth.dst == "
+                                 "00:00:00:00:00:0c", &p, &res), 0);
+    pipeline_result_destroy(&res);
+    /* From a MAC learnt on its input port: lookup_fdb is 1. */
+    assert_int_equal(run_outputs(pl, "inport == \"b\" && eth.src == "
+                                 "00:00:00:00:00:0b && eth.dst == "
+                                 "00:00:00:00:00:0d", &p, &res), 1);
+    assert_string_equal(res.outputs[0].port, "a");
+    pipeline_result_destroy(&res);
+    /* ...and 0 from another port. */
+    assert_int_equal(run_outputs(pl, "inport == \"a\" && eth.src == "
+                                 "00:00:00:00:00:0b && eth.dst == "
+                                 "00:00:00:00:00:0d", &p, &res), 0);
+    pipeline_result_destroy(&res);
+    pipeline_destroy(pl);
+}
+
 /* A DHCP request of 'type' from 00:00:00:00:00:01 in 'out'. */
 static void
 dhcp_request(int type, uint16_t flags, struct ds *out)
@@ -742,6 +797,7 @@ main(void)
         cmocka_unit_test(test_load_balancer),
         cmocka_unit_test(test_dhcp),
         cmocka_unit_test(test_dhcp_payload),
+        cmocka_unit_test(test_fdb),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
