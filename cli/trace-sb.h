@@ -4,8 +4,9 @@
  * sbrec bindings) and adds to 'in' what the pipeline engine needs:
  * datapaths (named by external_ids:name, as ovn-trace names them),
  * port bindings, logical flows (with their datapath groups), multicast
- * groups, address sets, port groups, MAC bindings and FDB entries.  Nothing else of the
- * database is kept; the replica may be destroyed afterwards. */
+ * groups, address sets, port groups, MAC bindings and FDB entries.
+ * Nothing else of the database is kept; the replica may be destroyed
+ * afterwards. */
 #ifndef WEFT_CLI_TRACE_SB_H
 #define WEFT_CLI_TRACE_SB_H 1
 
