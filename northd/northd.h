@@ -38,6 +38,7 @@
 #define WEFT_NORTHD_NORTHD_H 1
 
 #include <stddef.h>
+#include "shash.h"
 #include "northd/datapaths.h"
 #include "northd/dbdiff.h"
 #include "northd/gateways.h"
@@ -69,12 +70,24 @@ enum northd_phase {
     NORTHD_N_PHASES
 };
 
+/* What a northd_run() did (see the file comment). */
+enum northd_run_kind {
+    NORTHD_RUN_SKIP,            /* Nothing northd reads changed. */
+    NORTHD_RUN_INCR,            /* The incremental port path. */
+    NORTHD_RUN_FULL,            /* A full recompute. */
+};
+
 struct northd_stats {
     unsigned long long n_runs;
+    unsigned long long n_full, n_incr, n_skipped;   /* By kind. */
+    enum northd_run_kind last_kind;
+    long long last_incr_us;     /* Duration of the last incremental run. */
+    long long max_incr_us;      /* Longest incremental run. */
     long long last_run_wall_ms;         /* Wall clock of the last run. */
     long long last_us[NORTHD_N_PHASES]; /* Durations of the last run. */
     long long last_total_us;
-    long long max_total_us;
+    long long max_total_us;     /* Longest run since start or the last
+                                 * northd_stats_clear(). */
 
     /* Sizes of the last compiled state. */
     size_t n_datapaths, n_ports, n_mcast_groups, n_lflows;
@@ -104,7 +117,33 @@ struct northd {
     struct lflow_table lflows;
 
     /* Kept across runs. */
-    struct lflow_table prev_lflows;     /* The last run's flows. */
+    struct lflow_table prev_lflows;     /* The last full run's flows. */
+    bool compiled;              /* Is there compiled state to destroy? */
+    struct northd_incr {
+        bool valid;             /* Compiled state matches the replicas
+                                 * (as of the last tracked-change clear)
+                                 * and may be updated incrementally. */
+        bool adopt_all;         /* The last SB transaction was a full
+                                 * run's: adopt by walking everything. */
+        struct dbdiff_table_stats *echo;    /* Rows the last SB
+                                             * transaction wrote, by SB
+                                             * table index. */
+        size_t n_echo;
+        struct shash referenced;    /* LSP names other NB rows name
+                                     * (NAT, forwarding groups, virtual
+                                     * parents, LB health checks). */
+        /* Inserted by the last incremental run, to adopt. */
+        struct northd_port **new_ports;
+        size_t n_new_ports, allocated_new_ports;
+        struct lflow **new_flows;
+        size_t n_new_flows, allocated_new_flows;
+        /* The plan incr_classify() made. */
+        const struct ovsdb_client_row **lsps;   /* Changed LSP rows. */
+        size_t n_lsps, allocated_lsps;
+        const struct ovsdb_client_row **lss;    /* LS rows whose 'ports'
+                                                 * changed. */
+        size_t n_lss, allocated_lss;
+    } incr;
     struct global global;
     struct northd_stats stats;
 };
@@ -115,11 +154,20 @@ typedef void northd_lflow_builder(const struct northd *,
 void northd_init(struct northd *);
 void northd_destroy(struct northd *);
 
-/* Compiles and writes the differences into 'sb_txn' (on 'sb') and
- * 'nb_txn' (on 'nb'), which the caller then commits. */
-void northd_run(struct northd *, struct ovsdb_client *nb,
-                struct ovsdb_client *sb, struct ovsdb_client_txn *nb_txn,
-                struct ovsdb_client_txn *sb_txn);
+/* Compiles what the replicas' tracked changes call for (everything with
+ * 'force') and writes the differences into 'sb_txn' (on 'sb') and
+ * 'nb_txn' (on 'nb'), which the caller then commits.  The caller clears
+ * both clients' tracked changes after the commit.  Returns what it did. */
+enum northd_run_kind northd_run(struct northd *, struct ovsdb_client *nb,
+                                struct ovsdb_client *sb,
+                                struct ovsdb_client_txn *nb_txn,
+                                struct ovsdb_client_txn *sb_txn, bool force);
+/* Tells northd how the SB transaction of its last run ended ('txn' is
+ * NULL if none was sent; 'ok' false if it failed). */
+void northd_sb_txn_done(struct northd *, const struct ovsdb_client_txn *txn,
+                        bool ok);
+/* Forgets the longest run times ("northd/stats-clear"). */
+void northd_stats_clear(struct northd *);
 
 /* Appends the counters, as "weft-appctl northd/stats" prints them.
  * 'sb' names the SB tables. */
