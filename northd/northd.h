@@ -17,10 +17,51 @@
  *     NB write  Logical_Switch_Port tag/up, NB_Global options
  *
  * Existing SB rows supply the tunnel keys to keep (datapaths.h, ports.h)
- * and the chassis; nothing else is carried over from the previous run:
- * the compiled state lives only during northd_run() (it points into the
- * replicas, which change between runs).  Only counters survive, for
- * "weft-appctl northd/stats".
+ * and the chassis.
+ *
+ * Incremental processing (incr.c).  The full recompute above is the
+ * reference; two cheaper paths replace it when the replicas' tracked
+ * changes (ovsdb/client.h; the session clears them after every run)
+ * allow, and fall back to it otherwise:
+ *
+ *   skip   nothing northd reads changed: only the echo of our own last
+ *          SB transaction (every SB table shows exactly the rows inserted,
+ *          updated and deleted that it wrote: anything else, such as
+ *          someone editing a flow, means a full run), Chassis_Private,
+ *          NB_Global sb_cfg/hv_cfg/timestamps, and LSP up/tag/
+ *          dynamic_addresses (columns northd writes; a change to them by
+ *          someone else waits for the next full run).  No compile; the
+ *          session still does the sb_cfg/hv_cfg bookkeeping (global.h).
+ *   incr   besides those, only Logical_Switch_Port rows inserted, deleted
+ *          or changed in addresses, port_security, enabled, options or
+ *          external_ids, Logical_Switch rows whose only change is 'ports'
+ *          (gaining inserted and losing deleted LSPs), and NB_Global
+ *          nb_cfg.  Each such port must be a plain VIF ("" type, no parent
+ *          or tag, no DHCP options, no HA group, no mirror, no
+ *          requested-tnl-key, no dynamic address) before and after, not in
+ *          a port group, and not named by a NAT, forwarding group, virtual
+ *          port or load balancer health check; its switch must have no
+ *          IPAM and no multicast snooping, and must keep whether it has
+ *          "unknown" ports and whether all its ports are router ports.
+ *          Then: the port is replaced in 'ports' and its datapath (the
+ *          binding and key kept; a new port takes the next free key), its
+ *          flows are taken back (lflow.h owners) and rebuilt by the same
+ *          per-port code the full build runs (ls_build_l2_port_flows(),
+ *          ls_build_arp_rsp_port_flows(), lr_build_resolve_for_lsp()),
+ *          and only the delta is written: its Port_Binding, its switch's
+ *          Multicast_Group rows, the flows removed and added, its NB
+ *          up/tag/dynamic_addresses, SB_Global nb_cfg.
+ *   full   anything else, a forced recompute, or no valid compiled state
+ *          (start, a failed transaction, a failed adoption).
+ *
+ * The compiled state therefore lives from one run to the next.  It holds
+ * replica row pointers only (never pointers into updated columns of rows
+ * it keeps); rows our own transaction inserted are temporary, so when the
+ * SB transaction succeeds northd_sb_txn_done() points the state at the
+ * rows the server created (all of them after a full run, the few the
+ * incremental run inserted otherwise).  Counters survive for
+ * "weft-appctl northd/stats" (runs by kind, the last and longest run,
+ * the longest since "northd/stats-clear").
  *
  * Pipeline modules.  A module that generates logical flows provides a
  * 'northd_lflow_builder' and is listed in northd.c's builder array; it
