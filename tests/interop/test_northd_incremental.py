@@ -16,6 +16,9 @@ recompute stays the reference:
   - test_one_change_one_compile: one --wait=sb lsp-add costs exactly one
     compile; the echoes of weft-northd's own transactions are skipped.
   - test_stats_clear: northd/stats-clear resets the longest run.
+
+Each runs on weft-db and on ovsdb-server (whose update echoes weft-northd
+must recognise as well).
 """
 
 import random
@@ -28,10 +31,12 @@ import weftlib
 from northdlib import WeftNorthd, nbctl, need_ovn, select_all
 
 
-@pytest.fixture
-def setup(tmp_path):
+@pytest.fixture(params=["weft-db", "ovsdb-server"])
+def setup(tmp_path, request):
     need_ovn()
-    db = weftlib.WeftDb(tmp_path / "db")
+    dbclass = (weftlib.WeftDb if request.param == "weft-db"
+               else weftlib.OvsdbServer)
+    db = dbclass(tmp_path / "db")
     db.start()
     northd = WeftNorthd(tmp_path / "northd", db.remote("nb"),
                         db.remote("sb"))
