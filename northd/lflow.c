@@ -78,6 +78,8 @@ lflow_table_init(struct lflow_table *t)
     t->n_reused = 0;
     t->sb_marked_changes = 0;
     t->synced = false;
+    hmap_init(&t->owners);
+    t->owner = NULL;
 }
 
 void
@@ -87,6 +89,8 @@ lflow_table_clear(struct lflow_table *t)
     t->n_duplicates = 0;
     t->n_reused = 0;
     t->synced = false;
+    hmap_clear(&t->owners);     /* The owners live in the arena. */
+    t->owner = NULL;
     arena_clear(&t->arena);
 }
 
@@ -100,6 +104,8 @@ lflow_table_swap(struct lflow_table *a, struct lflow_table *b)
     /* An hmap's buckets may point into the hmap itself. */
     hmap_moved(&a->flows);
     hmap_moved(&b->flows);
+    hmap_moved(&a->owners);
+    hmap_moved(&b->owners);
 }
 
 void
@@ -107,6 +113,7 @@ lflow_table_destroy(struct lflow_table *t)
 {
     if (t) {
         hmap_destroy(&t->flows);
+        hmap_destroy(&t->owners);
         arena_destroy(&t->arena);
         lflow_table_init(t);
     }
@@ -149,8 +156,96 @@ lflow_remove(struct lflow_table *t, const struct northd_datapath *od,
     if (f) {
         hmap_remove(&t->flows, &f->node);  /* Its memory stays in the
                                             * arena until cleared. */
+        f->removed = true;
     }
     return f != NULL;
+}
+
+static struct lflow_owner *
+owner_find(const struct lflow_table *t, const struct uuid *uuid)
+{
+    struct lflow_owner *o;
+
+    HMAP_FOR_EACH_WITH_HASH (o, node, uuid_hash(uuid), &t->owners) {
+        if (uuid_equals(&o->uuid, uuid)) {
+            return o;
+        }
+    }
+    return NULL;
+}
+
+void
+lflow_table_set_owner(struct lflow_table *t, const struct uuid *uuid)
+{
+    struct lflow_owner *o;
+
+    if (!uuid) {
+        t->owner = NULL;
+        return;
+    }
+    o = owner_find(t, uuid);
+    if (!o) {
+        o = arena_alloc(&t->arena, sizeof *o);
+        o->uuid = *uuid;
+        o->refs = NULL;
+        hmap_insert(&t->owners, &o->node, uuid_hash(uuid));
+    }
+    t->owner = o;
+}
+
+/* Counts one more use of 'f', under the current owner if any. */
+static void
+add_ref(struct lflow_table *t, struct lflow *f)
+{
+    f->n_refs++;
+    if (t->owner) {
+        struct lflow_ref *r = arena_alloc(&t->arena, sizeof *r);
+        r->flow = f;
+        r->next = t->owner->refs;
+        t->owner->refs = r;
+    }
+}
+
+struct lflow **
+lflow_table_disown(struct lflow_table *t, const struct uuid *uuid,
+                   size_t *n)
+{
+    struct lflow_owner *o = owner_find(t, uuid);
+    struct lflow **flows = NULL;
+    size_t allocated = 0;
+
+    *n = 0;
+    if (!o) {
+        return NULL;
+    }
+    if (t->owner == o) {
+        t->owner = NULL;
+    }
+    for (struct lflow_ref *r = o->refs; r; r = r->next) {
+        ASSERT(r->flow->n_refs > 0);
+        r->flow->n_refs--;
+        if (*n >= allocated) {
+            flows = x2nrealloc(flows, &allocated, sizeof *flows);
+        }
+        flows[(*n)++] = r->flow;
+    }
+    o->refs = NULL;             /* The refs stay in the arena. */
+    return flows;
+}
+
+const struct lflow_ref *
+lflow_table_owner_refs(const struct lflow_table *t, const struct uuid *uuid)
+{
+    const struct lflow_owner *o = owner_find(t, uuid);
+
+    return o ? o->refs : NULL;
+}
+
+void
+lflow_table_remove(struct lflow_table *t, struct lflow *f)
+{
+    hmap_remove(&t->flows, &f->node);
+    f->removed = true;
 }
 
 /* "../northd/ls-pipeline.c:12" -> "ls-pipeline.c:12". */
@@ -174,7 +269,10 @@ lflow_add_at(struct lflow_table *t, const struct northd_datapath *od,
     ASSERT(stages[stage].is_switch == (od->nbs != NULL));
     f = lflow_find(t, od, stage, priority, match, actions);
     if (f) {
-        t->n_duplicates++;
+        if (f->n_refs) {
+            t->n_duplicates++;
+        }
+        add_ref(t, f);
         return f;
     }
     /* One allocation for the flow and its strings. */
@@ -209,6 +307,7 @@ lflow_add_at(struct lflow_table *t, const struct northd_datapath *od,
     f->dp = od->nb_uuid;
     hmap_insert(&t->flows, &f->node,
                 flow_hash(od, stage, priority, match, actions));
+    add_ref(t, f);
     return f;
 }
 
@@ -374,6 +473,12 @@ insert_flow(struct dbdiff *diff, struct ovsdb_client_table *table,
     dbdiff_set_string(diff, row, SBREC_LOGICAL_FLOW_COL_MATCH, f->match);
     dbdiff_set_string(diff, row, SBREC_LOGICAL_FLOW_COL_ACTIONS, f->actions);
     sync_extras(diff, f);
+}
+
+void
+lflow_insert_sb(struct dbdiff *diff, struct lflow *f)
+{
+    insert_flow(diff, sbrec_logical_flow_table(diff->client), f);
 }
 
 void

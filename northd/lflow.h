@@ -224,6 +224,27 @@ struct lflow {
     struct uuid sb_uuid;
     uint64_t sb_seqno;          /* 0: none. */
     const void *dp_sb;          /* 'od->sb' when 'sb_seqno' was set. */
+    uint32_t n_refs;            /* Times added (by any owner, or none)
+                                 * and not yet taken back. */
+    bool removed;               /* No longer in the table. */
+};
+
+/* Owners.  While an owner is set (lflow_table_set_owner()), every flow
+ * added is recorded under it, duplicates included, so that the owner's
+ * flows can be taken back later (lflow_table_disown()).  A flow stays
+ * while anyone (an owner, or code that ran with no owner) still adds
+ * it: 'n_refs'.  weft-northd's owners are Logical_Switch_Ports (their
+ * NB uuid): the per-port code of every builder runs with the port as
+ * owner, in the full build and in the incremental path alike. */
+struct lflow_ref {
+    struct lflow *flow;
+    struct lflow_ref *next;
+};
+
+struct lflow_owner {
+    struct hmap_node node;      /* In lflow_table.owners. */
+    struct uuid uuid;
+    struct lflow_ref *refs;     /* Newest first. */
 };
 
 struct lflow_table {
@@ -238,6 +259,8 @@ struct lflow_table {
      * table's clean flows hold is still there and unchanged. */
     unsigned long long sb_marked_changes;
     bool synced;                /* Has lflow_sync() run on it? */
+    struct hmap owners;         /* 'struct lflow_owner's by uuid_hash(). */
+    struct lflow_owner *owner;  /* Current owner, or NULL. */
 };
 
 void lflow_table_init(struct lflow_table *);
@@ -275,6 +298,25 @@ struct lflow *lflow_add_at(struct lflow_table *,
                        IO_PORT, CTRL_METER, HINT)                          \
     lflow_add_at(TABLE, OD, STAGE, PRIORITY, MATCH, ACTIONS, IO_PORT,     \
                  CTRL_METER, HINT, LFLOW_WHERE)
+
+/* Makes 'owner' (NULL: none) the owner of the flows added from now on. */
+void lflow_table_set_owner(struct lflow_table *, const struct uuid *owner);
+/* Takes back every flow 'owner' added: each loses one reference, and the
+ * references are forgotten.  Flows left with no reference stay in the
+ * table (so that re-adding one finds it) until lflow_table_sweep().
+ * Returns the flows that lost a reference, as a list the caller frees
+ * with free() (NULL if none); '*n' is set to their number. */
+struct lflow **lflow_table_disown(struct lflow_table *,
+                                  const struct uuid *owner, size_t *n);
+/* The references 'owner' holds, newest first (NULL if none). */
+const struct lflow_ref *lflow_table_owner_refs(const struct lflow_table *,
+                                               const struct uuid *owner);
+/* Removes 'f' from the table (its memory stays in the arena). */
+void lflow_table_remove(struct lflow_table *, struct lflow *f);
+
+/* Inserts 'f' (a flow of the table without an SB row yet) into SB
+ * Logical_Flow through 'diff'. */
+void lflow_insert_sb(struct dbdiff *, struct lflow *f);
 
 /* Finds a flow, or NULL. */
 struct lflow *lflow_find(const struct lflow_table *,

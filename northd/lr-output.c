@@ -8,6 +8,7 @@
 #include "ovsdb/nbrec-idl.h"
 #include "ovsdb/sbrec-idl.h"
 #include "northd/datapaths.h"
+#include "northd/lr-pipeline.h"
 #include "northd/northd.h"
 #include "northd/ports.h"
 
@@ -76,6 +77,34 @@ add_resolve_each(struct lr_ctx *ctx, const struct northd_port *op,
     }
 }
 
+/* What router port 'op' knows of switch port 'lsp', a neighbour. */
+static void
+build_resolve_lsp(struct lr_ctx *ctx, const struct northd_port *op,
+                  const struct northd_port *lsp, bool dynamic)
+{
+    if (ports_is_router_lsp(lsp)) {
+        /* With options:dynamic_neigh_routers, other routers are learnt
+         * with ARP/ND like anyone else. */
+        if (!dynamic && lsp->peer && lsp->peer->kind == NORTHD_PORT_LRP
+            && lsp->peer->lrp_networks.ea_s[0]) {
+            add_resolve(ctx, op, &lsp->peer->lrp_networks, " == ",
+                        &lsp->nb_uuid);
+        }
+        return;
+    }
+    /* A virtual port not yet claimed by a parent resolves to the zero
+     * MAC, as 23.03 writes it. */
+    bool unclaimed = lsp->lsp_type == NORTHD_LSP_VIRTUAL
+                     && !(lsp->sb && lsp->sb->virtual_parent
+                          && lsp->sb->virtual_parent[0]);
+    for (size_t j = 0; j < lsp->n_lsp_addrs; j++) {
+        const struct lport_addrs *la = &lsp->lsp_addrs[j];
+        add_resolve_each(ctx, op, la,
+                         unclaimed ? "00:00:00:00:00:00" : la->ea_s,
+                         &lsp->nb_uuid);
+    }
+}
+
 /* The neighbours a router port knows without asking: the addresses of
  * the ports of its switch, or its router peer's. */
 static void
@@ -99,28 +128,40 @@ build_resolve_port(struct lr_ctx *ctx, const struct northd_port *op)
         if (lsp == peer || lsp->kind != NORTHD_PORT_LSP) {
             continue;
         }
-        if (ports_is_router_lsp(lsp)) {
-            /* With options:dynamic_neigh_routers, other routers are
-             * learnt with ARP/ND like anyone else. */
-            if (!dynamic && lsp->peer && lsp->peer->kind == NORTHD_PORT_LRP
-                && lsp->peer->lrp_networks.ea_s[0]) {
-                add_resolve(ctx, op, &lsp->peer->lrp_networks, " == ",
-                            &lsp->nb_uuid);
-            }
+        lflow_table_set_owner(ctx->lflows, &lsp->nb_uuid);
+        build_resolve_lsp(ctx, op, lsp, dynamic);
+    }
+    lflow_table_set_owner(ctx->lflows, NULL);
+}
+
+void
+lr_build_resolve_for_lsp(const struct northd *nd,
+                         const struct northd_port *lsp,
+                         struct lflow_table *lflows)
+{
+    const struct northd_datapath *sw = lsp->od;
+    struct lr_ctx ctx = {
+        .nd = nd,
+        .lflows = lflows,
+        .match = DS_EMPTY_INITIALIZER,
+        .actions = DS_EMPTY_INITIALIZER,
+    };
+
+    lflow_table_set_owner(lflows, &lsp->nb_uuid);
+    for (size_t i = 0; i < sw->n_router_ports; i++) {
+        const struct northd_port *op = sw->router_ports[i]->peer;
+        if (!op || op->kind != NORTHD_PORT_LRP
+            || op->peer != sw->router_ports[i]) {
             continue;
         }
-        /* A virtual port not yet claimed by a parent resolves to the
-         * zero MAC, as 23.03 writes it. */
-        bool unclaimed = lsp->lsp_type == NORTHD_LSP_VIRTUAL
-                         && !(lsp->sb && lsp->sb->virtual_parent
-                              && lsp->sb->virtual_parent[0]);
-        for (size_t j = 0; j < lsp->n_lsp_addrs; j++) {
-            const struct lport_addrs *la = &lsp->lsp_addrs[j];
-            add_resolve_each(ctx, op, la,
-                             unclaimed ? "00:00:00:00:00:00" : la->ea_s,
-                             &lsp->nb_uuid);
-        }
+        ctx.od = op->od;
+        const char *dyn = nbrec_logical_router_get_options_value(
+            ctx.od->nbr, "dynamic_neigh_routers");
+        build_resolve_lsp(&ctx, op, lsp, dyn && !strcmp(dyn, "true"));
     }
+    lflow_table_set_owner(lflows, NULL);
+    ds_destroy(&ctx.match);
+    ds_destroy(&ctx.actions);
 }
 
 /* Solicited-node NS for IPv6 static route nexthops. */

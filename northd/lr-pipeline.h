@@ -17,8 +17,16 @@
 #define WEFT_NORTHD_LR_PIPELINE_H 1
 
 struct northd;
+struct northd_port;
 struct lflow_table;
 
 void lr_pipeline_build(const struct northd *, struct lflow_table *);
+
+/* The flows the routers attached to switch port 'lsp''s switch have for
+ * 'lsp' alone (ARP resolution of its addresses), owned by 'lsp': the
+ * incremental path (northd.h).  The full build adds the same ones. */
+void lr_build_resolve_for_lsp(const struct northd *,
+                              const struct northd_port *lsp,
+                              struct lflow_table *);
 
 #endif

@@ -383,10 +383,37 @@ ls_build_arp_rsp_flows(const struct northd *nd, struct lflow_table *lf)
                                            "vlan-passthru", false);
         for (size_t j = 0; j < c.od->n_ports; j++) {
             c.op = c.od->ports[j];
+            lflow_table_set_owner(lf, &c.op->nb_uuid);
             build_port_responder(&c, &nd->ports);
         }
+        lflow_table_set_owner(lf, NULL);
         build_fwd_group_arp(&c);
     }
+    ds_destroy(&c.match);
+    ds_destroy(&c.actions);
+}
+
+void
+ls_build_arp_rsp_port_flows(const struct northd *nd,
+                            const struct northd_port *op,
+                            struct lflow_table *lf)
+{
+    const struct nbrec_nb_global *nbg = nbrec_nb_global_first(nd->nb);
+    struct arp_ctx c = {
+        .lf = lf,
+        .od = op->od,
+        .op = op,
+        .ignore_lsp_down = !nbg || options_get_bool(nbg->options,
+                                                    "ignore_lsp_down", true),
+        .vlan_passthru = options_get_bool(op->od->nbs->other_config,
+                                          "vlan-passthru", false),
+        .match = DS_EMPTY_INITIALIZER,
+        .actions = DS_EMPTY_INITIALIZER,
+    };
+
+    lflow_table_set_owner(lf, &op->nb_uuid);
+    build_port_responder(&c, &nd->ports);
+    lflow_table_set_owner(lf, NULL);
     ds_destroy(&c.match);
     ds_destroy(&c.actions);
 }

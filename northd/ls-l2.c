@@ -129,8 +129,10 @@ build_port_sec_od(const struct northd_datapath *od, struct lflow_table *lf,
     lflow_add(lf, od, LS_OUT_APPLY_PORT_SEC, 50, "reg0[15] == 1", "drop;",
               NULL);
     for (size_t i = 0; i < od->n_ports; i++) {
+        lflow_table_set_owner(lf, &od->ports[i]->nb_uuid);
         build_port_sec_op(od, od->ports[i], lf, match, actions);
     }
+    lflow_table_set_owner(lf, NULL);
 }
 
 void
@@ -149,6 +151,26 @@ ls_build_port_sec_flows(const struct northd *nd, struct lflow_table *lf)
 /* FDB: a VIF port with "unknown" and no port security learns the source
  * MACs behind it. */
 
+static void
+build_fdb_port(const struct northd_port *op, struct lflow_table *lf,
+               struct ds *match)
+{
+    if (!op->has_unknown || op->nbsp->type[0]
+        || op->nbsp->n_port_security) {
+        return;
+    }
+    ds_clear(match);
+    ds_put_cstr(match, "inport == ");
+    ls_put_op(match, op);
+    lflow_add_with_port(lf, op->od, LS_IN_LOOKUP_FDB, 100, ds_cstr(match),
+                        "reg0[11] = lookup_fdb(inport, eth.src); next;",
+                        op->name, &op->nb_uuid);
+    ds_put_cstr(match, " && reg0[11] == 0");
+    lflow_add_with_port(lf, op->od, LS_IN_PUT_FDB, 100, ds_cstr(match),
+                        "put_fdb(inport, eth.src); next;", op->name,
+                        &op->nb_uuid);
+}
+
 void
 ls_build_fdb_flows(const struct northd *nd, struct lflow_table *lf)
 {
@@ -158,26 +180,11 @@ ls_build_fdb_flows(const struct northd *nd, struct lflow_table *lf)
         const struct northd_datapath *od = nd->datapaths.array[i];
 
         for (size_t j = 0; j < od->n_ports; j++) {
-            const struct northd_port *op = od->ports[j];
-
-            if (!op->has_unknown || op->nbsp->type[0]
-                || op->nbsp->n_port_security) {
-                continue;
-            }
-            ds_clear(&match);
-            ds_put_cstr(&match, "inport == ");
-            ls_put_op(&match, op);
-            lflow_add_with_port(lf, od, LS_IN_LOOKUP_FDB, 100,
-                                ds_cstr(&match),
-                                "reg0[11] = lookup_fdb(inport, eth.src); "
-                                "next;", op->name, &op->nb_uuid);
-            ds_put_cstr(&match, " && reg0[11] == 0");
-            lflow_add_with_port(lf, od, LS_IN_PUT_FDB, 100,
-                                ds_cstr(&match),
-                                "put_fdb(inport, eth.src); next;", op->name,
-                                &op->nb_uuid);
+            lflow_table_set_owner(lf, &od->ports[j]->nb_uuid);
+            build_fdb_port(od->ports[j], lf, &match);
         }
     }
+    lflow_table_set_owner(lf, NULL);
     ds_destroy(&match);
 }
 
@@ -554,6 +561,21 @@ build_fwd_groups(struct l2_ctx *c)
     }
 }
 
+/* The L2 flows of port 'op' itself. */
+static void
+build_l2_port(struct l2_ctx *c, const struct northd_port *op)
+{
+    build_port_unicast(c, op);
+    if (!op->enabled) {
+        ds_clear(&c->match);
+        ds_put_cstr(&c->match, "outport == ");
+        ls_put_op(&c->match, op);
+        lflow_add_with_port(c->lf, c->od, LS_IN_L2_UNKNOWN, 50,
+                            ds_cstr(&c->match), "drop;", op->name,
+                            &op->nb_uuid);
+    }
+}
+
 static void
 build_l2_od(struct l2_ctx *c)
 {
@@ -572,18 +594,10 @@ build_l2_od(struct l2_ctx *c)
               od->has_unknown ? "outport = \"_MC_unknown\"; output;"
                               : "drop;", NULL);
     for (size_t i = 0; i < od->n_ports; i++) {
-        const struct northd_port *op = od->ports[i];
-
-        build_port_unicast(c, op);
-        if (!op->enabled) {
-            ds_clear(&c->match);
-            ds_put_cstr(&c->match, "outport == ");
-            ls_put_op(&c->match, op);
-            lflow_add_with_port(c->lf, od, LS_IN_L2_UNKNOWN, 50,
-                                ds_cstr(&c->match), "drop;", op->name,
-                                &op->nb_uuid);
-        }
+        lflow_table_set_owner(c->lf, &od->ports[i]->nb_uuid);
+        build_l2_port(c, od->ports[i]);
     }
+    lflow_table_set_owner(c->lf, NULL);
 }
 
 void
@@ -600,6 +614,32 @@ ls_build_l2_flows(const struct northd *nd, struct lflow_table *lf)
         c.only_routers = only_router_ports(c.od);
         build_l2_od(&c);
     }
+    ds_destroy(&c.match);
+    ds_destroy(&c.actions);
+}
+
+bool
+ls_only_router_ports(const struct northd_datapath *od)
+{
+    return only_router_ports(od);
+}
+
+void
+ls_build_l2_port_flows(const struct northd_port *op, struct lflow_table *lf)
+{
+    struct l2_ctx c = {
+        .lf = lf,
+        .od = op->od,
+        .only_routers = only_router_ports(op->od),
+        .match = DS_EMPTY_INITIALIZER,
+        .actions = DS_EMPTY_INITIALIZER,
+    };
+
+    lflow_table_set_owner(lf, &op->nb_uuid);
+    build_port_sec_op(op->od, op, lf, &c.match, &c.actions);
+    build_fdb_port(op, lf, &c.match);
+    build_l2_port(&c, op);
+    lflow_table_set_owner(lf, NULL);
     ds_destroy(&c.match);
     ds_destroy(&c.actions);
 }

@@ -36,9 +36,11 @@
 #ifndef WEFT_NORTHD_LS_PIPELINE_H
 #define WEFT_NORTHD_LS_PIPELINE_H 1
 
+#include <stdbool.h>
 #include <stddef.h>
 
 struct northd;
+struct northd_datapath;
 struct northd_port;
 struct lflow_table;
 struct lport_addrs;
@@ -49,6 +51,18 @@ void ls_build_fdb_flows(const struct northd *, struct lflow_table *);
 void ls_build_arp_rsp_flows(const struct northd *, struct lflow_table *);
 void ls_build_dhcp_flows(const struct northd *, struct lflow_table *);
 void ls_build_l2_flows(const struct northd *, struct lflow_table *);
+
+/* Per-port flows (the incremental path, northd.h): every flow the
+ * builders above add for switch port 'op' alone, with 'op' as the flows'
+ * owner.  The full build adds the same flows with the same owner. */
+void ls_build_l2_port_flows(const struct northd_port *op,
+                            struct lflow_table *);
+void ls_build_arp_rsp_port_flows(const struct northd *,
+                                 const struct northd_port *op,
+                                 struct lflow_table *);
+/* Is every port of 'od' a router port?  (The L2 flows of router ports
+ * depend on it.) */
+bool ls_only_router_ports(const struct northd_datapath *od);
 
 /* Sets '*addrs' to the addresses of switch port 'op' and returns how
  * many there are (see the file comment). */

@@ -88,33 +88,38 @@ build_router_groups(const struct northd_datapath *od,
     }
 }
 
+static void
+build_datapath_groups(struct mcast *mc, const struct northd_datapath *od)
+{
+    struct mcast_group g[N_GROUPS];
+
+    memset(g, 0, sizeof g);
+    if (od->nbs) {
+        build_switch_groups(od, g);
+    } else {
+        build_router_groups(od, g);
+    }
+    for (size_t i = 0; i < N_GROUPS; i++) {
+        if (!g[i].n_ports) {
+            continue;
+        }
+        g[i].od = od;
+        g[i].name = group_names[i];
+        g[i].tunnel_key = MCAST_FLOOD_KEY + i;
+        if (mc->n_groups >= mc->allocated) {
+            mc->groups = x2nrealloc(mc->groups, &mc->allocated,
+                                    sizeof *mc->groups);
+        }
+        mc->groups[mc->n_groups++] = g[i];
+    }
+}
+
 void
 mcast_build(struct mcast *mc, const struct northd_datapaths *dps)
 {
     mcast_destroy(mc);
     for (size_t d = 0; d < dps->n; d++) {
-        const struct northd_datapath *od = dps->array[d];
-        struct mcast_group g[N_GROUPS];
-
-        memset(g, 0, sizeof g);
-        if (od->nbs) {
-            build_switch_groups(od, g);
-        } else {
-            build_router_groups(od, g);
-        }
-        for (size_t i = 0; i < N_GROUPS; i++) {
-            if (!g[i].n_ports) {
-                continue;
-            }
-            g[i].od = od;
-            g[i].name = group_names[i];
-            g[i].tunnel_key = MCAST_FLOOD_KEY + i;
-            if (mc->n_groups >= mc->allocated) {
-                mc->groups = x2nrealloc(mc->groups, &mc->allocated,
-                                        sizeof *mc->groups);
-            }
-            mc->groups[mc->n_groups++] = g[i];
-        }
+        build_datapath_groups(mc, dps->array[d]);
     }
 }
 
@@ -134,6 +139,26 @@ group_key(const struct ovsdb_client_row *row, struct ds *buf,
 }
 
 static void
+write_group(struct dbdiff *diff, const struct ovsdb_client_row *row,
+            const struct mcast_group *g)
+{
+    struct dbdiff_datum ports;
+
+    dbdiff_set_ref(diff, row, SBREC_MULTICAST_GROUP_COL_DATAPATH,
+                   &g->od->sb->header_);
+    dbdiff_set_string(diff, row, SBREC_MULTICAST_GROUP_COL_NAME, g->name);
+    dbdiff_set_integer(diff, row, SBREC_MULTICAST_GROUP_COL_TUNNEL_KEY,
+                       g->tunnel_key);
+    dbdiff_datum_init_set(&ports);
+    for (size_t j = 0; j < g->n_ports; j++) {
+        if (g->ports[j]->sb) {
+            dbdiff_datum_add_row(&ports, &g->ports[j]->sb->header_);
+        }
+    }
+    dbdiff_set(diff, row, SBREC_MULTICAST_GROUP_COL_PORTS, &ports);
+}
+
+static void
 sync_groups(const struct mcast *mc, struct dbdiff *diff)
 {
     struct ovsdb_client_table *table
@@ -145,7 +170,6 @@ sync_groups(const struct mcast *mc, struct dbdiff *diff)
     for (size_t i = 0; i < mc->n_groups; i++) {
         const struct mcast_group *g = &mc->groups[i];
         const struct ovsdb_client_row *row;
-        struct dbdiff_datum ports;
         char *key;
 
         if (!g->od->sb) {
@@ -159,19 +183,7 @@ sync_groups(const struct mcast *mc, struct dbdiff *diff)
         if (!row) {
             row = dbdiff_insert(diff, table);
         }
-        dbdiff_set_ref(diff, row, SBREC_MULTICAST_GROUP_COL_DATAPATH,
-                       &g->od->sb->header_);
-        dbdiff_set_string(diff, row, SBREC_MULTICAST_GROUP_COL_NAME,
-                          g->name);
-        dbdiff_set_integer(diff, row, SBREC_MULTICAST_GROUP_COL_TUNNEL_KEY,
-                           g->tunnel_key);
-        dbdiff_datum_init_set(&ports);
-        for (size_t j = 0; j < g->n_ports; j++) {
-            if (g->ports[j]->sb) {
-                dbdiff_datum_add_row(&ports, &g->ports[j]->sb->header_);
-            }
-        }
-        dbdiff_set(diff, row, SBREC_MULTICAST_GROUP_COL_PORTS, &ports);
+        write_group(diff, row, g);
     }
     dbdiff_index_finish(&idx, diff, true);
 }
@@ -262,4 +274,52 @@ mcast_sync(const struct mcast *mc, const struct northd_datapaths *dps,
 {
     sync_groups(mc, diff);
     sync_ip_multicast(dps, diff);
+}
+
+void
+mcast_update_datapath(struct mcast *mc, const struct northd_datapath *od,
+                      struct dbdiff *diff)
+{
+    const struct sbrec_multicast_group *mg, *next;
+    size_t first, n = 0;
+    bool claimed[N_GROUPS] = { false };
+
+    for (size_t i = 0; i < mc->n_groups; i++) {
+        if (mc->groups[i].od == od) {
+            free(mc->groups[i].ports);
+        } else {
+            mc->groups[n++] = mc->groups[i];
+        }
+    }
+    mc->n_groups = first = n;
+    build_datapath_groups(mc, od);
+    if (!od->sb) {
+        return;
+    }
+    for (mg = sbrec_multicast_group_first(diff->client); mg; mg = next) {
+        next = sbrec_multicast_group_next(mg);
+        if (mg->datapath != od->sb) {
+            continue;
+        }
+        size_t i;
+        for (i = first; i < mc->n_groups; i++) {
+            if (!claimed[i - first] && !strcmp(mc->groups[i].name,
+                                               mg->name)) {
+                break;
+            }
+        }
+        if (i < mc->n_groups) {
+            claimed[i - first] = true;
+            write_group(diff, &mg->header_, &mc->groups[i]);
+        } else {
+            dbdiff_delete(diff, &mg->header_);
+        }
+    }
+    for (size_t i = first; i < mc->n_groups; i++) {
+        if (!claimed[i - first]) {
+            write_group(diff, dbdiff_insert(
+                            diff, sbrec_multicast_group_table(diff->client)),
+                        &mc->groups[i]);
+        }
+    }
 }

@@ -70,6 +70,10 @@ struct mcast {
 void mcast_init(struct mcast *);
 void mcast_destroy(struct mcast *);
 void mcast_build(struct mcast *, const struct northd_datapaths *);
+/* Rebuilds the groups of 'od' alone from its ports and writes them to
+ * Multicast_Group (the incremental path, northd.h). */
+void mcast_update_datapath(struct mcast *, const struct northd_datapath *,
+                           struct dbdiff *);
 /* Writes Multicast_Group and IP_Multicast. */
 void mcast_sync(const struct mcast *, const struct northd_datapaths *,
                 struct dbdiff *);

@@ -13,6 +13,7 @@
 #include "northd/acl.h"
 #include "northd/ls-lb.h"
 #include "northd/lr-pipeline.h"
+#include "northd/incr.h"
 
 /* The logical flow builders, run in this order.  Pipeline modules add
  * theirs here. */
@@ -93,6 +94,7 @@ northd_init(struct northd *nd)
     compiled_init(nd);
     lflow_table_init(&nd->prev_lflows);
     global_init(&nd->global);
+    shash_init(&nd->incr.referenced);
 }
 
 void
@@ -103,6 +105,13 @@ northd_destroy(struct northd *nd)
         free(nd->stats.sb_last);
         free(nd->stats.sb_total);
         memset(&nd->stats, 0, sizeof nd->stats);
+        shash_destroy(&nd->incr.referenced);
+        free(nd->incr.echo);
+        free(nd->incr.new_ports);
+        free(nd->incr.new_flows);
+        free(nd->incr.lsps);
+        free(nd->incr.lss);
+        memset(&nd->incr, 0, sizeof nd->incr);
     }
 }
 
@@ -189,44 +198,117 @@ note_changes(struct northd_stats *s, const struct dbdiff *sb_diff,
     s->nb_total.n_deleted += s->nb_last.n_deleted;
 }
 
-void
-northd_run(struct northd *nd, struct ovsdb_client *nb,
-           struct ovsdb_client *sb, struct ovsdb_client_txn *nb_txn,
-           struct ovsdb_client_txn *sb_txn)
+static void
+run_full(struct northd *nd, struct ovsdb_client *nb, struct ovsdb_client *sb,
+         struct dbdiff *sb_diff, struct dbdiff *nb_diff)
 {
     struct northd_stats *s = &nd->stats;
-    struct dbdiff sb_diff, nb_diff;
-    long long start = now_us(), t;
+    long long t;
 
-    nd->nb = nb;
-    nd->sb = sb;
+    if (nd->compiled) {
+        compiled_destroy(nd, true);
+    }
+    nd->compiled = true;
     compute(nd, nb, sb, s->last_us);
 
     t = now_us();
-    dbdiff_init(&sb_diff, sb, sb_txn);
-    write_sb(nd, nb, &sb_diff);
+    write_sb(nd, nb, sb_diff);
     s->last_us[NORTHD_PHASE_SB_WRITE] = now_us() - t;
 
     t = now_us();
-    dbdiff_init(&nb_diff, nb, nb_txn);
-    ports_sync_nb(&nd->ports, &nb_diff);
-    ls_ipam_sync_nb(&nd->ports, &nb_diff);
-    global_sync_nb(&nd->global, &nb_diff, time_wall_msec());
+    ports_sync_nb(&nd->ports, nb_diff);
+    ls_ipam_sync_nb(&nd->ports, nb_diff);
+    global_sync_nb(&nd->global, nb_diff, time_wall_msec());
     s->last_us[NORTHD_PHASE_NB_WRITE] = now_us() - t;
+    incr_note_full(nd);
+}
 
-    note_sizes(nd);
-    note_changes(s, &sb_diff, &nb_diff);
+/* Remembers what 'sb_diff' writes: the echo the next run expects. */
+static void
+note_echo(struct northd_incr *in, const struct dbdiff *sb_diff)
+{
+    if (in->n_echo != sb_diff->n_tables) {
+        free(in->echo);
+        in->n_echo = sb_diff->n_tables;
+        in->echo = xcalloc(in->n_echo + 1, sizeof *in->echo);
+    }
+    memset(in->echo, 0, in->n_echo * sizeof *in->echo);
+    dbdiff_accumulate(sb_diff, in->echo);
+}
+
+enum northd_run_kind
+northd_run(struct northd *nd, struct ovsdb_client *nb,
+           struct ovsdb_client *sb, struct ovsdb_client_txn *nb_txn,
+           struct ovsdb_client_txn *sb_txn, bool force)
+{
+    struct northd_stats *s = &nd->stats;
+    struct dbdiff sb_diff, nb_diff;
+    long long start = now_us();
+    enum northd_run_kind kind;
+
+    nd->nb = nb;
+    nd->sb = sb;
+    kind = force ? NORTHD_RUN_FULL : incr_classify(nd, nb, sb);
+    dbdiff_init(&sb_diff, sb, sb_txn);
+    dbdiff_init(&nb_diff, nb, nb_txn);
+    if (kind == NORTHD_RUN_INCR && !incr_run(nd, &sb_diff, &nb_diff)) {
+        kind = NORTHD_RUN_FULL;
+    }
+    if (kind == NORTHD_RUN_FULL) {
+        run_full(nd, nb, sb, &sb_diff, &nb_diff);
+        s->n_full++;
+    } else if (kind == NORTHD_RUN_INCR) {
+        memset(s->last_us, 0, sizeof s->last_us);
+        s->n_incr++;
+    } else {
+        s->n_skipped++;
+    }
+    note_echo(&nd->incr, &sb_diff);
+    if (kind != NORTHD_RUN_SKIP) {
+        note_sizes(nd);
+        note_changes(s, &sb_diff, &nb_diff);
+    }
     dbdiff_destroy(&sb_diff);
     dbdiff_destroy(&nb_diff);
-    compiled_destroy(nd, true);
     nd->nb = nd->sb = NULL;
 
     s->n_runs++;
+    s->last_kind = kind;
     s->last_run_wall_ms = time_wall_msec();
     s->last_total_us = now_us() - start;
+    if (kind == NORTHD_RUN_INCR) {
+        s->last_incr_us = s->last_total_us;
+        if (s->last_incr_us > s->max_incr_us) {
+            s->max_incr_us = s->last_incr_us;
+        }
+    }
     if (s->last_total_us > s->max_total_us) {
         s->max_total_us = s->last_total_us;
     }
+    return kind;
+}
+
+void
+northd_sb_txn_done(struct northd *nd, const struct ovsdb_client_txn *txn,
+                   bool ok)
+{
+    if (!ok) {
+        incr_forget(nd);
+        memset(nd->incr.echo, 0, nd->incr.n_echo * sizeof *nd->incr.echo);
+    } else if (txn) {
+        incr_adopt(nd, txn);
+    } else {
+        /* Nothing was sent: no rows to adopt, no echo to expect. */
+        nd->incr.adopt_all = false;
+        nd->incr.n_new_ports = nd->incr.n_new_flows = 0;
+    }
+}
+
+void
+northd_stats_clear(struct northd *nd)
+{
+    nd->stats.max_total_us = 0;
+    nd->stats.max_incr_us = 0;
 }
 
 static void
@@ -262,10 +344,20 @@ northd_stats_format(const struct northd *nd, const struct ovsdb_client *sb,
         snprintf(when + strlen(when), sizeof when - strlen(when),
                  ".%03lldZ", s->last_run_wall_ms % 1000);
     }
+    static const char *const kinds[] = {
+        [NORTHD_RUN_SKIP] = "skipped", [NORTHD_RUN_INCR] = "incremental",
+        [NORTHD_RUN_FULL] = "full",
+    };
     ds_put_format(out, "recomputes: %llu\nlast recompute: %s\n",
                   s->n_runs, when);
+    ds_put_format(out, "runs: full %llu, incremental %llu, skipped %llu; "
+                  "last: %s\n", s->n_full, s->n_incr, s->n_skipped,
+                  s->n_runs ? kinds[s->last_kind] : "none");
     ds_put_format(out, "last recompute time: %.3f ms (longest %.3f ms)\n",
                   s->last_total_us / 1000.0, s->max_total_us / 1000.0);
+    ds_put_format(out, "last incremental run time: %.3f ms (longest "
+                  "%.3f ms)\n", s->last_incr_us / 1000.0,
+                  s->max_incr_us / 1000.0);
     for (int i = 0; i < NORTHD_N_PHASES; i++) {
         ds_put_format(out, "  %-10s %.3f ms\n", phase_names[i],
                       s->last_us[i] / 1000.0);

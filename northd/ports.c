@@ -28,6 +28,8 @@ ports_init(struct northd_ports *ports)
     hmap_init(&ports->by_name);
     ports->array = NULL;
     ports->n = 0;
+    ports->allocated = 0;
+    ports->max_port_key = KEYS_PORT_MAX;
     ports->index_valid = false;
     arena_init(&ports->arena);
 }
@@ -38,6 +40,7 @@ ports_clear(struct northd_ports *ports)
     free(ports->array);
     ports->array = NULL;
     ports->n = 0;
+    ports->allocated = 0;
     hmap_clear(&ports->by_name);
     if (ports->index_valid) {
         dbdiff_index_finish(&ports->index, NULL, false);
@@ -303,6 +306,26 @@ lsp_type_of(const char *type)
     return NORTHD_LSP_OTHER;
 }
 
+/* Fills LSP 'op' from 'nbsp'. */
+static void
+init_lsp(struct northd_port *op, const struct nbrec_logical_switch_port *nbsp,
+         struct arena *arena)
+{
+    op->nbsp = nbsp;
+    op->lsp_type = lsp_type_of(nbsp->type);
+    op->is_router_lsp = op->lsp_type == NORTHD_LSP_ROUTER;
+    op->sb_type = nbsp->type;
+    op->enabled = !nbsp->n_enabled || nbsp->enabled[0];
+    if (nbsp->options && nbsp->options->n) {
+        /* Read once here: the pipeline builders run on every port. */
+        op->requested_tnl_key = options_get(nbsp->options,
+                                            "requested-tnl-key");
+        op->qdisc_queue_id = options_get_int(nbsp->options,
+                                             "qdisc_queue_id", 0);
+    }
+    parse_lsp_addresses(op, arena);
+}
+
 static void
 build_switch_ports(struct northd_ports *ports, size_t *allocated,
                    struct northd_datapath *od)
@@ -326,19 +349,7 @@ build_switch_ports(struct northd_ports *ports, size_t *allocated,
         if (!op) {
             continue;
         }
-        op->nbsp = nbsp;
-        op->lsp_type = lsp_type_of(nbsp->type);
-        op->is_router_lsp = op->lsp_type == NORTHD_LSP_ROUTER;
-        op->sb_type = nbsp->type;
-        op->enabled = !nbsp->n_enabled || nbsp->enabled[0];
-        if (nbsp->options && nbsp->options->n) {
-            /* Read once here: the pipeline builders run on every port. */
-            op->requested_tnl_key = options_get(nbsp->options,
-                                                "requested-tnl-key");
-            op->qdisc_queue_id = options_get_int(nbsp->options,
-                                                 "qdisc_queue_id", 0);
-        }
-        parse_lsp_addresses(op, &ports->arena);
+        init_lsp(op, nbsp, &ports->arena);
     }
     free(lsps);
 }
@@ -665,6 +676,89 @@ ports_build(struct northd_ports *ports, struct northd_datapaths *dps,
         assign_port_keys(dps->array[i], max);
     }
     assign_tags(ports);
+    ports->allocated = allocated;
+    ports->max_port_key = max;
+}
+
+/* Incremental changes. */
+
+/* Moves 'op', the last of its datapath's ports, to its place in name
+ * order, as build_switch_ports() orders them. */
+static void
+place_lsp(struct northd_datapath *od, struct northd_port *op)
+{
+    size_t i = od->n_ports - 1;
+
+    ASSERT(od->ports[i] == op);
+    for (; i > 0; i--) {
+        const struct northd_port *prev = od->ports[i - 1];
+        int cmp = strcmp(prev->name, op->name);
+        if (cmp < 0 || (!cmp && uuid_compare(&prev->nb_uuid,
+                                             &op->nb_uuid) < 0)) {
+            break;
+        }
+        od->ports[i] = od->ports[i - 1];
+    }
+    od->ports[i] = op;
+}
+
+struct northd_port *
+ports_add_lsp(struct northd_ports *ports, struct northd_datapath *od,
+              const struct nbrec_logical_switch_port *nbsp,
+              const struct northd_port *old)
+{
+    struct northd_port *op = port_create(ports, &ports->allocated, od,
+                                         nbsp->name, NULL, NORTHD_PORT_LSP,
+                                         &nbsp->header_.uuid);
+    if (!op) {
+        return NULL;
+    }
+    place_lsp(od, op);
+    init_lsp(op, nbsp, &ports->arena);
+    if (old) {
+        op->tunnel_key = old->tunnel_key;
+        op->sb = old->sb;
+    } else {
+        op->tunnel_key = keys_allocate(&od->port_keys, KEYS_PORT_MIN,
+                                       ports->max_port_key,
+                                       od->port_key_hint);
+        if (op->tunnel_key) {
+            od->port_key_hint = op->tunnel_key;
+        } else {
+            VLOG_WARN_RL(&rl, "logical port %s: no free tunnel key on "
+                         "datapath %s", op->name, od->name);
+        }
+    }
+    return op;
+}
+
+/* Removes 'op' from 'array' of '*n', keeping the order. */
+static void
+remove_from(struct northd_port **array, size_t *n,
+            const struct northd_port *op)
+{
+    for (size_t i = *n; i-- > 0;) {
+        if (array[i] == op) {
+            memmove(&array[i], &array[i + 1],
+                    (*n - i - 1) * sizeof *array);
+            (*n)--;
+            return;
+        }
+    }
+}
+
+void
+ports_remove(struct northd_ports *ports, struct northd_port *op,
+             bool free_key)
+{
+    struct northd_datapath *od = op->od;
+
+    hmap_remove(&ports->by_name, &op->name_node);
+    remove_from(ports->array, &ports->n, op);
+    remove_from(od->ports, &od->n_ports, op);
+    if (free_key && op->tunnel_key) {
+        keys_remove(&od->port_keys, op->tunnel_key);
+    }
 }
 
 /* Port_Binding columns. */
@@ -1045,6 +1139,18 @@ sync_port(struct dbdiff *diff, struct northd_port *op,
 }
 
 void
+ports_sync_one(struct northd_port *op, struct dbdiff *diff,
+               const struct gateways *gws)
+{
+    if (op->tunnel_key && op->od->sb) {
+        sync_port(diff, op, sbrec_port_binding_table(diff->client), gws);
+    } else if (op->sb) {
+        dbdiff_delete(diff, &op->sb->header_);
+        op->sb = NULL;
+    }
+}
+
+void
 ports_sync(struct northd_ports *ports, struct dbdiff *diff,
            const struct gateways *gws)
 {
@@ -1066,26 +1172,30 @@ void
 ports_sync_nb(const struct northd_ports *ports, struct dbdiff *diff)
 {
     for (size_t i = 0; i < ports->n; i++) {
-        const struct northd_port *op = ports->array[i];
-        const struct ovsdb_client_row *row;
-        long long tag = op->tag;
-        bool up;
+        ports_sync_nb_one(ports->array[i], diff);
+    }
+}
 
-        if (op->kind != NORTHD_PORT_LSP) {
-            continue;
-        }
-        row = &op->nbsp->header_;
-        if (ports_is_router_lsp(op)) {
-            up = true;
-        } else {
-            up = op->sb && op->sb->n_up && op->sb->up[0];
-        }
-        dbdiff_set_bool(diff, row, NBREC_LOGICAL_SWITCH_PORT_COL_UP, up);
-        if (tag >= 0) {
-            dbdiff_set_integer(diff, row, NBREC_LOGICAL_SWITCH_PORT_COL_TAG,
-                               tag);
-        } else {
-            set_empty(diff, row, NBREC_LOGICAL_SWITCH_PORT_COL_TAG);
-        }
+void
+ports_sync_nb_one(const struct northd_port *op, struct dbdiff *diff)
+{
+    const struct ovsdb_client_row *row;
+    long long tag = op->tag;
+    bool up;
+
+    if (op->kind != NORTHD_PORT_LSP) {
+        return;
+    }
+    row = &op->nbsp->header_;
+    if (ports_is_router_lsp(op)) {
+        up = true;
+    } else {
+        up = op->sb && op->sb->n_up && op->sb->up[0];
+    }
+    dbdiff_set_bool(diff, row, NBREC_LOGICAL_SWITCH_PORT_COL_UP, up);
+    if (tag >= 0) {
+        dbdiff_set_integer(diff, row, NBREC_LOGICAL_SWITCH_PORT_COL_TAG, tag);
+    } else {
+        set_empty(diff, row, NBREC_LOGICAL_SWITCH_PORT_COL_TAG);
     }
 }

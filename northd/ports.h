@@ -159,6 +159,8 @@ struct northd_port {
                                  * integer (0 if absent or bad). */
     long long tag;              /* LSP VLAN tag (containers, localnet),
                                  * or -1. */
+    bool in_port_group;         /* LSP in some Port_Group (set by the
+                                 * incremental path's bookkeeping). */
 };
 
 struct northd_ports {
@@ -168,6 +170,8 @@ struct northd_ports {
     struct dbdiff_index index;  /* Existing bindings, until sync. */
     bool index_valid;
     struct arena arena;         /* The ports and their arrays. */
+    size_t allocated;           /* Capacity of 'array'. */
+    uint32_t max_port_key;      /* Largest port key (VXLAN: 2047). */
 };
 
 void ports_init(struct northd_ports *);
@@ -187,6 +191,26 @@ void ports_sync_nb(const struct northd_ports *, struct dbdiff *);
 
 struct northd_port *ports_find(const struct northd_ports *,
                                const char *name);
+
+/* Incremental changes (northd.h), between ports_build() and the next:
+ *
+ * ports_add_lsp() adds switch port 'nbsp' to 'od' (in name order), as
+ * ports_build() would, except for tags; it keeps the key and binding of
+ * 'old' (the port it replaces, already removed) or, if NULL, takes the
+ * next free key.  Returns NULL (logged) if the name is taken.
+ * ports_remove() takes 'op' out of 'ports' and its datapath, freeing its
+ * key with 'free_key'; its memory stays in the arena.
+ * ports_sync_one() and ports_sync_nb_one() write one port's
+ * Port_Binding and NB columns as ports_sync() and ports_sync_nb() do. */
+struct northd_port *ports_add_lsp(struct northd_ports *,
+                                  struct northd_datapath *,
+                                  const struct nbrec_logical_switch_port *,
+                                  const struct northd_port *old);
+void ports_remove(struct northd_ports *, struct northd_port *,
+                  bool free_key);
+void ports_sync_one(struct northd_port *, struct dbdiff *,
+                    const struct gateways *);
+void ports_sync_nb_one(const struct northd_port *, struct dbdiff *);
 
 /* Is 'op' a switch port of type "router"? */
 static inline bool

@@ -53,9 +53,10 @@ session_create(struct poll_loop *loop, const char *nb_remotes,
     s->loop = loop;
     s->nb = ovsdb_client_create(nb_remotes, &nbrec_idl_class);
     s->sb = ovsdb_client_create(sb_remotes, &sbrec_idl_class);
-    /* Every recompute starts from scratch: no use for change tracking. */
-    ovsdb_client_set_tracking(s->nb, false);
-    ovsdb_client_set_tracking(s->sb, false);
+    /* Tracked changes tell northd_run() what to recompute; cleared after
+     * every run. */
+    ovsdb_client_set_tracking(s->nb, true);
+    ovsdb_client_set_tracking(s->sb, true);
     s->paused = paused;
     if (!paused) {
         ovsdb_client_set_lock(s->sb, SESSION_LOCK_NAME);
@@ -125,6 +126,7 @@ reap_txn(struct session *s, struct ovsdb_client_txn **txnp,
     elapsed = time_msec() - start;
     if (*txnp == s->sb_txn) {
         s->last_sb_commit_ms = elapsed;
+        northd_sb_txn_done(&s->northd, *txnp, status == OVSDB_TXN_SUCCESS);
     }
     if (elapsed >= 100) {
         /* A big transaction leaves its request text and the echoed
@@ -195,6 +197,10 @@ commit(struct session *s, struct ovsdb_client_txn *txn,
         if (status != OVSDB_TXN_UNCHANGED) {
             schedule_retry(s);
         }
+        if (slot == &s->sb_txn) {
+            northd_sb_txn_done(&s->northd, NULL,
+                               status == OVSDB_TXN_UNCHANGED);
+        }
         ovsdb_client_txn_destroy(txn);
     }
 }
@@ -205,8 +211,10 @@ compile(struct session *s)
     struct ovsdb_client_txn *sb_txn = ovsdb_client_txn_create(s->sb);
     struct ovsdb_client_txn *nb_txn = ovsdb_client_txn_create(s->nb);
 
+    bool force = s->force;
+
     s->force = false;
-    northd_run(&s->northd, s->nb, s->sb, nb_txn, sb_txn);
+    northd_run(&s->northd, s->nb, s->sb, nb_txn, sb_txn, force);
     commit(s, sb_txn, &s->sb_txn, &s->sb_txn_start, s->sb_io,
            &s->n_sb_commits);
     /* The sb_cfg acknowledgement reads the SB replica: it is only
@@ -220,6 +228,10 @@ compile(struct session *s)
     ovsdb_client_txn_add_comment(nb_txn, "weft-northd");
     commit(s, nb_txn, &s->nb_txn, &s->nb_txn_start, s->nb_io,
            &s->n_nb_commits);
+    /* Everything up to here is compiled; the echoes of these
+     * transactions are the next batch of changes. */
+    ovsdb_client_clear_tracked(s->nb);
+    ovsdb_client_clear_tracked(s->sb);
     s->nb_seqno = ovsdb_client_get_seqno(s->nb);
     s->sb_seqno = ovsdb_client_get_seqno(s->sb);
 }
@@ -319,6 +331,16 @@ cmd_recompute(struct unixctl_conn *conn, int argc OVS_UNUSED,
 }
 
 static void
+cmd_stats_clear(struct unixctl_conn *conn, int argc OVS_UNUSED,
+                const char *argv[] OVS_UNUSED, void *s_)
+{
+    struct session *s = s_;
+
+    northd_stats_clear(&s->northd);
+    unixctl_reply(conn, "");
+}
+
+static void
 cmd_stats(struct unixctl_conn *conn, int argc OVS_UNUSED,
           const char *argv[] OVS_UNUSED, void *s_)
 {
@@ -403,6 +425,7 @@ session_register_commands(struct session *s, struct unixctl_server *server)
         {"is-paused", cmd_is_paused},
         {"inc-engine/recompute", cmd_recompute},
         {"northd/stats", cmd_stats},
+        {"northd/stats-clear", cmd_stats_clear},
         {"memory/show", cmd_memory},
         {"nb-connection-status", cmd_nb_status},
         {"sb-connection-status", cmd_sb_status},

@@ -17,9 +17,16 @@
  * start) gives the lock up and writes nothing until "resume".
  *
  * Control commands (session_register_commands(), answered on the unixctl
- * socket): exit, status, pause, resume, is-paused, inc-engine/recompute,
- * northd/stats, memory/show, nb-connection-status, sb-connection-status
- * (ovn-northd's names and answers where it has the command).
+ * socket): exit, status, pause, resume, is-paused, inc-engine/recompute
+ * (the next run is a full one), northd/stats (runs by kind: full,
+ * incremental, skipped; the last and the longest run), northd/stats-clear
+ * (forgets the longest, as ovn-northd's stopwatch/reset), memory/show,
+ * nb-connection-status, sb-connection-status (ovn-northd's names and
+ * answers where it has the command).
+ *
+ * Change tracking is on for both replicas: northd_run() reads the
+ * changes since the last run to choose its path (northd.h), and the
+ * session clears them once the run's transactions are committed.
  *
  * The session runs in a poll_loop hook: it does its work at the end of
  * every loop iteration in which something happened.  Not thread-safe. */

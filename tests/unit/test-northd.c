@@ -439,7 +439,7 @@ test_recompute(void **state OVS_UNUSED)
     size_t n;
 
     northd_init(&nd);
-    northd_run(&nd, nb, sb, nb_txn, sb_txn);
+    northd_run(&nd, nb, sb, nb_txn, sb_txn, true);
     assert_int_equal(nd.stats.n_datapaths, 3);
     assert_int_equal(nd.stats.n_ports, 5);
 

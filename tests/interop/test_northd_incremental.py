@@ -1,0 +1,251 @@
+"""weft-northd's incremental paths against its own full recompute.
+
+weft-northd recomputes everything only when it must: a change to plain
+VIF switch ports alone takes the incremental port path, and the echoes
+of its own writes take no compile at all (northd/northd.h).  The full
+recompute stays the reference:
+
+  - test_incremental_matches_full: a topology with routers, a port group,
+    ACLs, DHCP and a localnet switch, then a seeded random sequence of NB
+    changes (VIF ports added, deleted, readdressed, secured, disabled,
+    given options), mixed with changes that force a full run.  After each
+    step (--wait=sb) a forced full recompute must write nothing: the
+    incremental result is what a full run gives.  Most steps must have
+    taken the incremental path (northd/stats), so the test cannot pass by
+    always falling back.
+  - test_one_change_one_compile: one --wait=sb lsp-add costs exactly one
+    compile; the echoes of weft-northd's own transactions are skipped.
+  - test_stats_clear: northd/stats-clear resets the longest run.
+
+Each runs on weft-db and on ovsdb-server (whose update echoes weft-northd
+must recognise as well).
+"""
+
+import random
+import re
+import time
+
+import pytest
+
+import weftlib
+from northdlib import WeftNorthd, nbctl, need_ovn, select_all
+
+
+@pytest.fixture(params=["weft-db", "ovsdb-server"])
+def setup(tmp_path, request):
+    need_ovn()
+    dbclass = (weftlib.WeftDb if request.param == "weft-db"
+               else weftlib.OvsdbServer)
+    db = dbclass(tmp_path / "db")
+    db.start()
+    northd = WeftNorthd(tmp_path / "northd", db.remote("nb"),
+                        db.remote("sb"))
+    try:
+        northd.start()
+    except BaseException:
+        db.stop(check=False)
+        raise
+    yield db, northd
+    weftlib.stop_all([northd, db])
+
+
+def runs(northd):
+    """(full, incremental, skipped) run counts from northd/stats."""
+    stats = northd.appctl("northd/stats").stdout
+    m = re.search(r"runs: full (\d+), incremental (\d+), skipped (\d+)",
+                  stats)
+    assert m, stats
+    return tuple(int(x) for x in m.groups())
+
+
+def topology(nb):
+    cmds = [
+        ["ls-add", "sw0"], ["ls-add", "sw1"], ["ls-add", "pub"],
+        ["lr-add", "r0"],
+        ["lrp-add", "r0", "r0-sw0", "00:00:00:00:ff:01", "10.0.0.1/24",
+         "fd00::1/64"],
+        ["lrp-add", "r0", "r0-sw1", "00:00:00:00:ff:02", "10.0.1.1/24"],
+        ["lrp-add", "r0", "r0-pub", "00:00:00:00:ff:03", "172.16.0.1/24"],
+        ["lsp-add", "sw0", "sw0-r0"], ["lsp-set-type", "sw0-r0", "router"],
+        ["lsp-set-addresses", "sw0-r0", "router"],
+        ["lsp-set-options", "sw0-r0", "router-port=r0-sw0"],
+        ["lsp-add", "sw1", "sw1-r0"], ["lsp-set-type", "sw1-r0", "router"],
+        ["lsp-set-addresses", "sw1-r0", "router"],
+        ["lsp-set-options", "sw1-r0", "router-port=r0-sw1"],
+        ["lsp-add", "pub", "pub-r0"], ["lsp-set-type", "pub-r0", "router"],
+        ["lsp-set-addresses", "pub-r0", "router"],
+        ["lsp-set-options", "pub-r0", "router-port=r0-pub"],
+        ["lsp-add", "pub", "ln"], ["lsp-set-type", "ln", "localnet"],
+        ["lsp-set-addresses", "ln", "unknown"],
+        ["lsp-set-options", "ln", "network_name=phys"],
+        ["lsp-add", "sw0", "a1"],
+        ["lsp-set-addresses", "a1", "00:00:00:00:01:01 10.0.0.11"],
+        ["lsp-add", "sw1", "b1"],
+        ["lsp-set-addresses", "b1", "00:00:00:00:02:01 10.0.1.11"],
+        ["pg-add", "pg1", "a1", "b1"],
+        ["acl-add", "pg1", "to-lport", "1003", "outport == @pg1 && ip4",
+         "allow-related"],
+        ["acl-add", "sw0", "from-lport", "1001", "ip4", "allow"],
+        ["lr-nat-add", "r0", "snat", "172.16.0.100", "10.0.0.0/24"],
+    ]
+    argv = []
+    for c in cmds:
+        argv += c + ["--"]
+    nbctl(nb, *argv[:-1])
+    uuid = nbctl(nb, "create", "DHCP_Options", "cidr=10.0.0.0/24",
+                 'options="lease_time"="3600" "router"="10.0.0.1" '
+                 '"server_id"="10.0.0.1" "server_mac"="00:00:00:00:ff:01"'
+                 ).stdout.strip()
+    nbctl(nb, "lsp-add", "sw0", "d1", "--", "lsp-set-addresses", "d1",
+          "00:00:00:00:01:99 10.0.0.99", "--", "lsp-set-dhcpv4-options",
+          "d1", uuid)
+
+
+class Steps:
+    """Random NB changes; 'ports' are the VIFs the steps own."""
+
+    def __init__(self, nb, seed):
+        self.nb = nb
+        self.rng = random.Random(seed)
+        self.ports = {}         # name -> switch
+        self.next = 1
+        self.n_full_steps = 0
+
+    def addr(self, sw):
+        n = self.next
+        self.next += 1
+        net = "10.0.0" if sw == "sw0" else "10.0.1"
+        a = "00:00:00:10:%02x:%02x %s.%d" % (n // 256, n % 256, net,
+                                            20 + n % 200)
+        if self.rng.random() < 0.3:
+            a += " fd00::%x" % (0x100 + n)
+        return a
+
+    def vif(self):
+        return self.rng.choice(sorted(self.ports))
+
+    def step(self):
+        r = self.rng.random()
+        if not self.ports or r < 0.3:
+            sw = self.rng.choice(["sw0", "sw1", "pub"])
+            name = "v%d" % self.next
+            cmd = ["lsp-add", sw, name, "--", "lsp-set-addresses", name,
+                   self.addr(sw)]
+            if self.rng.random() < 0.3:
+                cmd += ["--", "lsp-set-port-security", name,
+                        self.addr(sw)]
+            self.ports[name] = sw
+            return cmd
+        name = self.vif()
+        if r < 0.45:
+            del self.ports[name]
+            return ["lsp-del", name]
+        if r < 0.6:
+            return ["lsp-set-addresses", name, self.addr(self.ports[name])]
+        if r < 0.68:
+            return ["lsp-set-port-security", name,
+                    self.addr(self.ports[name])]
+        if r < 0.76:
+            return ["lsp-set-enabled", name,
+                    self.rng.choice(["enabled", "disabled"])]
+        if r < 0.84:
+            return ["lsp-set-options", name,
+                    self.rng.choice(["qdisc_queue_id=5",
+                                     "requested-chassis=hv1",
+                                     "mcast_flood=true", "foo=bar"])]
+        if r < 0.87:
+            # Addresses with "unknown" change the switch's _MC_unknown:
+            # a full run.
+            return ["lsp-set-addresses", name, "unknown"]
+        self.n_full_steps += 1
+        k = self.rng.randrange(4)
+        if k == 0:
+            return ["pg-set-ports", "pg1", "a1", name]
+        if k == 1:
+            self.next += 1
+            return ["acl-add", "sw1", "to-lport", str(1000 + self.next),
+                    'outport == "%s"' % name, "drop"]
+        if k == 2:
+            return ["set", "Logical_Switch", self.ports[name],
+                    "external_ids:step=%d" % self.next]
+        self.next += 1
+        return ["lr-route-add", "r0", "192.168.%d.0/24" % (self.next % 250),
+                "10.0.1.%d" % (2 + self.next % 200)]
+
+
+def sb_rows(sb):
+    rows = select_all(sb, "OVN_Southbound")
+    rows.pop("SB_Global", None)     # nb_cfg moves with every sync.
+    return rows
+
+
+def test_incremental_matches_full(setup):
+    db, northd = setup
+    nb, sb = db.remote("nb"), db.remote("sb")
+    topology(nb)
+    steps = Steps(nb, seed=20231103)
+    start = runs(northd)
+    n_steps = 100
+    for i in range(n_steps):
+        cmd = steps.step()
+        nbctl(nb, *cmd)
+        incremental = sb_rows(sb)
+        northd.appctl("inc-engine/recompute")
+        nbctl(nb, "sync")
+        full = sb_rows(sb)
+        for table in full:
+            if incremental[table] != full[table]:
+                gone = set(incremental[table]) - set(full[table])
+                new = set(full[table]) - set(incremental[table])
+                changed = [u for u in set(full[table]) & set(
+                    incremental[table]) if full[table][u] !=
+                    incremental[table][u]]
+                pytest.fail("step %d %s: a full run rewrote %s: deleted %s, "
+                            "inserted %s, changed %s"
+                            % (i, cmd, table,
+                               [incremental[table][u] for u in gone][:3],
+                               [full[table][u] for u in new][:3],
+                               [(incremental[table][u], full[table][u])
+                                for u in changed][:3]))
+    full, incr, _ = (b - a for a, b in zip(start, runs(northd)))
+    # Each step: the change itself, then the forced recompute.  The
+    # changes that force a full run are a minority.
+    assert full >= n_steps
+    assert incr >= 0.7 * n_steps, (full, incr, steps.n_full_steps)
+
+
+def test_one_change_one_compile(setup):
+    db, northd = setup
+    nb = db.remote("nb")
+    topology(nb)
+    nbctl(nb, "sync")
+    time.sleep(0.5)
+    before = runs(northd)
+    nbctl(nb, "lsp-add", "sw0", "new1", "--", "lsp-set-addresses", "new1",
+          "00:00:00:00:07:01 10.0.0.71")
+    time.sleep(1.0)             # Room for the echoes to come back.
+    after = runs(northd)
+    full, incr, skipped = (b - a for a, b in zip(before, after))
+    assert (full, incr) == (0, 1), (before, after)
+    assert skipped >= 1         # The echo of the SB and NB writes.
+    stats = northd.appctl("northd/stats").stdout
+    assert re.search(r"last incremental run time: \d+\.\d+ ms", stats)
+
+
+def test_stats_clear(setup):
+    db, northd = setup
+    nb = db.remote("nb")
+    topology(nb)
+    stats = northd.appctl("northd/stats").stdout
+    assert not re.search(r"\(longest 0\.000 ms\)", stats.splitlines()[3])
+    northd.appctl("northd/stats-clear")
+    stats = northd.appctl("northd/stats").stdout
+    assert "last recompute time" in stats
+    line = [l for l in stats.splitlines()
+            if l.startswith("last recompute time")][0]
+    assert line.endswith("(longest 0.000 ms)"), line
+    nbctl(nb, "lsp-add", "sw0", "new2")
+    stats = northd.appctl("northd/stats").stdout
+    line = [l for l in stats.splitlines()
+            if l.startswith("last recompute time")][0]
+    assert not line.endswith("(longest 0.000 ms)"), line
