@@ -679,6 +679,29 @@ exec_put_opts(struct pl_ctx *ctx, struct pl_pkt *pkt, const struct action *a,
     set_result(pkt, &a->opts.dst, true, NULL);
 }
 
+/* dns_lookup(): with a payload, the reply of pipeline-dns.c (result 1)
+ * or nothing (result 0); without, no answer, as ovn-trace. */
+static void
+exec_dns_lookup(struct pl_ctx *ctx, struct pl_pkt *pkt,
+                const struct action *a, struct pipeline_trace_node *tnode)
+{
+    bool ok = false;
+    if (pkt->payload) {
+        struct ds note = DS_EMPTY_INITIALIZER;
+        ctx->res->payload_read = true;
+        ok = pl_dns_reply(ctx->pl, pkt, &note);
+        if (tnode) {
+            pl_trace_add(tnode, PIPELINE_TRACE_COMMENT, "/* %s. */",
+                         ds_cstr(&note));
+        }
+        ds_destroy(&note);
+    }
+    if (ok || !pkt->payload) {
+        add_payload_action(pkt, a);
+    }
+    set_result(pkt, &a->field, ok, tnode);
+}
+
 static uint16_t
 select_pick(const struct pl_ctx *ctx, const struct action *a)
 {
@@ -827,12 +850,12 @@ exec_service(struct pl_ctx *ctx, struct pl_pkt *pkt, const struct action *a,
         trace_assign__(tnode, &a->field, pkt, true);
         break;
     case ACTION_CHECK_PKT_LARGER:
-        set_result(pkt, &a->pkt_larger.dst, false, tnode);
+        /* Unknown length (0): false, as ovn-trace. */
+        set_result(pkt, &a->pkt_larger.dst,
+                   ctx->params->packet_len > a->pkt_larger.len, tnode);
         break;
     case ACTION_DNS_LOOKUP:
-        /* No DNS records here: no answer. */
-        add_payload_action(pkt, a);
-        set_result(pkt, &a->field, false, tnode);
+        exec_dns_lookup(ctx, pkt, a, tnode);
         break;
     default:
         /* chk_ecmp_nh*(), chk_lb_aff(): false. */

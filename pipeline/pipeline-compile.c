@@ -73,6 +73,7 @@ struct pipeline_input {
     size_t n_macs, allocated_macs;
     struct pl_in_fdb *fdbs;
     size_t n_fdbs, allocated_fdbs;
+    struct pl_dns dns;
 };
 
 #define PL_GROW(ARRAY, N, ALLOCATED)                                    \
@@ -109,7 +110,9 @@ strings_free(char **strings, size_t n)
 struct pipeline_input *
 pipeline_input_create(void)
 {
-    return xzalloc(sizeof(struct pipeline_input));
+    struct pipeline_input *in = xzalloc(sizeof *in);
+    pl_dns_init(&in->dns);
+    return in;
 }
 
 void
@@ -168,6 +171,7 @@ pipeline_input_destroy(struct pipeline_input *in)
         free(in->fdbs[i].mac);
     }
     free(in->fdbs);
+    pl_dns_destroy(&in->dns);
     free(in);
 }
 
@@ -275,6 +279,14 @@ pipeline_input_add_fdb(struct pipeline_input *in, uint32_t dp_key,
 }
 
 /* --- Lookups -------------------------------------------------------- */
+
+void
+pipeline_input_add_dns(struct pipeline_input *in, const uint32_t *dp_keys,
+                       size_t n_dp_keys, const char *const *names,
+                       const char *const *values, size_t n_records)
+{
+    pl_dns_add(&in->dns, dp_keys, n_dp_keys, names, values, n_records);
+}
 
 static uint32_t
 fdb_hash(uint32_t dp_key, uint64_t mac)
@@ -802,6 +814,7 @@ pipeline_compile(const struct pipeline_input *in, const struct symtab *symtab,
     pl_build_topology(pl, in);
     pl_build_mac_bindings(pl, in);
     pl_build_fdbs(pl, in);
+    pl_dns_clone(&pl->dns, &in->dns);
 
     struct pl_compile_ctx c = {
         .pl = pl,
@@ -890,6 +903,7 @@ pipeline_destroy(struct pipeline *pl)
         free(fdb);
     }
     hmap_destroy(&pl->fdbs);
+    pl_dns_destroy(&pl->dns);
     pl_free_sets(&pl->addr_sets);
     pl_free_sets(&pl->port_groups);
     for (size_t i = 0; i < pl->n_flows; i++) {

@@ -94,6 +94,13 @@ bool pl_dhcp_reply(struct pl_pkt *, const struct action *a, struct ds *note);
 bool pl_dhcp6_reply(struct pl_pkt *, const struct action *a,
                     struct ds *note);
 
+/* pipeline-dns.c: replaces the payload of 'pkt', a DNS query, by the
+ * reply of dns_lookup() from the DNS records of its datapath and returns
+ * true; or leaves it alone and returns false.  Either way appends what
+ * happened to 'note'. */
+bool pl_dns_reply(const struct pipeline *, struct pl_pkt *,
+                  struct ds *note);
+
 /* Runs 'nested' on a copy of 'pkt' shown as block 'label', as a fork. */
 void pl_fork(struct pl_ctx *, const struct pl_pkt *, struct pl_pkt *copy,
              const struct action_list *nested, const struct pl_flow *,

@@ -138,6 +138,29 @@ struct pl_fdb {
     const struct pl_port *port;
 };
 
+/* DNS records (pipeline-dns.c): 'name' -> 'value' in datapath
+ * 'dp_key'.  The input and the compiled pipeline
+ * hold the same structure. */
+struct pl_dns_record {
+    struct hmap_node node;
+    uint32_t dp_key;
+    char *name;                     /* As given. */
+    char *value;                    /* Addresses, or a name for PTR. */
+};
+struct pl_dns {
+    struct hmap records;
+};
+void pl_dns_init(struct pl_dns *);
+void pl_dns_destroy(struct pl_dns *);
+void pl_dns_add(struct pl_dns *, const uint32_t *dp_keys, size_t n_dp_keys,
+                const char *const *names, const char *const *values,
+                size_t n_records);
+void pl_dns_clone(struct pl_dns *dst, const struct pl_dns *src);
+/* The value of the record that 'name', lower-cased, names in datapath
+ * 'dp_key', or NULL. */
+const char *pl_dns_find(const struct pl_dns *, uint32_t dp_key,
+                        const char *name);
+
 /* What the expression parser's set callbacks get: the pipeline and the
  * datapath whose port groups "@name" means (0: unscoped names only). */
 struct pl_env_aux {
@@ -152,6 +175,7 @@ struct pipeline {
     struct shash ports;             /* Name -> struct pl_port. */
     struct hmap mac_bindings;       /* By port and ip. */
     struct hmap fdbs;               /* struct pl_fdb by datapath and MAC. */
+    struct pl_dns dns;              /* DNS records, for dns_lookup(). */
     struct shash addr_sets;         /* Name -> struct expr_const_set. */
     struct shash port_groups;       /* Name -> struct expr_const_set. */
 

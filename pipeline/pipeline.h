@@ -58,13 +58,17 @@
  * do what ovn-controller does: a valid request is replaced by the actual
  * reply (DHCPOFFER, DHCPACK, ADVERTISE...; pipeline-dhcp.c says which)
  * and the result bit is 1; anything else leaves the packet alone with
- * result 0.  The reply then rides through the later tables, which swap
- * the headers, and leaves with the output (pipeline_output.payload);
+ * result 0.  dns_lookup on a packet with a payload likewise answers a
+ * query for a name of the datapath's DNS records
+ * (pipeline_input_add_dns(); pipeline-dns.c says how) with result 1, and
+ * leaves anything else alone with result 0.  The reply then rides
+ * through the later tables, which swap the headers, and leaves with the output (pipeline_output.payload);
  * pipeline_output_frame() makes the Ethernet frame to send.  Without a
  * payload the engine behaves as ovn-trace: it assumes a DHCPDISCOVER or
  * DHCPREQUEST and sets the result bit to 1, builds no bytes, and hands
  * the actions that needed the payload (put_dhcp_opts, dns_lookup...) to
- * the caller (pipeline_output.payload_actions).  Packet-generating
+ * the caller (pipeline_output.payload_actions); dns_lookup without a
+ * payload answers nothing (result 0), as ovn-trace.  Packet-generating
  * actions (arp, icmp4...) drop the payload.
  *
  * The result lists the packets that left on ports (with their final
@@ -163,6 +167,16 @@ void pipeline_input_add_mac_binding(struct pipeline_input *,
 void pipeline_input_add_fdb(struct pipeline_input *, uint32_t dp_key,
                             const char *mac, uint32_t port_key);
 
+/* A DNS row (SB DNS): in each of the 'n_dp_keys' datapaths, the name
+ * 'names[i]' resolves to 'values[i]', a space-separated list of IPv4 and
+ * IPv6 addresses, or, for a PTR name ("11.0.0.10.in-addr.arpa"), a
+ * domain name.  A query's name is lower-cased before the lookup, as
+ * ovn-controller does (a name with capitals is never found); when two
+ * rows give the same name in a datapath, the first added wins. */
+void pipeline_input_add_dns(struct pipeline_input *, const uint32_t *dp_keys,
+                            size_t n_dp_keys, const char *const *names,
+                            const char *const *values, size_t n_records);
+
 /* --- Compiled pipeline --------------------------------------------- */
 
 struct pipeline;
@@ -249,6 +263,11 @@ struct pipeline_run_params {
     /* The member select() picks when it is one of the choices, as
      * --select-id (-1: the first). */
     int select_id;
+
+    /* The packet's length in bytes, Ethernet header included, as
+     * check_pkt_larger() compares it; 0 if unknown (check_pkt_larger()
+     * is then false, as in ovn-trace). */
+    size_t packet_len;
 
     /* The packet's L4 payload (copied), or NULL for none. */
     const uint8_t *payload;
