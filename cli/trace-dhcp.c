@@ -1,12 +1,14 @@
 /* cli/trace-dhcp: weft-trace's DHCP requests and the replies it shows.
  * See trace-dhcp.h. */
 #include "cli/trace-dhcp.h"
+#include "cli/trace-dns.h"
 
 #include <arpa/inet.h>
 #include <ctype.h>
 #include <string.h>
 
 #include "dhcp.h"
+#include "dns.h"
 #include "ds.h"
 #include "expr/symtab.h"
 #include "packets.h"
@@ -219,6 +221,11 @@ format_payload(const struct pipeline_output *o, struct ds *out)
         error = dhcp6_parse(o->payload, o->payload_len, &m);
         if (!error) {
             dhcp6_msg_format(&m, out);
+            return;
+        }
+    } else if (udp && (sport == DNS_PORT || dport == DNS_PORT)) {
+        error = trace_dns_format_payload(o->payload, o->payload_len, out);
+        if (!error) {
             return;
         }
     }

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "ovsdb/client.h"
+#include "ovsdb/datum.h"
 #include "ovsdb/sbrec-idl.h"
 #include "pipeline/pipeline.h"
 #include "util.h"
@@ -15,7 +16,7 @@
 const char *const trace_sb_tables[] = {
     "Datapath_Binding", "Port_Binding", "Logical_Flow", "Logical_DP_Group",
     "Multicast_Group", "Address_Set", "Port_Group", "MAC_Binding", "FDB",
-    NULL,
+    "DNS", NULL,
 };
 
 static void
@@ -157,6 +158,34 @@ load_groups(const struct ovsdb_client *c, struct pipeline_input *in)
     }
 }
 
+/* Each DNS row's records, in each of its datapaths (for dns_lookup()). */
+static void
+load_dns(const struct ovsdb_client *c, struct pipeline_input *in)
+{
+    const struct sbrec_dns *dns;
+    SBREC_DNS_FOR_EACH (dns, c) {
+        const struct ovsdb_datum *r = dns->records;
+        size_t n = r ? r->n : 0;
+        uint32_t *keys = xcalloc(dns->n_datapaths + 1, sizeof *keys);
+        size_t n_keys = 0;
+        for (size_t i = 0; i < dns->n_datapaths; i++) {
+            if (dns->datapaths[i]) {
+                keys[n_keys++] = dns->datapaths[i]->tunnel_key;
+            }
+        }
+        const char **names = xcalloc(n + 1, sizeof *names);
+        const char **values = xcalloc(n + 1, sizeof *values);
+        for (size_t i = 0; i < n; i++) {
+            names[i] = ovsdb_atom_string(&r->keys[i]);
+            values[i] = ovsdb_atom_string(&r->values[i]);
+        }
+        pipeline_input_add_dns(in, keys, n_keys, names, values, n);
+        free(names);
+        free(values);
+        free(keys);
+    }
+}
+
 void
 trace_sb_load(const struct ovsdb_client *c, struct pipeline_input *in)
 {
@@ -164,4 +193,5 @@ trace_sb_load(const struct ovsdb_client *c, struct pipeline_input *in)
     load_ports(c, in);
     load_flows(c, in);
     load_groups(c, in);
+    load_dns(c, in);
 }

@@ -4,8 +4,9 @@
  *     weft-trace [--db=REMOTE] [--detailed|--summary|--minimal|--all]
  *                [--ct=FLAGS]... [--lb-dst=IP[:PORT]] [--select-id=ID]
  *                [--friendly-names|--no-friendly-names] [--ovs]
- *                [--nb-db=REMOTE] [--dhcp[=TYPE[:IP]]|--payload=HEX]
- *                [--frame-hex] [DATAPATH] MICROFLOW
+ *                [--nb-db=REMOTE] [--dhcp[=TYPE[:IP]]|--dns=NAME[:TYPE]|
+ *                --payload=HEX] [--frame-hex] [--packet-len=N]
+ *                [DATAPATH] MICROFLOW
  *
  * The command line is ovn-trace's (ovn-trace(8)); the database defaults to
  * $OVN_SB_DB, else unix:$OVN_RUNDIR/ovnsb_db.sock (OVN_RUNDIR defaults to
@@ -14,8 +15,10 @@
  * where (datapath, pipeline, stage, table), by which flow and why: the
  * northbound object behind the flow, read from --nb-db (default $OVN_NB_DB,
  * else unix:$OVN_RUNDIR/ovnnb_db.sock) when needed (cli/trace-why.h).
- * --dhcp and --payload give the packet a payload, so that put_dhcp_opts
- * builds the actual reply, shown after the trace (cli/trace-dhcp.h). */
+ * --dhcp, --dns and --payload give the packet a payload, so that
+ * put_dhcp_opts and dns_lookup build the actual reply, shown after the
+ * trace (cli/trace-dhcp.h, cli/trace-dns.h); --packet-len gives
+ * check_pkt_larger() the packet's length. */
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
@@ -24,6 +27,7 @@
 #include <time.h>
 
 #include "cli/trace-dhcp.h"
+#include "cli/trace-dns.h"
 #include "cli/trace-sb.h"
 #include "cli/trace-why.h"
 #include "ds.h"
@@ -50,6 +54,7 @@ struct trace_options {
     bool dhcp;                      /* --dhcp: synthesise a request. */
     struct trace_dhcp_req dhcp_req;
     const char *payload_hex;        /* --payload. */
+    const char *dns;                /* --dns. */
     bool frame_hex;                 /* --frame-hex. */
 };
 
@@ -85,8 +90,20 @@ usage(void)
            "requested address);\n"
            "                          put_dhcp_opts then builds the reply, "
            "shown decoded\n"
+           "  --dns=NAME[:TYPE]       (weft) the packet is a DNS query "
+           "for NAME made from\n"
+           "                          the microflow (id: udp.src; TYPE: a "
+           "(IPv4 default),\n"
+           "                          aaaa (IPv6 default), ptr (NAME may be"
+           " an address), any,\n"
+           "                          or a number); dns_lookup then "
+           "answers it, shown decoded\n"
            "  --payload=HEX           (weft) the packet's UDP payload, in "
            "hex\n"
+           "  --packet-len=N          (weft) the packet's length in bytes "
+           "(Ethernet header\n"
+           "                          included) for check_pkt_larger; "
+           "default unknown: false\n"
            "  --frame-hex             (weft) also print each output frame "
            "with a payload in hex\n"
            "  -h, --help              display this help message\n"
@@ -165,6 +182,7 @@ enum {
     OPT_DB = 256, OPT_DETAILED, OPT_SUMMARY, OPT_MINIMAL, OPT_ALL, OPT_CT,
     OPT_LB_DST, OPT_SELECT_ID, OPT_FRIENDLY, OPT_NO_FRIENDLY, OPT_OVS,
     OPT_BENCH, OPT_NB_DB, OPT_DHCP, OPT_PAYLOAD, OPT_FRAME_HEX,
+    OPT_DNS, OPT_PACKET_LEN,
 };
 
 /* Handles option 'c' of getopt_long() (argument in 'optarg'). */
@@ -215,6 +233,13 @@ parse_option(int c, struct trace_options *o)
         break;
     case OPT_PAYLOAD: o->payload_hex = optarg; break;
     case OPT_FRAME_HEX: o->frame_hex = true; break;
+    case OPT_DNS: o->dns = optarg; break;
+    case OPT_PACKET_LEN:
+        if (!str_to_uint(optarg, 10, &id) || id > 65535) {
+            fatal("%s: bad --packet-len", optarg);
+        }
+        o->run.packet_len = id;
+        break;
     case OPT_OVS:
         fprintf(stderr, "weft-trace: --ovs is not supported (weft has "
                 "no OpenFlow tables); ignored\n");
@@ -246,6 +271,8 @@ parse_options(int argc, char *argv[], struct trace_options *o)
         {"dhcp", optional_argument, NULL, OPT_DHCP},
         {"payload", required_argument, NULL, OPT_PAYLOAD},
         {"frame-hex", no_argument, NULL, OPT_FRAME_HEX},
+        {"dns", required_argument, NULL, OPT_DNS},
+        {"packet-len", required_argument, NULL, OPT_PACKET_LEN},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
         {NULL, 0, NULL, 0},
@@ -438,10 +465,11 @@ main(int argc, char *argv[])
     }
 
     struct ds payload = DS_EMPTY_INITIALIZER;
-    if (o.dhcp && o.payload_hex) {
-        fatal("--dhcp and --payload are mutually exclusive");
-    } else if (o.dhcp || o.payload_hex) {
+    if (o.dhcp + !!o.payload_hex + !!o.dns > 1) {
+        fatal("--dhcp, --dns and --payload are mutually exclusive");
+    } else if (o.dhcp || o.payload_hex || o.dns) {
         error = (o.dhcp ? trace_dhcp_synthesize(&o.dhcp_req, &flow, &payload)
+                 : o.dns ? trace_dns_synthesize(o.dns, &flow, &payload)
                  : trace_dhcp_parse_hex(o.payload_hex, &payload));
         if (error) {
             fatal("%s", error);
