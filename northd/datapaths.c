@@ -370,3 +370,56 @@ datapaths_sync(struct northd_datapaths *dps, struct dbdiff *diff)
     delete_referrers(diff, sbrec_static_mac_binding_table(diff->client),
                      SBREC_STATIC_MAC_BINDING_COL_DATAPATH, dps);
 }
+
+/* NB rows -> the datapaths that refer to them. */
+
+void
+datapath_refs_add(struct hmap *refs, const struct ovsdb_client_row *row,
+                  const struct northd_datapath *od)
+{
+    uint32_t hash = uuid_hash(&row->uuid);
+    struct datapath_ref *ref;
+
+    HMAP_FOR_EACH_WITH_HASH (ref, node, hash, refs) {
+        if (ref->row == row) {
+            goto found;
+        }
+    }
+    ref = xzalloc(sizeof *ref);
+    ref->row = row;
+    hmap_insert(refs, &ref->node, hash);
+found:
+    if (ref->n_ods && ref->ods[ref->n_ods - 1] == od) {
+        return;                 /* Named twice by one datapath. */
+    }
+    if (ref->n_ods >= ref->allocated_ods) {
+        ref->ods = x2nrealloc(ref->ods, &ref->allocated_ods,
+                              sizeof *ref->ods);
+    }
+    ref->ods[ref->n_ods++] = od;
+}
+
+void
+datapath_ref_write(const struct datapath_ref *ref, struct dbdiff *diff,
+                   const struct ovsdb_client_row *row, unsigned int col)
+{
+    struct dbdiff_datum d;
+
+    dbdiff_datum_init_set(&d);
+    for (size_t i = 0; i < ref->n_ods; i++) {
+        dbdiff_datum_add_row(&d, &ref->ods[i]->sb->header_);
+    }
+    dbdiff_set(diff, row, col, &d);
+}
+
+void
+datapath_refs_destroy(struct hmap *refs)
+{
+    struct datapath_ref *ref;
+
+    HMAP_FOR_EACH_POP (ref, node, refs) {
+        free(ref->ods);
+        free(ref);
+    }
+    hmap_destroy(refs);
+}

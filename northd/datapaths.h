@@ -130,4 +130,25 @@ struct northd_datapath *datapaths_find_by_sb(const struct northd_datapaths *,
 /* Adds 'port' to 'od''s port array (used by ports.c). */
 void datapaths_add_port(struct northd_datapath *, struct northd_port *);
 
+/* The datapaths that refer to each of some NB rows (the switches whose
+ * load_balancer or dns_records name a row...), for SB rows with a
+ * 'datapaths' column.  A 'struct datapath_refs' is an hmap of these: */
+struct datapath_ref {
+    struct hmap_node node;      /* By uuid_hash() of the row's uuid. */
+    const struct ovsdb_client_row *row;     /* The NB row. */
+    const struct northd_datapath **ods;     /* In the order added. */
+    size_t n_ods, allocated_ods;
+};
+
+/* Notes that 'od' refers to 'row' (once, however often it is noted in a
+ * row). */
+void datapath_refs_add(struct hmap *refs, const struct ovsdb_client_row *,
+                       const struct northd_datapath *);
+/* Sets reference column 'col' of 'row' to the bindings of 'ref''s
+ * datapaths (which must all have one). */
+void datapath_ref_write(const struct datapath_ref *, struct dbdiff *,
+                        const struct ovsdb_client_row *row, unsigned int col);
+/* Frees every entry of 'refs' and 'refs' itself. */
+void datapath_refs_destroy(struct hmap *refs);
+
 #endif

@@ -374,48 +374,6 @@ ls_lb_build_lflows(const struct northd *nd, struct lflow_table *lflows)
 /* Southbound Load_Balancer. */
 
 /* One NB load balancer and the switches it applies to. */
-struct lb_entry {
-    struct hmap_node node;      /* By uuid_hash() of the NB row. */
-    const struct nbrec_load_balancer *lb;
-    const struct northd_datapath **ods;
-    size_t n_ods, allocated_ods;
-};
-
-static struct lb_entry *
-lb_entry_find(const struct hmap *entries,
-              const struct nbrec_load_balancer *lb, uint32_t hash)
-{
-    struct lb_entry *e;
-
-    HMAP_FOR_EACH_WITH_HASH (e, node, hash, entries) {
-        if (e->lb == lb) {
-            return e;
-        }
-    }
-    return NULL;
-}
-
-static void
-lb_entry_add(struct hmap *entries, const struct nbrec_load_balancer *lb,
-             const struct northd_datapath *od)
-{
-    uint32_t hash = uuid_hash(&lb->header_.uuid);
-    struct lb_entry *e = lb_entry_find(entries, lb, hash);
-
-    if (!e) {
-        e = xzalloc(sizeof *e);
-        e->lb = lb;
-        hmap_insert(entries, &e->node, hash);
-    }
-    if (e->n_ods && e->ods[e->n_ods - 1] == od) {
-        return;                 /* Directly and through a group. */
-    }
-    if (e->n_ods >= e->allocated_ods) {
-        e->ods = x2nrealloc(e->ods, &e->allocated_ods, sizeof *e->ods);
-    }
-    e->ods[e->n_ods++] = od;
-}
-
 static const char *
 lb_id_key(const struct ovsdb_client_row *row, struct ds *buf OVS_UNUSED,
           void *aux OVS_UNUSED)
@@ -426,9 +384,10 @@ lb_id_key(const struct ovsdb_client_row *row, struct ds *buf OVS_UNUSED,
 
 static void
 write_lb(struct dbdiff *diff, struct dbdiff_index *idx,
-         const struct lb_entry *e)
+         const struct datapath_ref *ref)
 {
-    const struct nbrec_load_balancer *lb = e->lb;
+    const struct nbrec_load_balancer *lb
+        = (const struct nbrec_load_balancer *) ref->row;
     char id[UUID_LEN + 1];
     struct dbdiff_datum d;
 
@@ -446,11 +405,7 @@ write_lb(struct dbdiff *diff, struct dbdiff_index *idx,
     dbdiff_set_opt_string(diff, row, SBREC_LOAD_BALANCER_COL_PROTOCOL,
                           lb->protocol && lb->protocol[0] ? lb->protocol
                           : "tcp");
-    dbdiff_datum_init_set(&d);
-    for (size_t i = 0; i < e->n_ods; i++) {
-        dbdiff_datum_add_row(&d, &e->ods[i]->sb->header_);
-    }
-    dbdiff_set(diff, row, SBREC_LOAD_BALANCER_COL_DATAPATHS, &d);
+    datapath_ref_write(ref, diff, row, SBREC_LOAD_BALANCER_COL_DATAPATHS);
     dbdiff_datum_init_map(&d);
     dbdiff_datum_add_pair(&d, "lb_id", id);
     dbdiff_set(diff, row, SBREC_LOAD_BALANCER_COL_EXTERNAL_IDS, &d);
@@ -477,13 +432,15 @@ ls_lb_sync(const struct northd_datapaths *dps, struct dbdiff *diff)
             continue;
         }
         for (size_t j = 0; j < nbs->n_load_balancer; j++) {
-            lb_entry_add(&entries, nbs->load_balancer[j], od);
+            datapath_refs_add(&entries, &nbs->load_balancer[j]->header_,
+                              od);
         }
         for (size_t j = 0; j < nbs->n_load_balancer_group; j++) {
             const struct nbrec_load_balancer_group *g
                 = nbs->load_balancer_group[j];
             for (size_t k = 0; k < g->n_load_balancer; k++) {
-                lb_entry_add(&entries, g->load_balancer[k], od);
+                datapath_refs_add(&entries, &g->load_balancer[k]->header_,
+                                  od);
             }
         }
     }
@@ -491,12 +448,10 @@ ls_lb_sync(const struct northd_datapaths *dps, struct dbdiff *diff)
     struct dbdiff_index idx;
     dbdiff_index_init(&idx, sbrec_load_balancer_table(diff->client),
                       lb_id_key, NULL);
-    struct lb_entry *e;
-    HMAP_FOR_EACH_POP (e, node, &entries) {
-        write_lb(diff, &idx, e);
-        free(e->ods);
-        free(e);
+    const struct datapath_ref *ref;
+    HMAP_FOR_EACH (ref, node, &entries) {
+        write_lb(diff, &idx, ref);
     }
     dbdiff_index_finish(&idx, diff, true);
-    hmap_destroy(&entries);
+    datapath_refs_destroy(&entries);
 }

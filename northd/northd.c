@@ -149,6 +149,7 @@ write_sb(struct northd *nd, const struct ovsdb_client *nb,
 {
     datapaths_sync(&nd->datapaths, diff);
     ls_lb_sync(&nd->datapaths, diff);
+    sync_write_dns(&nd->datapaths, diff);
     gateways_sync(&nd->gateways, diff);
     ports_sync(&nd->ports, diff, &nd->gateways);
     mcast_sync(&nd->mcast, &nd->datapaths, diff);

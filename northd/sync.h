@@ -12,6 +12,10 @@
  *                   its ports, named "<switch tunnel key>_<pg>", 'ports'
  *                   the names of those ports (ovn-northd 23.03's naming;
  *                   a group with no ports on any switch has no row).
+ *   DNS             each NB DNS row that switches refer to (dns_records):
+ *                   its records as they are, 'datapaths' those switches,
+ *                   external_ids:dns_id its NB uuid (an unreferenced row
+ *                   has none; sync_write_dns(), sync-dns.c).
  *   DHCP_Options,   the catalogue of DHCPv4 and DHCPv6 option names, codes
  *   DHCPv6_Options  and types that ovn-controller looks names up in.
  *   Meter,          each NB Meter (name, unit) with one Meter_Band per NB
@@ -73,6 +77,9 @@ void sync_build(struct sync *, const struct ovsdb_client *nb,
                 const struct northd_ports *, const char *svc_monitor_mac);
 void sync_write(const struct sync *, const struct ovsdb_client *nb,
                 struct dbdiff *);
+
+/* Writes SB DNS (see above); datapaths must have been synced. */
+void sync_write_dns(const struct northd_datapaths *, struct dbdiff *);
 
 /* Stores in '*parts' (caller frees the array) the per-switch parts of
  * port group 'pg' and returns their number. */

@@ -192,6 +192,16 @@ TOPOLOGY = [
     [["set", "Logical_Switch", "sw1", "other_config:mcast_snoop=true",
       "other_config:mcast_idle_timeout=100"]],
     # Distributed NAT, a load balancer VIP, multicast relay and flooding.
+    # DNS records: one row on two switches (a name with capitals kept as
+    # it is), one on no switch (no SB row), one empty.
+    [["--id=@d", "create", "DNS",
+      'records={"vm1.ovn.test"="10.0.0.11", "Mixed.Ovn.Test"="10.0.0.12"}',
+      "external_ids:owner=test"],
+     ["add", "Logical_Switch", "sw0", "dns_records", "@d"],
+     ["add", "Logical_Switch", "sw1", "dns_records", "@d"],
+     ["create", "DNS", 'records={"nowhere.test"="10.9.9.9"}'],
+     ["--id=@e", "create", "DNS", "records={}"],
+     ["add", "Logical_Switch", "public", "dns_records", "@e"]],
     [["lr-nat-add", "r0", "dnat_and_snat", "172.16.0.120", "10.0.0.12", "vm2",
       "00:00:00:00:00:f2"]],
     [["lb-add", "lb0", "172.16.0.200:80", "10.0.0.11:8080", "tcp"],

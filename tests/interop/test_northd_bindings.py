@@ -81,6 +81,7 @@ def test_bindings_match_ovn_northd(built, side):
     assert any("chassisredirect" in r for r in real["Port_Binding"])
     assert any("l3gateway" in r for r in real["Port_Binding"])
     assert len(real["Multicast_Group"]) >= 10
+    assert len(real["DNS"]) == 2
     diff = diff_snapshots(real, weft)
     assert not diff, "ovn-northd (first) vs %s (second):\n%s" % (side, diff)
 

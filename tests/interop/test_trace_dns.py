@@ -1,7 +1,7 @@
 """weft-trace --dns: dns_lookup() answers from the SB DNS records.
 
 On the SB of the dns scenario (tests/scenarios/dns.yaml) built by the real
-ovn-northd (on ovsdb-server), weft-trace --dns gives the engine a DNS query
+ovn-northd (on ovsdb-server) and by weft-northd (on weft-db), weft-trace --dns gives the engine a DNS query
 made from the microflow; the reply leaves on the querying port and
 --frame-hex prints the frame, which is decoded with scapy (headers swapped
 by ls_in_dns_response, valid checksums, the answers of the DNS row).  The
@@ -9,9 +9,6 @@ queries recorded from ovn-controller 23.03 (data/dns-ovn-controller-23.03
 .txt, tests/interop/dns_oracle_record.py) are replayed with --payload and
 must get the very same bytes, or no reply where ovn-controller gave none.
 Without a payload the fate is ovn-trace's (no answer).
-
-weft-northd does not copy NB DNS into SB DNS yet, so these run on
-ovn-northd's SB only.
 """
 
 import os
@@ -35,12 +32,16 @@ FLOW6 = ('inport == "vm1" && eth.src == 00:00:00:00:0d:01 && eth.dst == '
          ' && ip.ttl == 64 && udp.src == 33333 && udp.dst == 53')
 
 
-@pytest.fixture(scope="module")
-def plane(tmp_path_factory):
+SERVER = {"ovn": "ovsdb-server", "weft": "weft-db"}
+
+
+@pytest.fixture(scope="module", params=["ovn", "weft"])
+def plane(request, tmp_path_factory):
     scenariolib.need_ovn()
     weftlib.need_binary("cli/weft-trace")
-    with scenariolib.ControlPlane(tmp_path_factory.mktemp("dns"),
-                                  "ovsdb-server", "ovn") as p:
+    northd = request.param
+    with scenariolib.ControlPlane(tmp_path_factory.mktemp("dns-" + northd),
+                                  SERVER[northd], northd) as p:
         p.load(SCENARIO)
         yield p
 
