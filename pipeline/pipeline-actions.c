@@ -11,7 +11,8 @@
  * that need a controller in OVN (put_dhcp_opts, MAC bindings, port
  * security) are answered here from the compiled input; put_dhcp_opts and
  * put_dhcpv6_opts build the actual reply when the packet has a payload
- * (pipeline-dhcp.c). */
+ * (pipeline-dhcp.c), put_nd_ra_opts the Router Advertisement
+ * (pipeline-ra.c). */
 #include "pipeline/pipeline-execute.h"
 
 #include <inttypes.h>
@@ -628,6 +629,8 @@ exec_put_dhcp_opts(struct pl_ctx *ctx, struct pl_pkt *pkt,
     ctx->res->payload_read = true;
     bool ok = (a->type == ACTION_PUT_DHCPV4_OPTS
                ? pl_dhcp_reply(pkt, a, &note)
+               : a->type == ACTION_PUT_ND_RA_OPTS
+               ? pl_ra_reply(pkt, a, &note)
                : pl_dhcp6_reply(pkt, a, &note));
     if (tnode) {
         pl_trace_add(tnode, PIPELINE_TRACE_COMMENT, "/* %s. */",
@@ -659,7 +662,7 @@ static void
 exec_put_opts(struct pl_ctx *ctx, struct pl_pkt *pkt, const struct action *a,
               struct pipeline_trace_node *tnode)
 {
-    if (pkt->payload && a->type != ACTION_PUT_ND_RA_OPTS) {
+    if (pkt->payload || a->type == ACTION_PUT_ND_RA_OPTS) {
         exec_put_dhcp_opts(ctx, pkt, a, tnode);
         return;
     }

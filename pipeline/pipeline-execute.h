@@ -101,6 +101,13 @@ bool pl_dhcp6_reply(struct pl_pkt *, const struct action *a,
 bool pl_dns_reply(const struct pipeline *, struct pl_pkt *,
                   struct ds *note);
 
+/* pipeline-ra.c: turns 'pkt', an ICMPv6 Router Solicitation (payload:
+ * its body after the checksum, or none), into the Router Advertisement of
+ * put_nd_ra_opts 'a' (icmp6.type 134, the RA's body as payload) and
+ * returns true; or leaves it alone and returns false.  Either way appends
+ * what happened to 'note'. */
+bool pl_ra_reply(struct pl_pkt *, const struct action *a, struct ds *note);
+
 /* Runs 'nested' on a copy of 'pkt' shown as block 'label', as a fork. */
 void pl_fork(struct pl_ctx *, const struct pl_pkt *, struct pl_pkt *copy,
              const struct action_list *nested, const struct pl_flow *,

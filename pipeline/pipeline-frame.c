@@ -9,6 +9,9 @@
  *               17, hop limit, src, dst
  *     UDP       src port, dst port, length, checksum (over the pseudo
  *               header; 0 is sent as 0xffff)
+ *     ICMPv6    (IPv6 only, next header 58) type, code, checksum (over
+ *               the pseudo header), then the payload: the body after
+ *               the checksum (a Router Advertisement's hop limit...)
  *
  * Fields come from the output's final headers (symtab numbering). */
 #include "pipeline/pipeline-private.h"
@@ -69,7 +72,9 @@ pipeline_output_frame(const struct pipeline_output *o, struct ds *frame)
     const struct u128 *f = o->flow.fields;
     uint16_t eth_type = f[SYMTAB_F_ETH_TYPE].lo;
     bool v6 = eth_type == 0x86dd;
-    if (!o->payload || f[SYMTAB_F_IP_PROTO].lo != 17
+    uint8_t proto = f[SYMTAB_F_IP_PROTO].lo;
+    bool icmp6 = v6 && proto == 58;
+    if (!o->payload || (proto != 17 && !icmp6)
         || (eth_type != 0x0800 && !v6)
         || o->payload_len > 65535 - 8 - (v6 ? 0 : 20)) {
         return EINVAL;
@@ -83,7 +88,7 @@ pipeline_output_frame(const struct pipeline_output *o, struct ds *frame)
     }
     put_be(frame, eth_type, 2);
 
-    size_t udp_len = 8 + o->payload_len;
+    size_t udp_len = (icmp6 ? 4 : 8) + o->payload_len;
     uint8_t tos = (f[SYMTAB_F_IP_DSCP].lo << 2) | f[SYMTAB_F_IP_ECN].lo;
     uint32_t pseudo = 0;
     size_t ip_ofs = frame->length;
@@ -91,7 +96,7 @@ pipeline_output_frame(const struct pipeline_output *o, struct ds *frame)
         put_be(frame, 6u << 28 | (uint32_t) tos << 20
                | (f[SYMTAB_F_IP6_LABEL].lo & 0xfffff), 4);
         put_be(frame, udp_len, 2);
-        put_be(frame, 17, 1);
+        put_be(frame, proto, 1);
         put_be(frame, f[SYMTAB_F_IP_TTL].lo, 1);
         put_u128(frame, f[SYMTAB_F_IP6_SRC]);
         put_u128(frame, f[SYMTAB_F_IP6_DST]);
@@ -111,16 +116,22 @@ pipeline_output_frame(const struct pipeline_output *o, struct ds *frame)
         set_be16(frame, ip_ofs + 10, csum_finish(csum_add(0, ip, 20)));
         pseudo = csum_add(0, ip + 12, 8);
     }
-    pseudo += 17 + udp_len;
+    pseudo += proto + udp_len;
 
     size_t udp_ofs = frame->length;
-    put_be(frame, f[SYMTAB_F_TP_SRC].lo, 2);
-    put_be(frame, f[SYMTAB_F_TP_DST].lo, 2);
-    put_be(frame, udp_len, 2);
+    if (icmp6) {
+        put_be(frame, f[SYMTAB_F_ICMP_TYPE].lo, 1);
+        put_be(frame, f[SYMTAB_F_ICMP_CODE].lo, 1);
+    } else {
+        put_be(frame, f[SYMTAB_F_TP_SRC].lo, 2);
+        put_be(frame, f[SYMTAB_F_TP_DST].lo, 2);
+        put_be(frame, udp_len, 2);
+    }
     put_be(frame, 0, 2);
     ds_put_buffer(frame, (const char *) o->payload, o->payload_len);
     uint16_t csum = csum_finish(csum_add(
         pseudo, (const uint8_t *) frame->string + udp_ofs, udp_len));
-    set_be16(frame, udp_ofs + 6, csum ? csum : 0xffff);
+    size_t csum_ofs = udp_ofs + (icmp6 ? 2 : 6);
+    set_be16(frame, csum_ofs, csum || icmp6 ? csum : 0xffff);
     return 0;
 }

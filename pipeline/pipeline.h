@@ -53,7 +53,8 @@
  * checks, and FDB lookups (get_fdb, lookup_fdb) against the learnt MACs.
  *
  * Payload.  A packet may carry its L4 payload (the bytes after the UDP
- * header; pipeline_run_params.payload), owned by each copy of the packet
+ * header, or for ICMPv6 after the checksum; pipeline_run_params.payload),
+ * owned by each copy of the packet
  * in flight.  put_dhcp_opts / put_dhcpv6_opts on a packet with a payload
  * do what ovn-controller does: a valid request is replaced by the actual
  * reply (DHCPOFFER, DHCPACK, ADVERTISE...; pipeline-dhcp.c says which)
@@ -61,7 +62,11 @@
  * result 0.  dns_lookup on a packet with a payload likewise answers a
  * query for a name of the datapath's DNS records
  * (pipeline_input_add_dns(); pipeline-dns.c says how) with result 1, and
- * leaves anything else alone with result 0.  The reply then rides
+ * leaves anything else alone with result 0.  put_nd_ra_opts turns an
+ * ICMPv6 Router Solicitation (with or without a payload: none is an RS
+ * without options) into the Router Advertisement (icmp6.type 134, its
+ * body as payload; pipeline-ra.c) with result 1, and leaves any other
+ * packet alone with result 0.  The reply then rides
  * through the later tables, which swap the headers, and leaves with the output (pipeline_output.payload);
  * pipeline_output_frame() makes the Ethernet frame to send.  Without a
  * payload the engine behaves as ovn-trace: it assumes a DHCPDISCOVER or
@@ -366,10 +371,10 @@ int pipeline_run(const struct pipeline *, const struct pipeline_run_params *,
 void pipeline_result_destroy(struct pipeline_result *);
 
 /* Appends to 'frame' the Ethernet frame of 'output': Ethernet, IPv4 or
- * IPv6 and UDP headers from its final fields (lengths and checksums
- * computed), then its payload.  Returns 0, or EINVAL if the output has
- * no payload or is not UDP over IPv4 or IPv6 (the only frames the
- * engine makes bytes for). */
+ * IPv6 and UDP (or, over IPv6, ICMPv6) headers from its final fields
+ * (lengths and checksums computed), then its payload.  Returns 0, or
+ * EINVAL if the output has no payload or is not UDP over IPv4 or IPv6 or
+ * ICMPv6 (the only frames the engine makes bytes for). */
 int pipeline_output_frame(const struct pipeline_output *, struct ds *frame);
 
 /* --- Traces -------------------------------------------------------- */
