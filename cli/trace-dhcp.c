@@ -2,6 +2,7 @@
  * See trace-dhcp.h. */
 #include "cli/trace-dhcp.h"
 #include "cli/trace-dns.h"
+#include "cli/trace-ra.h"
 
 #include <arpa/inet.h>
 #include <ctype.h>
@@ -221,6 +222,12 @@ format_payload(const struct pipeline_output *o, struct ds *out)
         error = dhcp6_parse(o->payload, o->payload_len, &m);
         if (!error) {
             dhcp6_msg_format(&m, out);
+            return;
+        }
+    } else if (o->flow.fields[SYMTAB_F_IP_PROTO].lo == 58
+               && o->flow.fields[SYMTAB_F_ICMP_TYPE].lo == 134) {
+        error = trace_ra_format_payload(o->payload, o->payload_len, out);
+        if (!error) {
             return;
         }
     } else if (udp && (sport == DNS_PORT || dport == DNS_PORT)) {

@@ -5,7 +5,7 @@
  *                [--ct=FLAGS]... [--lb-dst=IP[:PORT]] [--select-id=ID]
  *                [--friendly-names|--no-friendly-names] [--ovs]
  *                [--nb-db=REMOTE] [--dhcp[=TYPE[:IP]]|--dns=NAME[:TYPE]|
- *                --payload=HEX] [--frame-hex] [--packet-len=N]
+ *                --ra|--payload=HEX] [--frame-hex] [--packet-len=N]
  *                [DATAPATH] MICROFLOW
  *
  * The command line is ovn-trace's (ovn-trace(8)); the database defaults to
@@ -15,9 +15,10 @@
  * where (datapath, pipeline, stage, table), by which flow and why: the
  * northbound object behind the flow, read from --nb-db (default $OVN_NB_DB,
  * else unix:$OVN_RUNDIR/ovnnb_db.sock) when needed (cli/trace-why.h).
- * --dhcp, --dns and --payload give the packet a payload, so that
- * put_dhcp_opts and dns_lookup build the actual reply, shown after the
- * trace (cli/trace-dhcp.h, cli/trace-dns.h); --packet-len gives
+ * --dhcp, --dns, --ra and --payload give the packet a payload, so that
+ * put_dhcp_opts, dns_lookup and put_nd_ra_opts build the actual reply,
+ * shown after the trace (cli/trace-dhcp.h, cli/trace-dns.h,
+ * cli/trace-ra.h); --packet-len gives
  * check_pkt_larger() the packet's length. */
 #include <errno.h>
 #include <getopt.h>
@@ -28,6 +29,7 @@
 
 #include "cli/trace-dhcp.h"
 #include "cli/trace-dns.h"
+#include "cli/trace-ra.h"
 #include "cli/trace-sb.h"
 #include "cli/trace-why.h"
 #include "ds.h"
@@ -55,6 +57,7 @@ struct trace_options {
     struct trace_dhcp_req dhcp_req;
     const char *payload_hex;        /* --payload. */
     const char *dns;                /* --dns. */
+    bool ra;                        /* --ra. */
     bool frame_hex;                 /* --frame-hex. */
 };
 
@@ -98,6 +101,10 @@ usage(void)
            " an address), any,\n"
            "                          or a number); dns_lookup then "
            "answers it, shown decoded\n"
+           "  --ra                    (weft) the packet is the Router "
+           "Solicitation (nd_rs)\n"
+           "                          of the microflow; put_nd_ra_opts's "
+           "RA is shown decoded\n"
            "  --payload=HEX           (weft) the packet's UDP payload, in "
            "hex\n"
            "  --packet-len=N          (weft) the packet's length in bytes "
@@ -182,7 +189,7 @@ enum {
     OPT_DB = 256, OPT_DETAILED, OPT_SUMMARY, OPT_MINIMAL, OPT_ALL, OPT_CT,
     OPT_LB_DST, OPT_SELECT_ID, OPT_FRIENDLY, OPT_NO_FRIENDLY, OPT_OVS,
     OPT_BENCH, OPT_NB_DB, OPT_DHCP, OPT_PAYLOAD, OPT_FRAME_HEX,
-    OPT_DNS, OPT_PACKET_LEN,
+    OPT_DNS, OPT_PACKET_LEN, OPT_RA,
 };
 
 /* Handles option 'c' of getopt_long() (argument in 'optarg'). */
@@ -234,6 +241,7 @@ parse_option(int c, struct trace_options *o)
     case OPT_PAYLOAD: o->payload_hex = optarg; break;
     case OPT_FRAME_HEX: o->frame_hex = true; break;
     case OPT_DNS: o->dns = optarg; break;
+    case OPT_RA: o->ra = true; break;
     case OPT_PACKET_LEN:
         if (!str_to_uint(optarg, 10, &id) || id > 65535) {
             fatal("%s: bad --packet-len", optarg);
@@ -272,6 +280,7 @@ parse_options(int argc, char *argv[], struct trace_options *o)
         {"payload", required_argument, NULL, OPT_PAYLOAD},
         {"frame-hex", no_argument, NULL, OPT_FRAME_HEX},
         {"dns", required_argument, NULL, OPT_DNS},
+        {"ra", no_argument, NULL, OPT_RA},
         {"packet-len", required_argument, NULL, OPT_PACKET_LEN},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
@@ -465,11 +474,12 @@ main(int argc, char *argv[])
     }
 
     struct ds payload = DS_EMPTY_INITIALIZER;
-    if (o.dhcp + !!o.payload_hex + !!o.dns > 1) {
-        fatal("--dhcp, --dns and --payload are mutually exclusive");
-    } else if (o.dhcp || o.payload_hex || o.dns) {
+    if (o.dhcp + !!o.payload_hex + !!o.dns + o.ra > 1) {
+        fatal("--dhcp, --dns, --ra and --payload are mutually exclusive");
+    } else if (o.dhcp || o.payload_hex || o.dns || o.ra) {
         error = (o.dhcp ? trace_dhcp_synthesize(&o.dhcp_req, &flow, &payload)
                  : o.dns ? trace_dns_synthesize(o.dns, &flow, &payload)
+                 : o.ra ? trace_ra_synthesize(&flow, &payload)
                  : trace_dhcp_parse_hex(o.payload_hex, &payload));
         if (error) {
             fatal("%s", error);
