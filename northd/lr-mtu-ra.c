@@ -105,8 +105,9 @@ build_gateway_mtu(struct lr_ctx *ctx, const struct northd_port *op, int mtu)
     }
 }
 
-/* The optional RA contents: router preference (unless MEDIUM), RDNSS
- * and DNSSL. */
+/* The optional RA contents: router preference (unless MEDIUM), RDNSS,
+ * DNSSL and route information (as written, unchecked, as ovn-northd
+ * 23.03 does). */
 static void
 put_ra_extras(struct ds *a, const struct nbrec_logical_router_port *nbrp)
 {
@@ -125,6 +126,12 @@ put_ra_extras(struct ds *a, const struct nbrec_logical_router_port *nbrp)
     }
     if (dnssl) {
         ds_put_format(a, ", dnssl = \"%s\"", dnssl);
+    }
+    const char *route_info =
+        nbrec_logical_router_port_get_ipv6_ra_configs_value(nbrp,
+                                                             "route_info");
+    if (route_info) {
+        ds_put_format(a, ", route_info = \"%s\"", route_info);
     }
 }
 
@@ -148,7 +155,7 @@ build_nd_ra(struct lr_ctx *ctx, const struct northd_port *op)
     ds_clear(a);
     ds_put_format(a, "reg0[5] = put_nd_ra_opts(addr_mode = \"%s\", "
                   "slla = %s", mode, n->ea_s);
-    if (mtu && atoi(mtu) > 0) {
+    if (mtu && atoi(mtu) >= 1280) {     /* RFC 2460's minimum, as OVN. */
         ds_put_format(a, ", mtu = %d", atoi(mtu));
     }
     put_ra_extras(a, nbrp);
