@@ -216,11 +216,14 @@ set_result(struct pl_pkt *pkt, const struct action_field *dst, bool value,
 /* --- Conntrack --------------------------------------------------- */
 
 static uint32_t
-ct_lookup(struct pl_ctx *ctx, struct ds *label)
+ct_lookup(struct pl_ctx *ctx, struct ds *label, bool *is_defaultp)
 {
     bool is_default = false;
     uint32_t state = ctx->params->ct.lookup(ctx->params->ct.aux,
                                             ctx->n_ct++, &is_default);
+    if (is_defaultp) {
+        *is_defaultp = is_default;
+    }
     state |= PIPELINE_CS_TRK;
     if (label) {
         ds_put_cstr(label, "ct_state=");
@@ -253,7 +256,7 @@ exec_ct_next(struct pl_ctx *ctx, const struct pl_pkt *pkt,
 {
     struct ds label = DS_EMPTY_INITIALIZER;
     ds_put_cstr(&label, "ct_next(");
-    uint32_t state = ct_lookup(ctx, &label);
+    uint32_t state = ct_lookup(ctx, &label, NULL);
     ds_put_char(&label, ')');
     struct pl_pkt copy;
     pl_pkt_clone(&copy, pkt);
@@ -319,7 +322,11 @@ exec_ct_nat(struct pl_ctx *ctx, const struct pl_pkt *pkt,
         ds_put_cstr(&label, " /* assuming no un-");
         ds_put_cstr(&label, dst ? "dnat" : "snat");
         ds_put_cstr(&label, " entry, so no change */");
-        state = ct_lookup(ctx, NULL);
+        bool is_default = false;
+        state = ct_lookup(ctx, NULL, &is_default);
+        if (is_default) {
+            ds_put_cstr(&label, " /* default (use --ct to customize) */");
+        }
     }
     ct_continue(ctx, &copy, state, flow, super, ds_cstr(&label));
     pl_pkt_destroy(&copy);
@@ -341,7 +348,7 @@ lb_pick(const struct pl_ctx *ctx, const struct action *a)
     return a->lb.n_backends ? &a->lb.backends[0] : NULL;
 }
 
-/* ct_lb and ct_lb_mark (ovn-trace 23.03 shows both as "ct_lb").  With
+/* ct_lb and ct_lb_mark (the block named after the action).  With
  * backends, DNAT to the one --lb-dst names (else the first); without,
  * the connection is looked up and, as ovn-trace does, --lb-dst (if any)
  * is the destination it was committed with.  Neither rewrite is shown in
@@ -361,7 +368,7 @@ exec_ct_lb(struct pl_ctx *ctx, const struct pl_pkt *pkt,
         nat_rewrite(ctx, &copy, true, b, b->port, &ignored);
         state = PIPELINE_CS_TRK | PIPELINE_CS_NEW | PIPELINE_CS_DNAT;
     } else {
-        state = ct_lookup(ctx, NULL);
+        state = ct_lookup(ctx, NULL, NULL);
         if (p->lb_dst_family) {
             struct action_ip_port dst = { .family = p->lb_dst_family,
                                           .ip = p->lb_dst_ip,
@@ -369,7 +376,7 @@ exec_ct_lb(struct pl_ctx *ctx, const struct pl_pkt *pkt,
             nat_rewrite(ctx, &copy, true, &dst, dst.port, &ignored);
         }
     }
-    ct_continue(ctx, &copy, state, flow, super, "ct_lb");
+    ct_continue(ctx, &copy, state, flow, super, action_type_name(a->type));
     pl_pkt_destroy(&copy);
     ds_destroy(&ignored);
 }
@@ -584,8 +591,13 @@ exec_put_opts(struct pl_pkt *pkt, const struct action *a,
         const char *text = ds_cstr(&s);
         const char *eq = strstr(text, " = ");
         if (a->type != ACTION_PUT_ND_RA_OPTS) {
-            pl_trace_add(tnode, PIPELINE_TRACE_COMMENT, "/* We assume that "
-                         "this packet is DHCPDISCOVER or DHCPREQUEST. */");
+            /* ovn-trace shows this in every view, with ';' but in the
+             * detailed one. */
+            static const char assume[] = "/* We assume that this packet "
+                                         "is DHCPDISCOVER or DHCPREQUEST. */";
+            pl_trace_add(tnode, PIPELINE_TRACE_COMMENT, "%s", assume)
+                ->summary_semicolon = true;
+            pl_trace_add(tnode, PIPELINE_TRACE_MODIFY, "%s;", assume);
         }
         pl_trace_add(tnode, PIPELINE_TRACE_MODIFY, "%s", eq ? eq + 3 : text);
         ds_destroy(&s);

@@ -279,6 +279,8 @@ struct pipeline_trace_node {
     char *text;
     bool detailed_only;             /* Not in the summary view. */
     bool summary_semicolon;         /* The summary view adds ';'. */
+    bool always_indent;             /* Detailed: indented even when last
+                                     * (multicast members). */
     struct pipeline_trace_node **children;
     size_t n_children;
     size_t allocated;
