@@ -728,13 +728,19 @@ exec_service(struct pl_ctx *ctx, struct pl_pkt *pkt, const struct action *a,
                        tnode);
         break;
     case ACTION_LOOKUP_ARP: case ACTION_LOOKUP_ARP_IP:
-        set_result(pkt, &a->neigh.dst, exec_lookup_neigh(
-                       ctx, pkt, a, 4, a->type == ACTION_LOOKUP_ARP), tnode);
+    case ACTION_LOOKUP_ND: case ACTION_LOOKUP_ND_IP: {
+        bool v4 = (a->type == ACTION_LOOKUP_ARP
+                   || a->type == ACTION_LOOKUP_ARP_IP);
+        bool found = exec_lookup_neigh(ctx, pkt, a, v4 ? 4 : 6,
+                                       (a->type == ACTION_LOOKUP_ARP
+                                        || a->type == ACTION_LOOKUP_ND));
+        set_result(pkt, &a->neigh.dst, found, tnode);
+        if (tnode && !found) {
+            pl_trace_add(tnode, PIPELINE_TRACE_COMMENT,
+                         "/* lookup failed - No MAC binding. */");
+        }
         break;
-    case ACTION_LOOKUP_ND: case ACTION_LOOKUP_ND_IP:
-        set_result(pkt, &a->neigh.dst, exec_lookup_neigh(
-                       ctx, pkt, a, 6, a->type == ACTION_LOOKUP_ND), tnode);
-        break;
+    }
     case ACTION_GET_FDB:
         /* No FDB: the port is "none", as ovn-trace names key 0. */
         symtab_flow_set_string(&pkt->flow, a->neigh.dst.symbol, "none");

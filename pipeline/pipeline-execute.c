@@ -248,12 +248,12 @@ pl_output_mcgroup(struct pl_ctx *ctx, const struct pl_pkt *pkt,
         if (pkt->flow.inport && !strcmp(pkt->flow.inport, p->name)
             && !pl_loopback(ctx, pkt)) {
             if (mc) {
-                /* As ovn-trace: an egress section holding only why. */
+                /* As ovn-trace: an egress section holding only why
+                 * (indented as such only when not last). */
                 struct pipeline_trace_node *e = pl_trace_add(
                     mc, PIPELINE_TRACE_SECTION, "egress(dp=\"%s\", "
                     "inport=\"%s\", outport=\"%s\")", pkt->dp->name,
                     p->name, p->name);
-                e->always_indent = true;
                 pl_trace_add(e, PIPELINE_TRACE_COMMENT, "%s", omitting)
                     ->summary_semicolon = true;
             }
@@ -315,7 +315,7 @@ pl_output_ingress(struct pl_ctx *ctx, struct pl_pkt *pkt,
             pl_trace_add(tnode, PIPELINE_TRACE_COMMENT, "/* Replacing type "
                          "\"chassisredirect\" outport \"%s\" with "
                          "distributed port \"%s\". */", outport,
-                         port->distributed_port);
+                         port->distributed_port)->summary_semicolon = true;
         }
         pl_to_egress(ctx, pkt, port->distributed_port, top);
         return;
