@@ -748,6 +748,10 @@ exec_service(struct pl_ctx *ctx, struct pl_pkt *pkt, const struct action *a,
         break;
     case ACTION_LOOKUP_FDB:
         set_result(pkt, &a->neigh.dst, false, tnode);
+        if (tnode) {
+            pl_trace_add(tnode, PIPELINE_TRACE_COMMENT, "/* lookup mac "
+                         "failed in mac learning table. */");
+        }
         break;
     case ACTION_PUT_DHCPV4_OPTS: case ACTION_PUT_DHCPV6_OPTS:
     case ACTION_PUT_ND_RA_OPTS:
