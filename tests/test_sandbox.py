@@ -19,7 +19,6 @@ import signal
 import subprocess
 import time
 
-import pytest
 
 import weftlib
 
