@@ -19,7 +19,6 @@ import signal
 import subprocess
 import time
 
-
 import weftlib
 
 SCRIPT = os.path.join(weftlib.ROOT, "scripts", "sandbox.sh")
