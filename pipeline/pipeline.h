@@ -314,6 +314,25 @@ int pipeline_run(const struct pipeline *, const struct pipeline_run_params *,
                  struct pipeline_result *result);
 void pipeline_result_destroy(struct pipeline_result *);
 
+/* --- Checking a mask ----------------------------------------------- */
+
+/* The number of header bits (the fields of a datapath flow key) that
+ * 'mask' covers. */
+unsigned int pipeline_mask_n_bits(const struct symtab_flow *mask);
+
+/* Checks that the mask of 'res', the result of running 'packet', is safe
+ * for a flow cache: flips the header bits outside it (each alone, all at
+ * once, random subsets), runs each such packet and compares its result
+ * with 'res' as the cache would apply it (same outputs, drops; changed
+ * fields set, the others passed through).  Returns the number of runs
+ * that differed, each described in 'report'; '*n_runs' is how many ran.
+ * A test aid. */
+size_t pipeline_check_mask(const struct pipeline *,
+                           const struct pipeline_run_params *,
+                           uint32_t dp_key, const struct symtab_flow *packet,
+                           const struct pipeline_result *res,
+                           struct ds *report, size_t *n_runs);
+
 /* --- Traces -------------------------------------------------------- */
 
 enum pipeline_trace_format {
