@@ -830,13 +830,33 @@ mask_action_field(struct pl_ctx *ctx, const struct action_field *af)
     }
 }
 
+/* The fields a NAT or load balancing action rewrites (see ACTION_LOAD in
+ * mask_action_reads()): the address given, or a backend's, with ports;
+ * without one (un-NAT), conntrack's answer is the caller's to key on. */
+static void
+mask_nat_writes(struct pl_ctx *ctx, const struct action *a)
+{
+    bool lb = a->type == ACTION_CT_LB || a->type == ACTION_CT_LB_MARK;
+    bool dst = lb || a->type == ACTION_CT_DNAT
+               || a->type == ACTION_CT_DNAT_IN_CZONE;
+    if (lb ? a->lb.n_backends || ctx->params->lb_dst_family
+        : a->nat.ip.family) {
+        mask_field(ctx, dst ? SYMTAB_F_IP4_DST : SYMTAB_F_IP4_SRC);
+        mask_field(ctx, dst ? SYMTAB_F_IP6_DST : SYMTAB_F_IP6_SRC);
+        if (lb || a->nat.has_ports) {
+            mask_field(ctx, dst ? SYMTAB_F_TP_DST : SYMTAB_F_TP_SRC);
+        }
+    }
+}
+
 /* Records in the result's mask the fields that action 'a' reads, so that
  * a cache entry made from the result is not reused for a packet on which
  * the action would have done something else (a move copies the exact
- * value of its source, a neighbour lookup depends on the address...).
- * Coarse: whole fields. */
+ * value of its source, a neighbour lookup depends on the address, port
+ * security on the addresses it checks...).  Coarse: whole fields. */
 static void
-mask_action_reads(struct pl_ctx *ctx, const struct action *a)
+mask_action_reads(struct pl_ctx *ctx, const struct pl_pkt *pkt,
+                  const struct action *a)
 {
     static const enum symtab_field headers[] = {
         SYMTAB_F_ETH_SRC, SYMTAB_F_ETH_DST, SYMTAB_F_ETH_TYPE,
@@ -847,8 +867,16 @@ mask_action_reads(struct pl_ctx *ctx, const struct action *a)
         SYMTAB_F_ND_TLL,
     };
     switch (a->type) {
+    case ACTION_LOAD:
+        /* What is written is in the mask too, as OVS does: a cache that
+         * sets only the fields a result changed would otherwise miss a
+         * write that happened to keep the value (a load balancer's
+         * backend on the VIP's own port). */
+        mask_action_field(ctx, &a->load.dst);
+        break;
     case ACTION_MOVE:
         mask_action_field(ctx, &a->move.src);
+        mask_action_field(ctx, &a->move.dst);
         break;
     case ACTION_EXCHANGE:
         mask_action_field(ctx, &a->move.src);
@@ -868,6 +896,9 @@ mask_action_reads(struct pl_ctx *ctx, const struct action *a)
         }
         break;
     case ACTION_CHECK_IN_PORT_SEC: case ACTION_CHECK_OUT_PORT_SEC:
+        pl_port_sec_mask(ctx, pkt, a->type == ACTION_CHECK_IN_PORT_SEC,
+                         &ctx->res->mask);
+        break;
     case ACTION_ARP: case ACTION_ND_NS: case ACTION_ND_NA:
     case ACTION_ND_NA_ROUTER: case ACTION_ICMP4: case ACTION_ICMP4_ERROR:
     case ACTION_ICMP6: case ACTION_ICMP6_ERROR: case ACTION_TCP_RESET:
@@ -879,6 +910,7 @@ mask_action_reads(struct pl_ctx *ctx, const struct action *a)
     case ACTION_CT_DNAT: case ACTION_CT_SNAT: case ACTION_CT_DNAT_IN_CZONE:
     case ACTION_CT_SNAT_IN_CZONE: case ACTION_CT_LB: case ACTION_CT_LB_MARK:
         mask_field(ctx, SYMTAB_F_IP_PROTO);
+        mask_nat_writes(ctx, a);
         break;
     default:
         break;
@@ -891,7 +923,7 @@ pl_exec_action(struct pl_ctx *ctx, struct pl_pkt *pkt,
                struct pipeline_trace_node *tnode,
                struct pipeline_trace_node *super)
 {
-    mask_action_reads(ctx, a);
+    mask_action_reads(ctx, pkt, a);
     switch (a->type) {
     case ACTION_LOAD: case ACTION_MOVE: case ACTION_EXCHANGE:
     case ACTION_PUSH: case ACTION_POP: case ACTION_DEC_TTL:

@@ -83,6 +83,8 @@ bool pl_exec_action(struct pl_ctx *, struct pl_pkt *, const struct action *,
  * ('ingress') or outport? */
 bool pl_port_sec_fails(const struct pl_ctx *, const struct pl_pkt *,
                        bool ingress);
+void pl_port_sec_mask(const struct pl_ctx *, const struct pl_pkt *,
+                      bool ingress, struct symtab_flow *mask);
 
 /* Runs 'nested' on a copy of 'pkt' shown as block 'label', as a fork. */
 void pl_fork(struct pl_ctx *, const struct pl_pkt *, struct pl_pkt *copy,

@@ -78,8 +78,10 @@ struct pl_conj {
     const struct expr *expr;        /* Conjunction (or whole expression
                                      * for a flow whose normal form was
                                      * too big). */
-    struct pl_field_mask *masks;
+    struct pl_field_mask *masks;    /* Of the comparisons, atom by atom: */
     size_t n_masks;
+    size_t *atom_ends;              /* Atom i's end in 'masks'. */
+    size_t n_atoms;                 /* Top-level atoms of 'expr'. */
     bool key_only;                  /* Matching the key is matching all of
                                      * it: no evaluation needed. */
 };
