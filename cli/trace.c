@@ -391,9 +391,12 @@ check_mask(const struct pipeline *pl, const struct trace_options *o,
     run.trace = false;
     size_t n_bad = pipeline_check_mask(pl, &run, dp_key, flow, res,
                                        &report, &n_runs);
-    printf("# mask: %u header bits; %zu flipped runs, %zu unsafe\n%s",
-           pipeline_mask_n_bits(&res->mask), n_runs, n_bad,
-           ds_cstr(&report));
+    struct ds fields = DS_EMPTY_INITIALIZER;
+    pipeline_mask_format(&res->mask, &fields);
+    printf("# mask: %u header bits; %zu flipped runs, %zu unsafe\n"
+           "# mask fields: %s\n%s", pipeline_mask_n_bits(&res->mask),
+           n_runs, n_bad, ds_cstr(&fields), ds_cstr(&report));
+    ds_destroy(&fields);
     ds_destroy(&report);
     return n_bad ? EXIT_FAILURE : 0;
 }

@@ -129,10 +129,20 @@ pl_conj_compute_masks(struct pl_conj *conj)
     size_t allocated = 0;
     conj->atom_ends = xcalloc(n_atoms, sizeof *conj->atom_ends);
     conj->n_atoms = n_atoms;
+    conj->eth_type = -1;
     for (size_t i = 0; i < n_atoms; i++) {
-        pl_conj_add_expr_masks(conj, &allocated,
-                               is_and ? e->andor.subs[i] : e);
+        const struct expr *a = is_and ? e->andor.subs[i] : e;
+        pl_conj_add_expr_masks(conj, &allocated, a);
         conj->atom_ends[i] = conj->n_masks;
+
+        enum symtab_field f;
+        struct u128 mask, value;
+        if (expr_is_eq_cmp(a) && a->cmp.relop == EXPR_R_EQ
+            && pl_cmp_physical(&a->cmp, &f, &mask, &value)
+            && f == SYMTAB_F_ETH_TYPE
+            && u128_equals(mask, u128_low_mask(16))) {
+            conj->eth_type = value.lo;
+        }
     }
 }
 
@@ -186,6 +196,7 @@ pl_subtable_get(struct pl_table *t, enum symtab_field f, bool is_string,
     st->is_string = is_string;
     st->mask = mask;
     st->max_priority = 0;
+    st->eth_type = -2;
     hmap_init(&st->entries);
     return st;
 }
@@ -208,6 +219,11 @@ pl_file_cmp(struct pl_table *t, const struct pl_conj *conj,
                 pl_key_hash(f, e->string, e->value));
     if (conj->flow->priority > st->max_priority) {
         st->max_priority = conj->flow->priority;
+    }
+    if (st->eth_type == -2 || st->eth_type == conj->eth_type) {
+        st->eth_type = conj->eth_type;
+    } else {
+        st->eth_type = -1;
     }
 }
 
@@ -339,6 +355,16 @@ pl_subtable_lookup(const struct pl_subtable *st,
 {
     const char *string = NULL;
     struct u128 value = u128_zero();
+    if (st->eth_type >= 0
+        && flow->fields[SYMTAB_F_ETH_TYPE].lo != (uint32_t) st->eth_type) {
+        /* No entry can match another kind of packet: that is decided by
+         * eth.type alone, whatever the key's bits (ip6.dst of an IPv4
+         * packet...). */
+        if (mask) {
+            mask->fields[SYMTAB_F_ETH_TYPE] = u128_low_mask(16);
+        }
+        return best;
+    }
     if (st->is_string) {
         string = (st->field == SYMTAB_F_INPORT ? flow->inport
                   : flow->outport);

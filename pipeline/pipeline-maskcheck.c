@@ -54,6 +54,20 @@ pipeline_mask_n_bits(const struct symtab_flow *mask)
     return n;
 }
 
+void
+pipeline_mask_format(const struct symtab_flow *mask, struct ds *s)
+{
+    for (size_t i = 0; i < ARRAY_SIZE(key_fields); i++) {
+        enum symtab_field f = key_fields[i];
+        unsigned int n = u128_popcount(u128_and(
+            mask->fields[f], u128_low_mask(symtab_field_width(f))));
+        if (n) {
+            ds_put_format(s, "%s%s/%u", s->length ? " " : "",
+                          symtab_field_name(f), n);
+        }
+    }
+}
+
 static bool
 same_str(const char *a, const char *b)
 {

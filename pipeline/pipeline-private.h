@@ -82,6 +82,7 @@ struct pl_conj {
     size_t n_masks;
     size_t *atom_ends;              /* Atom i's end in 'masks'. */
     size_t n_atoms;                 /* Top-level atoms of 'expr'. */
+    int32_t eth_type;               /* The eth.type it requires, or -1. */
     bool key_only;                  /* Matching the key is matching all of
                                      * it: no evaluation needed. */
 };
@@ -100,6 +101,8 @@ struct pl_subtable {
     bool is_string;
     struct u128 mask;
     unsigned int max_priority;
+    int32_t eth_type;               /* The eth.type that every entry
+                                     * requires, or -1 (-2: no entry). */
     struct hmap entries;
 };
 

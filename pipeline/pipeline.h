@@ -319,6 +319,9 @@ void pipeline_result_destroy(struct pipeline_result *);
 /* The number of header bits (the fields of a datapath flow key) that
  * 'mask' covers. */
 unsigned int pipeline_mask_n_bits(const struct symtab_flow *mask);
+/* Appends those fields (symtab_field_name()) with their number of bits:
+ * "ETH_SRC/48 IP4_DST/32 ...". */
+void pipeline_mask_format(const struct symtab_flow *mask, struct ds *);
 
 /* Checks that the mask of 'res', the result of running 'packet', is safe
  * for a flow cache: flips the header bits outside it (each alone, all at
