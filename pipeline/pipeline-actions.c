@@ -899,13 +899,24 @@ mask_action_reads(struct pl_ctx *ctx, const struct pl_pkt *pkt,
         pl_port_sec_mask(ctx, pkt, a->type == ACTION_CHECK_IN_PORT_SEC,
                          &ctx->res->mask);
         break;
-    case ACTION_ARP: case ACTION_ND_NS: case ACTION_ND_NA:
-    case ACTION_ND_NA_ROUTER: case ACTION_ICMP4: case ACTION_ICMP4_ERROR:
-    case ACTION_ICMP6: case ACTION_ICMP6_ERROR: case ACTION_TCP_RESET:
-    case ACTION_SCTP_ABORT: case ACTION_REJECT:
+    case ACTION_ARP: case ACTION_ND_NS:
+        /* What the request is made from (generate_solicitation()). */
+        mask_field(ctx, SYMTAB_F_ETH_SRC);
+        mask_field(ctx, SYMTAB_F_IP4_SRC);
+        mask_field(ctx, SYMTAB_F_IP4_DST);
+        mask_field(ctx, SYMTAB_F_IP6_DST);
+        break;
+    case ACTION_REJECT:
+        /* The answer swaps the addresses (generate_reject()). */
         for (size_t i = 0; i < ARRAY_SIZE(headers); i++) {
             mask_field(ctx, headers[i]);
         }
+        break;
+    case ACTION_ND_NA: case ACTION_ND_NA_ROUTER: case ACTION_ICMP4:
+    case ACTION_ICMP4_ERROR: case ACTION_ICMP6: case ACTION_ICMP6_ERROR:
+    case ACTION_TCP_RESET: case ACTION_SCTP_ABORT:
+        /* A copy with constants written: later tables mask what they
+         * read of it, the nested actions what they read as they run. */
         break;
     case ACTION_CT_DNAT: case ACTION_CT_SNAT: case ACTION_CT_DNAT_IN_CZONE:
     case ACTION_CT_SNAT_IN_CZONE: case ACTION_CT_LB: case ACTION_CT_LB_MARK:
