@@ -56,10 +56,18 @@
  * datapath's responder can build the actual DHCP reply.  The result lists the packets that left
  * on ports (with their final fields and the generating actions they went
  * through), the drops (the stage and flow where each copy of the packet
- * ended), and the mask of the fields that influenced the result (the
- * bits of every conjunction evaluated or probed on the way, and the whole
- * of every field an action read; coarse but safe for a cache, except
- * that conntrack state is the caller's to key on).  With 'trace' set, the result also holds a tree of every table,
+ * ended), and the mask of the fields that influenced the result, for
+ * the datapath's flow cache: the bits that decided each lookup (each key
+ * probed; every atom of a conjunction that matched, only the first false
+ * atom of one that did not; only eth.type for a subtable whose entries
+ * all require another eth.type), and the whole of every field an action
+ * read or wrote (written fields too, as OVS does, so that a cache setting
+ * only the fields that changed stays right).  A packet generated on the
+ * way (arp, icmp4...) is the slow path's to build: the mask decides that
+ * it is generated and where it goes, not its contents.  Conntrack state
+ * is the caller's to key on.  pipeline_check_mask() tests a mask;
+ * tests/interop/test_trace_mask.py runs it on the whole catalogue.
+ * With 'trace' set, the result also holds a tree of every table,
  * flow and action visited, which pipeline_trace_format() prints like
  * ovn-trace.
  *
