@@ -54,10 +54,6 @@ TEXT_DIFFERS = {
     ("load-balancers", 10): ({"detailed", "summary", "minimal"},
                              "reply through ct_dnat then ct_lb: ovn-trace "
                              "sees ct.est|rpl and runs chk_lb_hairpin"),
-    ("switch-extras", 8): ({"minimal"}, "VLAN-tagged packet line: ovn-trace "
-                           "prints dl_vlan=,dl_vlan_pcp=,vlan_tci1="),
-    ("switch-extras", 9): ({"minimal"}, "VLAN-tagged packet line: ovn-trace "
-                           "prints dl_vlan=,dl_vlan_pcp=,vlan_tci1="),
 }
 TEXT_FORMATS = ("detailed", "summary", "minimal")
 
