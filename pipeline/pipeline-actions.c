@@ -570,6 +570,24 @@ exec_lookup_neigh(const struct pl_ctx *ctx, const struct pl_pkt *pkt,
                                             &pkt->flow).lo == b->mac);
 }
 
+/* lookup_arp(), lookup_nd() and their _ip forms: the result bit, and
+ * ovn-trace's comment when nothing was found. */
+static void
+exec_lookup_result(const struct pl_ctx *ctx, struct pl_pkt *pkt,
+                   const struct action *a, struct pipeline_trace_node *tnode)
+{
+    bool v4 = (a->type == ACTION_LOOKUP_ARP
+               || a->type == ACTION_LOOKUP_ARP_IP);
+    bool found = exec_lookup_neigh(ctx, pkt, a, v4 ? 4 : 6,
+                                   (a->type == ACTION_LOOKUP_ARP
+                                    || a->type == ACTION_LOOKUP_ND));
+    set_result(pkt, &a->neigh.dst, found, tnode);
+    if (tnode && !found) {
+        pl_trace_add(tnode, PIPELINE_TRACE_COMMENT,
+                     "/* lookup failed - No MAC binding. */");
+    }
+}
+
 /* --- Services --------------------------------------------------- */
 
 static void
@@ -728,19 +746,9 @@ exec_service(struct pl_ctx *ctx, struct pl_pkt *pkt, const struct action *a,
                        tnode);
         break;
     case ACTION_LOOKUP_ARP: case ACTION_LOOKUP_ARP_IP:
-    case ACTION_LOOKUP_ND: case ACTION_LOOKUP_ND_IP: {
-        bool v4 = (a->type == ACTION_LOOKUP_ARP
-                   || a->type == ACTION_LOOKUP_ARP_IP);
-        bool found = exec_lookup_neigh(ctx, pkt, a, v4 ? 4 : 6,
-                                       (a->type == ACTION_LOOKUP_ARP
-                                        || a->type == ACTION_LOOKUP_ND));
-        set_result(pkt, &a->neigh.dst, found, tnode);
-        if (tnode && !found) {
-            pl_trace_add(tnode, PIPELINE_TRACE_COMMENT,
-                         "/* lookup failed - No MAC binding. */");
-        }
+    case ACTION_LOOKUP_ND: case ACTION_LOOKUP_ND_IP:
+        exec_lookup_result(ctx, pkt, a, tnode);
         break;
-    }
     case ACTION_GET_FDB:
         /* No FDB: the port is "none", as ovn-trace names key 0. */
         symtab_flow_set_string(&pkt->flow, a->neigh.dst.symbol, "none");
@@ -849,6 +857,29 @@ mask_nat_writes(struct pl_ctx *ctx, const struct action *a)
     }
 }
 
+/* The fields a generating action copies into the packet it makes.  The
+ * others (nd_na, icmp4, tcp_reset...) make a copy with constants
+ * written: later tables mask what they read of it, and the nested
+ * actions what they read as they run. */
+static void
+mask_generator_reads(struct pl_ctx *ctx, const struct action *a)
+{
+    static const enum symtab_field solicitation[] = {
+        SYMTAB_F_ETH_SRC, SYMTAB_F_IP4_SRC, SYMTAB_F_IP4_DST,
+        SYMTAB_F_IP6_DST,           /* generate_solicitation() */
+    };
+    static const enum symtab_field reject[] = {
+        SYMTAB_F_ETH_SRC, SYMTAB_F_ETH_DST, SYMTAB_F_ETH_TYPE,
+        SYMTAB_F_IP_PROTO, SYMTAB_F_IP4_SRC, SYMTAB_F_IP4_DST,
+        SYMTAB_F_IP6_SRC, SYMTAB_F_IP6_DST, /* generate_reject() */
+    };
+    bool rej = a->type == ACTION_REJECT;
+    size_t n = rej ? ARRAY_SIZE(reject) : ARRAY_SIZE(solicitation);
+    for (size_t i = 0; i < n; i++) {
+        mask_field(ctx, rej ? reject[i] : solicitation[i]);
+    }
+}
+
 /* Records in the result's mask the fields that action 'a' reads, so that
  * a cache entry made from the result is not reused for a packet on which
  * the action would have done something else (a move copies the exact
@@ -858,14 +889,6 @@ static void
 mask_action_reads(struct pl_ctx *ctx, const struct pl_pkt *pkt,
                   const struct action *a)
 {
-    static const enum symtab_field headers[] = {
-        SYMTAB_F_ETH_SRC, SYMTAB_F_ETH_DST, SYMTAB_F_ETH_TYPE,
-        SYMTAB_F_IP_PROTO, SYMTAB_F_IP4_SRC, SYMTAB_F_IP4_DST,
-        SYMTAB_F_IP6_SRC, SYMTAB_F_IP6_DST, SYMTAB_F_ARP_SHA,
-        SYMTAB_F_ARP_SPA, SYMTAB_F_TP_SRC, SYMTAB_F_TP_DST,
-        SYMTAB_F_ICMP_TYPE, SYMTAB_F_ND_TARGET, SYMTAB_F_ND_SLL,
-        SYMTAB_F_ND_TLL,
-    };
     switch (a->type) {
     case ACTION_LOAD:
         /* What is written is in the mask too, as OVS does: a cache that
@@ -899,24 +922,8 @@ mask_action_reads(struct pl_ctx *ctx, const struct pl_pkt *pkt,
         pl_port_sec_mask(ctx, pkt, a->type == ACTION_CHECK_IN_PORT_SEC,
                          &ctx->res->mask);
         break;
-    case ACTION_ARP: case ACTION_ND_NS:
-        /* What the request is made from (generate_solicitation()). */
-        mask_field(ctx, SYMTAB_F_ETH_SRC);
-        mask_field(ctx, SYMTAB_F_IP4_SRC);
-        mask_field(ctx, SYMTAB_F_IP4_DST);
-        mask_field(ctx, SYMTAB_F_IP6_DST);
-        break;
-    case ACTION_REJECT:
-        /* The answer swaps the addresses (generate_reject()). */
-        for (size_t i = 0; i < ARRAY_SIZE(headers); i++) {
-            mask_field(ctx, headers[i]);
-        }
-        break;
-    case ACTION_ND_NA: case ACTION_ND_NA_ROUTER: case ACTION_ICMP4:
-    case ACTION_ICMP4_ERROR: case ACTION_ICMP6: case ACTION_ICMP6_ERROR:
-    case ACTION_TCP_RESET: case ACTION_SCTP_ABORT:
-        /* A copy with constants written: later tables mask what they
-         * read of it, the nested actions what they read as they run. */
+    case ACTION_ARP: case ACTION_ND_NS: case ACTION_REJECT:
+        mask_generator_reads(ctx, a);
         break;
     case ACTION_CT_DNAT: case ACTION_CT_SNAT: case ACTION_CT_DNAT_IN_CZONE:
     case ACTION_CT_SNAT_IN_CZONE: case ACTION_CT_LB: case ACTION_CT_LB_MARK:

@@ -261,6 +261,18 @@ put_ip6(struct ds *s, const char *name, struct u128 ip)
     ip_format(&a, s);
 }
 
+static void
+put_vlan(struct ds *s, uint64_t tci)
+{
+    if (tci & 0x1000) {
+        /* A tagged packet, as OVS prints it (no second tag). */
+        ds_put_format(s, ",dl_vlan=%"PRIu64",dl_vlan_pcp=%"PRIu64
+                      ",vlan_tci1=0x0000", tci & 0xfff, tci >> 13);
+    } else {
+        ds_put_format(s, ",vlan_tci=0x%04"PRIx64, tci);
+    }
+}
+
 static const char *
 packet_proto(uint64_t eth_type, uint64_t proto)
 {
@@ -285,14 +297,7 @@ pipeline_format_packet(const struct pipeline *pl,
     ds_put_cstr(s, name ? name : "");
     ds_put_format(s, "%sreg14=0x%"PRIx32, name ? "," : "",
                   pipeline_port_key(pl, flow->inport));
-    uint64_t tci = f64(flow, SYMTAB_F_VLAN_TCI);
-    if (tci & 0x1000) {
-        /* A tagged packet, as OVS prints it (no second tag). */
-        ds_put_format(s, ",dl_vlan=%"PRIu64",dl_vlan_pcp=%"PRIu64
-                      ",vlan_tci1=0x0000", tci & 0xfff, tci >> 13);
-    } else {
-        ds_put_format(s, ",vlan_tci=0x%04"PRIx64, tci);
-    }
+    put_vlan(s, f64(flow, SYMTAB_F_VLAN_TCI));
     put_mac(s, "dl_src", f64(flow, SYMTAB_F_ETH_SRC));
     put_mac(s, "dl_dst", f64(flow, SYMTAB_F_ETH_DST));
     if (!name) {
