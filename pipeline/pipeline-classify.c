@@ -129,19 +129,19 @@ pl_conj_compute_masks(struct pl_conj *conj)
     size_t allocated = 0;
     conj->atom_ends = xcalloc(n_atoms, sizeof *conj->atom_ends);
     conj->n_atoms = n_atoms;
-    conj->eth_type = -1;
+    conj->n_guards = 0;
     for (size_t i = 0; i < n_atoms; i++) {
         const struct expr *a = is_and ? e->andor.subs[i] : e;
         pl_conj_add_expr_masks(conj, &allocated, a);
         conj->atom_ends[i] = conj->n_masks;
 
-        enum symtab_field f;
-        struct u128 mask, value;
+        struct pl_guard g;
         if (expr_is_eq_cmp(a) && a->cmp.relop == EXPR_R_EQ
-            && pl_cmp_physical(&a->cmp, &f, &mask, &value)
-            && f == SYMTAB_F_ETH_TYPE
-            && u128_equals(mask, u128_low_mask(16))) {
-            conj->eth_type = value.lo;
+            && !symtab_symbol_is_string(a->cmp.symbol)
+            && pl_cmp_physical(&a->cmp, &g.field, &g.mask, &g.value)
+            && !u128_is_zero(g.mask) && conj->n_guards < PL_MAX_GUARDS) {
+            g.value = u128_and(g.value, g.mask);
+            conj->guards[conj->n_guards++] = g;
         }
     }
 }
@@ -196,9 +196,39 @@ pl_subtable_get(struct pl_table *t, enum symtab_field f, bool is_string,
     st->is_string = is_string;
     st->mask = mask;
     st->max_priority = 0;
-    st->eth_type = -2;
+    st->n_guards = 0;
+    st->has_entries = false;
     hmap_init(&st->entries);
     return st;
+}
+
+static bool
+pl_guard_equals(const struct pl_guard *a, const struct pl_guard *b)
+{
+    return (a->field == b->field && u128_equals(a->mask, b->mask)
+            && u128_equals(a->value, b->value));
+}
+
+/* Keeps in 'st''s guards those that 'conj', a new entry, requires too. */
+static void
+pl_subtable_guard(struct pl_subtable *st, const struct pl_conj *conj)
+{
+    if (!st->has_entries) {
+        st->has_entries = true;
+        memcpy(st->guards, conj->guards, sizeof conj->guards);
+        st->n_guards = conj->n_guards;
+        return;
+    }
+    size_t n = 0;
+    for (size_t i = 0; i < st->n_guards; i++) {
+        for (size_t j = 0; j < conj->n_guards; j++) {
+            if (pl_guard_equals(&st->guards[i], &conj->guards[j])) {
+                st->guards[n++] = st->guards[i];
+                break;
+            }
+        }
+    }
+    st->n_guards = n;
 }
 
 static void
@@ -220,11 +250,7 @@ pl_file_cmp(struct pl_table *t, const struct pl_conj *conj,
     if (conj->flow->priority > st->max_priority) {
         st->max_priority = conj->flow->priority;
     }
-    if (st->eth_type == -2 || st->eth_type == conj->eth_type) {
-        st->eth_type = conj->eth_type;
-    } else {
-        st->eth_type = -1;
-    }
+    pl_subtable_guard(st, conj);
 }
 
 /* Returns the rank of atom 'a' as a key (lower is better), or -1 if it
@@ -355,15 +381,18 @@ pl_subtable_lookup(const struct pl_subtable *st,
 {
     const char *string = NULL;
     struct u128 value = u128_zero();
-    if (st->eth_type >= 0
-        && flow->fields[SYMTAB_F_ETH_TYPE].lo != (uint32_t) st->eth_type) {
-        /* No entry can match another kind of packet: that is decided by
-         * eth.type alone, whatever the key's bits (ip6.dst of an IPv4
-         * packet...). */
-        if (mask) {
-            mask->fields[SYMTAB_F_ETH_TYPE] = u128_low_mask(16);
+    for (size_t i = 0; i < st->n_guards; i++) {
+        const struct pl_guard *g = &st->guards[i];
+        if (!u128_equals(u128_and(flow->fields[g->field], g->mask),
+                         g->value)) {
+            /* No entry can match: that is decided by this field alone,
+             * whatever the key's bits (ip6.dst of an IPv4 packet...). */
+            if (mask) {
+                struct u128 *m = &mask->fields[g->field];
+                *m = u128_or(*m, g->mask);
+            }
+            return best;
         }
-        return best;
     }
     if (st->is_string) {
         string = (st->field == SYMTAB_F_INPORT ? flow->inport
