@@ -864,19 +864,28 @@ mask_nat_writes(struct pl_ctx *ctx, const struct action *a)
 static void
 mask_generator_reads(struct pl_ctx *ctx, const struct action *a)
 {
-    static const enum symtab_field solicitation[] = {
+    static const enum symtab_field arp[] = {
         SYMTAB_F_ETH_SRC, SYMTAB_F_IP4_SRC, SYMTAB_F_IP4_DST,
-        SYMTAB_F_IP6_DST,           /* generate_solicitation() */
+    };                              /* generate_solicitation() */
+    static const enum symtab_field nd_ns[] = {
+        SYMTAB_F_ETH_SRC, SYMTAB_F_IP6_DST,
     };
     static const enum symtab_field reject[] = {
         SYMTAB_F_ETH_SRC, SYMTAB_F_ETH_DST, SYMTAB_F_ETH_TYPE,
         SYMTAB_F_IP_PROTO, SYMTAB_F_IP4_SRC, SYMTAB_F_IP4_DST,
         SYMTAB_F_IP6_SRC, SYMTAB_F_IP6_DST, /* generate_reject() */
     };
-    bool rej = a->type == ACTION_REJECT;
-    size_t n = rej ? ARRAY_SIZE(reject) : ARRAY_SIZE(solicitation);
+    const enum symtab_field *fields = reject;
+    size_t n = ARRAY_SIZE(reject);
+    if (a->type == ACTION_ARP) {
+        fields = arp;
+        n = ARRAY_SIZE(arp);
+    } else if (a->type == ACTION_ND_NS) {
+        fields = nd_ns;
+        n = ARRAY_SIZE(nd_ns);
+    }
     for (size_t i = 0; i < n; i++) {
-        mask_field(ctx, rej ? reject[i] : solicitation[i]);
+        mask_field(ctx, fields[i]);
     }
 }
 

@@ -59,8 +59,9 @@
  * ended), and the mask of the fields that influenced the result, for
  * the datapath's flow cache: the bits that decided each lookup (each key
  * probed; every atom of a conjunction that matched, only the first false
- * atom of one that did not; only eth.type for a subtable whose entries
- * all require another eth.type), and the whole of every field an action
+ * atom of one that did not; only the field of an equality that every
+ * entry of a subtable requires and the packet fails, such as eth.type
+ * for IPv6 keys and an IPv4 packet), and the whole of every field an action
  * read or wrote (written fields too, as OVS does, so that a cache setting
  * only the fields that changed stays right).  A packet generated on the
  * way (arp, icmp4...) is the slow path's to build: the mask decides that
