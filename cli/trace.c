@@ -19,7 +19,12 @@
  * put_dhcp_opts, dns_lookup and put_nd_ra_opts build the actual reply,
  * shown after the trace (cli/trace-dhcp.h, cli/trace-dns.h,
  * cli/trace-ra.h); --packet-len gives
- * check_pkt_larger() the packet's length. */
+ * check_pkt_larger() the packet's length.
+ *
+ * Two options are weft's own aids: --bench=N times N untraced runs, and
+ * --check-mask checks that the field mask of the result is safe for the
+ * datapath's flow cache (pipeline_check_mask()), prints a "# mask: ..."
+ * line with its size and exits 1 if it is not. */
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
@@ -52,6 +57,7 @@ struct trace_options {
     struct pipeline_run_params run;
     const char *datapath;           /* Or NULL. */
     unsigned int bench;             /* --bench=N: time N untraced runs. */
+    bool check_mask;                /* --check-mask (a test aid). */
     const char *microflow;
     bool dhcp;                      /* --dhcp: synthesise a request. */
     struct trace_dhcp_req dhcp_req;
@@ -188,8 +194,8 @@ finish_options(int argc, char *argv[], struct trace_options *o)
 enum {
     OPT_DB = 256, OPT_DETAILED, OPT_SUMMARY, OPT_MINIMAL, OPT_ALL, OPT_CT,
     OPT_LB_DST, OPT_SELECT_ID, OPT_FRIENDLY, OPT_NO_FRIENDLY, OPT_OVS,
-    OPT_BENCH, OPT_NB_DB, OPT_DHCP, OPT_PAYLOAD, OPT_FRAME_HEX,
-    OPT_DNS, OPT_PACKET_LEN, OPT_RA,
+    OPT_BENCH, OPT_NB_DB, OPT_CHECK_MASK, OPT_DHCP, OPT_PAYLOAD,
+    OPT_FRAME_HEX, OPT_DNS, OPT_PACKET_LEN, OPT_RA,
 };
 
 /* Handles option 'c' of getopt_long() (argument in 'optarg'). */
@@ -248,6 +254,7 @@ parse_option(int c, struct trace_options *o)
         }
         o->run.packet_len = id;
         break;
+    case OPT_CHECK_MASK: o->check_mask = true; break;
     case OPT_OVS:
         fprintf(stderr, "weft-trace: --ovs is not supported (weft has "
                 "no OpenFlow tables); ignored\n");
@@ -282,6 +289,7 @@ parse_options(int argc, char *argv[], struct trace_options *o)
         {"dns", required_argument, NULL, OPT_DNS},
         {"ra", no_argument, NULL, OPT_RA},
         {"packet-len", required_argument, NULL, OPT_PACKET_LEN},
+        {"check-mask", no_argument, NULL, OPT_CHECK_MASK},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
         {NULL, 0, NULL, 0},
@@ -442,6 +450,30 @@ run_bench(const struct pipeline *pl, const struct trace_options *o,
             o->bench, n_outputs, elapsed, o->bench / elapsed);
 }
 
+/* --check-mask: says how many header bits the mask of 'res' covers and
+ * whether flipping the others changes the result (pipeline_check_mask());
+ * returns the exit status. */
+static int
+check_mask(const struct pipeline *pl, const struct trace_options *o,
+           uint32_t dp_key, const struct symtab_flow *flow,
+           const struct pipeline_result *res)
+{
+    struct ds report = DS_EMPTY_INITIALIZER;
+    size_t n_runs;
+    struct pipeline_run_params run = o->run;
+    run.trace = false;
+    size_t n_bad = pipeline_check_mask(pl, &run, dp_key, flow, res,
+                                       &report, &n_runs);
+    struct ds fields = DS_EMPTY_INITIALIZER;
+    pipeline_mask_format(&res->mask, &fields);
+    printf("# mask: %u header bits; %zu flipped runs, %zu unsafe\n"
+           "# mask fields: %s\n%s", pipeline_mask_n_bits(&res->mask),
+           n_runs, n_bad, ds_cstr(&fields), ds_cstr(&report));
+    ds_destroy(&fields);
+    ds_destroy(&report);
+    return n_bad ? EXIT_FAILURE : 0;
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -502,6 +534,10 @@ main(int argc, char *argv[])
     pipeline_run(pl, &o.run, dp_key, &flow, &res);
 
     print_trace(pl, symtab, &o, &flow, &res);
+    int status = 0;
+    if (o.check_mask) {
+        status = check_mask(pl, &o, dp_key, &flow, &res);
+    }
     pipeline_result_destroy(&res);
     ds_destroy(&payload);
     symtab_flow_destroy(&flow);
@@ -510,5 +546,5 @@ main(int argc, char *argv[])
     trace_why_destroy(o.why);
     free(o.nb_db);
     free(o.db);
-    return 0;
+    return status;
 }

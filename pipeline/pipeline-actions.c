@@ -219,11 +219,14 @@ set_result(struct pl_pkt *pkt, const struct action_field *dst, bool value,
 /* --- Conntrack --------------------------------------------------- */
 
 static uint32_t
-ct_lookup(struct pl_ctx *ctx, struct ds *label)
+ct_lookup(struct pl_ctx *ctx, struct ds *label, bool *is_defaultp)
 {
     bool is_default = false;
     uint32_t state = ctx->params->ct.lookup(ctx->params->ct.aux,
                                             ctx->n_ct++, &is_default);
+    if (is_defaultp) {
+        *is_defaultp = is_default;
+    }
     state |= PIPELINE_CS_TRK;
     if (label) {
         ds_put_cstr(label, "ct_state=");
@@ -256,7 +259,7 @@ exec_ct_next(struct pl_ctx *ctx, const struct pl_pkt *pkt,
 {
     struct ds label = DS_EMPTY_INITIALIZER;
     ds_put_cstr(&label, "ct_next(");
-    uint32_t state = ct_lookup(ctx, &label);
+    uint32_t state = ct_lookup(ctx, &label, NULL);
     ds_put_char(&label, ')');
     struct pl_pkt copy;
     pl_pkt_clone(&copy, pkt);
@@ -322,7 +325,11 @@ exec_ct_nat(struct pl_ctx *ctx, const struct pl_pkt *pkt,
         ds_put_cstr(&label, " /* assuming no un-");
         ds_put_cstr(&label, dst ? "dnat" : "snat");
         ds_put_cstr(&label, " entry, so no change */");
-        state = ct_lookup(ctx, NULL);
+        bool is_default = false;
+        state = ct_lookup(ctx, NULL, &is_default);
+        if (is_default) {
+            ds_put_cstr(&label, " /* default (use --ct to customize) */");
+        }
     }
     ct_continue(ctx, &copy, state, flow, super, ds_cstr(&label));
     pl_pkt_destroy(&copy);
@@ -344,7 +351,7 @@ lb_pick(const struct pl_ctx *ctx, const struct action *a)
     return a->lb.n_backends ? &a->lb.backends[0] : NULL;
 }
 
-/* ct_lb and ct_lb_mark (ovn-trace 23.03 shows both as "ct_lb").  With
+/* ct_lb and ct_lb_mark (the block named after the action).  With
  * backends, DNAT to the one --lb-dst names (else the first); without,
  * the connection is looked up and, as ovn-trace does, --lb-dst (if any)
  * is the destination it was committed with.  Neither rewrite is shown in
@@ -364,7 +371,7 @@ exec_ct_lb(struct pl_ctx *ctx, const struct pl_pkt *pkt,
         nat_rewrite(ctx, &copy, true, b, b->port, &ignored);
         state = PIPELINE_CS_TRK | PIPELINE_CS_NEW | PIPELINE_CS_DNAT;
     } else {
-        state = ct_lookup(ctx, NULL);
+        state = ct_lookup(ctx, NULL, NULL);
         if (p->lb_dst_family) {
             struct action_ip_port dst = { .family = p->lb_dst_family,
                                           .ip = p->lb_dst_ip,
@@ -372,7 +379,7 @@ exec_ct_lb(struct pl_ctx *ctx, const struct pl_pkt *pkt,
             nat_rewrite(ctx, &copy, true, &dst, dst.port, &ignored);
         }
     }
-    ct_continue(ctx, &copy, state, flow, super, "ct_lb");
+    ct_continue(ctx, &copy, state, flow, super, action_type_name(a->type));
     pl_pkt_destroy(&copy);
     ds_destroy(&ignored);
 }
@@ -608,6 +615,24 @@ exec_fdb(const struct pl_ctx *ctx, struct pl_pkt *pkt, const struct action *a,
     set_result(pkt, &a->neigh.dst, found, tnode);
 }
 
+/* lookup_arp(), lookup_nd() and their _ip forms: the result bit, and
+ * ovn-trace's comment when nothing was found. */
+static void
+exec_lookup_result(const struct pl_ctx *ctx, struct pl_pkt *pkt,
+                   const struct action *a, struct pipeline_trace_node *tnode)
+{
+    bool v4 = (a->type == ACTION_LOOKUP_ARP
+               || a->type == ACTION_LOOKUP_ARP_IP);
+    bool found = exec_lookup_neigh(ctx, pkt, a, v4 ? 4 : 6,
+                                   (a->type == ACTION_LOOKUP_ARP
+                                    || a->type == ACTION_LOOKUP_ND));
+    set_result(pkt, &a->neigh.dst, found, tnode);
+    if (tnode && !found) {
+        pl_trace_add(tnode, PIPELINE_TRACE_COMMENT,
+                     "/* lookup failed - No MAC binding. */");
+    }
+}
+
 /* --- Services --------------------------------------------------- */
 
 static void
@@ -673,8 +698,13 @@ exec_put_opts(struct pl_ctx *ctx, struct pl_pkt *pkt, const struct action *a,
         const char *text = ds_cstr(&s);
         const char *eq = strstr(text, " = ");
         if (a->type != ACTION_PUT_ND_RA_OPTS) {
-            pl_trace_add(tnode, PIPELINE_TRACE_COMMENT, "/* We assume that "
-                         "this packet is DHCPDISCOVER or DHCPREQUEST. */");
+            /* ovn-trace shows this in every view, with ';' but in the
+             * detailed one. */
+            static const char assume[] = "/* We assume that this packet "
+                                         "is DHCPDISCOVER or DHCPREQUEST. */";
+            pl_trace_add(tnode, PIPELINE_TRACE_COMMENT, "%s", assume)
+                ->summary_semicolon = true;
+            pl_trace_add(tnode, PIPELINE_TRACE_MODIFY, "%s;", assume);
         }
         pl_trace_add(tnode, PIPELINE_TRACE_MODIFY, "%s", eq ? eq + 3 : text);
         ds_destroy(&s);
@@ -828,12 +858,8 @@ exec_service(struct pl_ctx *ctx, struct pl_pkt *pkt, const struct action *a,
                        tnode);
         break;
     case ACTION_LOOKUP_ARP: case ACTION_LOOKUP_ARP_IP:
-        set_result(pkt, &a->neigh.dst, exec_lookup_neigh(
-                       ctx, pkt, a, 4, a->type == ACTION_LOOKUP_ARP), tnode);
-        break;
     case ACTION_LOOKUP_ND: case ACTION_LOOKUP_ND_IP:
-        set_result(pkt, &a->neigh.dst, exec_lookup_neigh(
-                       ctx, pkt, a, 6, a->type == ACTION_LOOKUP_ND), tnode);
+        exec_lookup_result(ctx, pkt, a, tnode);
         break;
     case ACTION_GET_FDB: case ACTION_LOOKUP_FDB:
         exec_fdb(ctx, pkt, a, tnode);
@@ -915,25 +941,77 @@ mask_action_field(struct pl_ctx *ctx, const struct action_field *af)
     }
 }
 
+/* The fields a NAT or load balancing action rewrites (see ACTION_LOAD in
+ * mask_action_reads()): the address given, or a backend's, with ports;
+ * without one (un-NAT), conntrack's answer is the caller's to key on. */
+static void
+mask_nat_writes(struct pl_ctx *ctx, const struct action *a)
+{
+    bool lb = a->type == ACTION_CT_LB || a->type == ACTION_CT_LB_MARK;
+    bool dst = lb || a->type == ACTION_CT_DNAT
+               || a->type == ACTION_CT_DNAT_IN_CZONE;
+    if (lb ? a->lb.n_backends || ctx->params->lb_dst_family
+        : a->nat.ip.family) {
+        mask_field(ctx, dst ? SYMTAB_F_IP4_DST : SYMTAB_F_IP4_SRC);
+        mask_field(ctx, dst ? SYMTAB_F_IP6_DST : SYMTAB_F_IP6_SRC);
+        if (lb || a->nat.has_ports) {
+            mask_field(ctx, dst ? SYMTAB_F_TP_DST : SYMTAB_F_TP_SRC);
+        }
+    }
+}
+
+/* The fields a generating action copies into the packet it makes.  The
+ * others (nd_na, icmp4, tcp_reset...) make a copy with constants
+ * written: later tables mask what they read of it, and the nested
+ * actions what they read as they run. */
+static void
+mask_generator_reads(struct pl_ctx *ctx, const struct action *a)
+{
+    static const enum symtab_field arp[] = {
+        SYMTAB_F_ETH_SRC, SYMTAB_F_IP4_SRC, SYMTAB_F_IP4_DST,
+    };                              /* generate_solicitation() */
+    static const enum symtab_field nd_ns[] = {
+        SYMTAB_F_ETH_SRC, SYMTAB_F_IP6_DST,
+    };
+    static const enum symtab_field reject[] = {
+        SYMTAB_F_ETH_SRC, SYMTAB_F_ETH_DST, SYMTAB_F_ETH_TYPE,
+        SYMTAB_F_IP_PROTO, SYMTAB_F_IP4_SRC, SYMTAB_F_IP4_DST,
+        SYMTAB_F_IP6_SRC, SYMTAB_F_IP6_DST, /* generate_reject() */
+    };
+    const enum symtab_field *fields = reject;
+    size_t n = ARRAY_SIZE(reject);
+    if (a->type == ACTION_ARP) {
+        fields = arp;
+        n = ARRAY_SIZE(arp);
+    } else if (a->type == ACTION_ND_NS) {
+        fields = nd_ns;
+        n = ARRAY_SIZE(nd_ns);
+    }
+    for (size_t i = 0; i < n; i++) {
+        mask_field(ctx, fields[i]);
+    }
+}
+
 /* Records in the result's mask the fields that action 'a' reads, so that
  * a cache entry made from the result is not reused for a packet on which
  * the action would have done something else (a move copies the exact
- * value of its source, a neighbour lookup depends on the address...).
- * Coarse: whole fields. */
+ * value of its source, a neighbour lookup depends on the address, port
+ * security on the addresses it checks...).  Coarse: whole fields. */
 static void
-mask_action_reads(struct pl_ctx *ctx, const struct action *a)
+mask_action_reads(struct pl_ctx *ctx, const struct pl_pkt *pkt,
+                  const struct action *a)
 {
-    static const enum symtab_field headers[] = {
-        SYMTAB_F_ETH_SRC, SYMTAB_F_ETH_DST, SYMTAB_F_ETH_TYPE,
-        SYMTAB_F_IP_PROTO, SYMTAB_F_IP4_SRC, SYMTAB_F_IP4_DST,
-        SYMTAB_F_IP6_SRC, SYMTAB_F_IP6_DST, SYMTAB_F_ARP_SHA,
-        SYMTAB_F_ARP_SPA, SYMTAB_F_TP_SRC, SYMTAB_F_TP_DST,
-        SYMTAB_F_ICMP_TYPE, SYMTAB_F_ND_TARGET, SYMTAB_F_ND_SLL,
-        SYMTAB_F_ND_TLL,
-    };
     switch (a->type) {
+    case ACTION_LOAD:
+        /* What is written is in the mask too, as OVS does: a cache that
+         * sets only the fields a result changed would otherwise miss a
+         * write that happened to keep the value (a load balancer's
+         * backend on the VIP's own port). */
+        mask_action_field(ctx, &a->load.dst);
+        break;
     case ACTION_MOVE:
         mask_action_field(ctx, &a->move.src);
+        mask_action_field(ctx, &a->move.dst);
         break;
     case ACTION_EXCHANGE:
         mask_action_field(ctx, &a->move.src);
@@ -953,17 +1031,16 @@ mask_action_reads(struct pl_ctx *ctx, const struct action *a)
         }
         break;
     case ACTION_CHECK_IN_PORT_SEC: case ACTION_CHECK_OUT_PORT_SEC:
-    case ACTION_ARP: case ACTION_ND_NS: case ACTION_ND_NA:
-    case ACTION_ND_NA_ROUTER: case ACTION_ICMP4: case ACTION_ICMP4_ERROR:
-    case ACTION_ICMP6: case ACTION_ICMP6_ERROR: case ACTION_TCP_RESET:
-    case ACTION_SCTP_ABORT: case ACTION_REJECT:
-        for (size_t i = 0; i < ARRAY_SIZE(headers); i++) {
-            mask_field(ctx, headers[i]);
-        }
+        pl_port_sec_mask(ctx, pkt, a->type == ACTION_CHECK_IN_PORT_SEC,
+                         &ctx->res->mask);
+        break;
+    case ACTION_ARP: case ACTION_ND_NS: case ACTION_REJECT:
+        mask_generator_reads(ctx, a);
         break;
     case ACTION_CT_DNAT: case ACTION_CT_SNAT: case ACTION_CT_DNAT_IN_CZONE:
     case ACTION_CT_SNAT_IN_CZONE: case ACTION_CT_LB: case ACTION_CT_LB_MARK:
         mask_field(ctx, SYMTAB_F_IP_PROTO);
+        mask_nat_writes(ctx, a);
         break;
     default:
         break;
@@ -976,7 +1053,7 @@ pl_exec_action(struct pl_ctx *ctx, struct pl_pkt *pkt,
                struct pipeline_trace_node *tnode,
                struct pipeline_trace_node *super)
 {
-    mask_action_reads(ctx, a);
+    mask_action_reads(ctx, pkt, a);
     switch (a->type) {
     case ACTION_LOAD: case ACTION_MOVE: case ACTION_EXCHANGE:
     case ACTION_PUSH: case ACTION_POP: case ACTION_DEC_TTL:

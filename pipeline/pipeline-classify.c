@@ -77,43 +77,71 @@ pl_cmp_physical(const struct expr_cmp *cmp, enum symtab_field *field,
     return true;
 }
 
+static void
+pl_conj_add_mask(struct pl_conj *conj, size_t *allocated,
+                 enum symtab_field f, struct u128 mask)
+{
+    if (conj->n_masks >= *allocated) {
+        conj->masks = x2nrealloc(conj->masks, allocated,
+                                 sizeof *conj->masks);
+    }
+    conj->masks[conj->n_masks++] = (struct pl_field_mask) { f, mask };
+}
+
+/* Adds the masks of every comparison in 'e' (any shape: a normal form's
+ * atom, or part of an expression too big to normalize) to 'conj'. */
+static void
+pl_conj_add_expr_masks(struct pl_conj *conj, size_t *allocated,
+                       const struct expr *e)
+{
+    if (e->type == EXPR_T_AND || e->type == EXPR_T_OR) {
+        for (size_t i = 0; i < e->andor.n_subs; i++) {
+            pl_conj_add_expr_masks(conj, allocated, e->andor.subs[i]);
+        }
+        return;
+    }
+    if (e->type != EXPR_T_CMP) {
+        return;                 /* Constants and conditions read nothing. */
+    }
+    enum symtab_field f;
+    struct u128 mask, value;
+    if (!pl_cmp_physical(&e->cmp, &f, &mask, &value)) {
+        /* Spans registers: count every one of them. */
+        const struct symtab_symbol *s = e->cmp.symbol;
+        for (unsigned int k = 0; k < s->n_fields; k++) {
+            pl_conj_add_mask(conj, allocated, s->field + k,
+                             u128_low_mask(32));
+        }
+        return;
+    }
+    pl_conj_add_mask(conj, allocated, f,
+                     u128_is_zero(mask) ? u128_low_mask(128) : mask);
+}
+
+/* The masks of the conjunction's atoms, atom by atom: when an atom is
+ * false, its bits alone decide that the conjunction is (pl_eval()). */
 void
 pl_conj_compute_masks(struct pl_conj *conj)
 {
-    size_t n_atoms = (conj->expr->type == EXPR_T_AND
-                      ? expr_n_atoms(conj->expr) : 1);
+    const struct expr *e = conj->expr;
+    bool is_and = e->type == EXPR_T_AND;
+    size_t n_atoms = is_and ? e->andor.n_subs : 1;
     size_t allocated = 0;
+    conj->atom_ends = xcalloc(n_atoms, sizeof *conj->atom_ends);
+    conj->n_atoms = n_atoms;
+    conj->n_guards = 0;
     for (size_t i = 0; i < n_atoms; i++) {
-        const struct expr *a = (conj->expr->type == EXPR_T_AND
-                                ? expr_atom(conj->expr, i) : conj->expr);
-        size_t n_cmps = a->type == EXPR_T_OR ? a->andor.n_subs : 1;
-        for (size_t j = 0; j < n_cmps; j++) {
-            const struct expr *c = a->type == EXPR_T_OR
-                                   ? a->andor.subs[j] : a;
-            if (c->type != EXPR_T_CMP) {
-                continue;
-            }
-            enum symtab_field f;
-            struct u128 mask, value;
-            if (!pl_cmp_physical(&c->cmp, &f, &mask, &value)) {
-                /* Spans registers: count every one of them. */
-                const struct symtab_symbol *s = c->cmp.symbol;
-                for (unsigned int k = 0; k < s->n_fields; k++) {
-                    if (conj->n_masks >= allocated) {
-                        conj->masks = x2nrealloc(conj->masks, &allocated,
-                                                 sizeof *conj->masks);
-                    }
-                    conj->masks[conj->n_masks++] = (struct pl_field_mask) {
-                        s->field + k, u128_low_mask(32) };
-                }
-                continue;
-            }
-            if (conj->n_masks >= allocated) {
-                conj->masks = x2nrealloc(conj->masks, &allocated,
-                                         sizeof *conj->masks);
-            }
-            conj->masks[conj->n_masks++] = (struct pl_field_mask) {
-                f, u128_is_zero(mask) ? u128_low_mask(128) : mask };
+        const struct expr *a = is_and ? e->andor.subs[i] : e;
+        pl_conj_add_expr_masks(conj, &allocated, a);
+        conj->atom_ends[i] = conj->n_masks;
+
+        struct pl_guard g;
+        if (expr_is_eq_cmp(a) && a->cmp.relop == EXPR_R_EQ
+            && !symtab_symbol_is_string(a->cmp.symbol)
+            && pl_cmp_physical(&a->cmp, &g.field, &g.mask, &g.value)
+            && !u128_is_zero(g.mask) && conj->n_guards < PL_MAX_GUARDS) {
+            g.value = u128_and(g.value, g.mask);
+            conj->guards[conj->n_guards++] = g;
         }
     }
 }
@@ -168,8 +196,39 @@ pl_subtable_get(struct pl_table *t, enum symtab_field f, bool is_string,
     st->is_string = is_string;
     st->mask = mask;
     st->max_priority = 0;
+    st->n_guards = 0;
+    st->has_entries = false;
     hmap_init(&st->entries);
     return st;
+}
+
+static bool
+pl_guard_equals(const struct pl_guard *a, const struct pl_guard *b)
+{
+    return (a->field == b->field && u128_equals(a->mask, b->mask)
+            && u128_equals(a->value, b->value));
+}
+
+/* Keeps in 'st''s guards those that 'conj', a new entry, requires too. */
+static void
+pl_subtable_guard(struct pl_subtable *st, const struct pl_conj *conj)
+{
+    if (!st->has_entries) {
+        st->has_entries = true;
+        memcpy(st->guards, conj->guards, sizeof conj->guards);
+        st->n_guards = conj->n_guards;
+        return;
+    }
+    size_t n = 0;
+    for (size_t i = 0; i < st->n_guards; i++) {
+        for (size_t j = 0; j < conj->n_guards; j++) {
+            if (pl_guard_equals(&st->guards[i], &conj->guards[j])) {
+                st->guards[n++] = st->guards[i];
+                break;
+            }
+        }
+    }
+    st->n_guards = n;
 }
 
 static void
@@ -191,6 +250,7 @@ pl_file_cmp(struct pl_table *t, const struct pl_conj *conj,
     if (conj->flow->priority > st->max_priority) {
         st->max_priority = conj->flow->priority;
     }
+    pl_subtable_guard(st, conj);
 }
 
 /* Returns the rank of atom 'a' as a key (lower is better), or -1 if it
@@ -274,24 +334,44 @@ pl_better(const struct pl_conj *c, const struct pl_conj *best)
                 && c->flow->seq < best->flow->seq));
 }
 
+/* Adds masks [begin, end) of 'c' to 'mask'. */
 static void
-pl_mask_conj(const struct pl_conj *c, struct symtab_flow *mask)
+pl_mask_conj(const struct pl_conj *c, size_t begin, size_t end,
+             struct symtab_flow *mask)
 {
     if (!mask) {
         return;
     }
-    for (size_t i = 0; i < c->n_masks; i++) {
+    for (size_t i = begin; i < end; i++) {
         struct u128 *m = &mask->fields[c->masks[i].field];
         *m = u128_or(*m, c->masks[i].mask);
     }
 }
 
+/* Evaluates 'c' on 'flow', adding to 'mask' the bits that decided it:
+ * all of its atoms' if it matches, else only those of the first atom
+ * found false. */
 static bool
 pl_eval(const struct pl_conj *c, const struct symtab_flow *flow,
         struct symtab_flow *mask)
 {
-    pl_mask_conj(c, mask);
-    return c->key_only || expr_evaluate(c->expr, flow, NULL, NULL);
+    if (c->key_only) {
+        pl_mask_conj(c, 0, c->n_masks, mask);
+        return true;
+    }
+    if (c->expr->type == EXPR_T_AND) {
+        for (size_t i = 0; i < c->n_atoms; i++) {
+            if (!expr_evaluate(c->expr->andor.subs[i], flow, NULL, NULL)) {
+                pl_mask_conj(c, i ? c->atom_ends[i - 1] : 0,
+                             c->atom_ends[i], mask);
+                return false;
+            }
+        }
+        pl_mask_conj(c, 0, c->n_masks, mask);
+        return true;
+    }
+    pl_mask_conj(c, 0, c->n_masks, mask);
+    return expr_evaluate(c->expr, flow, NULL, NULL);
 }
 
 static const struct pl_conj *
@@ -301,6 +381,19 @@ pl_subtable_lookup(const struct pl_subtable *st,
 {
     const char *string = NULL;
     struct u128 value = u128_zero();
+    for (size_t i = 0; i < st->n_guards; i++) {
+        const struct pl_guard *g = &st->guards[i];
+        if (!u128_equals(u128_and(flow->fields[g->field], g->mask),
+                         g->value)) {
+            /* No entry can match: that is decided by this field alone,
+             * whatever the key's bits (ip6.dst of an IPv4 packet...). */
+            if (mask) {
+                struct u128 *m = &mask->fields[g->field];
+                *m = u128_or(*m, g->mask);
+            }
+            return best;
+        }
+    }
     if (st->is_string) {
         string = (st->field == SYMTAB_F_INPORT ? flow->inport
                   : flow->outport);

@@ -919,6 +919,7 @@ pipeline_destroy(struct pipeline *pl)
     free(pl->flows);
     for (size_t i = 0; i < pl->n_conjs; i++) {
         free(pl->conjs[i]->masks);
+        free(pl->conjs[i]->atom_ends);
         free(pl->conjs[i]);
     }
     free(pl->conjs);

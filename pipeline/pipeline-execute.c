@@ -115,9 +115,13 @@ pl_loopback(const struct pl_ctx *ctx, const struct pl_pkt *pkt)
     return pkt->flow.fields[SYMTAB_F_FLAGS].lo & 1;
 }
 
+/* What ovn-trace says when a packet would go back out its input port. */
+static const char omitting[] =
+    "/* omitting output because inport == outport && !flags.loopback */";
+
 /* Runs 'pkt' from 'table' of 'pipeline' of its datapath, in a new
- * section of 'super'. */
-static void
+ * section of 'super'.  Returns that section (NULL if not tracing). */
+static struct pipeline_trace_node *
 pl_run_pipeline(struct pl_ctx *ctx, struct pl_pkt *pkt,
                 enum actions_pipeline pipeline, unsigned int table,
                 struct pipeline_trace_node *super)
@@ -143,6 +147,7 @@ pl_run_pipeline(struct pl_ctx *ctx, struct pl_pkt *pkt,
         ds_destroy(&s);
     }
     pl_run_table(ctx, pkt, table, section);
+    return section;
 }
 
 /* Clears what does not cross a patch port: registers, flags, conntrack
@@ -178,8 +183,8 @@ pl_output_egress(struct pl_ctx *ctx, struct pl_pkt *pkt,
     if (pkt->flow.inport && !strcmp(pkt->flow.inport, outport)
         && !pl_loopback(ctx, pkt)) {
         if (tnode) {
-            pl_trace_add(tnode, PIPELINE_TRACE_COMMENT, "/* omitting output "
-                         "because inport == outport && !flags.loopback */");
+            pl_trace_add(tnode, PIPELINE_TRACE_COMMENT, "%s", omitting)
+                ->summary_semicolon = true;
         }
         pl_record_drop(ctx, pkt, flow->table, flow, NULL,
                        "output to the input port without flags.loopback");
@@ -219,8 +224,9 @@ pl_output_egress(struct pl_ctx *ctx, struct pl_pkt *pkt,
     pl_record_output(ctx, pkt, outport);
 }
 
-/* Runs a copy of 'pkt' through the egress pipeline to 'outport'. */
-static void
+/* Runs a copy of 'pkt' through the egress pipeline to 'outport'.
+ * Returns the trace section, if tracing. */
+static struct pipeline_trace_node *
 pl_to_egress(struct pl_ctx *ctx, const struct pl_pkt *pkt,
              const char *outport, struct pipeline_trace_node *super)
 {
@@ -232,8 +238,10 @@ pl_to_egress(struct pl_ctx *ctx, const struct pl_pkt *pkt,
     for (int f = SYMTAB_F_REG0; f <= SYMTAB_F_REG9; f++) {
         copy.flow.fields[f] = u128_zero();
     }
-    pl_run_pipeline(ctx, &copy, ACTIONS_EGRESS, 0, super);
+    struct pipeline_trace_node *section
+        = pl_run_pipeline(ctx, &copy, ACTIONS_EGRESS, 0, super);
     pl_pkt_destroy(&copy);
+    return section;
 }
 
 /* "output" to multicast group 'g': a copy through the egress pipeline for
@@ -258,13 +266,22 @@ pl_output_mcgroup(struct pl_ctx *ctx, const struct pl_pkt *pkt,
         if (pkt->flow.inport && !strcmp(pkt->flow.inport, p->name)
             && !pl_loopback(ctx, pkt)) {
             if (mc) {
-                pl_trace_add(mc, PIPELINE_TRACE_COMMENT,
-                             "/* omitting output because inport == "
-                             "outport && !flags.loopback */");
+                /* As ovn-trace: an egress section holding only why
+                 * (indented as such only when not last). */
+                struct pipeline_trace_node *e = pl_trace_add(
+                    mc, PIPELINE_TRACE_SECTION, "egress(dp=\"%s\", "
+                    "inport=\"%s\", outport=\"%s\")", pkt->dp->name,
+                    p->name, p->name);
+                pl_trace_add(e, PIPELINE_TRACE_COMMENT, "%s", omitting)
+                    ->summary_semicolon = true;
             }
             continue;
         }
-        pl_to_egress(ctx, pkt, p->name, mc);
+        struct pipeline_trace_node *e = pl_to_egress(ctx, pkt, p->name,
+                                                     mc);
+        if (e) {
+            e->always_indent = true;
+        }
         n_sent++;
     }
     if (!n_sent) {
@@ -300,12 +317,23 @@ pl_output_ingress(struct pl_ctx *ctx, struct pl_pkt *pkt,
                        "output to unknown port");
         return;
     }
+    if (pkt->flow.inport && !strcmp(pkt->flow.inport, outport)
+        && !pl_loopback(ctx, pkt)) {
+        /* Checked between the pipelines, as OVN does: no egress. */
+        if (tnode) {
+            pl_trace_add(tnode, PIPELINE_TRACE_COMMENT, "%s", omitting)
+                ->summary_semicolon = true;
+        }
+        pl_record_drop(ctx, pkt, flow->table, flow, NULL,
+                       "output to the input port without flags.loopback");
+        return;
+    }
     if (!strcmp(port->type, "chassisredirect") && port->distributed_port) {
         if (tnode) {
             pl_trace_add(tnode, PIPELINE_TRACE_COMMENT, "/* Replacing type "
                          "\"chassisredirect\" outport \"%s\" with "
                          "distributed port \"%s\". */", outport,
-                         port->distributed_port);
+                         port->distributed_port)->summary_semicolon = true;
         }
         pl_to_egress(ctx, pkt, port->distributed_port, top);
         return;
@@ -365,8 +393,8 @@ pl_run_table(struct pl_ctx *ctx, struct pl_pkt *pkt, unsigned int table,
             pl_trace_add(tnode, PIPELINE_TRACE_ACTION, "drop;");
         }
         pl_record_drop(ctx, pkt, table, flow, NULL, "dropped by flow");
-    } else if (pl_exec_list(ctx, pkt, &flow->actions, flow, tnode, super)
-               == PL_FELL_THROUGH) {
+    } else if (pl_exec_list(ctx, pkt, &flow->actions, flow, tnode,
+                            tnode ? tnode : super) == PL_FELL_THROUGH) {
         pl_record_drop(ctx, pkt, table, flow, NULL,
                        "actions neither output nor continue");
     }

@@ -85,6 +85,8 @@ bool pl_exec_action(struct pl_ctx *, struct pl_pkt *, const struct action *,
  * ('ingress') or outport? */
 bool pl_port_sec_fails(const struct pl_ctx *, const struct pl_pkt *,
                        bool ingress);
+void pl_port_sec_mask(const struct pl_ctx *, const struct pl_pkt *,
+                      bool ingress, struct symtab_flow *mask);
 
 /* pipeline-dhcp.c: replaces the payload of 'pkt', a DHCP (DHCPv6)
  * request, by the reply of put_dhcp_opts (put_dhcpv6_opts) 'a' and

@@ -168,3 +168,50 @@ pl_port_sec_fails(const struct pl_ctx *ctx, const struct pl_pkt *pkt,
     }
     return true;
 }
+
+/* Adds to 'mask' the fields pl_port_sec_fails() reads for 'pkt': nothing
+ * for a port without port security, else the MAC and the addresses its
+ * kind of packet (by eth.type, itself read) is checked on. */
+void
+pl_port_sec_mask(const struct pl_ctx *ctx, const struct pl_pkt *pkt,
+                 bool ingress, struct symtab_flow *mask)
+{
+    static const enum symtab_field in_arp[] = {
+        SYMTAB_F_ARP_SHA, SYMTAB_F_ARP_SPA };
+    static const enum symtab_field in_ip4[] = {
+        SYMTAB_F_IP4_SRC, SYMTAB_F_IP4_DST, SYMTAB_F_IP_PROTO,
+        SYMTAB_F_TP_SRC, SYMTAB_F_TP_DST };
+    static const enum symtab_field in_ip6[] = {
+        SYMTAB_F_IP6_SRC, SYMTAB_F_IP_PROTO, SYMTAB_F_ICMP_TYPE,
+        SYMTAB_F_ND_SLL, SYMTAB_F_ND_TLL, SYMTAB_F_ND_TARGET };
+    static const enum symtab_field out_ip4[] = { SYMTAB_F_IP4_DST };
+    static const enum symtab_field out_ip6[] = { SYMTAB_F_IP6_DST };
+
+    const struct pl_port *port = pl_port_find(ctx->pl,
+                                              ingress ? pkt->flow.inport
+                                              : pkt->flow.outport);
+    if (!port || !port->n_port_security) {
+        return;
+    }
+    uint64_t eth_type = pl_get(pkt, SYMTAB_F_ETH_TYPE).lo;
+    const enum symtab_field *fields = NULL;
+    size_t n = 0;
+    if (eth_type == 0x806 && ingress) {
+        fields = in_arp;
+        n = ARRAY_SIZE(in_arp);
+    } else if (eth_type == 0x800) {
+        fields = ingress ? in_ip4 : out_ip4;
+        n = ingress ? ARRAY_SIZE(in_ip4) : ARRAY_SIZE(out_ip4);
+    } else if (eth_type == 0x86dd) {
+        fields = ingress ? in_ip6 : out_ip6;
+        n = ingress ? ARRAY_SIZE(in_ip6) : ARRAY_SIZE(out_ip6);
+    }
+    enum symtab_field mac = ingress ? SYMTAB_F_ETH_SRC : SYMTAB_F_ETH_DST;
+    mask->fields[mac] = u128_low_mask(symtab_field_width(mac));
+    mask->fields[SYMTAB_F_ETH_TYPE] = u128_low_mask(
+        symtab_field_width(SYMTAB_F_ETH_TYPE));
+    for (size_t i = 0; i < n; i++) {
+        mask->fields[fields[i]] = u128_low_mask(
+            symtab_field_width(fields[i]));
+    }
+}

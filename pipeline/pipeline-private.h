@@ -73,13 +73,25 @@ struct pl_field_mask {
 };
 
 /* A conjunction of a flow's match in one datapath. */
+/* "field & mask == value" on one physical field. */
+struct pl_guard {
+    enum symtab_field field;
+    struct u128 mask;
+    struct u128 value;
+};
+#define PL_MAX_GUARDS 4
+
 struct pl_conj {
     const struct pl_flow *flow;
     const struct expr *expr;        /* Conjunction (or whole expression
                                      * for a flow whose normal form was
                                      * too big). */
-    struct pl_field_mask *masks;
+    struct pl_field_mask *masks;    /* Of the comparisons, atom by atom: */
     size_t n_masks;
+    size_t *atom_ends;              /* Atom i's end in 'masks'. */
+    size_t n_atoms;                 /* Top-level atoms of 'expr'. */
+    struct pl_guard guards[PL_MAX_GUARDS];  /* Equalities it requires. */
+    size_t n_guards;
     bool key_only;                  /* Matching the key is matching all of
                                      * it: no evaluation needed. */
 };
@@ -98,6 +110,12 @@ struct pl_subtable {
     bool is_string;
     struct u128 mask;
     unsigned int max_priority;
+    /* Equalities that every entry requires (eth.type == 0x86dd for
+     * ip6.dst keys...): a packet failing one cannot match any entry, so
+     * the lookup skips the subtable on that field's bits alone. */
+    struct pl_guard guards[PL_MAX_GUARDS];
+    size_t n_guards;
+    bool has_entries;
     struct hmap entries;
 };
 

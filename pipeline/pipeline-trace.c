@@ -1,13 +1,14 @@
 /* pipeline-trace: the trace tree and its three layouts.
  *
- * The tree: sections (a pipeline run in a datapath, a multicast fan-out)
- * hold table nodes in the order visited; a table node holds the actions
- * of the flow that matched (shown by the detailed view) and the changes
- * they made to the packet (shown by the minimal view); forks (conntrack
- * steps, clone, generated packets) are blocks holding what happened to
- * their copy.  Sections entered from a block (the egress pipeline after a
- * ct_next) are its children, so each view can show what applies to which
- * copy.
+ * The tree nests as execution went, as ovn-trace's does: a section (a
+ * pipeline run in a datapath, a multicast fan-out) holds the first table
+ * visited; a table node holds the actions of the flow that matched (shown
+ * by the detailed view), the changes they made to the packet (shown by
+ * the minimal view) and, in order among them, what they led to: the next
+ * table, forks (conntrack steps, clone, generated packets: blocks holding
+ * what happened to their copy), sections entered (the egress pipeline, a
+ * peer datapath, a multicast group).  So each view can show what applies
+ * to which copy.
  *
  *   detailed  sections with a dashed underline, every table visited
  *             "N. stage (source): match, priority P, uuid U" and its
@@ -153,61 +154,56 @@ format_summary(const struct pipeline_trace_node *node, int indent,
     }
 }
 
-static void format_detailed_block(const struct pipeline_trace_node *,
-                                  int indent, struct ds *);
+static bool
+detailed_shows(const struct pipeline_trace_node *node)
+{
+    return (node->type == PIPELINE_TRACE_SECTION
+            || node->type == PIPELINE_TRACE_BLOCK
+            || node->type == PIPELINE_TRACE_TABLE
+            || node->type == PIPELINE_TRACE_ACTION
+            || node->type == PIPELINE_TRACE_COMMENT);
+}
 
+/* The detailed view, laid out as ovn-trace lays it out.  The tree nests
+ * as execution went: a table node holds its flow's actions, then what
+ * they led to (the next table, a conntrack or clone block, the egress
+ * section).  A node is indented one step beyond 'level' if it is an
+ * action or comment, if more is shown after it among its siblings, or if
+ * it asks to be (multicast members); what it holds is then two steps in.
+ * Otherwise (the last thing shown, such as the next table) it stays at
+ * 'level' with what it holds, so a chain of tables reads flat.  Sections
+ * and blocks are titles: a blank line before and a dashed underline. */
 static void
-format_detailed(const struct pipeline_trace_node *node, int indent,
+format_detailed(const struct pipeline_trace_node *node, int level,
                 struct ds *s)
 {
+    size_t last = SIZE_MAX;
+    for (size_t i = 0; i < node->n_children; i++) {
+        if (detailed_shows(node->children[i])) {
+            last = i;
+        }
+    }
     for (size_t i = 0; i < node->n_children; i++) {
         const struct pipeline_trace_node *c = node->children[i];
-        switch (c->type) {
-        case PIPELINE_TRACE_SECTION:
-        case PIPELINE_TRACE_BLOCK:
-            /* A block's own actions (arp { ... }) are indented under it;
-             * what it leads to (tables, sections) is not. */
+        if (!detailed_shows(c)) {
+            continue;
+        }
+        bool more = (i != last || c->always_indent
+                     || c->type == PIPELINE_TRACE_ACTION
+                     || c->type == PIPELINE_TRACE_COMMENT);
+        int indent = (level + more) * 4;
+        bool title = (c->type == PIPELINE_TRACE_SECTION
+                      || c->type == PIPELINE_TRACE_BLOCK);
+        if (title) {
             ds_put_char(s, '\n');
-            put_line(s, indent, c->text);
+        }
+        put_line(s, indent, c->text);
+        if (title) {
             ds_put_char_multiple(s, ' ', indent);
             ds_put_char_multiple(s, '-', strlen(c->text));
             ds_put_char(s, '\n');
-            /* ovn-trace indents what a multicast group fans out to. */
-            format_detailed_block(c, (str_startswith(c->text, "multicast(")
-                                      ? indent + 4 : indent), s);
-            break;
-        case PIPELINE_TRACE_TABLE:
-            put_line(s, indent, c->text);
-            format_detailed(c, indent + 4, s);
-            break;
-        case PIPELINE_TRACE_ACTION:
-        case PIPELINE_TRACE_COMMENT:
-            put_line(s, indent, c->text);
-            break;
-        case PIPELINE_TRACE_DROP:
-        case PIPELINE_TRACE_OUTPUT:
-        case PIPELINE_TRACE_MODIFY:
-            break;
         }
-    }
-}
-
-static void
-format_detailed_block(const struct pipeline_trace_node *node, int indent,
-                      struct ds *s)
-{
-    for (size_t i = 0; i < node->n_children; i++) {
-        const struct pipeline_trace_node *c = node->children[i];
-        if (c->type == PIPELINE_TRACE_ACTION
-            || c->type == PIPELINE_TRACE_COMMENT) {
-            put_line(s, indent + 4, c->text);
-        } else {
-            struct pipeline_trace_node one = {
-                .type = PIPELINE_TRACE_SECTION,
-                .children = (struct pipeline_trace_node **) &node->children[i],
-                .n_children = 1 };
-            format_detailed(&one, indent, s);
-        }
+        format_detailed(c, level + 2 * more, s);
     }
 }
 
@@ -265,6 +261,18 @@ put_ip6(struct ds *s, const char *name, struct u128 ip)
     ip_format(&a, s);
 }
 
+static void
+put_vlan(struct ds *s, uint64_t tci)
+{
+    if (tci & 0x1000) {
+        /* A tagged packet, as OVS prints it (no second tag). */
+        ds_put_format(s, ",dl_vlan=%"PRIu64",dl_vlan_pcp=%"PRIu64
+                      ",vlan_tci1=0x0000", tci & 0xfff, tci >> 13);
+    } else {
+        ds_put_format(s, ",vlan_tci=0x%04"PRIx64, tci);
+    }
+}
+
 static const char *
 packet_proto(uint64_t eth_type, uint64_t proto)
 {
@@ -289,7 +297,7 @@ pipeline_format_packet(const struct pipeline *pl,
     ds_put_cstr(s, name ? name : "");
     ds_put_format(s, "%sreg14=0x%"PRIx32, name ? "," : "",
                   pipeline_port_key(pl, flow->inport));
-    ds_put_format(s, ",vlan_tci=0x%04"PRIx64, f64(flow, SYMTAB_F_VLAN_TCI));
+    put_vlan(s, f64(flow, SYMTAB_F_VLAN_TCI));
     put_mac(s, "dl_src", f64(flow, SYMTAB_F_ETH_SRC));
     put_mac(s, "dl_dst", f64(flow, SYMTAB_F_ETH_DST));
     if (!name) {

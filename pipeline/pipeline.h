@@ -79,13 +79,21 @@
  * The result lists the packets that left on ports (with their final
  * fields, payload and the generating actions they went through), the
  * drops (the stage and flow where each copy of the packet ended), and the
- * mask of the fields that influenced the result (the bits of every
- * conjunction evaluated or probed on the way, and the whole of every
- * field an action read; coarse but safe for a cache, except that
- * conntrack state is the caller's to key on, and a result whose
- * 'payload_read' is set depends on the payload too).  With 'trace' set,
- * the result also holds a tree of every table, flow and action visited,
- * which pipeline_trace_format() prints like ovn-trace.
+ * mask of the fields that influenced the result, for the datapath's flow
+ * cache: the bits that decided each lookup (each key probed; every atom
+ * of a conjunction that matched, only the first false atom of one that
+ * did not; only the field of an equality that every entry of a subtable
+ * requires and the packet fails, such as eth.type for IPv6 keys and an
+ * IPv4 packet), and the whole of every field an action read or wrote
+ * (written fields too, as OVS does, so that a cache setting only the
+ * fields that changed stays right).  A packet generated on the way (arp,
+ * icmp4...) is the slow path's to build: the mask decides that it is
+ * generated and where it goes, not its contents.  Conntrack state is the
+ * caller's to key on, and a result whose 'payload_read' is set depends on
+ * the payload too.  pipeline_check_mask() tests a mask;
+ * tests/interop/test_trace_mask.py runs it on the whole catalogue.  With
+ * 'trace' set, the result also holds a tree of every table, flow and
+ * action visited, which pipeline_trace_format() prints like ovn-trace.
  *
  * Ownership and threads.  A compiled pipeline is immutable and may be
  * shared by threads that each call pipeline_run() with their own result.
@@ -333,6 +341,8 @@ struct pipeline_trace_node {
     char *text;
     bool detailed_only;             /* Not in the summary view. */
     bool summary_semicolon;         /* The summary view adds ';'. */
+    bool always_indent;             /* Detailed: indented even when last
+                                     * (multicast members). */
     struct pipeline_trace_node **children;
     size_t n_children;
     size_t allocated;
@@ -376,6 +386,27 @@ void pipeline_result_destroy(struct pipeline_result *);
  * EINVAL if the output has no payload or is not UDP over IPv4 or IPv6 or
  * ICMPv6 (the only frames the engine makes bytes for). */
 int pipeline_output_frame(const struct pipeline_output *, struct ds *frame);
+/* --- Checking a mask ----------------------------------------------- */
+
+/* The number of header bits (the fields of a datapath flow key) that
+ * 'mask' covers. */
+unsigned int pipeline_mask_n_bits(const struct symtab_flow *mask);
+/* Appends those fields (symtab_field_name()) with their number of bits:
+ * "ETH_SRC/48 IP4_DST/32 ...". */
+void pipeline_mask_format(const struct symtab_flow *mask, struct ds *);
+
+/* Checks that the mask of 'res', the result of running 'packet', is safe
+ * for a flow cache: flips the header bits outside it (each alone, all at
+ * once, random subsets), runs each such packet and compares its result
+ * with 'res' as the cache would apply it (same outputs, drops; changed
+ * fields set, the others passed through).  Returns the number of runs
+ * that differed, each described in 'report'; '*n_runs' is how many ran.
+ * A test aid. */
+size_t pipeline_check_mask(const struct pipeline *,
+                           const struct pipeline_run_params *,
+                           uint32_t dp_key, const struct symtab_flow *packet,
+                           const struct pipeline_result *res,
+                           struct ds *report, size_t *n_runs);
 
 /* --- Traces -------------------------------------------------------- */
 

@@ -13,17 +13,30 @@
 # daemon (weft-db, weft-northd) its control socket DAEMON.ctl, DAEMON.log
 # and DAEMON.pid.  TCP remotes 127.0.0.1:6641 and :6642 are added when
 # those ports are free.
+#
+# For tests (tests/test_sandbox.py), three environment variables:
+#   WEFT_SANDBOX_DIR=DIR    the sandbox's files in DIR, not sandbox/
+#   WEFT_SANDBOX_BUILD=DIR  take the binaries from build directory DIR
+#                           and neither install packages nor build
+#   WEFT_SANDBOX_TCP=no     no TCP remotes
 set -euo pipefail
 
+# Relative directories in the environment are the caller's.
+absolute() {
+    case $1 in /*) echo "$1" ;; *) echo "$PWD/$1" ;; esac
+}
+SB=$(absolute "${WEFT_SANDBOX_DIR:-sandbox}")
+BUILD=$(absolute "${WEFT_SANDBOX_BUILD:-build}")
 cd "$(dirname "$0")/.."
 ROOT=$PWD
-SB=$ROOT/sandbox
-WEFT_DB=$ROOT/build/daemons/weft-db
-WEFT_NORTHD=$ROOT/build/daemons/weft-northd
-WEFT_APPCTL=$ROOT/build/cli/weft-appctl
-WEFT_NBCTL=$ROOT/build/cli/weft-nbctl
-WEFT_SBCTL=$ROOT/build/cli/weft-sbctl
-WEFT_TRACE=$ROOT/build/cli/weft-trace
+[ -n "${WEFT_SANDBOX_DIR:-}" ] || SB=$ROOT/sandbox
+[ -n "${WEFT_SANDBOX_BUILD:-}" ] || BUILD=$ROOT/build
+WEFT_DB=$BUILD/daemons/weft-db
+WEFT_NORTHD=$BUILD/daemons/weft-northd
+WEFT_APPCTL=$BUILD/cli/weft-appctl
+WEFT_NBCTL=$BUILD/cli/weft-nbctl
+WEFT_SBCTL=$BUILD/cli/weft-sbctl
+WEFT_TRACE=$BUILD/cli/weft-trace
 
 # Stops daemon $1 (weft-db or weft-northd) recorded in its pidfile, if it
 # is still the sandbox's (a stale pidfile's PID may belong to another
@@ -64,7 +77,7 @@ stop)
     ;;
 start) ;;
 --keep) keep=true ;;
--h|--help) sed -n '2,14p' "$0"; exit 0 ;;
+-h|--help) sed -n '2,/^set /p' "$0" | grep '^#'; exit 0 ;;
 *) echo "sandbox.sh: unknown argument '$1' (try --help)" >&2; exit 1 ;;
 esac
 
@@ -75,8 +88,10 @@ if [ "${#SB}" -gt 90 ]; then
     exit 1
 fi
 
-scripts/install-deps.sh
-scripts/build.sh
+if [ -z "${WEFT_SANDBOX_BUILD:-}" ]; then
+    scripts/install-deps.sh
+    scripts/build.sh
+fi
 for bin in "$WEFT_DB" "$WEFT_NORTHD"; do
     if [ ! -x "$bin" ]; then
         echo "sandbox.sh: $bin was not built" >&2
@@ -98,7 +113,10 @@ done
 remotes=(--remote="punix:$SB/nb.sock" --remote="punix:$SB/sb.sock")
 tcp_note=""
 for port in 6641 6642; do
-    if port_in_use "$port"; then
+    if [ "${WEFT_SANDBOX_TCP:-yes}" = no ]; then
+        tcp_note+="  (none: WEFT_SANDBOX_TCP=no)"$'\n'
+        break
+    elif port_in_use "$port"; then
         tcp_note+="  (port $port is in use by another program: no TCP remote on it)"$'\n'
     else
         remotes+=(--remote="ptcp:$port:127.0.0.1")
@@ -194,6 +212,17 @@ echo "\$ weft-trace --minimal --ct=new network1 '$to_vm2 && tcp.dst == 80'"
 echo "\$ weft-trace --ct=new network1 '$to_vm2 && tcp.dst == 80' | tail -n 1"
 "$WEFT_TRACE" --ct=new network1 "$to_vm2 && tcp.dst == 80" | tail -n 1
 
+# From the external network to vm1's floating IP: the router un-NATs it
+# to vm1's own address and routes it there.
+to_fip='inport == "public-localnet" && eth.src == 40:44:00:00:00:fe && eth.dst == 40:44:00:00:00:01 && ip4.src == 172.16.0.254 && ip4.dst == 172.16.0.100 && ip.ttl == 64 && tcp.dst == 22'
+echo
+echo "\$ weft-trace --minimal --ct=new public '$to_fip'"
+"$WEFT_TRACE" --minimal --ct=new public "$to_fip"
+
+stop_env=""
+if [ -n "${WEFT_SANDBOX_DIR:-}" ]; then
+    stop_env="WEFT_SANDBOX_DIR=$SB "
+fi
 cat <<EOF
 
 weft sandbox running: weft-db pid $(cat "$SB/weft-db.pid"), weft-northd pid $(cat "$SB/weft-northd.pid"), files in $SB
@@ -219,5 +248,5 @@ Inspect the server:
   $WEFT_APPCTL -t $SB/weft-northd.ctl northd/stats
   tail -f $SB/weft-db.log $SB/weft-northd.log
 
-Stop it with: scripts/sandbox.sh stop
+Stop it with: ${stop_env}scripts/sandbox.sh stop
 EOF

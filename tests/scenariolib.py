@@ -432,3 +432,34 @@ def _output_matches(out, item):
         if have.get(field) != normalize_value(field, str(value)):
             return False
     return not any(field in have for field in item.get("unchanged") or ())
+
+
+_ALL_BANNERS = {"# Detailed trace.": "detailed", "# Summary trace.": "summary",
+                "# Minimal trace.": "minimal"}
+_SHORT_UUID = re.compile(r"\buuid [0-9a-f]{8}\b")
+
+
+def split_trace_all(text):
+    """Splits the output of ovn-trace --all (or weft-trace --all) into
+    {"packet", "detailed", "summary", "minimal"} texts, for comparing them
+    byte by byte: the minimal text starts with the packet line, as
+    ovn-trace --minimal prints it (parse_minimal() reads it); lflow UUIDs
+    are normalised; weft-trace's "/* Dropped in ... */" line (with the
+    blank line before it), which ovn-trace does not print, is left out."""
+    parts = {"packet": "", "detailed": "", "summary": "", "minimal": ""}
+    current = "packet"
+    lines = text.splitlines(True)
+    for n, line in enumerate(lines):
+        if line.rstrip("\n") in _ALL_BANNERS:
+            current = _ALL_BANNERS[line.rstrip("\n")]
+            continue
+        if line.startswith("/* Dropped in "):
+            if parts[current].endswith("\n\n"):
+                parts[current] = parts[current][:-1]
+            continue
+        parts[current] += line
+    for key in ("detailed", "summary"):
+        parts[key] = weftlib.normalize_uuids(_SHORT_UUID.sub(
+            "uuid <lflow>", parts[key]))
+    parts["minimal"] = parts["packet"] + parts["minimal"]
+    return parts

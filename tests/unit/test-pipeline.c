@@ -276,8 +276,24 @@ test_flood(void **state OVS_UNUSED)
     pipeline_trace_format(&res, PIPELINE_TRACE_DETAILED, &s);
     assert_non_null(strstr(ds_cstr(&s), "multicast(dp=\"sw0\", "
                            "mcgroup=\"_MC_flood\")"));
-    assert_non_null(strstr(ds_cstr(&s), "omitting output because inport "
-                           "== outport"));
+    /* Laid out as ovn-trace: the members indented under the group, the
+     * input port's with an egress section holding only the omission. */
+    assert_non_null(strstr(ds_cstr(&s),
+                           "\n    egress(dp=\"sw0\", inport=\"vm1\", "
+                           "outport=\"vm1\")\n    -----"));
+    assert_non_null(strstr(ds_cstr(&s), "\n            /* omitting output "
+                           "because inport == outport && !flags.loopback "
+                           "*/\n"));
+    assert_non_null(strstr(ds_cstr(&s),
+                           "\n    egress(dp=\"sw0\", inport=\"vm1\", "
+                           "outport=\"vm2\")\n"));
+    ds_clear(&s);
+    pipeline_trace_format(&res, PIPELINE_TRACE_SUMMARY, &s);
+    assert_non_null(strstr(ds_cstr(&s),
+                           "        egress(dp=\"sw0\", inport=\"vm1\", "
+                           "outport=\"vm1\") {\n            /* omitting "
+                           "output because inport == outport && "
+                           "!flags.loopback */;\n        };\n"));
     ds_destroy(&s);
     pipeline_result_destroy(&res);
     pipeline_destroy(pl);
@@ -337,6 +353,48 @@ test_routed(void **state OVS_UNUSED)
     assert_int_equal(res.outputs[0].flow.fields[SYMTAB_F_IP4_DST].lo,
                      0x0a000001);
     pipeline_result_destroy(&res);
+    pipeline_destroy(pl);
+}
+
+/* pipeline_check_mask() accepts the engine's mask for a routed packet
+ * and catches one that leaves out a field the route depends on. */
+static void
+test_check_mask(void **state OVS_UNUSED)
+{
+    struct pipeline *pl = build();
+    const char *text = L2("vm1", "1") "eth.dst == 00:00:00:00:ff:01 && "
+        "ip4.src == 10.0.0.1 && ip4.dst == 10.0.1.3 && ip.ttl == 64 && "
+        "udp.src == 1 && udp.dst == 2";
+    struct symtab_flow flow;
+    packet(&flow, text, pl);
+    struct pipeline_run_params p = { .select_id = -1 };
+    struct pipeline_result res;
+    assert_int_equal(pipeline_run(pl, &p, 1, &flow, &res), 0);
+    assert_int_equal(res.n_outputs, 1);
+    unsigned int n_bits = pipeline_mask_n_bits(&res.mask);
+    assert_true(n_bits > 0 && n_bits < 300);
+
+    struct ds report = DS_EMPTY_INITIALIZER;
+    size_t n_runs;
+    assert_int_equal(pipeline_check_mask(pl, &p, 1, &flow, &res, &report,
+                                         &n_runs), 0);
+    assert_true(n_runs > 100);
+    assert_string_equal(ds_cstr(&report), "");
+
+    /* Without ip4.dst in it, another destination would reuse the
+     * result. */
+    res.mask.fields[SYMTAB_F_IP4_DST] = u128_zero();
+    assert_true(pipeline_check_mask(pl, &p, 1, &flow, &res, &report,
+                                    &n_runs) > 0);
+    assert_non_null(strstr(ds_cstr(&report), "unsafe mask: flipping "
+                           "IP4_DST^"));
+    ds_clear(&report);
+    pipeline_mask_format(&res.mask, &report);
+    assert_null(strstr(ds_cstr(&report), "IP4_DST"));
+    assert_non_null(strstr(ds_cstr(&report), "ETH_DST/48"));
+    ds_destroy(&report);
+    pipeline_result_destroy(&res);
+    symtab_flow_destroy(&flow);
     pipeline_destroy(pl);
 }
 
@@ -791,6 +849,7 @@ main(void)
         cmocka_unit_test(test_routed),
         cmocka_unit_test(test_conntrack),
         cmocka_unit_test(test_ct_flags),
+        cmocka_unit_test(test_check_mask),
         cmocka_unit_test(test_large_table),
         cmocka_unit_test(test_port_security),
         cmocka_unit_test(test_reject_and_select),
