@@ -14,6 +14,7 @@ static const char *const type_names[JSON_N_TYPES] = {
     [JSON_TRUE] = "true",       [JSON_OBJECT] = "object",
     [JSON_ARRAY] = "array",     [JSON_INTEGER] = "integer",
     [JSON_REAL] = "real",       [JSON_STRING] = "string",
+    [JSON_SERIALIZED] = "serialized",
 };
 
 const char *
@@ -83,6 +84,14 @@ json_string_create_nocopy(char *s)
 {
     struct json *json = json_create(JSON_STRING);
     json->string = s;
+    return json;
+}
+
+struct json *
+json_serialized_create_nocopy(char *text)
+{
+    struct json *json = json_create(JSON_SERIALIZED);
+    json->string = text;
     return json;
 }
 
@@ -256,6 +265,8 @@ json_deep_clone(const struct json *json)
         return copy;
     case JSON_STRING:
         return json_string_create(json->string);
+    case JSON_SERIALIZED:
+        return json_serialized_create_nocopy(xstrdup(json->string));
     case JSON_NULL:
     case JSON_FALSE:
     case JSON_TRUE:
@@ -295,6 +306,7 @@ json_destroy(struct json *json)
         }
         break;
     case JSON_STRING:
+    case JSON_SERIALIZED:
         if (json->string != json_payload(json)) {
             free(json->string);
         }
@@ -339,6 +351,7 @@ json_equal(const struct json *a, const struct json *b)
         }
         return true;
     case JSON_STRING:
+    case JSON_SERIALIZED:
         return !strcmp(a->string, b->string);
     case JSON_INTEGER:
         return a->integer == b->integer;
@@ -369,6 +382,7 @@ json_hash(const struct json *json, uint32_t basis)
         }
         return hash;
     case JSON_STRING:
+    case JSON_SERIALIZED:
         return hash_string(json->string, hash);
     case JSON_INTEGER:
         return hash_uint64(json->integer, hash);
@@ -495,6 +509,28 @@ put_object(const struct json *json, int flags, int level, struct ds *ds)
     ds_put_char(ds, '}');
 }
 
+static void json_to_ds__(const struct json *, int flags, int level,
+                         struct ds *);
+
+/* Copies serialized text out as it is, unless sorting or pretty printing
+ * is asked for: then it is parsed and written again (slow, for logs and
+ * tests). */
+static void
+put_serialized(const struct json *json, int flags, int level, struct ds *ds)
+{
+    if (!flags) {
+        ds_put_cstr(ds, json->string);
+        return;
+    }
+    char *error;
+    struct json *tree = json_from_string(json->string, &error);
+    if (!tree) {
+        util_abort("invalid serialized JSON: %s", error);
+    }
+    json_to_ds__(tree, flags, level, ds);
+    json_destroy(tree);
+}
+
 static void
 json_to_ds__(const struct json *json, int flags, int level, struct ds *ds)
 {
@@ -532,6 +568,9 @@ json_to_ds__(const struct json *json, int flags, int level, struct ds *ds)
         break;
     case JSON_STRING:
         json_string_escape(json->string, ds);
+        break;
+    case JSON_SERIALIZED:
+        put_serialized(json, flags, level, ds);
         break;
     default:
         util_abort("bad json type %d", json->type);

@@ -28,6 +28,7 @@ enum json_type {
     JSON_INTEGER,
     JSON_REAL,
     JSON_STRING,
+    JSON_SERIALIZED,            /* Already serialized JSON text (below). */
     JSON_N_TYPES
 };
 
@@ -47,7 +48,8 @@ struct json {
         struct json_array array;
         long long integer;
         double real;
-        char *string;           /* Owned, NUL-terminated UTF-8. */
+        char *string;           /* Owned, NUL-terminated UTF-8 (also the
+                                 * text of JSON_SERIALIZED). */
     };
 };
 
@@ -59,6 +61,14 @@ struct json *json_integer_create(long long);
 struct json *json_real_create(double);
 struct json *json_string_create(const char *);
 struct json *json_string_create_nocopy(char *);
+/* A value that is already JSON text: serialization copies 'text' out
+ * verbatim (with JSSF_* flags it parses and rewrites it, slowly), so a
+ * large message can be built piece by piece as text instead of as a
+ * tree.  The caller guarantees that 'text'
+ * is one valid JSON value.  Only for output: the parser never produces
+ * it, and json_equal() and json_hash() compare it as text.  Takes
+ * ownership of 'text'. */
+struct json *json_serialized_create_nocopy(char *text);
 struct json *json_array_create_empty(void);
 struct json *json_array_create(struct json **elems, size_t n);
 struct json *json_array_create_1(struct json *);

@@ -310,6 +310,9 @@ jsonrpc_msg_format(const struct jsonrpc_msg *msg, struct ds *ds)
  * Output: serialized messages are appended to 'output'; the first
  * 'out_ofs' bytes of it have already been written. */
 
+/* Buffers larger than this are freed, not kept, once empty. */
+#define JSONRPC_KEPT_BUFFER (256 * 1024)
+
 struct jsonrpc_conn {
     struct json_scanner scanner;
     struct ds input;            /* Partial message received so far. */
@@ -386,6 +389,20 @@ enqueue(struct jsonrpc_conn *conn, struct jsonrpc_msg *msg)
     conn->stats.msgs_received++;
 }
 
+/* Empties 'ds', freeing its memory if it grew large: one big message
+ * (a northd's first transaction, a monitor reply) must not leave a buffer
+ * of its size allocated, and resident, for the connection's lifetime. */
+static void
+release_buffer(struct ds *ds)
+{
+    if (ds->allocated > JSONRPC_KEPT_BUFFER) {
+        ds_destroy(ds);
+        ds_init(ds);
+    } else {
+        ds_clear(ds);
+    }
+}
+
 /* Parses one complete framed message. */
 static void
 parse_message(struct jsonrpc_conn *conn, const char *buf, size_t n)
@@ -450,7 +467,7 @@ receive_piece(struct jsonrpc_conn *conn, const char *p, size_t n)
     } else {
         ds_put_buffer(&conn->input, p, used);
         parse_message(conn, conn->input.string, conn->input.length);
-        ds_clear(&conn->input);
+        release_buffer(&conn->input);
     }
     if (done) {
         json_scanner_init(&conn->scanner);
@@ -515,7 +532,7 @@ jsonrpc_conn_consumed(struct jsonrpc_conn *conn, size_t n)
     conn->out_ofs += n;
     conn->stats.bytes_sent += n;
     if (conn->out_ofs == conn->output.length) {
-        ds_clear(&conn->output);
+        release_buffer(&conn->output);
         conn->out_ofs = 0;
     } else if (conn->out_ofs >= 65536
                && conn->out_ofs >= conn->output.length / 2) {
