@@ -1148,9 +1148,26 @@ delete_stale(struct ovsdb_client_db *db)
     }
 }
 
+/* Frees the JSON of a row just applied, unless someone else holds it: its
+ * strings now live on in the replica's atoms (they share them by
+ * reference), the rest is garbage.  Freeing row by row, rather than the
+ * whole update at the end, lets the replica's new rows reuse the memory,
+ * so a big update does not exist twice, as a tree and as rows.  The
+ * member stays, as null, so the tree remains valid for error messages. */
+static void
+consume(struct shash_node *member, struct json *null)
+{
+    struct json *json = member->data;
+
+    if (json->count == 1) {
+        json_destroy(json);
+        member->data = json_clone(null);
+    }
+}
+
 static struct ovsdb_error *
-apply_table_update(struct ovsdb_client_table *table, const struct json *json,
-                   int version)
+apply_table_update(struct ovsdb_client_table *table, struct json *json,
+                   int version, struct json *null)
 {
     struct shash_node *node;
     /* Each row appears once in a <table-update> (an object): in a table
@@ -1176,16 +1193,18 @@ apply_table_update(struct ovsdb_client_table *table, const struct json *json,
         if (error) {
             return error;
         }
+        consume(node, null);
     }
     return NULL;
 }
 
 struct ovsdb_error *
-client_db_apply_updates(struct ovsdb_client_db *db, const struct json *json,
+client_db_apply_updates(struct ovsdb_client_db *db, struct json *json,
                         int version, bool reload)
 {
     struct ovsdb_error *error = NULL;
     struct shash_node *node;
+    struct json *null;
 
     if (json->type != JSON_OBJECT) {
         return ovsdb_syntax_error(json, NULL, "<table-updates> must be an "
@@ -1195,6 +1214,7 @@ client_db_apply_updates(struct ovsdb_client_db *db, const struct json *json,
         mark_all_stale(db, true);
     }
     db->defer_reparse = true;
+    null = json_null_create();
     SHASH_FOR_EACH (node, json->object) {
         struct ovsdb_client_table *table
             = shash_find_data(&db->tables_by_name, node->name);
@@ -1203,11 +1223,12 @@ client_db_apply_updates(struct ovsdb_client_db *db, const struct json *json,
                          node->name);
             continue;
         }
-        error = apply_table_update(table, node->data, version);
+        error = apply_table_update(table, node->data, version, null);
         if (error) {
             break;
         }
     }
+    json_destroy(null);
     if (reload) {
         if (error) {
             mark_all_stale(db, false);
