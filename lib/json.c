@@ -602,6 +602,8 @@ struct parser {
     struct ds scratch;          /* A string that had escapes, unescaped. */
     struct json **stack;        /* Elements of the arrays being parsed. */
     size_t n_stack, allocated_stack;
+    struct json **values;       /* json_from_buffer_spliced()'s values. */
+    size_t n_values, next_value;
 };
 
 static void PRINTF_FORMAT(2, 3)
@@ -1072,6 +1074,12 @@ parse_value(struct parser *pr, int depth)
     case '0': case '1': case '2': case '3': case '4':
     case '5': case '6': case '7': case '8': case '9':
         return parse_number(pr);
+    case JSON_SPLICE_MARK:
+        if (pr->next_value < pr->n_values) {
+            pr->p++;
+            return pr->values[pr->next_value++];
+        }
+        /* Fall through. */
     default:
         if ((unsigned char) *pr->p >= 0x20 && (unsigned char) *pr->p < 0x7f) {
             parse_error(pr, "syntax error at '%c'", *pr->p);
@@ -1086,8 +1094,16 @@ parse_value(struct parser *pr, int depth)
 struct json *
 json_from_buffer(const char *buf, size_t n, char **errorp)
 {
+    return json_from_buffer_spliced(buf, n, NULL, 0, errorp);
+}
+
+struct json *
+json_from_buffer_spliced(const char *buf, size_t n, struct json **values,
+                         size_t n_values, char **errorp)
+{
     struct parser pr = { .start = buf, .p = buf, .end = buf + n,
-                         .scratch = DS_EMPTY_INITIALIZER };
+                         .scratch = DS_EMPTY_INITIALIZER,
+                         .values = values, .n_values = n_values };
     struct json *json = parse_value(&pr, 0);
 
     ds_destroy(&pr.scratch);
@@ -1096,9 +1112,19 @@ json_from_buffer(const char *buf, size_t n, char **errorp)
         skip_space(&pr);
         if (pr.p < pr.end) {
             parse_error(&pr, "trailing garbage at end of input");
+        } else if (pr.next_value < pr.n_values) {
+            parse_error(&pr, "%zu spliced values left over",
+                        pr.n_values - pr.next_value);
+        }
+        if (pr.error) {
             json_destroy(json);
             json = NULL;
         }
+    }
+    /* Values not taken into the tree (on error, those taken went with
+     * it). */
+    for (size_t i = pr.next_value; i < pr.n_values; i++) {
+        json_destroy(values[i]);
     }
     if (errorp) {
         *errorp = pr.error;
@@ -1156,6 +1182,7 @@ json_scanner_feed(struct json_scanner *s, const char *buf, size_t n,
     size_t i;
 
     *done = false;
+    s->event = JSON_SCANNER_NONE;
     for (i = 0; i < n; i++) {
         char c = buf[i];
         if (!s->started) {
@@ -1179,7 +1206,16 @@ json_scanner_feed(struct json_scanner *s, const char *buf, size_t n,
             s->in_string = true;
         } else if (c == '{' || c == '[') {
             s->depth++;
+            if (s->event_depth && s->depth >= s->event_depth) {
+                s->event = JSON_SCANNER_OPEN;
+                return i + 1;
+            }
         } else if (c == '}' || c == ']') {
+            if (s->event_depth && s->depth >= s->event_depth) {
+                s->event = JSON_SCANNER_CLOSE;
+                s->depth--;
+                return i + 1;
+            }
             if (--s->depth == 0) {
                 *done = true;
                 return i + 1;

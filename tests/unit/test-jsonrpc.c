@@ -388,6 +388,179 @@ test_oversized_message(void **state OVS_UNUSED)
     jsonrpc_conn_destroy(conn);
 }
 
+/* Large messages, parsed as they arrive (see ovsdb/jsonrpc.c). */
+
+/* Appends an update2 notification of 'n_rows' rows, ~200 bytes each, with
+ * strings that look like JSON structure, escapes, UTF-8 and nested maps.
+ * If 'bad_row' is less than 'n_rows', that row's text is 'bad'. */
+static void
+put_big_update(struct ds *ds, size_t n_rows, size_t bad_row,
+               const char *bad)
+{
+    ds_put_cstr(ds, "{\"id\":null,\"method\":\"update2\",\"params\":"
+                "[\"mon\",{\"Logical_Flow\":{");
+    for (size_t i = 0; i < n_rows; i++) {
+        ds_put_format(ds, "%s\"%08zx-0000-4000-8000-000000000000\":",
+                      i ? "," : "", i);
+        if (i == bad_row) {
+            ds_put_cstr(ds, bad);
+            continue;
+        }
+        ds_put_format(ds,
+            "{\"insert\":{\"match\":\"inport == \\\"p%zu\\\" && "
+            "{[}] \\\\ \\u00e9 \xc3\xa9\",\"priority\":%zu,"
+            "\"external_ids\":[\"map\",[[\"source\",\"x.c:%zu\"],"
+            "[\"stage-name\",\"ls_in_l2_lkup\"]]],\"r\":1.5e3,"
+            "\"t\":[true,false,null,[],{}]}}", i, i % 100, i);
+    }
+    ds_put_cstr(ds, "}}]}");
+}
+
+/* Feeds 'text' to 'conn' in pieces of varying sizes (1 byte to 64 kB).
+ * Returns the first error. */
+static int
+feed_in_pieces(struct jsonrpc_conn *conn, const char *text, size_t len)
+{
+    static const size_t sizes[] = { 1, 7, 100, 4096, 65536, 3, 1500 };
+    size_t ofs = 0;
+
+    for (size_t i = 0; ofs < len; i++) {
+        size_t n = MIN(sizes[i % ARRAY_SIZE(sizes)], len - ofs);
+        int error = jsonrpc_conn_receive(conn, text + ofs, n);
+        if (error) {
+            return error;
+        }
+        ofs += n;
+    }
+    return 0;
+}
+
+static void
+test_large_message_parsed_ahead(void **state OVS_UNUSED)
+{
+    struct jsonrpc_conn *conn = jsonrpc_conn_create();
+    struct ds text = DS_EMPTY_INITIALIZER;
+
+    put_big_update(&text, 20000, SIZE_MAX, NULL);
+    assert_true(text.length > 3 * 1024 * 1024);
+    struct json *whole = json_from_buffer(text.string, text.length, NULL);
+    ds_put_cstr(&text, "{\"method\":\"echo\",\"params\":[],\"id\":1}");
+
+    assert_int_equal(feed_in_pieces(conn, text.string, text.length), 0);
+
+    /* The same tree as parsing the whole text at once. */
+    assert_non_null(whole);
+    struct jsonrpc_msg *msg = jsonrpc_conn_next_msg(conn);
+    assert_non_null(msg);
+    assert_string_equal(msg->method, "update2");
+    assert_true(json_equal(msg->params, json_object_get(whole, "params")));
+    jsonrpc_msg_destroy(msg);
+    json_destroy(whole);
+
+    /* Most rows were parsed ahead: those after the first megabyte. */
+    const struct jsonrpc_conn_stats *st = jsonrpc_conn_get_stats(conn);
+    assert_true(st->values_parsed_ahead > 10000);
+
+    /* The next message, small, is parsed as usual. */
+    msg = jsonrpc_conn_next_msg(conn);
+    assert_non_null(msg);
+    assert_string_equal(msg->method, "echo");
+    jsonrpc_msg_destroy(msg);
+    assert_null(jsonrpc_conn_next_msg(conn));
+    assert_null(jsonrpc_conn_get_error(conn));
+    ds_destroy(&text);
+    jsonrpc_conn_destroy(conn);
+}
+
+/* Feeds a large update whose row 'bad_row' is 'bad' and returns the
+ * connection's error (owned by the caller). */
+static char *
+large_message_error(size_t bad_row, const char *bad, size_t max)
+{
+    struct jsonrpc_conn *conn = jsonrpc_conn_create();
+    struct ds text = DS_EMPTY_INITIALIZER;
+
+    jsonrpc_conn_set_max_msg_size(conn, max);
+    put_big_update(&text, 20000, bad_row, bad);
+    assert_int_equal(feed_in_pieces(conn, text.string, text.length),
+                     EPROTO);
+    assert_null(jsonrpc_conn_next_msg(conn));
+    char *error = xstrdup(jsonrpc_conn_get_error(conn));
+    ds_destroy(&text);
+    jsonrpc_conn_destroy(conn);
+    return error;
+}
+
+static void
+test_large_message_errors(void **state OVS_UNUSED)
+{
+    /* Malformed JSON in a row parsed ahead. */
+    char *e = large_message_error(15000, "{\"insert\":{\"a\":tru}}", 0);
+    assert_non_null(strstr(e, "malformed JSON"));
+    assert_non_null(strstr(e, "invalid keyword"));
+    free(e);
+
+    /* The splice mark byte in the input, before and after splicing
+     * starts, in a value position and in a string: still an error. */
+    e = large_message_error(10, "\x01", 0);
+    assert_non_null(strstr(e, "byte 0x01"));
+    free(e);
+    e = large_message_error(15000, "\x01", 0);
+    assert_non_null(strstr(e, "byte 0x01"));
+    free(e);
+    e = large_message_error(15000, "{\"insert\":{\"a\":\"\x01\"}}", 0);
+    assert_non_null(strstr(e, "malformed JSON"));
+    free(e);
+
+    /* The size limit counts the whole message, not what is buffered. */
+    e = large_message_error(SIZE_MAX, NULL, 2 * 1024 * 1024);
+    assert_non_null(strstr(e, "exceeds the maximum size"));
+    free(e);
+
+    /* Nesting deeper than JSON_MAX_DEPTH, after splicing started. */
+    struct ds deep = DS_EMPTY_INITIALIZER;
+    for (int i = 0; i < JSON_MAX_DEPTH + 10; i++) {
+        ds_put_cstr(&deep, "{\"a\":");
+    }
+    ds_put_cstr(&deep, "1");
+    for (int i = 0; i < JSON_MAX_DEPTH + 10; i++) {
+        ds_put_char(&deep, '}');
+    }
+    e = large_message_error(15000, ds_cstr(&deep), 0);
+    assert_non_null(strstr(e, "nesting depth"));
+    free(e);
+    ds_destroy(&deep);
+}
+
+static void
+test_json_spliced(void **state OVS_UNUSED)
+{
+    struct json *values[2];
+    char *error;
+
+    values[0] = json_from_string("{\"x\":[1,2]}", NULL);
+    values[1] = json_string_create("s");
+    static const char text[] = "[\x01,{\"k\":\x01}]";
+    struct json *json = json_from_buffer_spliced(text, strlen(text),
+                                                 values, 2, &error);
+    assert_non_null(json);
+    struct json *expected = json_from_string("[{\"x\":[1,2]},{\"k\":\"s\"}]",
+                                             NULL);
+    assert_true(json_equal(json, expected));
+    json_destroy(json);
+    json_destroy(expected);
+
+    /* A value left over, and a mark with no value: errors, no leaks. */
+    values[0] = json_integer_create(1);
+    values[1] = json_integer_create(2);
+    assert_null(json_from_buffer_spliced("[\x01]", 3, values, 2, &error));
+    assert_non_null(strstr(error, "left over"));
+    free(error);
+    assert_null(json_from_buffer_spliced("[\x01]", 3, NULL, 0, &error));
+    assert_non_null(strstr(error, "byte 0x01"));
+    free(error);
+}
+
 static void
 test_output(void **state OVS_UNUSED)
 {
@@ -768,6 +941,9 @@ main(void)
         cmocka_unit_test(test_garbage_between_messages),
         cmocka_unit_test(test_invalid_message_is_protocol_error),
         cmocka_unit_test(test_oversized_message),
+        cmocka_unit_test(test_large_message_parsed_ahead),
+        cmocka_unit_test(test_large_message_errors),
+        cmocka_unit_test(test_json_spliced),
         cmocka_unit_test(test_output),
         cmocka_unit_test(test_stream_exchange),
         cmocka_unit_test(test_stream_protocol_error_and_destroy_in_callback),
