@@ -13,6 +13,7 @@
 #include "ovsdb/client.h"
 #include "ovsdb/client-reconnect.h"
 #include "shash.h"
+#include "ovsdb/string-pool.h"
 
 struct ovsdb_error;
 
@@ -78,6 +79,7 @@ struct ovsdb_client_db {
     bool changed;               /* Replica changed in the current batch. */
     bool inconsistent;          /* An update did not fit the replica. */
     uint64_t row_seqno;         /* Last 'seqno' given to a row. */
+    struct string_pool strings; /* Shares the rows' short strings. */
 };
 
 /* Replica (client-replica.c). */

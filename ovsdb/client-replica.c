@@ -117,6 +117,7 @@ client_db_init(struct ovsdb_client_db *db, struct ovsdb_client *client,
     hmap_init(&db->arcs);
     list_init(&db->reparse_list);
     db->tracking = true;
+    string_pool_init(&db->strings);
 }
 
 static void
@@ -141,6 +142,7 @@ client_db_destroy(struct ovsdb_client_db *db)
     ovsdb_schema_destroy(db->schema);
     json_destroy(db->monitor_id);
     free(db->name);
+    string_pool_destroy(&db->strings);
 }
 
 /* Checks that generated class 'tc' matches 'ts' column for column, so that
@@ -943,6 +945,8 @@ parse_column(const struct ovsdb_client_table *table, const char *name,
         free(s);
         return -1;
     }
+    string_pool_datum(&table->db->strings, datum,
+                      &table->diff_types[column->index]);
     return column->index;
 }
 

@@ -17,6 +17,7 @@
 #include "vlog.h"
 #include "ovsdb/client-private.h"
 #include "ovsdb/schema.h"
+#include "ovsdb/string-pool.h"
 
 VLOG_DEFINE_THIS_MODULE(ovsdb_client_txn);
 
@@ -258,6 +259,8 @@ static void
 set_current(struct ovsdb_client_txn_row *tr, unsigned int column,
             struct ovsdb_datum *datum)
 {
+    string_pool_datum(&tr->row->table->db->strings, datum,
+                      column_type(tr->row, column));
     client_row_swap_column(tr->row, column, datum);
     ovsdb_datum_destroy(datum, column_type(tr->row, column));
 }
