@@ -698,6 +698,84 @@ test_stream_exchange(void **state OVS_UNUSED)
     poll_loop_destroy(loop);
 }
 
+/* Keeps the last message received. */
+static void
+keep_recv(struct jsonrpc_stream *s OVS_UNUSED, struct jsonrpc_msg *msg,
+          void *msgp_)
+{
+    struct jsonrpc_msg **msgp = msgp_;
+    jsonrpc_msg_destroy(*msgp);
+    *msgp = msg;
+}
+
+static void
+keep_closed(struct jsonrpc_stream *s OVS_UNUSED, int error OVS_UNUSED,
+            void *msgp_ OVS_UNUSED)
+{
+}
+
+static const struct jsonrpc_stream_callbacks keep_callbacks = {
+    keep_recv, keep_closed,
+};
+
+/* A message many times larger than the socket's buffer, whose params are
+ * serialized text (as a northd's first transaction is), goes through a
+ * socket pair and back, parsed ahead on arrival. */
+static void
+test_stream_large_message(void **state OVS_UNUSED)
+{
+    struct poll_loop *loop = poll_loop_create();
+    struct jsonrpc_msg *got_a = NULL, *got_b = NULL;
+    struct ds text = DS_EMPTY_INITIALIZER;
+    int fds[2];
+
+    assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0,
+                                fds), 0);
+    struct jsonrpc_stream *a = jsonrpc_stream_create(loop, fds[0], "a",
+                                                     &keep_callbacks, &got_a);
+    struct jsonrpc_stream *b = jsonrpc_stream_create(loop, fds[1], "b",
+                                                     &keep_callbacks, &got_b);
+
+    /* The params of an update, ~6 MB. */
+    put_big_update(&text, 30000, SIZE_MAX, NULL);
+    struct json *whole = json_from_buffer(text.string, text.length, NULL);
+    struct json *params = json_object_get(whole, "params");
+    char *params_text = json_to_string(params, 0);
+
+    jsonrpc_stream_send(a, jsonrpc_msg_create_request(
+                            "transact", json_serialized_create_nocopy(
+                                            params_text),
+                            json_integer_create(7)));
+    for (int i = 0; i < 1000 && !got_b; i++) {
+        poll_loop_run_once(loop, 100);
+    }
+    assert_non_null(got_b);
+    assert_string_equal(got_b->method, "transact");
+    assert_true(json_equal(got_b->params, params));
+    assert_true(jsonrpc_conn_get_stats(jsonrpc_stream_get_conn(b))
+                ->values_parsed_ahead > 10000);
+
+    /* And back, serialized from the tree. */
+    jsonrpc_stream_send(b, jsonrpc_msg_create_reply(
+                            json_clone(got_b->params), got_b->id));
+    for (int i = 0; i < 1000 && !got_a; i++) {
+        poll_loop_run_once(loop, 100);
+    }
+    assert_non_null(got_a);
+    assert_int_equal(got_a->type, JSONRPC_REPLY);
+    assert_true(json_equal(got_a->result, params));
+    assert_int_equal(jsonrpc_stream_get_backlog(a), 0);
+    assert_int_equal(jsonrpc_stream_get_backlog(b), 0);
+
+    jsonrpc_msg_destroy(got_a);
+    jsonrpc_msg_destroy(got_b);
+    json_destroy(whole);
+    ds_destroy(&text);
+    jsonrpc_stream_destroy(a);
+    jsonrpc_stream_destroy(b);
+    poll_loop_destroy(loop);
+}
+
 static void
 test_stream_protocol_error_and_destroy_in_callback(void **state OVS_UNUSED)
 {
@@ -946,6 +1024,7 @@ main(void)
         cmocka_unit_test(test_json_spliced),
         cmocka_unit_test(test_output),
         cmocka_unit_test(test_stream_exchange),
+        cmocka_unit_test(test_stream_large_message),
         cmocka_unit_test(test_stream_protocol_error_and_destroy_in_callback),
         cmocka_unit_test(test_stream_close_when_flushed),
         cmocka_unit_test(test_blocking_client),
