@@ -317,6 +317,36 @@ json_destroy(struct json *json)
     free(json);
 }
 
+/* Returns the tree that serialized 'json' stands for (a new reference to
+ * 'json' itself if it is not serialized). */
+static struct json *
+json_unserialize(const struct json *json)
+{
+    if (json->type != JSON_SERIALIZED) {
+        return json_clone(json);
+    }
+    char *error;
+    struct json *tree = json_from_string(json->string, &error);
+    if (!tree) {
+        util_abort("invalid serialized JSON: %s", error);
+    }
+    return tree;
+}
+
+/* json_equal() for values of which one at least is serialized: slow, for
+ * tests and logs. */
+static bool
+json_equal_serialized(const struct json *a, const struct json *b)
+{
+    struct json *ta = json_unserialize(a);
+    struct json *tb = json_unserialize(b);
+    bool equal = json_equal(ta, tb);
+
+    json_destroy(ta);
+    json_destroy(tb);
+    return equal;
+}
+
 bool
 json_equal(const struct json *a, const struct json *b)
 {
@@ -325,6 +355,8 @@ json_equal(const struct json *a, const struct json *b)
 
     if (a == b) {
         return true;
+    } else if (a->type == JSON_SERIALIZED || b->type == JSON_SERIALIZED) {
+        return json_equal_serialized(a, b);
     } else if (a->type != b->type) {
         return false;
     }
@@ -351,7 +383,6 @@ json_equal(const struct json *a, const struct json *b)
         }
         return true;
     case JSON_STRING:
-    case JSON_SERIALIZED:
         return !strcmp(a->string, b->string);
     case JSON_INTEGER:
         return a->integer == b->integer;
@@ -369,6 +400,13 @@ json_hash(const struct json *json, uint32_t basis)
     uint32_t hash = hash_int(json->type, basis);
     size_t i;
 
+    if (json->type == JSON_SERIALIZED) {
+        struct json *tree = json_unserialize(json);
+        hash = json_hash(tree, basis);
+        json_destroy(tree);
+        return hash;
+    }
+
     switch (json->type) {
     case JSON_OBJECT:
         SHASH_FOR_EACH (node, json->object) {
@@ -382,7 +420,6 @@ json_hash(const struct json *json, uint32_t basis)
         }
         return hash;
     case JSON_STRING:
-    case JSON_SERIALIZED:
         return hash_string(json->string, hash);
     case JSON_INTEGER:
         return hash_uint64(json->integer, hash);

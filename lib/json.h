@@ -66,8 +66,8 @@ struct json *json_string_create_nocopy(char *);
  * large message can be built piece by piece as text instead of as a
  * tree.  The caller guarantees that 'text'
  * is one valid JSON value.  Only for output: the parser never produces
- * it, and json_equal() and json_hash() compare it as text.  Takes
- * ownership of 'text'. */
+ * it.  json_equal() and json_hash() treat it as the value it stands for
+ * (parsing it: slow, for tests).  Takes ownership of 'text'. */
 struct json *json_serialized_create_nocopy(char *text);
 struct json *json_array_create_empty(void);
 struct json *json_array_create(struct json **elems, size_t n);
