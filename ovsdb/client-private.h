@@ -118,9 +118,6 @@ struct ovsdb_client_row *client_row_create(struct ovsdb_client_table *,
 void client_row_link(struct ovsdb_client_row *);
 void client_row_unlink(struct ovsdb_client_row *);
 void client_row_free(struct ovsdb_client_row *);
-/* Frees the values of 'row', which is out of use (an inserted row after
- * commit), leaving its 'fields' NULL; the row itself stays a valid key. */
-void client_row_free_fields(struct ovsdb_client_row *);
 /* Swaps '*datum' with the row's value of 'column' and re-parses the typed
  * field, without change tracking. */
 void client_row_swap_column(struct ovsdb_client_row *, unsigned int column,

@@ -751,28 +751,18 @@ client_row_free(struct ovsdb_client_row *row)
     if (!row) {
         return;
     }
-    client_row_free_fields(row);
-    client_row_drop_arcs(row);
-    row_free_tracking(row);
-    if (!list_is_empty(&row->reparse_node)) {
-        list_remove(&row->reparse_node);
-    }
-    free(row);
-}
-
-void
-client_row_free_fields(struct ovsdb_client_row *row)
-{
-    if (!row->fields) {
-        return;
-    }
     const struct ovsdb_table_schema *ts = row->table->schema;
     for (size_t i = 0; i < ts->n_columns; i++) {
         row_unparse(row, i);
         ovsdb_datum_destroy(&row->fields[i], &ts->columns[i]->type);
     }
+    client_row_drop_arcs(row);
+    row_free_tracking(row);
+    if (!list_is_empty(&row->reparse_node)) {
+        list_remove(&row->reparse_node);
+    }
     free(row->fields);
-    row->fields = NULL;
+    free(row);
 }
 
 void

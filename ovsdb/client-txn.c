@@ -43,6 +43,8 @@ struct ovsdb_client_txn_row {
     size_t n_mutations, allocated_mutations;
     char name[4 + UUID_LEN + 1];    /* "uuid-name" of an inserted row. */
     bool persist_uuid;          /* Ask the server to use the row's uuid. */
+    bool row_freed;             /* Inserted 'row' freed at commit: now
+                                 * only a key, never dereferenced. */
     int op_index;               /* Index of its insert operation. */
     struct uuid real_uuid;      /* Uuid the server assigned. */
 };
@@ -922,18 +924,25 @@ disassemble(struct ovsdb_client_txn *txn)
 }
 
 /* After commit, an inserted row is only a key for
- * ovsdb_client_txn_get_insert_uuid(): its values (150,000 logical flows in
- * a northd's first transaction) are freed now rather than when the reply
- * comes, after the server's update has loaded the same rows again. */
+ * ovsdb_client_txn_get_insert_uuid(), compared by address: the row (150,000
+ * logical flows in a northd's first transaction) is freed now rather than
+ * when the reply comes, after the server's update has loaded the same rows
+ * again.  So are the per-row bitmaps, which only building needs. */
 static void
-release_inserted(struct ovsdb_client_txn *txn)
+release_rows(struct ovsdb_client_txn *txn)
 {
     struct ovsdb_client_txn_row *tr;
 
     LIST_FOR_EACH (tr, list_node, &txn->row_list) {
         if (tr->inserted) {
-            client_row_free_fields(tr->row);
+            txn_row_free_values(tr);
+            client_row_free(tr->row);
+            tr->row_freed = true;
         }
+        free(tr->written);
+        free(tr->saved);
+        free(tr->verify);
+        tr->written = tr->saved = tr->verify = NULL;
     }
     shash_destroy(&txn->inserted);
     shash_init(&txn->inserted);
@@ -947,7 +956,7 @@ ovsdb_client_txn_commit(struct ovsdb_client_txn *txn)
     struct ops_builder ops;
     bool any = build_request(txn, &ops);
     disassemble(txn);
-    release_inserted(txn);
+    release_rows(txn);
     if (!any) {
         txn->status = OVSDB_TXN_UNCHANGED;
         return txn->status;
@@ -1190,7 +1199,7 @@ static void
 txn_row_destroy(struct ovsdb_client_txn_row *tr)
 {
     txn_row_free_values(tr);
-    if (tr->inserted) {
+    if (tr->inserted && !tr->row_freed) {
         client_row_free(tr->row);
     }
     free(tr->written);

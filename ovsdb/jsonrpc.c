@@ -329,6 +329,9 @@ jsonrpc_msg_format(const struct jsonrpc_msg *msg, struct ds *ds)
 /* Buffers larger than this are freed, not kept, once empty. */
 #define JSONRPC_KEPT_BUFFER (256 * 1024)
 
+/* Serialized params at least this large are sent without a copy. */
+#define SEND_IN_PLACE_MIN (1024 * 1024)
+
 #define SPLICE_START (1024 * 1024)
 #define SPLICE_DEPTH 3          /* Rows of a <table-update>, operations. */
 #define SPLICE_MIN_VALUE 128
@@ -636,10 +639,60 @@ jsonrpc_conn_is_mid_message(const struct jsonrpc_conn *conn)
     return conn->scanner.started;
 }
 
+/* Queues 'msg', whose params are large serialized text that only 'msg'
+ * holds (a northd's first transaction, ~100 MB), without copying that
+ * text: it becomes the output buffer, with the pending output and the
+ * message's envelope moved in front of it.  Returns false, doing nothing,
+ * for any other message. */
+static bool
+send_in_place(struct jsonrpc_conn *conn, struct jsonrpc_msg *msg)
+{
+    struct json *params = msg->params;
+    size_t pending = conn->output.length - conn->out_ofs;
+
+    if (!params || params->type != JSON_SERIALIZED || params->count != 1
+        || pending > JSONRPC_KEPT_BUFFER) {
+        return false;
+    }
+    size_t len = strlen(params->string);
+    if (len < SEND_IN_PLACE_MIN) {
+        return false;
+    }
+
+    /* The pending output and the envelope, with one mark byte (escaped
+     * anywhere else in a message) standing for the params. */
+    struct ds head = DS_EMPTY_INITIALIZER;
+    ds_put_buffer(&head, conn->output.string + conn->out_ofs, pending);
+    size_t env = head.length;
+    msg->params = json_serialized_create_nocopy(xstrdup("\x01"));
+    jsonrpc_msg_to_ds(msg, &head);
+    char *mark = memchr(head.string + env, '\x01', head.length - env);
+    ASSERT(mark);
+    size_t n_head = mark - head.string;
+    size_t n_tail = head.length - n_head - 1;
+
+    char *buf = xrealloc(params->string, n_head + len + n_tail + 1);
+    params->string = NULL;
+    json_destroy(params);
+    memmove(buf + n_head, buf, len);
+    memcpy(buf, head.string, n_head);
+    memcpy(buf + n_head + len, mark + 1, n_tail);
+    buf[n_head + len + n_tail] = '\0';
+    ds_destroy(&head);
+
+    ds_destroy(&conn->output);
+    conn->output.string = buf;
+    conn->output.length = conn->output.allocated = n_head + len + n_tail;
+    conn->out_ofs = 0;
+    return true;
+}
+
 void
 jsonrpc_conn_send(struct jsonrpc_conn *conn, struct jsonrpc_msg *msg)
 {
-    jsonrpc_msg_to_ds(msg, &conn->output);
+    if (!send_in_place(conn, msg)) {
+        jsonrpc_msg_to_ds(msg, &conn->output);
+    }
     jsonrpc_msg_destroy(msg);
     conn->stats.msgs_sent++;
 }

@@ -799,6 +799,7 @@ test_txn_generation(void **state OVS_UNUSED)
     /* Insert a port and add it to sw1's ports by mutation. */
     const struct ovsdb_client_row *np = ovsdb_client_txn_insert(txn,
                                                                 port_table);
+    struct uuid np_uuid = np->uuid;     /* 'np' is freed at commit. */
     ovsdb_datum_init_string(&d, "p2");
     ovsdb_client_txn_write(txn, np, PORT_NAME, &d);
     assert_int_equal(ovsdb_client_table_count(port_table), 2);
@@ -832,7 +833,7 @@ test_txn_generation(void **state OVS_UNUSED)
     assert_non_null(find_row(client, "Sw", U2));
     assert_int_equal(ovsdb_client_table_count(port_table), 1);
 
-    char *name = xasprintf("row" UUID_FMT, UUID_ARGS(&np->uuid));
+    char *name = xasprintf("row" UUID_FMT, UUID_ARGS(&np_uuid));
     for (char *p = name; *p; p++) {
         *p = *p == '-' ? '_' : *p;
     }
@@ -960,8 +961,8 @@ test_txn_increment_if_changed(void **state OVS_UNUSED)
         txn, ovsdb_client_get_table(client, "Sw"));
     assert_true(ovsdb_client_txn_has_changes(txn));
     ovsdb_client_txn_increment_if_changed(txn, sw3, SW_N);
-    assert_int_equal(ovsdb_client_txn_commit(txn), OVSDB_TXN_INCOMPLETE);
     char *name = xasprintf("row" UUID_FMT, UUID_ARGS(&sw3->uuid));
+    assert_int_equal(ovsdb_client_txn_commit(txn), OVSDB_TXN_INCOMPLETE);
     for (char *p = name; *p; p++) {
         *p = *p == '-' ? '_' : *p;
     }

@@ -561,6 +561,46 @@ test_json_spliced(void **state OVS_UNUSED)
     free(error);
 }
 
+/* Large serialized params are sent without a copy (send_in_place()),
+ * after what is already queued, and the bytes are those of the ordinary
+ * path; a mark byte in a string elsewhere does not confuse it. */
+static void
+test_output_large_serialized(void **state OVS_UNUSED)
+{
+    struct jsonrpc_conn *conn = jsonrpc_conn_create();
+    struct ds big = DS_EMPTY_INITIALIZER, expected = DS_EMPTY_INITIALIZER;
+    const void *data;
+    size_t n;
+
+    put_big_update(&big, 10000, SIZE_MAX, NULL);
+    struct json *whole = json_from_buffer(big.string, big.length, NULL);
+    char *params = json_to_string(json_object_get(whole, "params"), 0);
+
+    struct jsonrpc_msg *small = jsonrpc_msg_create_notify(
+        "echo", json_array_create_1(json_string_create("\x01")));
+    struct jsonrpc_msg *large = jsonrpc_msg_create_request(
+        "transact", json_serialized_create_nocopy(params),
+        json_integer_create(3));
+    jsonrpc_msg_to_ds(small, &expected);
+    jsonrpc_msg_to_ds(large, &expected);
+
+    jsonrpc_conn_send(conn, small);
+    jsonrpc_conn_consumed(conn, 5);         /* Partly written already. */
+    jsonrpc_conn_send(conn, large);
+    jsonrpc_conn_output(conn, &data, &n);
+    assert_int_equal(n, expected.length - 5);
+    assert_memory_equal(data, expected.string + 5, n);
+    assert_int_equal(jsonrpc_conn_get_stats(conn)->msgs_sent, 2);
+    jsonrpc_conn_consumed(conn, n);
+    jsonrpc_conn_output(conn, &data, &n);
+    assert_int_equal(n, 0);
+
+    json_destroy(whole);
+    ds_destroy(&big);
+    ds_destroy(&expected);
+    jsonrpc_conn_destroy(conn);
+}
+
 static void
 test_output(void **state OVS_UNUSED)
 {
@@ -1023,6 +1063,7 @@ main(void)
         cmocka_unit_test(test_large_message_errors),
         cmocka_unit_test(test_json_spliced),
         cmocka_unit_test(test_output),
+        cmocka_unit_test(test_output_large_serialized),
         cmocka_unit_test(test_stream_exchange),
         cmocka_unit_test(test_stream_large_message),
         cmocka_unit_test(test_stream_protocol_error_and_destroy_in_callback),
