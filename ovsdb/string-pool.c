@@ -64,7 +64,7 @@ static void
 pool_string(struct string_pool *pool, struct json **sp)
 {
     struct json *s = *sp;
-    size_t len = strlen(s->string);
+    size_t len = strnlen(s->string, STRING_POOL_MAX_LEN + 1);
 
     if (len > STRING_POOL_MAX_LEN) {
         return;
