@@ -1116,7 +1116,9 @@ parse_value(struct parser *pr, int depth)
             pr->p++;
             return pr->values[pr->next_value++];
         }
-        /* Fall through. */
+        parse_error(pr, "syntax error at byte 0x%02x",
+                    (unsigned char) *pr->p);
+        return NULL;
     default:
         if ((unsigned char) *pr->p >= 0x20 && (unsigned char) *pr->p < 0x7f) {
             parse_error(pr, "syntax error at '%c'", *pr->p);

@@ -345,6 +345,8 @@ struct jsonrpc_conn {
     struct json_scanner scanner;
     struct ds input;            /* Partial message received so far. */
     size_t msg_size;            /* Bytes of the partial message. */
+    size_t splice_start;        /* SPLICE_START unless set for tests. */
+    size_t splice_min_value;    /* SPLICE_MIN_VALUE, likewise. */
     size_t max_msg_size;        /* Largest message accepted, in bytes. */
     struct json **values;       /* Values parsed ahead (see above). */
     size_t n_values, allocated_values;
@@ -374,6 +376,8 @@ jsonrpc_conn_create(void)
     ds_init(&conn->input);
     ds_init(&conn->output);
     conn->max_msg_size = JSONRPC_DEFAULT_MAX_MSG_SIZE;
+    conn->splice_start = SPLICE_START;
+    conn->splice_min_value = SPLICE_MIN_VALUE;
     return conn;
 }
 
@@ -400,6 +404,14 @@ void
 jsonrpc_conn_set_max_msg_size(struct jsonrpc_conn *conn, size_t max)
 {
     conn->max_msg_size = max ? max : JSONRPC_DEFAULT_MAX_MSG_SIZE;
+}
+
+void
+jsonrpc_conn_set_parse_ahead(struct jsonrpc_conn *conn, size_t start,
+                             size_t min_value)
+{
+    conn->splice_start = start;
+    conn->splice_min_value = min_value;
 }
 
 /* Forgets the partial message: its text, its values parsed ahead. */
@@ -493,13 +505,14 @@ splice_close(struct jsonrpc_conn *conn)
     const struct splice_open *o = &conn->opens[--conn->n_opens];
     size_t len = conn->input.length - o->ofs;
 
-    if (conn->poisoned || len < SPLICE_MIN_VALUE) {
+    if (conn->poisoned || len < conn->splice_min_value) {
         return;
     }
     char *error;
+    size_t n = conn->n_values - o->n_values;
     struct json *value = json_from_buffer_spliced(
-        conn->input.string + o->ofs, len, conn->values + o->n_values,
-        conn->n_values - o->n_values, &error);
+        conn->input.string + o->ofs, len,
+        n ? conn->values + o->n_values : NULL, n, &error);
     conn->n_values = o->n_values;   /* Taken by the parser. */
     if (!value) {
         set_error(conn, xasprintf("malformed JSON: %s", error));
@@ -584,7 +597,8 @@ receive_piece(struct jsonrpc_conn *conn, const char *p, size_t n)
     if (!done) {
         ds_put_buffer(&conn->input, p, used);
         splice_event(conn);
-        if (!conn->scanner.event_depth && conn->msg_size >= SPLICE_START) {
+        if (!conn->scanner.event_depth
+            && conn->msg_size >= conn->splice_start) {
             /* From here on, track values as they open and close. */
             conn->scanner.event_depth = SPLICE_DEPTH;
         }

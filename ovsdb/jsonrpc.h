@@ -112,6 +112,11 @@ void jsonrpc_conn_destroy(struct jsonrpc_conn *);
 /* Sets the largest accepted incoming message, in bytes (0 means the
  * default). */
 void jsonrpc_conn_set_max_msg_size(struct jsonrpc_conn *, size_t);
+/* For tests and fuzzing: parse ahead the parts of a message of at least
+ * 'min_value' bytes once the message has reached 'start' bytes (defaults:
+ * 1 MB and 128 bytes). */
+void jsonrpc_conn_set_parse_ahead(struct jsonrpc_conn *, size_t start,
+                                  size_t min_value);
 
 /* Consumes 'n' received bytes.  Returns 0, or EPROTO if the connection is
  * (now or already) in the error state. */
