@@ -14,6 +14,7 @@ static const char *const type_names[JSON_N_TYPES] = {
     [JSON_TRUE] = "true",       [JSON_OBJECT] = "object",
     [JSON_ARRAY] = "array",     [JSON_INTEGER] = "integer",
     [JSON_REAL] = "real",       [JSON_STRING] = "string",
+    [JSON_SERIALIZED] = "serialized",
 };
 
 const char *
@@ -83,6 +84,14 @@ json_string_create_nocopy(char *s)
 {
     struct json *json = json_create(JSON_STRING);
     json->string = s;
+    return json;
+}
+
+struct json *
+json_serialized_create_nocopy(char *text)
+{
+    struct json *json = json_create(JSON_SERIALIZED);
+    json->string = text;
     return json;
 }
 
@@ -256,6 +265,8 @@ json_deep_clone(const struct json *json)
         return copy;
     case JSON_STRING:
         return json_string_create(json->string);
+    case JSON_SERIALIZED:
+        return json_serialized_create_nocopy(xstrdup(json->string));
     case JSON_NULL:
     case JSON_FALSE:
     case JSON_TRUE:
@@ -295,6 +306,7 @@ json_destroy(struct json *json)
         }
         break;
     case JSON_STRING:
+    case JSON_SERIALIZED:
         if (json->string != json_payload(json)) {
             free(json->string);
         }
@@ -305,6 +317,36 @@ json_destroy(struct json *json)
     free(json);
 }
 
+/* Returns the tree that serialized 'json' stands for (a new reference to
+ * 'json' itself if it is not serialized). */
+static struct json *
+json_unserialize(const struct json *json)
+{
+    if (json->type != JSON_SERIALIZED) {
+        return json_clone(json);
+    }
+    char *error;
+    struct json *tree = json_from_string(json->string, &error);
+    if (!tree) {
+        util_abort("invalid serialized JSON: %s", error);
+    }
+    return tree;
+}
+
+/* json_equal() for values of which one at least is serialized: slow, for
+ * tests and logs. */
+static bool
+json_equal_serialized(const struct json *a, const struct json *b)
+{
+    struct json *ta = json_unserialize(a);
+    struct json *tb = json_unserialize(b);
+    bool equal = json_equal(ta, tb);
+
+    json_destroy(ta);
+    json_destroy(tb);
+    return equal;
+}
+
 bool
 json_equal(const struct json *a, const struct json *b)
 {
@@ -313,6 +355,8 @@ json_equal(const struct json *a, const struct json *b)
 
     if (a == b) {
         return true;
+    } else if (a->type == JSON_SERIALIZED || b->type == JSON_SERIALIZED) {
+        return json_equal_serialized(a, b);
     } else if (a->type != b->type) {
         return false;
     }
@@ -355,6 +399,13 @@ json_hash(const struct json *json, uint32_t basis)
     struct shash_node *node;
     uint32_t hash = hash_int(json->type, basis);
     size_t i;
+
+    if (json->type == JSON_SERIALIZED) {
+        struct json *tree = json_unserialize(json);
+        hash = json_hash(tree, basis);
+        json_destroy(tree);
+        return hash;
+    }
 
     switch (json->type) {
     case JSON_OBJECT:
@@ -495,6 +546,28 @@ put_object(const struct json *json, int flags, int level, struct ds *ds)
     ds_put_char(ds, '}');
 }
 
+static void json_to_ds__(const struct json *, int flags, int level,
+                         struct ds *);
+
+/* Copies serialized text out as it is, unless sorting or pretty printing
+ * is asked for: then it is parsed and written again (slow, for logs and
+ * tests). */
+static void
+put_serialized(const struct json *json, int flags, int level, struct ds *ds)
+{
+    if (!flags) {
+        ds_put_cstr(ds, json->string);
+        return;
+    }
+    char *error;
+    struct json *tree = json_from_string(json->string, &error);
+    if (!tree) {
+        util_abort("invalid serialized JSON: %s", error);
+    }
+    json_to_ds__(tree, flags, level, ds);
+    json_destroy(tree);
+}
+
 static void
 json_to_ds__(const struct json *json, int flags, int level, struct ds *ds)
 {
@@ -533,6 +606,9 @@ json_to_ds__(const struct json *json, int flags, int level, struct ds *ds)
     case JSON_STRING:
         json_string_escape(json->string, ds);
         break;
+    case JSON_SERIALIZED:
+        put_serialized(json, flags, level, ds);
+        break;
     default:
         util_abort("bad json type %d", json->type);
     }
@@ -563,6 +639,8 @@ struct parser {
     struct ds scratch;          /* A string that had escapes, unescaped. */
     struct json **stack;        /* Elements of the arrays being parsed. */
     size_t n_stack, allocated_stack;
+    struct json **values;       /* json_from_buffer_spliced()'s values. */
+    size_t n_values, next_value;
 };
 
 static void PRINTF_FORMAT(2, 3)
@@ -1033,6 +1111,14 @@ parse_value(struct parser *pr, int depth)
     case '0': case '1': case '2': case '3': case '4':
     case '5': case '6': case '7': case '8': case '9':
         return parse_number(pr);
+    case JSON_SPLICE_MARK:
+        if (pr->next_value < pr->n_values) {
+            pr->p++;
+            return pr->values[pr->next_value++];
+        }
+        parse_error(pr, "syntax error at byte 0x%02x",
+                    (unsigned char) *pr->p);
+        return NULL;
     default:
         if ((unsigned char) *pr->p >= 0x20 && (unsigned char) *pr->p < 0x7f) {
             parse_error(pr, "syntax error at '%c'", *pr->p);
@@ -1047,8 +1133,16 @@ parse_value(struct parser *pr, int depth)
 struct json *
 json_from_buffer(const char *buf, size_t n, char **errorp)
 {
+    return json_from_buffer_spliced(buf, n, NULL, 0, errorp);
+}
+
+struct json *
+json_from_buffer_spliced(const char *buf, size_t n, struct json **values,
+                         size_t n_values, char **errorp)
+{
     struct parser pr = { .start = buf, .p = buf, .end = buf + n,
-                         .scratch = DS_EMPTY_INITIALIZER };
+                         .scratch = DS_EMPTY_INITIALIZER,
+                         .values = values, .n_values = n_values };
     struct json *json = parse_value(&pr, 0);
 
     ds_destroy(&pr.scratch);
@@ -1057,9 +1151,19 @@ json_from_buffer(const char *buf, size_t n, char **errorp)
         skip_space(&pr);
         if (pr.p < pr.end) {
             parse_error(&pr, "trailing garbage at end of input");
+        } else if (pr.next_value < pr.n_values) {
+            parse_error(&pr, "%zu spliced values left over",
+                        pr.n_values - pr.next_value);
+        }
+        if (pr.error) {
             json_destroy(json);
             json = NULL;
         }
+    }
+    /* Values not taken into the tree (on error, those taken went with
+     * it). */
+    for (size_t i = pr.next_value; i < pr.n_values; i++) {
+        json_destroy(values[i]);
     }
     if (errorp) {
         *errorp = pr.error;
@@ -1117,6 +1221,7 @@ json_scanner_feed(struct json_scanner *s, const char *buf, size_t n,
     size_t i;
 
     *done = false;
+    s->event = JSON_SCANNER_NONE;
     for (i = 0; i < n; i++) {
         char c = buf[i];
         if (!s->started) {
@@ -1140,7 +1245,16 @@ json_scanner_feed(struct json_scanner *s, const char *buf, size_t n,
             s->in_string = true;
         } else if (c == '{' || c == '[') {
             s->depth++;
+            if (s->event_depth && s->depth >= s->event_depth) {
+                s->event = JSON_SCANNER_OPEN;
+                return i + 1;
+            }
         } else if (c == '}' || c == ']') {
+            if (s->event_depth && s->depth >= s->event_depth) {
+                s->event = JSON_SCANNER_CLOSE;
+                s->depth--;
+                return i + 1;
+            }
             if (--s->depth == 0) {
                 *done = true;
                 return i + 1;

@@ -28,6 +28,7 @@ enum json_type {
     JSON_INTEGER,
     JSON_REAL,
     JSON_STRING,
+    JSON_SERIALIZED,            /* Already serialized JSON text (below). */
     JSON_N_TYPES
 };
 
@@ -47,7 +48,8 @@ struct json {
         struct json_array array;
         long long integer;
         double real;
-        char *string;           /* Owned, NUL-terminated UTF-8. */
+        char *string;           /* Owned, NUL-terminated UTF-8 (also the
+                                 * text of JSON_SERIALIZED). */
     };
 };
 
@@ -59,6 +61,14 @@ struct json *json_integer_create(long long);
 struct json *json_real_create(double);
 struct json *json_string_create(const char *);
 struct json *json_string_create_nocopy(char *);
+/* A value that is already JSON text: serialization copies 'text' out
+ * verbatim (with JSSF_* flags it parses and rewrites it, slowly), so a
+ * large message can be built piece by piece as text instead of as a
+ * tree.  The caller guarantees that 'text'
+ * is one valid JSON value.  Only for output: the parser never produces
+ * it.  json_equal() and json_hash() treat it as the value it stands for
+ * (parsing it: slow, for tests).  Takes ownership of 'text'. */
+struct json *json_serialized_create_nocopy(char *text);
 struct json *json_array_create_empty(void);
 struct json *json_array_create(struct json **elems, size_t n);
 struct json *json_array_create_1(struct json *);
@@ -113,6 +123,16 @@ bool json_is_valid_utf8(const char *s, size_t n);
  * '*errorp'. */
 struct json *json_from_buffer(const char *, size_t n, char **errorp);
 struct json *json_from_string(const char *, char **errorp);
+/* Like json_from_buffer(), but each byte JSON_SPLICE_MARK where a value
+ * may start stands for the next of the 'n_values' already parsed
+ * 'values', in order; all must be used.  Takes ownership of 'values'
+ * (not of the array).  This lets a large message be parsed piece by piece
+ * as it arrives (see ovsdb/jsonrpc.c).  The mark never occurs in valid
+ * JSON text, so json_from_buffer() rejects it. */
+#define JSON_SPLICE_MARK '\x01'
+struct json *json_from_buffer_spliced(const char *, size_t n,
+                                      struct json **values, size_t n_values,
+                                      char **errorp);
 struct json *json_from_file(const char *file_name, char **errorp);
 
 /* Finds the end of a JSON object or array in a stream of bytes. */
@@ -121,6 +141,12 @@ struct json_scanner {
     bool in_string;             /* Inside a string literal? */
     bool escape;                /* Previous byte was a backslash? */
     bool started;               /* Seen the opening '{' or '['? */
+    /* Optional: if 'event_depth' is nonzero, json_scanner_feed() also
+     * stops just after an object or array at that depth or deeper (the
+     * outermost value has depth 1) opens or closes, and says which in
+     * 'event' (until the next call). */
+    int event_depth;
+    enum { JSON_SCANNER_NONE, JSON_SCANNER_OPEN, JSON_SCANNER_CLOSE } event;
 };
 void json_scanner_init(struct json_scanner *);
 /* Consumes bytes of 'buf' up to and including the end of the current

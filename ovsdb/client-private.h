@@ -13,6 +13,7 @@
 #include "ovsdb/client.h"
 #include "ovsdb/client-reconnect.h"
 #include "shash.h"
+#include "ovsdb/string-pool.h"
 
 struct ovsdb_error;
 
@@ -78,6 +79,7 @@ struct ovsdb_client_db {
     bool changed;               /* Replica changed in the current batch. */
     bool inconsistent;          /* An update did not fit the replica. */
     uint64_t row_seqno;         /* Last 'seqno' given to a row. */
+    struct string_pool strings; /* Shares the rows' short strings. */
 };
 
 /* Replica (client-replica.c). */
@@ -96,9 +98,11 @@ struct json *client_db_monitor_requests(const struct ovsdb_client_db *,
                                         bool cond);
 /* Applies <table-updates> ('version' 1) or <table-updates2> (2).  With
  * 'reload', the updates are the database's whole contents: rows they do
- * not mention are deleted. */
+ * not mention are deleted.  Takes 'json' apart as it goes (each applied
+ * row's JSON, unless shared, is freed and replaced by null), so the caller
+ * must own it and not need it afterwards. */
 struct ovsdb_error *client_db_apply_updates(struct ovsdb_client_db *,
-                                            const struct json *,
+                                            struct json *,
                                             int version, bool reload)
     WARN_UNUSED;
 void client_db_clear_tracked(struct ovsdb_client_db *);

@@ -117,6 +117,7 @@ client_db_init(struct ovsdb_client_db *db, struct ovsdb_client *client,
     hmap_init(&db->arcs);
     list_init(&db->reparse_list);
     db->tracking = true;
+    string_pool_init(&db->strings);
 }
 
 static void
@@ -141,6 +142,7 @@ client_db_destroy(struct ovsdb_client_db *db)
     ovsdb_schema_destroy(db->schema);
     json_destroy(db->monitor_id);
     free(db->name);
+    string_pool_destroy(&db->strings);
 }
 
 /* Checks that generated class 'tc' matches 'ts' column for column, so that
@@ -933,6 +935,8 @@ parse_column(const struct ovsdb_client_table *table, const char *name,
         free(s);
         return -1;
     }
+    string_pool_datum(&table->db->strings, datum,
+                      &table->diff_types[column->index]);
     return column->index;
 }
 
@@ -1138,9 +1142,26 @@ delete_stale(struct ovsdb_client_db *db)
     }
 }
 
+/* Frees the JSON of a row just applied, unless someone else holds it: its
+ * strings now live on in the replica's atoms (they share them by
+ * reference), the rest is garbage.  Freeing row by row, rather than the
+ * whole update at the end, lets the replica's new rows reuse the memory,
+ * so a big update does not exist twice, as a tree and as rows.  The
+ * member stays, as null, so the tree remains valid for error messages. */
+static void
+consume(struct shash_node *member, struct json *null)
+{
+    struct json *json = member->data;
+
+    if (json->count == 1) {
+        json_destroy(json);
+        member->data = json_clone(null);
+    }
+}
+
 static struct ovsdb_error *
-apply_table_update(struct ovsdb_client_table *table, const struct json *json,
-                   int version)
+apply_table_update(struct ovsdb_client_table *table, struct json *json,
+                   int version, struct json *null)
 {
     struct shash_node *node;
     /* Each row appears once in a <table-update> (an object): in a table
@@ -1166,16 +1187,18 @@ apply_table_update(struct ovsdb_client_table *table, const struct json *json,
         if (error) {
             return error;
         }
+        consume(node, null);
     }
     return NULL;
 }
 
 struct ovsdb_error *
-client_db_apply_updates(struct ovsdb_client_db *db, const struct json *json,
+client_db_apply_updates(struct ovsdb_client_db *db, struct json *json,
                         int version, bool reload)
 {
     struct ovsdb_error *error = NULL;
     struct shash_node *node;
+    struct json *null;
 
     if (json->type != JSON_OBJECT) {
         return ovsdb_syntax_error(json, NULL, "<table-updates> must be an "
@@ -1185,6 +1208,7 @@ client_db_apply_updates(struct ovsdb_client_db *db, const struct json *json,
         mark_all_stale(db, true);
     }
     db->defer_reparse = true;
+    null = json_null_create();
     SHASH_FOR_EACH (node, json->object) {
         struct ovsdb_client_table *table
             = shash_find_data(&db->tables_by_name, node->name);
@@ -1193,11 +1217,12 @@ client_db_apply_updates(struct ovsdb_client_db *db, const struct json *json,
                          node->name);
             continue;
         }
-        error = apply_table_update(table, node->data, version);
+        error = apply_table_update(table, node->data, version, null);
         if (error) {
             break;
         }
     }
+    json_destroy(null);
     if (reload) {
         if (error) {
             mark_all_stale(db, false);

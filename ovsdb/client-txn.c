@@ -17,6 +17,7 @@
 #include "vlog.h"
 #include "ovsdb/client-private.h"
 #include "ovsdb/schema.h"
+#include "ovsdb/string-pool.h"
 
 VLOG_DEFINE_THIS_MODULE(ovsdb_client_txn);
 
@@ -42,9 +43,15 @@ struct ovsdb_client_txn_row {
     size_t n_mutations, allocated_mutations;
     char name[4 + UUID_LEN + 1];    /* "uuid-name" of an inserted row. */
     bool persist_uuid;          /* Ask the server to use the row's uuid. */
+    bool row_freed;             /* Inserted 'row' freed at commit: now
+                                 * only a key, never dereferenced. */
     int op_index;               /* Index of its insert operation. */
     struct uuid real_uuid;      /* Uuid the server assigned. */
 };
+
+/* Requests up to this size are kept, as text, for
+ * ovsdb_client_txn_get_request(); larger ones are not, to save memory. */
+#define TXN_KEEP_REQUEST_MAX (1024 * 1024)
 
 struct ovsdb_client_txn {
     struct ovsdb_client *client;
@@ -56,7 +63,9 @@ struct ovsdb_client_txn {
     struct list row_list;       /* The same, in order of first use. */
     struct shash inserted;      /* Temporary uuid string -> txn_row. */
     struct ds comment;
-    struct json *request;       /* "transact" params, once committed. */
+    size_t n_ops;               /* Operations sent, once committed. */
+    char *request_text;         /* "transact" params as sent, if small. */
+    struct json *request;       /* 'request_text' parsed, on demand. */
 
     const struct ovsdb_client_row *inc_row;    /* Row to increment. */
     unsigned int inc_column;
@@ -252,6 +261,8 @@ static void
 set_current(struct ovsdb_client_txn_row *tr, unsigned int column,
             struct ovsdb_datum *datum)
 {
+    string_pool_datum(&tr->row->table->db->strings, datum,
+                      column_type(tr->row, column));
     client_row_swap_column(tr->row, column, datum);
     ovsdb_datum_destroy(datum, column_type(tr->row, column));
 }
@@ -644,8 +655,36 @@ op_create(const char *op, const struct ovsdb_client_row *row)
     return json;
 }
 
+/* The "transact" params as they are built: JSON text, one operation at a
+ * time.  Each operation is built as a small tree, serialized and freed,
+ * so a transaction of 150,000 inserts never exists as one tree (which
+ * would take several times the memory of its text). */
+struct ops_builder {
+    struct ds text;             /* '["db"' followed by ',<op>'s. */
+    size_t n;                   /* Operations so far. */
+};
+
 static void
-add_wait_op(struct json *ops, const struct ovsdb_client_txn_row *tr)
+ops_init(struct ops_builder *ops, const char *db_name)
+{
+    ds_init(&ops->text);
+    ds_put_char(&ops->text, '[');
+    json_string_escape(db_name, &ops->text);
+    ops->n = 0;
+}
+
+/* Appends 'op' and destroys it. */
+static void
+ops_add(struct ops_builder *ops, struct json *op)
+{
+    ds_put_char(&ops->text, ',');
+    json_to_ds(op, 0, &ops->text);
+    json_destroy(op);
+    ops->n++;
+}
+
+static void
+add_wait_op(struct ops_builder *ops, const struct ovsdb_client_txn_row *tr)
 {
     const struct ovsdb_table_schema *ts = tr->row->table->schema;
     struct json *columns = json_array_create_empty();
@@ -669,7 +708,7 @@ add_wait_op(struct json *ops, const struct ovsdb_client_txn_row *tr)
     json_object_put(op, "columns", columns);
     json_object_put_string(op, "until", "==");
     json_object_put(op, "rows", json_array_create_1(values));
-    json_array_add(ops, op);
+    ops_add(ops, op);
 }
 
 /* Returns the "row" object of an insert or update: for an insert, the
@@ -721,7 +760,7 @@ mutations_to_json(const struct ovsdb_client_txn *txn,
 
 /* Appends the operations that change 'tr''s row.  Returns true if any. */
 static bool
-add_row_ops(struct ovsdb_client_txn *txn, struct json *ops,
+add_row_ops(struct ovsdb_client_txn *txn, struct ops_builder *ops,
             struct ovsdb_client_txn_row *tr)
 {
     if (tr->deleted) {
@@ -731,7 +770,7 @@ add_row_ops(struct ovsdb_client_txn *txn, struct json *ops,
              * it, and deleting it while referenced would fail. */
             return false;
         }
-        json_array_add(ops, op_create("delete", tr->row));
+        ops_add(ops, op_create("delete", tr->row));
         return true;
     }
 
@@ -746,13 +785,13 @@ add_row_ops(struct ovsdb_client_txn *txn, struct json *ops,
             uuid_to_cstr(&tr->row->uuid, buf);
             json_object_put_string(op, "uuid", buf);
         }
-        tr->op_index = ops->array.n - 1;   /* ops[0] is the db name. */
-        json_array_add(ops, op);
+        tr->op_index = ops->n;
+        ops_add(ops, op);
         return true;
     } else if (!shash_is_empty(row->object)) {
         struct json *op = op_create("update", tr->row);
         json_object_put(op, "row", row);
-        json_array_add(ops, op);
+        ops_add(ops, op);
         any = true;
     } else {
         json_destroy(row);
@@ -760,7 +799,7 @@ add_row_ops(struct ovsdb_client_txn *txn, struct json *ops,
     if (tr->n_mutations) {
         struct json *op = op_create("mutate", tr->row);
         json_object_put(op, "mutations", mutations_to_json(txn, tr));
-        json_array_add(ops, op);
+        ops_add(ops, op);
         any = true;
     }
     return any;
@@ -780,7 +819,7 @@ inc_op_create(const struct ovsdb_client_txn *txn, const char *op)
 }
 
 static void
-add_increment_ops(struct ovsdb_client_txn *txn, struct json *ops)
+add_increment_ops(struct ovsdb_client_txn *txn, struct ops_builder *ops)
 {
     const char *name = txn->inc_row->table->schema->columns[
         txn->inc_column]->name;
@@ -791,35 +830,34 @@ add_increment_ops(struct ovsdb_client_txn *txn, struct json *ops)
     json_object_put(op, "mutations", json_array_create_1(json_array_create_3(
         json_string_create(name), json_string_create("+="),
         json_integer_create(1))));
-    json_array_add(ops, op);
+    ops_add(ops, op);
 
     op = inc_op_create(txn, "select");
     json_object_put(op, "columns",
                     json_array_create_1(json_string_create(name)));
-    txn->inc_op_index = ops->array.n - 1;
-    json_array_add(ops, op);
+    txn->inc_op_index = ops->n;
+    ops_add(ops, op);
 }
 
-/* Builds the "transact" params.  Returns NULL if nothing would change. */
-static struct json *
-build_request(struct ovsdb_client_txn *txn)
+/* Builds the "transact" params into 'ops'.  Returns false (and leaves
+ * nothing to free) if nothing would change. */
+static bool
+build_request(struct ovsdb_client_txn *txn, struct ops_builder *ops)
 {
     struct ovsdb_client_txn_row *tr;
-    struct json *ops = json_array_create_1(json_string_create(
-                                               txn->db->name));
     const char *lock = client_get_lock_name(txn->client);
     bool any = false;
 
     if (txn->inc_if_changed && !ovsdb_client_txn_has_changes(txn)) {
         /* Nothing at all is sent, as with Open vSwitch's IDL. */
-        json_destroy(ops);
-        return NULL;
+        return false;
     }
+    ops_init(ops, txn->db->name);
     if (lock) {
         struct json *op = json_object_create();
         json_object_put_string(op, "op", "assert");
         json_object_put_string(op, "lock", lock);
-        json_array_add(ops, op);
+        ops_add(ops, op);
     }
     LIST_FOR_EACH (tr, list_node, &txn->row_list) {
         if (!tr->deleted || !tr->inserted) {
@@ -837,13 +875,14 @@ build_request(struct ovsdb_client_txn *txn)
         struct json *op = json_object_create();
         json_object_put_string(op, "op", "comment");
         json_object_put_string(op, "comment", ds_cstr(&txn->comment));
-        json_array_add(ops, op);
+        ops_add(ops, op);
     }
     if (!any) {
-        json_destroy(ops);
-        return NULL;
+        ds_destroy(&ops->text);
+        return false;
     }
-    return ops;
+    ds_put_char(&ops->text, ']');
+    return true;
 }
 
 static void txn_row_free_values(struct ovsdb_client_txn_row *);
@@ -884,19 +923,52 @@ disassemble(struct ovsdb_client_txn *txn)
     client_set_building_txn(txn->client, NULL);
 }
 
+/* After commit, an inserted row is only a key for
+ * ovsdb_client_txn_get_insert_uuid(), compared by address: the row (150,000
+ * logical flows in a northd's first transaction) is freed now rather than
+ * when the reply comes, after the server's update has loaded the same rows
+ * again.  So are the per-row bitmaps, which only building needs. */
+static void
+release_rows(struct ovsdb_client_txn *txn)
+{
+    struct ovsdb_client_txn_row *tr;
+
+    LIST_FOR_EACH (tr, list_node, &txn->row_list) {
+        if (tr->inserted) {
+            txn_row_free_values(tr);
+            client_row_free(tr->row);
+            tr->row_freed = true;
+        }
+        free(tr->written);
+        free(tr->saved);
+        free(tr->verify);
+        tr->written = tr->saved = tr->verify = NULL;
+    }
+    shash_destroy(&txn->inserted);
+    shash_init(&txn->inserted);
+}
+
 enum ovsdb_client_txn_status
 ovsdb_client_txn_commit(struct ovsdb_client_txn *txn)
 {
     ASSERT(txn->status == OVSDB_TXN_UNCOMMITTED);
 
-    struct json *params = build_request(txn);
+    struct ops_builder ops;
+    bool any = build_request(txn, &ops);
     disassemble(txn);
-    if (!params) {
+    release_rows(txn);
+    if (!any) {
         txn->status = OVSDB_TXN_UNCHANGED;
         return txn->status;
     }
-    txn->request = json_clone(params);
-    if (client_send_txn(txn->client, params, txn)) {
+    txn->n_ops = ops.n;
+    if (ops.text.length <= TXN_KEEP_REQUEST_MAX) {
+        txn->request_text = xstrdup(ds_cstr(&ops.text));
+    }
+    /* Give back the slack of the text's doubling growth. */
+    char *text = xrealloc(ds_steal_cstr(&ops.text), ops.text.length + 1);
+    if (client_send_txn(txn->client, json_serialized_create_nocopy(text),
+                        txn)) {
         txn->status = OVSDB_TXN_INCOMPLETE;
     } else {
         txn->status = OVSDB_TXN_TRY_AGAIN;
@@ -1028,7 +1100,7 @@ client_txn_process_reply(struct ovsdb_client_txn *txn,
             return;
         }
     }
-    size_t n_ops = txn->request->array.n - 1;
+    size_t n_ops = txn->n_ops;
     if (result->array.n < n_ops) {
         set_result_error(txn, OVSDB_TXN_ERROR,
                          "reply has %zu results for %zu operations",
@@ -1068,8 +1140,15 @@ ovsdb_client_txn_get_error(const struct ovsdb_client_txn *txn)
 }
 
 const struct json *
-ovsdb_client_txn_get_request(const struct ovsdb_client_txn *txn)
+ovsdb_client_txn_get_request(const struct ovsdb_client_txn *txn_)
 {
+    struct ovsdb_client_txn *txn = (struct ovsdb_client_txn *) txn_;
+
+    if (!txn->request && txn->request_text) {
+        char *error;
+        txn->request = json_from_string(txn->request_text, &error);
+        ASSERT(txn->request);   /* We serialized it ourselves. */
+    }
     return txn->request;
 }
 
@@ -1120,7 +1199,7 @@ static void
 txn_row_destroy(struct ovsdb_client_txn_row *tr)
 {
     txn_row_free_values(tr);
-    if (tr->inserted) {
+    if (tr->inserted && !tr->row_freed) {
         client_row_free(tr->row);
     }
     free(tr->written);
@@ -1151,6 +1230,7 @@ ovsdb_client_txn_destroy(struct ovsdb_client_txn *txn)
     shash_destroy(&txn->inserted);
     ds_destroy(&txn->comment);
     json_destroy(txn->request);
+    free(txn->request_text);
     free(txn->error);
     free(txn->error_json);
     free(txn);

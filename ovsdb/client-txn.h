@@ -175,12 +175,17 @@ const char *ovsdb_client_txn_get_error(const struct ovsdb_client_txn *);
  * sorted JSON text, as ovs-vsctl prints it after "transaction error: ";
  * falls back to the error text.  Never NULL. */
 const char *ovsdb_client_txn_get_error_json(const struct ovsdb_client_txn *);
-/* The "transact" params sent (or NULL before commit), for logging and
- * tests.  Owned by the transaction. */
+/* The "transact" params sent, for logging and tests: NULL before commit
+ * and for a request larger than 1 MB, which is not kept (it is sent as
+ * text, built one operation at a time, and not held until the reply).
+ * Owned by the transaction. */
 const struct json *ovsdb_client_txn_get_request(
     const struct ovsdb_client_txn *);
 /* After SUCCESS: the uuid the server gave a row this transaction
- * inserted, or NULL if 'row' was not inserted by it. */
+ * inserted, or NULL if 'row' was not inserted by it.  The inserted rows
+ * are freed at commit and 'row' is only compared by address, so 'row'
+ * must be a pointer ovsdb_client_txn_insert() returned for this
+ * transaction (a live row now at a freed row's address would match). */
 const struct uuid *ovsdb_client_txn_get_insert_uuid(
     const struct ovsdb_client_txn *, const struct ovsdb_client_row *);
 long long ovsdb_client_txn_get_increment_new_value(

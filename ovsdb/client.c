@@ -875,8 +875,9 @@ handle_server_monitor_reply(struct ovsdb_client *client,
         send_data_schema_request(client);
         return;
     }
-    struct ovsdb_error *error = client_db_apply_updates(&client->server,
-                                                        result, 2, true);
+    /* The reply is ours (ovsdb_client_receive() destroys it next). */
+    struct ovsdb_error *error = client_db_apply_updates(
+        &client->server, (struct json *) result, 2, true);
     client->server.changed = false;
     if (error) {
         char *s = ovsdb_error_to_string_free(error);
@@ -1008,7 +1009,10 @@ handle_data_monitor_reply(struct ovsdb_client *client,
     const struct json *updates = parse_monitor_reply(client, result,
                                                      &version, &reload);
     struct ovsdb_error *err = updates
-        ? client_db_apply_updates(&client->data, updates, version, reload)
+        /* The reply is ours (ovsdb_client_receive() destroys it next):
+         * applying may take it apart. */
+        ? client_db_apply_updates(&client->data, (struct json *) updates,
+                                  version, reload)
         : ovsdb_syntax_error(result, NULL, "bad monitor reply");
     if (err) {
         char *s = ovsdb_error_to_string_free(err);
@@ -1143,8 +1147,10 @@ handle_update(struct ovsdb_client *client, const struct jsonrpc_msg *msg)
         return;                 /* A monitor we no longer care about. */
     }
 
+    /* The message is ours (ovsdb_client_receive() destroys it next):
+     * applying may take it apart. */
     struct ovsdb_error *error = client_db_apply_updates(
-        db, params->array.elems[n - 1], version, false);
+        db, (struct json *) params->array.elems[n - 1], version, false);
     if (error || db->inconsistent) {
         char *s = error ? ovsdb_error_to_string_free(error)
                         : xstrdup("update does not match the replica");

@@ -307,13 +307,52 @@ jsonrpc_msg_format(const struct jsonrpc_msg *msg, struct ds *ds)
  * that arrives whole within one piece is parsed in place, without a
  * copy.  Parsed messages wait in the FIFO 'queue[head..n)'.
  *
+ * Large messages are parsed as they arrive, so that their text never
+ * sits whole in memory beside their tree (a northd's first transaction
+ * and its update notification are ~100 MB of text each).  Once a message
+ * has reached SPLICE_START bytes, each object or array nested at least
+ * SPLICE_DEPTH deep (a row, an operation) that opens from then on is
+ * parsed as soon as it is complete, if its text is at least
+ * SPLICE_MIN_VALUE bytes; its text in
+ * 'input' is replaced by one JSON_SPLICE_MARK byte and its tree is
+ * appended to 'values'.  An enclosing value's text then holds marks,
+ * which parsing it resolves from 'values' in order; so does the final
+ * parse of the message.  'opens' records, for each object or array open
+ * at SPLICE_DEPTH or deeper, where it starts in 'input' and how many
+ * 'values' existed then.  Valid JSON never contains the mark byte; a
+ * message that does ('poisoned') is parsed without splicing, so it fails
+ * as it always did.
+ *
  * Output: serialized messages are appended to 'output'; the first
  * 'out_ofs' bytes of it have already been written. */
+
+/* Buffers larger than this are freed, not kept, once empty. */
+#define JSONRPC_KEPT_BUFFER (256 * 1024)
+
+/* Serialized params at least this large are sent without a copy. */
+#define SEND_IN_PLACE_MIN (1024 * 1024)
+
+#define SPLICE_START (1024 * 1024)
+#define SPLICE_DEPTH 3          /* Rows of a <table-update>, operations. */
+#define SPLICE_MIN_VALUE 128
+
+struct splice_open {
+    size_t ofs;                 /* Where the value starts in 'input'. */
+    size_t n_values;            /* conn->n_values when it started. */
+};
 
 struct jsonrpc_conn {
     struct json_scanner scanner;
     struct ds input;            /* Partial message received so far. */
+    size_t msg_size;            /* Bytes of the partial message. */
+    size_t splice_start;        /* SPLICE_START unless set for tests. */
+    size_t splice_min_value;    /* SPLICE_MIN_VALUE, likewise. */
     size_t max_msg_size;        /* Largest message accepted, in bytes. */
+    struct json **values;       /* Values parsed ahead (see above). */
+    size_t n_values, allocated_values;
+    struct splice_open *opens;  /* Open values (see above). */
+    size_t n_opens, allocated_opens;
+    bool poisoned;              /* Mark byte seen in this message. */
     char *error;                /* Protocol error, or NULL. */
 
     struct jsonrpc_msg **queue; /* Parsed messages not yet popped. */
@@ -326,6 +365,8 @@ struct jsonrpc_conn {
     struct jsonrpc_conn_stats stats;
 };
 
+static void reset_input(struct jsonrpc_conn *);
+
 struct jsonrpc_conn *
 jsonrpc_conn_create(void)
 {
@@ -335,6 +376,8 @@ jsonrpc_conn_create(void)
     ds_init(&conn->input);
     ds_init(&conn->output);
     conn->max_msg_size = JSONRPC_DEFAULT_MAX_MSG_SIZE;
+    conn->splice_start = SPLICE_START;
+    conn->splice_min_value = SPLICE_MIN_VALUE;
     return conn;
 }
 
@@ -348,7 +391,10 @@ jsonrpc_conn_destroy(struct jsonrpc_conn *conn)
         jsonrpc_msg_destroy(conn->queue[i]);
     }
     free(conn->queue);
+    reset_input(conn);
     ds_destroy(&conn->input);
+    free(conn->values);
+    free(conn->opens);
     ds_destroy(&conn->output);
     free(conn->error);
     free(conn);
@@ -360,6 +406,27 @@ jsonrpc_conn_set_max_msg_size(struct jsonrpc_conn *conn, size_t max)
     conn->max_msg_size = max ? max : JSONRPC_DEFAULT_MAX_MSG_SIZE;
 }
 
+void
+jsonrpc_conn_set_parse_ahead(struct jsonrpc_conn *conn, size_t start,
+                             size_t min_value)
+{
+    conn->splice_start = start;
+    conn->splice_min_value = min_value;
+}
+
+/* Forgets the partial message: its text, its values parsed ahead. */
+static void
+reset_input(struct jsonrpc_conn *conn)
+{
+    for (size_t i = 0; i < conn->n_values; i++) {
+        json_destroy(conn->values[i]);
+    }
+    conn->n_values = 0;
+    conn->n_opens = 0;
+    conn->msg_size = 0;
+    conn->poisoned = false;
+}
+
 static void
 set_error(struct jsonrpc_conn *conn, char *error)
 {
@@ -368,6 +435,7 @@ set_error(struct jsonrpc_conn *conn, char *error)
     } else {
         free(error);
     }
+    reset_input(conn);
     ds_destroy(&conn->input);
     ds_init(&conn->input);
 }
@@ -386,14 +454,31 @@ enqueue(struct jsonrpc_conn *conn, struct jsonrpc_msg *msg)
     conn->stats.msgs_received++;
 }
 
-/* Parses one complete framed message. */
+/* Empties 'ds', freeing its memory if it grew large: one big message
+ * (a northd's first transaction, a monitor reply) must not leave a buffer
+ * of its size allocated, and resident, for the connection's lifetime. */
+static void
+release_buffer(struct ds *ds)
+{
+    if (ds->allocated > JSONRPC_KEPT_BUFFER) {
+        ds_destroy(ds);
+        ds_init(ds);
+    } else {
+        ds_clear(ds);
+    }
+}
+
+/* Parses one complete framed message, whose values parsed ahead (if any)
+ * are in conn->values. */
 static void
 parse_message(struct jsonrpc_conn *conn, const char *buf, size_t n)
 {
     struct jsonrpc_msg *msg;
     char *error;
-    struct json *json = json_from_buffer(buf, n, &error);
+    struct json *json = json_from_buffer_spliced(buf, n, conn->values,
+                                                 conn->n_values, &error);
 
+    conn->n_values = 0;         /* Taken by the parser. */
     if (!json) {
         set_error(conn, xasprintf("malformed JSON: %s", error));
         free(error);
@@ -406,6 +491,68 @@ parse_message(struct jsonrpc_conn *conn, const char *buf, size_t n)
         free(error);
     } else {
         enqueue(conn, msg);
+    }
+}
+
+/* Parses the value that just closed at the end of 'input' ahead of the
+ * rest of the message, if it is worth it (see "Connections" above). */
+static void
+splice_close(struct jsonrpc_conn *conn)
+{
+    if (!conn->n_opens) {
+        return;                 /* Opened before tracking started. */
+    }
+    const struct splice_open *o = &conn->opens[--conn->n_opens];
+    size_t len = conn->input.length - o->ofs;
+
+    if (conn->poisoned || len < conn->splice_min_value) {
+        return;
+    }
+    char *error;
+    size_t n = conn->n_values - o->n_values;
+    struct json *value = json_from_buffer_spliced(
+        conn->input.string + o->ofs, len,
+        n ? conn->values + o->n_values : NULL, n, &error);
+    conn->n_values = o->n_values;   /* Taken by the parser. */
+    if (!value) {
+        set_error(conn, xasprintf("malformed JSON: %s", error));
+        free(error);
+        return;
+    }
+    if (conn->n_values >= conn->allocated_values) {
+        conn->values = x2nrealloc(conn->values, &conn->allocated_values,
+                                  sizeof *conn->values);
+    }
+    conn->values[conn->n_values++] = value;
+    conn->stats.values_parsed_ahead++;
+    ds_truncate(&conn->input, o->ofs);
+    ds_put_char(&conn->input, JSON_SPLICE_MARK);
+}
+
+/* Acts on the scanner's event, if any, for the bytes just added to
+ * 'input'. */
+static void
+splice_event(struct jsonrpc_conn *conn)
+{
+    if (conn->scanner.event == JSON_SCANNER_OPEN) {
+        if (conn->scanner.depth - 1 > JSON_MAX_DEPTH) {
+            /* What the parser would say, which it cannot do across
+             * splices (each piece counts its own depth). */
+            set_error(conn, xasprintf("malformed JSON: input exceeds "
+                                      "maximum nesting depth %d",
+                                      JSON_MAX_DEPTH));
+            return;
+        }
+        if (conn->n_opens >= conn->allocated_opens) {
+            conn->opens = x2nrealloc(conn->opens, &conn->allocated_opens,
+                                     sizeof *conn->opens);
+        }
+        conn->opens[conn->n_opens++] = (struct splice_open) {
+            .ofs = conn->input.length - 1,
+            .n_values = conn->n_values,
+        };
+    } else if (conn->scanner.event == JSON_SCANNER_CLOSE) {
+        splice_close(conn);
     }
 }
 
@@ -438,21 +585,35 @@ receive_piece(struct jsonrpc_conn *conn, const char *p, size_t n)
 
     bool done = false, garbage = false;
     size_t used = json_scanner_feed(&conn->scanner, p, n, &done, &garbage);
-    if (conn->input.length + used > conn->max_msg_size) {
+    conn->msg_size += used;
+    if (conn->msg_size > conn->max_msg_size) {
         set_error(conn, xasprintf("message exceeds the maximum size of %zu "
                                   "bytes", conn->max_msg_size));
         return n;
     }
+    if (memchr(p, JSON_SPLICE_MARK, used)) {
+        conn->poisoned = true;
+    }
     if (!done) {
         ds_put_buffer(&conn->input, p, used);
+        splice_event(conn);
+        if (!conn->scanner.event_depth
+            && conn->msg_size >= conn->splice_start) {
+            /* From here on, track values as they open and close. */
+            conn->scanner.event_depth = SPLICE_DEPTH;
+        }
     } else if (!conn->input.length) {
         parse_message(conn, p, used);
     } else {
         ds_put_buffer(&conn->input, p, used);
+        if (conn->poisoned) {
+            reset_input(conn);  /* Let the mark byte be the error. */
+        }
         parse_message(conn, conn->input.string, conn->input.length);
-        ds_clear(&conn->input);
+        release_buffer(&conn->input);
     }
     if (done) {
+        reset_input(conn);
         json_scanner_init(&conn->scanner);
     }
     return used;
@@ -492,10 +653,60 @@ jsonrpc_conn_is_mid_message(const struct jsonrpc_conn *conn)
     return conn->scanner.started;
 }
 
+/* Queues 'msg', whose params are large serialized text that only 'msg'
+ * holds (a northd's first transaction, ~100 MB), without copying that
+ * text: it becomes the output buffer, with the pending output and the
+ * message's envelope moved in front of it.  Returns false, doing nothing,
+ * for any other message. */
+static bool
+send_in_place(struct jsonrpc_conn *conn, struct jsonrpc_msg *msg)
+{
+    struct json *params = msg->params;
+    size_t pending = conn->output.length - conn->out_ofs;
+
+    if (!params || params->type != JSON_SERIALIZED || params->count != 1
+        || pending > JSONRPC_KEPT_BUFFER) {
+        return false;
+    }
+    size_t len = strlen(params->string);
+    if (len < SEND_IN_PLACE_MIN) {
+        return false;
+    }
+
+    /* The pending output and the envelope, with one mark byte (escaped
+     * anywhere else in a message) standing for the params. */
+    struct ds head = DS_EMPTY_INITIALIZER;
+    ds_put_buffer(&head, conn->output.string + conn->out_ofs, pending);
+    size_t env = head.length;
+    msg->params = json_serialized_create_nocopy(xstrdup("\x01"));
+    jsonrpc_msg_to_ds(msg, &head);
+    char *mark = memchr(head.string + env, '\x01', head.length - env);
+    ASSERT(mark);
+    size_t n_head = mark - head.string;
+    size_t n_tail = head.length - n_head - 1;
+
+    char *buf = xrealloc(params->string, n_head + len + n_tail + 1);
+    params->string = NULL;
+    json_destroy(params);
+    memmove(buf + n_head, buf, len);
+    memcpy(buf, head.string, n_head);
+    memcpy(buf + n_head + len, mark + 1, n_tail);
+    buf[n_head + len + n_tail] = '\0';
+    ds_destroy(&head);
+
+    ds_destroy(&conn->output);
+    conn->output.string = buf;
+    conn->output.length = conn->output.allocated = n_head + len + n_tail;
+    conn->out_ofs = 0;
+    return true;
+}
+
 void
 jsonrpc_conn_send(struct jsonrpc_conn *conn, struct jsonrpc_msg *msg)
 {
-    jsonrpc_msg_to_ds(msg, &conn->output);
+    if (!send_in_place(conn, msg)) {
+        jsonrpc_msg_to_ds(msg, &conn->output);
+    }
     jsonrpc_msg_destroy(msg);
     conn->stats.msgs_sent++;
 }
@@ -515,7 +726,7 @@ jsonrpc_conn_consumed(struct jsonrpc_conn *conn, size_t n)
     conn->out_ofs += n;
     conn->stats.bytes_sent += n;
     if (conn->out_ofs == conn->output.length) {
-        ds_clear(&conn->output);
+        release_buffer(&conn->output);
         conn->out_ofs = 0;
     } else if (conn->out_ofs >= 65536
                && conn->out_ofs >= conn->output.length / 2) {

@@ -22,7 +22,9 @@
  * jsonrpc_conn_send() and drains the serialized bytes with
  * jsonrpc_conn_output() + jsonrpc_conn_consumed().  The stream is split
  * into messages with json_scanner, so a message may arrive in any number
- * of pieces and several messages may arrive in one piece.
+ * of pieces and several messages may arrive in one piece.  A large message
+ * is parsed as it arrives, piece by piece, so that its whole text is never
+ * held beside its tree.
  *
  * Protocol errors (malformed JSON, bytes outside a JSON object, a message
  * of the wrong shape, a message larger than the maximum size) are final:
@@ -100,6 +102,8 @@ struct jsonrpc_conn_stats {
     uint64_t bytes_sent;        /* Counted by jsonrpc_conn_consumed(). */
     uint64_t msgs_received;
     uint64_t msgs_sent;
+    uint64_t values_parsed_ahead;   /* Parts of large messages parsed
+                                     * before the message was complete. */
 };
 
 struct jsonrpc_conn *jsonrpc_conn_create(void);
@@ -108,6 +112,11 @@ void jsonrpc_conn_destroy(struct jsonrpc_conn *);
 /* Sets the largest accepted incoming message, in bytes (0 means the
  * default). */
 void jsonrpc_conn_set_max_msg_size(struct jsonrpc_conn *, size_t);
+/* For tests and fuzzing: parse ahead the parts of a message of at least
+ * 'min_value' bytes once the message has reached 'start' bytes (defaults:
+ * 1 MB and 128 bytes). */
+void jsonrpc_conn_set_parse_ahead(struct jsonrpc_conn *, size_t start,
+                                  size_t min_value);
 
 /* Consumes 'n' received bytes.  Returns 0, or EPROTO if the connection is
  * (now or already) in the error state. */

@@ -52,7 +52,8 @@
  *
  * Ownership: the monitor copies what it keeps of its arguments.  Returned
  * JSON belongs to the caller, but parts of it may be shared with other
- * monitors' updates (json_clone), so the caller must not modify it.
+ * monitors' updates (json_clone), so the caller must not modify it.  In
+ * updates, each <row-update> is already serialized (JSON_SERIALIZED).
  * Monitors belong to the caller (the server keeps them per session); the
  * hub belongs to the database and is destroyed with it, which orphans the
  * remaining monitors: they then produce nothing and still must be

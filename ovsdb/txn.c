@@ -609,22 +609,19 @@ index_error(const struct ovsdb_table *table, size_t idx,
  * each other and against unchanged committed rows.  Committed rows are in
  * table->indexes[idx] via their 'index_nodes'. */
 static struct ovsdb_error *
-check_index(struct ovsdb_txn *txn, struct ovsdb_table *table, size_t idx)
+check_index(struct ovsdb_table *table, size_t idx,
+            struct ovsdb_row **rows, size_t n_rows)
 {
     const struct ovsdb_column_set *index = &table->schema->indexes[idx];
     struct ovsdb_error *error = NULL;
-    struct ovsdb_txn_row *tr;
     struct hmap fresh;
 
     hmap_init(&fresh);
-    HMAP_FOR_EACH (tr, hmap_node, &txn->txn_rows) {
+    for (size_t i = 0; i < n_rows; i++) {
         struct ovsdb_row_index_node *in;
-        struct ovsdb_row *new = tr->new;
+        struct ovsdb_row *new = rows[i];
         uint32_t hash;
 
-        if (tr->table != table || !new) {
-            continue;
-        }
         hash = ovsdb_row_hash_columns(new, index, 0);
         HMAP_FOR_EACH_WITH_HASH (in, node, hash, &fresh) {
             if (ovsdb_row_equal_columns(new, in->row, index)) {
@@ -643,6 +640,68 @@ check_index(struct ovsdb_txn *txn, struct ovsdb_table *table, size_t idx)
     }
 out:
     hmap_destroy(&fresh);
+    return error;
+}
+
+/* The new rows of one indexed table, in txn->txn_rows order. */
+struct indexed_rows {
+    struct ovsdb_table *table;
+    struct ovsdb_row **rows;
+    size_t n, allocated;
+};
+
+/* Checks every index of every table against the transaction's new rows.
+ * The rows are sorted out by table in one pass: looping over all of the
+ * transaction's rows once per index (a northd's first transaction has
+ * 200,000 rows and SB has a dozen indexes) took seconds. */
+static struct ovsdb_error *
+check_indexes(struct ovsdb_txn *txn)
+{
+    struct indexed_rows *tables = NULL;
+    size_t n_tables = 0, allocated_tables = 0;
+    struct ovsdb_error *error = NULL;
+    struct ovsdb_txn_row *tr;
+
+    HMAP_FOR_EACH (tr, hmap_node, &txn->txn_rows) {
+        if (!tr->new || !tr->table->schema->n_indexes) {
+            continue;
+        }
+        size_t i = 0;
+        while (i < n_tables && tables[i].table != tr->table) {
+            i++;
+        }
+        if (i == n_tables) {
+            if (n_tables >= allocated_tables) {
+                tables = x2nrealloc(tables, &allocated_tables,
+                                    sizeof *tables);
+            }
+            tables[n_tables++] = (struct indexed_rows) { .table = tr->table };
+        }
+        struct indexed_rows *ir = &tables[i];
+        if (ir->n >= ir->allocated) {
+            ir->rows = x2nrealloc(ir->rows, &ir->allocated, sizeof *ir->rows);
+        }
+        ir->rows[ir->n++] = tr->new;
+    }
+    /* In the database's table order, as before, so that of several
+     * violations the same one is reported. */
+    struct shash_node *node;
+    SHASH_FOR_EACH (node, &txn->db->tables) {
+        for (size_t i = 0; i < n_tables && !error; i++) {
+            struct indexed_rows *ir = &tables[i];
+            if (ir->table != node->data) {
+                continue;
+            }
+            for (size_t j = 0; j < ir->table->schema->n_indexes && !error;
+                 j++) {
+                error = check_index(ir->table, j, ir->rows, ir->n);
+            }
+        }
+    }
+    for (size_t i = 0; i < n_tables; i++) {
+        free(tables[i].rows);
+    }
+    free(tables);
     return error;
 }
 
@@ -672,16 +731,7 @@ check_constraints(struct ovsdb_txn *txn)
                                hmap_count(&table->rows), ts->max_rows);
         }
     }
-    SHASH_FOR_EACH (node, &txn->db->tables) {
-        struct ovsdb_table *table = node->data;
-        for (size_t i = 0; i < table->schema->n_indexes; i++) {
-            struct ovsdb_error *error = check_index(txn, table, i);
-            if (error) {
-                return error;
-            }
-        }
-    }
-    return NULL;
+    return check_indexes(txn);
 }
 
 /* Computes which columns each row changed; forgets rows that did not

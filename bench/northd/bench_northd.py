@@ -13,7 +13,8 @@ ovn-northd on ovsdb-server, weft-northd on weft-db):
                 (ovn-northd: stopwatch ovnnb_db_run Maximum after a reset;
                 weft-northd: northd/stats "longest" after northd/stats-clear:
                 the longest run the action caused) (ms, median of --repeat)
-  peak RSS      the northd process's VmHWM after the above (MB)
+  peak RSS      the northd process's VmHWM after the above (MB); also its
+                VmRSS right after the first sync and at the end (MB)
   add port      one lsp-add with --wait=sb: the northd's compute time for
                 the change (ms) and the command's wall time (ms)
   flows         Logical_Flow rows in SB
@@ -210,10 +211,10 @@ class Plane:
         tool = self.args.weft_appctl if self.kind == "weft" else "ovn-appctl"
         return run([tool, "-t", self.ctl] + list(args))
 
-    def peak_rss_mb(self):
+    def peak_rss_mb(self, field="VmHWM"):
         with open("/proc/%d/status" % self.northd.pid) as f:
             for line in f:
-                if line.startswith("VmHWM:"):
+                if line.startswith(field + ":"):
                     return int(line.split()[1]) / 1024.0
         return float("nan")
 
@@ -270,6 +271,7 @@ def measure(kind, args, ops):
         plane.nbctl("--wait=sb", "--timeout=900", "sync")
         first_sync = time.time() - t
         log("%s: first sync %.2f s" % (kind, first_sync))
+        synced_rss = plane.peak_rss_mb("VmRSS")
 
         def recompute():
             plane.appctl("inc-engine/recompute")
@@ -289,6 +291,8 @@ def measure(kind, args, ops):
         return {"first_sync_s": first_sync,
                 "recompute_ms": statistics.median(recomputes),
                 "peak_rss_mb": plane.peak_rss_mb(),
+                "synced_rss_mb": synced_rss,
+                "end_rss_mb": plane.peak_rss_mb("VmRSS"),
                 "add_port_ms": statistics.median(adds),
                 "add_port_wall_ms": statistics.median(walls),
                 "flows": plane.n_flows()}
@@ -345,6 +349,8 @@ def report(results, args):
     rows = [("first SB sync", "first_sync_s", "s"),
             ("full recompute", "recompute_ms", "ms"),
             ("peak RSS", "peak_rss_mb", "MB"),
+            ("RSS after first sync", "synced_rss_mb", "MB"),
+            ("RSS at the end", "end_rss_mb", "MB"),
             ("add one port (compute)", "add_port_ms", "ms"),
             ("add one port (--wait=sb wall)", "add_port_wall_ms", "ms"),
             ("logical flows", "flows", "")]

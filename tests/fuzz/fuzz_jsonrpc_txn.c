@@ -2,7 +2,12 @@
  *
  * The input bytes are fed to a sans-IO JSON-RPC connection (ovsdb/jsonrpc.h)
  * in one piece and then, for a second pass, split at the first byte so the
- * stream scanner also sees a message that arrives in two pieces.  Every
+ * stream scanner also sees a message that arrives in two pieces.  A third
+ * pass is differential: the bytes go, 3 at a time, to a connection that
+ * parses every nested object and array ahead as it arrives (as it does for
+ * messages over 1 MB), and the messages and the error state must be the
+ * same as when the whole input is parsed at once (but for a malformed
+ * message found before its end); if not, it aborts.  Every
  * message popped from the connection is destroyed; each one that is a
  * "transact" request whose params look like what ovsdb-server's dispatcher
  * accepts (a non-empty array starting with a string) is run through
@@ -23,6 +28,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ds.h"
 #include "json.h"
 #include "ovsdb/error.h"
 #include "ovsdb/execution.h"
@@ -187,6 +193,59 @@ fuzz_stream(struct ovsdb *db, const uint8_t *data, size_t size, size_t split)
     jsonrpc_conn_destroy(conn);
 }
 
+/* Pops every message of 'conn' into 'out', as sorted JSON text. */
+static void
+collect(struct jsonrpc_conn *conn, struct ds *out)
+{
+    struct jsonrpc_msg *msg;
+
+    while ((msg = jsonrpc_conn_next_msg(conn)) != NULL) {
+        struct json *json = jsonrpc_msg_to_json(msg);
+        json_to_ds(json, JSSF_SORT, out);
+        ds_put_char(out, '\n');
+        json_destroy(json);
+        jsonrpc_msg_destroy(msg);
+    }
+}
+
+/* The differential pass (see the top of the file). */
+static void
+fuzz_parse_ahead(const uint8_t *data, size_t size)
+{
+    struct jsonrpc_conn *whole = jsonrpc_conn_create();
+    struct jsonrpc_conn *ahead = jsonrpc_conn_create();
+    struct ds a = DS_EMPTY_INITIALIZER, b = DS_EMPTY_INITIALIZER;
+
+    jsonrpc_conn_set_max_msg_size(whole, 1024 * 1024);
+    jsonrpc_conn_set_max_msg_size(ahead, 1024 * 1024);
+    jsonrpc_conn_set_parse_ahead(ahead, 0, 0);
+    jsonrpc_conn_receive(whole, data, size);
+    for (size_t i = 0; i < size; i += 3) {
+        if (jsonrpc_conn_receive(ahead, data + i, MIN(3, size - i))) {
+            break;
+        }
+    }
+    collect(whole, &a);
+    collect(ahead, &b);
+    /* Parsing ahead may find a malformed message before its end (say
+     * '{"a":[1}' in a message that is still open): an error where the
+     * whole-message parse is still waiting for the rest of it. */
+    bool whole_error = jsonrpc_conn_get_error(whole) != NULL;
+    bool ahead_error = jsonrpc_conn_get_error(ahead) != NULL;
+    if (strcmp(ds_cstr(&a), ds_cstr(&b))
+        || (whole_error != ahead_error
+            && (whole_error || !jsonrpc_conn_is_mid_message(whole)))) {
+        fprintf(stderr, "parsed whole (%s):\n%s\nparsed ahead (%s):\n%s\n",
+                jsonrpc_conn_get_error(whole), ds_cstr(&a),
+                jsonrpc_conn_get_error(ahead), ds_cstr(&b));
+        abort();
+    }
+    ds_destroy(&a);
+    ds_destroy(&b);
+    jsonrpc_conn_destroy(whole);
+    jsonrpc_conn_destroy(ahead);
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -204,5 +263,6 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         fuzz_stream(db, data, size, 1);
     }
     ovsdb_destroy(db);
+    fuzz_parse_ahead(data, size);
     return 0;
 }

@@ -799,6 +799,7 @@ test_txn_generation(void **state OVS_UNUSED)
     /* Insert a port and add it to sw1's ports by mutation. */
     const struct ovsdb_client_row *np = ovsdb_client_txn_insert(txn,
                                                                 port_table);
+    struct uuid np_uuid = np->uuid;     /* 'np' is freed at commit. */
     ovsdb_datum_init_string(&d, "p2");
     ovsdb_client_txn_write(txn, np, PORT_NAME, &d);
     assert_int_equal(ovsdb_client_table_count(port_table), 2);
@@ -832,7 +833,7 @@ test_txn_generation(void **state OVS_UNUSED)
     assert_non_null(find_row(client, "Sw", U2));
     assert_int_equal(ovsdb_client_table_count(port_table), 1);
 
-    char *name = xasprintf("row" UUID_FMT, UUID_ARGS(&np->uuid));
+    char *name = xasprintf("row" UUID_FMT, UUID_ARGS(&np_uuid));
     for (char *p = name; *p; p++) {
         *p = *p == '-' ? '_' : *p;
     }
@@ -960,8 +961,8 @@ test_txn_increment_if_changed(void **state OVS_UNUSED)
         txn, ovsdb_client_get_table(client, "Sw"));
     assert_true(ovsdb_client_txn_has_changes(txn));
     ovsdb_client_txn_increment_if_changed(txn, sw3, SW_N);
-    assert_int_equal(ovsdb_client_txn_commit(txn), OVSDB_TXN_INCOMPLETE);
     char *name = xasprintf("row" UUID_FMT, UUID_ARGS(&sw3->uuid));
+    assert_int_equal(ovsdb_client_txn_commit(txn), OVSDB_TXN_INCOMPLETE);
     for (char *p = name; *p; p++) {
         *p = *p == '-' ? '_' : *p;
     }
@@ -1276,6 +1277,102 @@ test_typed_bindings(void **state OVS_UNUSED)
     ovsdb_client_destroy(client);
 }
 
+/* A transaction of more than 1 MB: sent as text built one operation at a
+ * time, not kept for ovsdb_client_txn_get_request(); its inserted rows are
+ * still matched with the uuids of the reply. */
+static void
+test_txn_large(void **state OVS_UNUSED)
+{
+    enum { N = 12000 };
+    struct ovsdb_client *client = ready_client();
+    struct ovsdb_client_table *ports = ovsdb_client_get_table(client,
+                                                              "Port");
+    struct ovsdb_client_txn *txn = ovsdb_client_txn_create(client);
+    const struct ovsdb_client_row **rows = xmalloc(N * sizeof *rows);
+    struct ovsdb_datum d;
+
+    for (int i = 0; i < N; i++) {
+        rows[i] = ovsdb_client_txn_insert(txn, ports);
+        char *name = xasprintf("port-%05d-with-a-name-long-enough-for-1-MB",
+                               i);
+        ovsdb_datum_init_string(&d, name);
+        ovsdb_client_txn_write(txn, rows[i], PORT_NAME, &d);
+        free(name);
+    }
+    ovsdb_client_txn_add_comment(txn, "big");
+    assert_int_equal(ovsdb_client_txn_commit(txn), OVSDB_TXN_INCOMPLETE);
+    assert_null(ovsdb_client_txn_get_request(txn));
+
+    struct jsonrpc_msg *msg = ovsdb_client_pop_msg(client);
+    assert_non_null(msg);
+    assert_string_equal(msg->method, "transact");
+    assert_int_equal(msg->params->type, JSON_SERIALIZED);
+    assert_true(strlen(msg->params->string) > 1024 * 1024);
+    long long id = msg->id->integer;
+
+    /* What goes on the wire is what jsonrpc_msg_to_ds() makes of it. */
+    struct ds wire = DS_EMPTY_INITIALIZER;
+    jsonrpc_msg_to_ds(msg, &wire);
+    struct json *sent = parse(ds_cstr(&wire));
+    const struct json *params = json_object_get(sent, "params");
+    assert_int_equal(params->array.n, 1 + N + 1);
+    assert_string_equal(json_string(params->array.elems[0]), "TestDB");
+    char *op = json_to_string(params->array.elems[N], JSSF_SORT);
+    char *expected = xasprintf(
+        "{\"op\":\"insert\",\"row\":{\"name\":\"port-%05d-with-a-name-long-"
+        "enough-for-1-MB\"},\"table\":\"Port\",\"uuid-name\":\"row", N - 1);
+    assert_true(!strncmp(op, expected, strlen(expected)));
+    free(op);
+    free(expected);
+    json_destroy(sent);
+    ds_destroy(&wire);
+    jsonrpc_msg_destroy(msg);
+
+    /* The reply's uuids go to the right rows. */
+    struct ds r = DS_EMPTY_INITIALIZER;
+    ds_put_format(&r, "{\"id\": %lld, \"error\": null, \"result\": [", id);
+    for (int i = 0; i < N; i++) {
+        ds_put_format(&r, "{\"uuid\": [\"uuid\", "
+                      "\"%08x-0000-4000-8000-000000000000\"]},", i);
+    }
+    ds_put_cstr(&r, "{}]}");
+    feed(client, ds_cstr(&r));
+    ds_destroy(&r);
+    assert_int_equal(ovsdb_client_txn_get_status(txn), OVSDB_TXN_SUCCESS);
+    for (int i = 0; i < N; i += N / 7) {
+        char buf[UUID_LEN + 1];
+        const struct uuid *u = ovsdb_client_txn_get_insert_uuid(txn,
+                                                                rows[i]);
+        assert_non_null(u);
+        char *want = xasprintf("%08x-0000-4000-8000-000000000000", i);
+        assert_string_equal(uuid_to_cstr(u, buf), want);
+        free(want);
+    }
+    free(rows);
+    ovsdb_client_txn_destroy(txn);
+    ovsdb_client_destroy(client);
+}
+
+/* Equal short strings of replica rows share one string. */
+static void
+test_replica_shares_strings(void **state OVS_UNUSED)
+{
+    struct ovsdb_client *client = ready_client();
+
+    feed(client, "{'id': null, 'method': 'update3', 'params': ['TestDB', '"
+                 TXN2 "', {'Sw': {'" U3 "': {'insert': {'name': 'sw1', "
+                 "'other': ['map', [['a', 'x']]]}}}}]}");
+    const struct ovsdb_client_row *sw1 = find_row(client, "Sw", U1);
+    const struct ovsdb_client_row *sw3 = find_row(client, "Sw", U3);
+    assert_non_null(sw3);
+    assert_ptr_equal(ovsdb_client_row_get(sw1, SW_NAME)->keys[0].s,
+                     ovsdb_client_row_get(sw3, SW_NAME)->keys[0].s);
+    assert_ptr_equal(ovsdb_client_row_get(sw1, SW_OTHER)->keys[0].s,
+                     ovsdb_client_row_get(sw3, SW_OTHER)->keys[0].s);
+    assert_datum(sw3, SW_OTHER, "{a=x}");
+    ovsdb_client_destroy(client);
+}
+
 int
 main(void)
 {
@@ -1288,6 +1385,8 @@ main(void)
         cmocka_unit_test(test_resume_and_reconcile),
         cmocka_unit_test(test_cluster_leader),
         cmocka_unit_test(test_conditions),
+        cmocka_unit_test(test_txn_large),
+        cmocka_unit_test(test_replica_shares_strings),
         cmocka_unit_test(test_txn_generation),
         cmocka_unit_test(test_txn_results),
         cmocka_unit_test(test_monitor_selection),

@@ -10,7 +10,9 @@
 #include "json.h"
 #include "ovsdb/datum.h"
 #include "ovsdb/error.h"
+#include "ovsdb/string-pool.h"
 #include "ovsdb/types.h"
+#include "util.h"
 
 static void
 parse_type(struct ovsdb_type *type, const char *s)
@@ -112,6 +114,55 @@ test_maps(void **state OVS_UNUSED)
           " 2.5]]]", "[\"map\", []]");
 }
 
+static void
+test_string_pool(void **state OVS_UNUSED)
+{
+    struct string_pool pool;
+    struct ovsdb_type type;
+    struct ovsdb_datum a, b;
+    char long_s[STRING_POOL_MAX_LEN + 2];
+
+    memset(long_s, 'x', sizeof long_s - 1);
+    long_s[sizeof long_s - 1] = '\0';
+    string_pool_init(&pool);
+    parse_type(&type, "{\"key\": \"string\", \"value\": \"string\", "
+               "\"min\": 0, \"max\": \"unlimited\"}");
+    char *text = xasprintf("[\"map\", [[\"k\", \"v\"], [\"long\", \"%s\"]]]",
+                           long_s);
+    parse_datum(&a, &type, text);
+    parse_datum(&b, &type, text);
+    assert_ptr_not_equal(a.keys[0].s, b.keys[0].s);
+
+    string_pool_datum(&pool, &a, &type);
+    string_pool_datum(&pool, &b, &type);
+    /* Short keys and values now share one string; the long value is not
+     * pooled; the datums are unchanged in value. */
+    assert_ptr_equal(a.keys[0].s, b.keys[0].s);         /* "k" */
+    assert_ptr_equal(a.keys[1].s, b.keys[1].s);         /* "long" */
+    assert_ptr_equal(a.values[0].s, b.values[0].s);     /* "v" */
+    assert_ptr_not_equal(a.values[1].s, b.values[1].s);
+    assert_string_equal(ovsdb_atom_string(&b.values[1]), long_s);
+    assert_int_equal(string_pool_count(&pool), 3);
+    assert_int_equal(a.keys[0].s->count, 3);    /* a, b and the pool. */
+    ovsdb_datum_destroy(&a, &type);
+    ovsdb_datum_destroy(&b, &type);
+
+    /* Strings only the pool refers to go at the next sweep, which comes
+     * once the pool has grown enough. */
+    for (int i = 0; i < 3000; i++) {
+        struct ovsdb_datum d;
+        char *s = xasprintf("[\"map\", [[\"k%d\", \"v\"]]]", i);
+        parse_datum(&d, &type, s);
+        string_pool_datum(&pool, &d, &type);
+        ovsdb_datum_destroy(&d, &type);
+        free(s);
+    }
+    assert_true(string_pool_count(&pool) < 2100);
+    free(text);
+    ovsdb_type_destroy(&type);
+    string_pool_destroy(&pool);
+}
+
 int
 main(void)
 {
@@ -119,6 +170,7 @@ main(void)
         cmocka_unit_test(test_scalars),
         cmocka_unit_test(test_sets),
         cmocka_unit_test(test_maps),
+        cmocka_unit_test(test_string_pool),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -388,6 +388,219 @@ test_oversized_message(void **state OVS_UNUSED)
     jsonrpc_conn_destroy(conn);
 }
 
+/* Large messages, parsed as they arrive (see ovsdb/jsonrpc.c). */
+
+/* Appends an update2 notification of 'n_rows' rows, ~200 bytes each, with
+ * strings that look like JSON structure, escapes, UTF-8 and nested maps.
+ * If 'bad_row' is less than 'n_rows', that row's text is 'bad'. */
+static void
+put_big_update(struct ds *ds, size_t n_rows, size_t bad_row,
+               const char *bad)
+{
+    ds_put_cstr(ds, "{\"id\":null,\"method\":\"update2\",\"params\":"
+                "[\"mon\",{\"Logical_Flow\":{");
+    for (size_t i = 0; i < n_rows; i++) {
+        ds_put_format(ds, "%s\"%08zx-0000-4000-8000-000000000000\":",
+                      i ? "," : "", i);
+        if (i == bad_row) {
+            ds_put_cstr(ds, bad);
+            continue;
+        }
+        ds_put_format(ds,
+            "{\"insert\":{\"match\":\"inport == \\\"p%zu\\\" && "
+            "{[}] \\\\ \\u00e9 \xc3\xa9\",\"priority\":%zu,"
+            "\"external_ids\":[\"map\",[[\"source\",\"x.c:%zu\"],"
+            "[\"stage-name\",\"ls_in_l2_lkup\"]]],\"r\":1.5e3,"
+            "\"t\":[true,false,null,[],{}]}}", i, i % 100, i);
+    }
+    ds_put_cstr(ds, "}}]}");
+}
+
+/* Feeds 'text' to 'conn' in pieces of varying sizes (1 byte to 64 kB).
+ * Returns the first error. */
+static int
+feed_in_pieces(struct jsonrpc_conn *conn, const char *text, size_t len)
+{
+    static const size_t sizes[] = { 1, 7, 100, 4096, 65536, 3, 1500 };
+    size_t ofs = 0;
+
+    for (size_t i = 0; ofs < len; i++) {
+        size_t n = MIN(sizes[i % ARRAY_SIZE(sizes)], len - ofs);
+        int error = jsonrpc_conn_receive(conn, text + ofs, n);
+        if (error) {
+            return error;
+        }
+        ofs += n;
+    }
+    return 0;
+}
+
+static void
+test_large_message_parsed_ahead(void **state OVS_UNUSED)
+{
+    struct jsonrpc_conn *conn = jsonrpc_conn_create();
+    struct ds text = DS_EMPTY_INITIALIZER;
+
+    put_big_update(&text, 20000, SIZE_MAX, NULL);
+    assert_true(text.length > 3 * 1024 * 1024);
+    struct json *whole = json_from_buffer(text.string, text.length, NULL);
+    ds_put_cstr(&text, "{\"method\":\"echo\",\"params\":[],\"id\":1}");
+
+    assert_int_equal(feed_in_pieces(conn, text.string, text.length), 0);
+
+    /* The same tree as parsing the whole text at once. */
+    assert_non_null(whole);
+    struct jsonrpc_msg *msg = jsonrpc_conn_next_msg(conn);
+    assert_non_null(msg);
+    assert_string_equal(msg->method, "update2");
+    assert_true(json_equal(msg->params, json_object_get(whole, "params")));
+    jsonrpc_msg_destroy(msg);
+    json_destroy(whole);
+
+    /* Most rows were parsed ahead: those after the first megabyte. */
+    const struct jsonrpc_conn_stats *st = jsonrpc_conn_get_stats(conn);
+    assert_true(st->values_parsed_ahead > 10000);
+
+    /* The next message, small, is parsed as usual. */
+    msg = jsonrpc_conn_next_msg(conn);
+    assert_non_null(msg);
+    assert_string_equal(msg->method, "echo");
+    jsonrpc_msg_destroy(msg);
+    assert_null(jsonrpc_conn_next_msg(conn));
+    assert_null(jsonrpc_conn_get_error(conn));
+    ds_destroy(&text);
+    jsonrpc_conn_destroy(conn);
+}
+
+/* Feeds a large update whose row 'bad_row' is 'bad' and returns the
+ * connection's error (owned by the caller). */
+static char *
+large_message_error(size_t bad_row, const char *bad, size_t max)
+{
+    struct jsonrpc_conn *conn = jsonrpc_conn_create();
+    struct ds text = DS_EMPTY_INITIALIZER;
+
+    jsonrpc_conn_set_max_msg_size(conn, max);
+    put_big_update(&text, 20000, bad_row, bad);
+    assert_int_equal(feed_in_pieces(conn, text.string, text.length),
+                     EPROTO);
+    assert_null(jsonrpc_conn_next_msg(conn));
+    char *error = xstrdup(jsonrpc_conn_get_error(conn));
+    ds_destroy(&text);
+    jsonrpc_conn_destroy(conn);
+    return error;
+}
+
+static void
+test_large_message_errors(void **state OVS_UNUSED)
+{
+    /* Malformed JSON in a row parsed ahead. */
+    char *e = large_message_error(15000, "{\"insert\":{\"a\":tru}}", 0);
+    assert_non_null(strstr(e, "malformed JSON"));
+    assert_non_null(strstr(e, "invalid keyword"));
+    free(e);
+
+    /* The splice mark byte in the input, before and after splicing
+     * starts, in a value position and in a string: still an error. */
+    e = large_message_error(10, "\x01", 0);
+    assert_non_null(strstr(e, "byte 0x01"));
+    free(e);
+    e = large_message_error(15000, "\x01", 0);
+    assert_non_null(strstr(e, "byte 0x01"));
+    free(e);
+    e = large_message_error(15000, "{\"insert\":{\"a\":\"\x01\"}}", 0);
+    assert_non_null(strstr(e, "malformed JSON"));
+    free(e);
+
+    /* The size limit counts the whole message, not what is buffered. */
+    e = large_message_error(SIZE_MAX, NULL, 2 * 1024 * 1024);
+    assert_non_null(strstr(e, "exceeds the maximum size"));
+    free(e);
+
+    /* Nesting deeper than JSON_MAX_DEPTH, after splicing started. */
+    struct ds deep = DS_EMPTY_INITIALIZER;
+    for (int i = 0; i < JSON_MAX_DEPTH + 10; i++) {
+        ds_put_cstr(&deep, "{\"a\":");
+    }
+    ds_put_cstr(&deep, "1");
+    for (int i = 0; i < JSON_MAX_DEPTH + 10; i++) {
+        ds_put_char(&deep, '}');
+    }
+    e = large_message_error(15000, ds_cstr(&deep), 0);
+    assert_non_null(strstr(e, "nesting depth"));
+    free(e);
+    ds_destroy(&deep);
+}
+
+static void
+test_json_spliced(void **state OVS_UNUSED)
+{
+    struct json *values[2];
+    char *error;
+
+    values[0] = json_from_string("{\"x\":[1,2]}", NULL);
+    values[1] = json_string_create("s");
+    static const char text[] = "[\x01,{\"k\":\x01}]";
+    struct json *json = json_from_buffer_spliced(text, strlen(text),
+                                                 values, 2, &error);
+    assert_non_null(json);
+    struct json *expected = json_from_string("[{\"x\":[1,2]},{\"k\":\"s\"}]",
+                                             NULL);
+    assert_true(json_equal(json, expected));
+    json_destroy(json);
+    json_destroy(expected);
+
+    /* A value left over, and a mark with no value: errors, no leaks. */
+    values[0] = json_integer_create(1);
+    values[1] = json_integer_create(2);
+    assert_null(json_from_buffer_spliced("[\x01]", 3, values, 2, &error));
+    assert_non_null(strstr(error, "left over"));
+    free(error);
+    assert_null(json_from_buffer_spliced("[\x01]", 3, NULL, 0, &error));
+    assert_non_null(strstr(error, "byte 0x01"));
+    free(error);
+}
+
+/* Large serialized params are sent without a copy (send_in_place()),
+ * after what is already queued, and the bytes are those of the ordinary
+ * path; a mark byte in a string elsewhere does not confuse it. */
+static void
+test_output_large_serialized(void **state OVS_UNUSED)
+{
+    struct jsonrpc_conn *conn = jsonrpc_conn_create();
+    struct ds big = DS_EMPTY_INITIALIZER, expected = DS_EMPTY_INITIALIZER;
+    const void *data;
+    size_t n;
+
+    put_big_update(&big, 10000, SIZE_MAX, NULL);
+    struct json *whole = json_from_buffer(big.string, big.length, NULL);
+    char *params = json_to_string(json_object_get(whole, "params"), 0);
+
+    struct jsonrpc_msg *small = jsonrpc_msg_create_notify(
+        "echo", json_array_create_1(json_string_create("\x01")));
+    struct jsonrpc_msg *large = jsonrpc_msg_create_request(
+        "transact", json_serialized_create_nocopy(params),
+        json_integer_create(3));
+    jsonrpc_msg_to_ds(small, &expected);
+    jsonrpc_msg_to_ds(large, &expected);
+
+    jsonrpc_conn_send(conn, small);
+    jsonrpc_conn_consumed(conn, 5);         /* Partly written already. */
+    jsonrpc_conn_send(conn, large);
+    jsonrpc_conn_output(conn, &data, &n);
+    assert_int_equal(n, expected.length - 5);
+    assert_memory_equal(data, expected.string + 5, n);
+    assert_int_equal(jsonrpc_conn_get_stats(conn)->msgs_sent, 2);
+    jsonrpc_conn_consumed(conn, n);
+    jsonrpc_conn_output(conn, &data, &n);
+    assert_int_equal(n, 0);
+
+    json_destroy(whole);
+    ds_destroy(&big);
+    ds_destroy(&expected);
+    jsonrpc_conn_destroy(conn);
+}
+
 static void
 test_output(void **state OVS_UNUSED)
 {
@@ -522,6 +735,84 @@ test_stream_exchange(void **state OVS_UNUSED)
 
     jsonrpc_stream_destroy(s);
     free(ctx.last_method);
+    poll_loop_destroy(loop);
+}
+
+/* Keeps the last message received. */
+static void
+keep_recv(struct jsonrpc_stream *s OVS_UNUSED, struct jsonrpc_msg *msg,
+          void *msgp_)
+{
+    struct jsonrpc_msg **msgp = msgp_;
+    jsonrpc_msg_destroy(*msgp);
+    *msgp = msg;
+}
+
+static void
+keep_closed(struct jsonrpc_stream *s OVS_UNUSED, int error OVS_UNUSED,
+            void *msgp_ OVS_UNUSED)
+{
+}
+
+static const struct jsonrpc_stream_callbacks keep_callbacks = {
+    keep_recv, keep_closed,
+};
+
+/* A message many times larger than the socket's buffer, whose params are
+ * serialized text (as a northd's first transaction is), goes through a
+ * socket pair and back, parsed ahead on arrival. */
+static void
+test_stream_large_message(void **state OVS_UNUSED)
+{
+    struct poll_loop *loop = poll_loop_create();
+    struct jsonrpc_msg *got_a = NULL, *got_b = NULL;
+    struct ds text = DS_EMPTY_INITIALIZER;
+    int fds[2];
+
+    assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0,
+                                fds), 0);
+    struct jsonrpc_stream *a = jsonrpc_stream_create(loop, fds[0], "a",
+                                                     &keep_callbacks, &got_a);
+    struct jsonrpc_stream *b = jsonrpc_stream_create(loop, fds[1], "b",
+                                                     &keep_callbacks, &got_b);
+
+    /* The params of an update, ~6 MB. */
+    put_big_update(&text, 30000, SIZE_MAX, NULL);
+    struct json *whole = json_from_buffer(text.string, text.length, NULL);
+    struct json *params = json_object_get(whole, "params");
+    char *params_text = json_to_string(params, 0);
+
+    jsonrpc_stream_send(a, jsonrpc_msg_create_request(
+                            "transact", json_serialized_create_nocopy(
+                                            params_text),
+                            json_integer_create(7)));
+    for (int i = 0; i < 1000 && !got_b; i++) {
+        poll_loop_run_once(loop, 100);
+    }
+    assert_non_null(got_b);
+    assert_string_equal(got_b->method, "transact");
+    assert_true(json_equal(got_b->params, params));
+    assert_true(jsonrpc_conn_get_stats(jsonrpc_stream_get_conn(b))
+                ->values_parsed_ahead > 10000);
+
+    /* And back, serialized from the tree. */
+    jsonrpc_stream_send(b, jsonrpc_msg_create_reply(
+                            json_clone(got_b->params), got_b->id));
+    for (int i = 0; i < 1000 && !got_a; i++) {
+        poll_loop_run_once(loop, 100);
+    }
+    assert_non_null(got_a);
+    assert_int_equal(got_a->type, JSONRPC_REPLY);
+    assert_true(json_equal(got_a->result, params));
+    assert_int_equal(jsonrpc_stream_get_backlog(a), 0);
+    assert_int_equal(jsonrpc_stream_get_backlog(b), 0);
+
+    jsonrpc_msg_destroy(got_a);
+    jsonrpc_msg_destroy(got_b);
+    json_destroy(whole);
+    ds_destroy(&text);
+    jsonrpc_stream_destroy(a);
+    jsonrpc_stream_destroy(b);
     poll_loop_destroy(loop);
 }
 
@@ -768,8 +1059,13 @@ main(void)
         cmocka_unit_test(test_garbage_between_messages),
         cmocka_unit_test(test_invalid_message_is_protocol_error),
         cmocka_unit_test(test_oversized_message),
+        cmocka_unit_test(test_large_message_parsed_ahead),
+        cmocka_unit_test(test_large_message_errors),
+        cmocka_unit_test(test_json_spliced),
         cmocka_unit_test(test_output),
+        cmocka_unit_test(test_output_large_serialized),
         cmocka_unit_test(test_stream_exchange),
+        cmocka_unit_test(test_stream_large_message),
         cmocka_unit_test(test_stream_protocol_error_and_destroy_in_callback),
         cmocka_unit_test(test_stream_close_when_flushed),
         cmocka_unit_test(test_blocking_client),
