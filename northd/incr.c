@@ -86,7 +86,9 @@ classify_nb(struct northd_incr *in, const struct ovsdb_client *nb)
         = nbrec_logical_switch_port_table(nb);
     const struct ovsdb_client_table *ls_t = nbrec_logical_switch_table(nb);
     const struct ovsdb_client_table *g_t = nbrec_nb_global_table(nb);
+    const struct ovsdb_client_table *pg_t = nbrec_port_group_table(nb);
     static const unsigned int ls_ok[] = { NBREC_LOGICAL_SWITCH_COL_PORTS };
+    static const unsigned int pg_ok[] = { NBREC_PORT_GROUP_COL_PORTS };
     const struct ovsdb_client_row *row;
 
     for (size_t i = 0; i < ovsdb_client_get_n_tables(nb); i++) {
@@ -105,6 +107,14 @@ classify_nb(struct northd_incr *in, const struct ovsdb_client *nb)
                     return false;
                 }
                 PUSH(in->lss, in->n_lss, in->allocated_lss, row);
+            }
+        } else if (t == pg_t) {
+            OVSDB_CLIENT_ROW_FOR_EACH_TRACKED (row, t) {
+                if (row->change != OVSDB_CLIENT_MODIFIED
+                    || !changed_only(row, pg_ok, ARRAY_SIZE(pg_ok))) {
+                    return false;
+                }
+                PUSH(in->pgs, in->n_pgs, in->allocated_pgs, row);
             }
         } else if (t == lsp_t) {
             OVSDB_CLIENT_ROW_FOR_EACH_TRACKED (row, t) {
@@ -167,13 +177,14 @@ incr_classify(struct northd *nd, const struct ovsdb_client *nb,
     bool cfg_bump = false;
     const struct nbrec_nb_global *g;
 
-    in->n_lsps = in->n_lss = 0;
+    in->n_lsps = in->n_lss = in->n_pgs = 0;
     if (!in->valid || !classify_nb(in, nb) || !classify_sb(in, sb)) {
         return NORTHD_RUN_FULL;
     }
     g = nbrec_nb_global_first(nb);
     cfg_bump = g && g->nb_cfg != nd->global.nb_cfg;
-    return (in->n_lsps || in->n_lss || cfg_bump ? NORTHD_RUN_INCR
+    return (in->n_lsps || in->n_lss || in->n_pgs || cfg_bump
+            ? NORTHD_RUN_INCR
             : NORTHD_RUN_SKIP);
 }
 
@@ -207,7 +218,7 @@ old_port_ok(const struct northd_port *op)
 {
     return (op->kind == NORTHD_PORT_LSP && op->lsp_type == NORTHD_LSP_VIF
             && !op->wants_dynamic && op->tag < 0 && !op->requested_tnl_key
-            && !op->in_port_group && !op->dynamic_addresses);
+            && !op->dynamic_addresses);
 }
 
 /* Does the datapath of a changed port allow the incremental path? */
@@ -433,6 +444,74 @@ apply_ports(struct northd *nd, struct port_change *pc, size_t n,
     return true;
 }
 
+/* A port group to rebuild, and the per-switch parts it had. */
+struct pg_change {
+    const struct nbrec_port_group *pg;
+    struct sync_pg_parts old;
+};
+
+static void
+add_pg(struct pg_change **pgs, size_t *n, size_t *allocated,
+       const struct nbrec_port_group *pg)
+{
+    for (size_t i = 0; i < *n; i++) {
+        if ((*pgs)[i].pg == pg) {
+            return;
+        }
+    }
+    PUSH(*pgs, *n, *allocated, ((struct pg_change) { .pg = pg }));
+}
+
+/* The port groups to rebuild: the rows whose 'ports' changed, and the
+ * groups that hold a changed port (its addresses feed $pg_ip4/6). */
+static struct pg_change *
+collect_pgs(const struct northd *nd, const struct port_change *pc, size_t n,
+            size_t *n_pgs)
+{
+    const struct northd_incr *in = &nd->incr;
+    struct pg_change *pgs = NULL;
+    size_t allocated = 0;
+    bool any = false;
+
+    *n_pgs = 0;
+    for (size_t i = 0; i < in->n_pgs; i++) {
+        add_pg(&pgs, n_pgs, &allocated, (const void *) in->pgs[i]);
+    }
+    for (size_t i = 0; i < n && !any; i++) {
+        any = pc[i].old && pc[i].old->in_port_group;
+    }
+    if (any) {
+        const struct sync_port_group *spg;
+        HMAP_FOR_EACH (spg, node, &nd->sync.port_groups) {
+            for (size_t j = 0; j < spg->n_ports; j++) {
+                for (size_t k = 0; k < n; k++) {
+                    if (pc[k].old && spg->ports[j] == pc[k].old) {
+                        add_pg(&pgs, n_pgs, &allocated, spg->nb);
+                    }
+                }
+            }
+        }
+    }
+    return pgs;
+}
+
+/* Rebuilds the port groups in 'pgs'.  Returns false if that needs a full
+ * recompute: a group with ACLs that gains or loses a switch changes that
+ * switch's ACL flows and perhaps its statefulness. */
+static bool
+apply_pgs(struct northd *nd, struct pg_change *pgs, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        bool spans_changed;
+        if (!sync_rebuild_port_group(&nd->sync, pgs[i].pg, &nd->ports,
+                                     &pgs[i].old, &spans_changed)
+            || (spans_changed && pgs[i].pg->n_acls)) {
+            return false;
+        }
+    }
+    return true;
+}
+
 /* Takes back the flows of the changed ports, adds their new ones and
  * writes the difference. */
 static void
@@ -490,10 +569,14 @@ incr_run(struct northd *nd, struct dbdiff *sb_diff, struct dbdiff *nb_diff)
     struct port_change *pc = xcalloc(n + 1, sizeof *pc);
     struct switch_facts *sw = xcalloc(n + 1, sizeof *sw);
     const struct nbrec_nb_global *g = nbrec_nb_global_first(nd->nb);
+    struct pg_change *pgs = NULL;
+    size_t n_pgs = 0;
     bool ok = plan_ports(nd, pc);
 
     if (ok) {
-        ok = apply_ports(nd, pc, n, sw, &n_sw);
+        pgs = collect_pgs(nd, pc, n, &n_pgs);
+        ok = (apply_ports(nd, pc, n, sw, &n_sw)
+              && apply_pgs(nd, pgs, n_pgs));
         if (!ok) {
             in->valid = false;
         }
@@ -513,6 +596,10 @@ incr_run(struct northd *nd, struct dbdiff *sb_diff, struct dbdiff *nb_diff)
         for (size_t i = 0; i < n_sw; i++) {
             mcast_update_datapath(&nd->mcast, sw[i].od, sb_diff);
         }
+        for (size_t i = 0; i < n_pgs; i++) {
+            sync_write_port_group(&nd->sync, pgs[i].pg, &pgs[i].old,
+                                  sb_diff);
+        }
         apply_flows(nd, pc, n, sb_diff);
         nd->global.nb_cfg = g ? g->nb_cfg : 0;
         global_sync_sb(&nd->global, nd->nb, sb_diff);
@@ -531,6 +618,10 @@ incr_run(struct northd *nd, struct dbdiff *sb_diff, struct dbdiff *nb_diff)
         }
         global_sync_nb(&nd->global, nb_diff, time_wall_msec());
     }
+    for (size_t i = 0; i < n_pgs; i++) {
+        sync_pg_parts_destroy(&pgs[i].old);
+    }
+    free(pgs);
     free(pc);
     free(sw);
     return ok;

@@ -111,6 +111,7 @@ northd_destroy(struct northd *nd)
         free(nd->incr.new_flows);
         free(nd->incr.lsps);
         free(nd->incr.lss);
+        free(nd->incr.pgs);
         memset(&nd->incr, 0, sizeof nd->incr);
     }
 }

@@ -184,6 +184,9 @@ struct northd {
         const struct ovsdb_client_row **lss;    /* LS rows whose 'ports'
                                                  * changed. */
         size_t n_lss, allocated_lss;
+        const struct ovsdb_client_row **pgs;    /* Port_Group rows whose
+                                                 * 'ports' changed. */
+        size_t n_pgs, allocated_pgs;
     } incr;
     struct global global;
     struct northd_stats stats;

@@ -95,16 +95,12 @@ find_part(const struct sync *s, const struct nbrec_port_group *pg,
     return NULL;
 }
 
-/* Splits 'pg' into per-switch parts and makes its _ip4/_ip6 sets. */
+/* Splits 'pg' into per-switch parts and fills its _ip4/_ip6 sets, the
+ * address sets at indexes 'ip4' and 'ip6'. */
 static void
-build_port_group(struct sync *s, const struct nbrec_port_group *pg,
-                 const struct northd_ports *ports)
+fill_port_group(struct sync *s, const struct nbrec_port_group *pg,
+                const struct northd_ports *ports, size_t ip4, size_t ip6)
 {
-    size_t ip4 = s->n_address_sets, ip6 = ip4 + 1;
-
-    add_address_set(s, xasprintf("%s_ip4", pg->name));
-    add_address_set(s, xasprintf("%s_ip6", pg->name));
-
     for (size_t i = 0; i < pg->n_ports; i++) {
         const struct nbrec_logical_switch_port *nbsp = pg->ports[i];
         const struct northd_port *op = ports_find(ports, nbsp->name);
@@ -136,6 +132,18 @@ build_port_group(struct sync *s, const struct nbrec_port_group *pg,
         }
         spg->ports[spg->n_ports++] = op;
     }
+}
+
+/* Splits 'pg' into per-switch parts and makes its _ip4/_ip6 sets. */
+static void
+build_port_group(struct sync *s, const struct nbrec_port_group *pg,
+                 const struct northd_ports *ports)
+{
+    size_t ip4 = s->n_address_sets;
+
+    add_address_set(s, xasprintf("%s_ip4", pg->name));
+    add_address_set(s, xasprintf("%s_ip6", pg->name));
+    fill_port_group(s, pg, ports, ip4, ip4 + 1);
 }
 
 /* Like add_address(), for a string the set must own. */
@@ -485,4 +493,178 @@ sync_write(const struct sync *s, const struct ovsdb_client *nb,
                          ARRAY_SIZE(dhcpv6_opts));
     write_meters(nb, diff);
     write_rbac(diff);
+}
+
+/* Incremental maintenance of port groups (incr.c). */
+
+void
+sync_pg_parts_destroy(struct sync_pg_parts *old)
+{
+    for (size_t i = 0; i < old->n; i++) {
+        free(old->names[i]);
+    }
+    free(old->names);
+    free(old->ods);
+    old->names = NULL;
+    old->ods = NULL;
+    old->n = 0;
+}
+
+/* The index of port group 'pg''s "_ip4" set (its "_ip6" set follows), or
+ * SIZE_MAX. */
+static size_t
+find_pg_sets(const struct sync *s, const struct nbrec_port_group *pg)
+{
+    size_t len = strlen(pg->name);
+
+    for (size_t i = 0; i + 1 < s->n_address_sets; i++) {
+        const char *a = s->address_sets[i].name;
+        const char *b = s->address_sets[i + 1].name;
+        if (!strncmp(a, pg->name, len) && !strcmp(a + len, "_ip4")
+            && !strncmp(b, pg->name, len) && !strcmp(b + len, "_ip6")) {
+            return i;
+        }
+    }
+    return SIZE_MAX;
+}
+
+static bool
+parts_have_od(const struct sync_port_group **parts, size_t n,
+              const struct northd_datapath *od)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (parts[i]->od == od) {
+            return true;
+        }
+    }
+    return false;
+}
+
+bool
+sync_rebuild_port_group(struct sync *s, const struct nbrec_port_group *pg,
+                        const struct northd_ports *ports,
+                        struct sync_pg_parts *old, bool *spans_changed)
+{
+    const struct sync_port_group **parts;
+    size_t ip4 = find_pg_sets(s, pg);
+    size_t n;
+
+    memset(old, 0, sizeof *old);
+    *spans_changed = false;
+    if (ip4 == SIZE_MAX) {
+        return false;
+    }
+    n = sync_port_groups_of(s, pg, &parts);
+    old->names = xmalloc((n + 1) * sizeof *old->names);
+    old->ods = xmalloc((n + 1) * sizeof *old->ods);
+    for (size_t i = 0; i < n; i++) {
+        struct sync_port_group *spg = (struct sync_port_group *) parts[i];
+        old->names[old->n] = spg->sb_name;
+        old->ods[old->n++] = spg->od;
+        hmap_remove(&s->port_groups, &spg->node);
+        free(spg->ports);
+        free(spg);
+    }
+    free(parts);
+    s->address_sets[ip4].n_addresses = 0;
+    s->address_sets[ip4 + 1].n_addresses = 0;
+    fill_port_group(s, pg, ports, ip4, ip4 + 1);
+
+    n = sync_port_groups_of(s, pg, &parts);
+    *spans_changed = n != old->n;
+    for (size_t i = 0; i < old->n && !*spans_changed; i++) {
+        *spans_changed = !parts_have_od(parts, n, old->ods[i]);
+    }
+    for (size_t i = 0; i < n; i++) {
+        for (size_t j = 0; j < parts[i]->n_ports; j++) {
+            ((struct northd_port *) parts[i]->ports[j])->in_port_group
+                = true;
+        }
+    }
+    free(parts);
+    return true;
+}
+
+static void
+write_pg_address_sets(const struct sync *s, const struct nbrec_port_group *pg,
+                      struct dbdiff *diff)
+{
+    struct ovsdb_client_table *t = sbrec_address_set_table(diff->client);
+    size_t ip4 = find_pg_sets(s, pg);
+    const struct ovsdb_client_row *rows[2] = { NULL, NULL };
+    const struct sbrec_address_set *sbas;
+
+    if (ip4 == SIZE_MAX) {
+        return;
+    }
+    SBREC_ADDRESS_SET_FOR_EACH (sbas, diff->client) {
+        for (int k = 0; k < 2; k++) {
+            if (!rows[k]
+                && !strcmp(sbas->name, s->address_sets[ip4 + k].name)) {
+                rows[k] = &sbas->header_;
+            }
+        }
+    }
+    for (int k = 0; k < 2; k++) {
+        const struct sync_address_set *as = &s->address_sets[ip4 + k];
+        if (!rows[k]) {
+            rows[k] = dbdiff_insert(diff, t);
+            dbdiff_set_string(diff, rows[k], SBREC_ADDRESS_SET_COL_NAME,
+                              as->name);
+        }
+        dbdiff_set_strings(diff, rows[k], SBREC_ADDRESS_SET_COL_ADDRESSES,
+                           as->addresses, as->n_addresses);
+    }
+}
+
+static bool
+names_have(const struct sync_pg_parts *old, const char *name)
+{
+    for (size_t i = 0; i < old->n; i++) {
+        if (!strcmp(old->names[i], name)) {
+            return true;
+        }
+    }
+    return false;
+}
+
+void
+sync_write_port_group(const struct sync *s,
+                      const struct nbrec_port_group *pg,
+                      const struct sync_pg_parts *old, struct dbdiff *diff)
+{
+    struct ovsdb_client_table *t = sbrec_port_group_table(diff->client);
+    const struct sync_port_group **parts;
+    size_t n = sync_port_groups_of(s, pg, &parts);
+    const struct ovsdb_client_row **rows = xcalloc(n + 1, sizeof *rows);
+    const struct sbrec_port_group *sbpg;
+
+    SBREC_PORT_GROUP_FOR_EACH (sbpg, diff->client) {
+        bool claimed = false;
+        for (size_t i = 0; i < n && !claimed; i++) {
+            if (!rows[i] && !strcmp(sbpg->name, parts[i]->sb_name)) {
+                rows[i] = &sbpg->header_;
+                claimed = true;
+            }
+        }
+        if (!claimed && names_have(old, sbpg->name)) {
+            dbdiff_delete(diff, &sbpg->header_);
+        }
+    }
+    for (size_t i = 0; i < n; i++) {
+        struct dbdiff_datum ports;
+        if (!rows[i]) {
+            rows[i] = dbdiff_insert(diff, t);
+            dbdiff_set_string(diff, rows[i], SBREC_PORT_GROUP_COL_NAME,
+                              parts[i]->sb_name);
+        }
+        dbdiff_datum_init_set(&ports);
+        for (size_t j = 0; j < parts[i]->n_ports; j++) {
+            dbdiff_datum_add_string(&ports, parts[i]->ports[j]->name);
+        }
+        dbdiff_set(diff, rows[i], SBREC_PORT_GROUP_COL_PORTS, &ports);
+    }
+    free(rows);
+    free(parts);
+    write_pg_address_sets(s, pg, diff);
 }

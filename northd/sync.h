@@ -28,6 +28,7 @@
 #ifndef WEFT_NORTHD_SYNC_H
 #define WEFT_NORTHD_SYNC_H 1
 
+#include <stdbool.h>
 #include <stddef.h>
 #include "hmap.h"
 #include "northd/dbdiff.h"
@@ -79,5 +80,29 @@ void sync_write(const struct sync *, const struct ovsdb_client *nb,
 size_t sync_port_groups_of(const struct sync *,
                            const struct nbrec_port_group *pg,
                            const struct sync_port_group ***parts);
+
+/* Incremental maintenance (northd/incr.c).  The parts a port group had
+ * before sync_rebuild_port_group(): their SB names and switches. */
+struct sync_pg_parts {
+    char **names;
+    const struct northd_datapath **ods;
+    size_t n;
+};
+
+/* Rebuilds the parts and the _ip4/_ip6 sets of port group 'pg' (whose
+ * row or member ports changed) from 'ports', marking its members
+ * 'in_port_group'.  Moves the parts it had into '*old' (the caller frees
+ * them with sync_pg_parts_destroy()) and sets '*spans_changed' if the
+ * group now spans another set of switches.  Returns false, changing
+ * nothing, if 'pg' was not built before. */
+bool sync_rebuild_port_group(struct sync *, const struct nbrec_port_group *,
+                             const struct northd_ports *,
+                             struct sync_pg_parts *old, bool *spans_changed);
+/* Writes SB Port_Group rows of 'pg''s parts (deleting those of 'old'
+ * parts that are gone) and its two Address_Set rows. */
+void sync_write_port_group(const struct sync *,
+                           const struct nbrec_port_group *,
+                           const struct sync_pg_parts *old, struct dbdiff *);
+void sync_pg_parts_destroy(struct sync_pg_parts *);
 
 #endif

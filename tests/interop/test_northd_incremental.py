@@ -83,6 +83,7 @@ def topology(nb):
         ["lsp-add", "sw1", "b1"],
         ["lsp-set-addresses", "b1", "00:00:00:00:02:01 10.0.1.11"],
         ["pg-add", "pg1", "a1", "b1"],
+        ["pg-add", "pg2"],
         ["acl-add", "pg1", "to-lport", "1003", "outport == @pg1 && ip4",
          "allow-related"],
         ["acl-add", "sw0", "from-lport", "1001", "ip4", "allow"],
@@ -110,6 +111,39 @@ class Steps:
         self.ports = {}         # name -> switch
         self.next = 1
         self.n_full_steps = 0
+        # Owned VIFs in each port group.  pg1 (ACLs, allow-related) also
+        # always holds a1 (sw0) and b1 (sw1); pg2 has no ACLs.
+        self.pgs = {"pg1": set(), "pg2": set()}
+        self.base = {"pg1": ["a1", "b1"], "pg2": []}
+
+    def pg_set(self, pg):
+        return ["pg-set-ports", pg] + self.base[pg] + sorted(self.pgs[pg])
+
+    def pg_step(self, r):
+        """Port group membership: incremental unless a group with ACLs
+        gains or loses a switch (pg1 on "pub")."""
+        pg = "pg1" if r < 0.5 else "pg2"
+        if r < 0.25 or 0.5 <= r < 0.75:
+            # A new port joins its group in the same transaction.
+            sw = self.rng.choice(["sw0", "sw1"] if pg == "pg1"
+                                 else ["sw0", "sw1", "pub"])
+            name = "v%d" % self.next
+            addr = self.addr(sw)
+            self.ports[name] = sw
+            self.pgs[pg].add(name)
+            if pg == "pg1" and sw == "pub":
+                self.n_full_steps += 1
+            return (["lsp-add", sw, name, "--", "lsp-set-addresses", name,
+                     addr, "--"] + self.pg_set(pg))
+        # An existing port joins or leaves.
+        name = self.vif()
+        if name in self.pgs[pg]:
+            self.pgs[pg].discard(name)
+        else:
+            self.pgs[pg].add(name)
+            if pg == "pg1" and self.ports[name] == "pub":
+                self.n_full_steps += 1
+        return self.pg_set(pg)
 
     def addr(self, sw):
         n = self.next
@@ -126,6 +160,9 @@ class Steps:
 
     def step(self):
         r = self.rng.random()
+        if self.ports and r < 0.25:
+            return self.pg_step(r / 0.25)
+        r = self.rng.random()
         if not self.ports or r < 0.3:
             sw = self.rng.choice(["sw0", "sw1", "pub"])
             name = "v%d" % self.next
@@ -139,6 +176,8 @@ class Steps:
         name = self.vif()
         if r < 0.45:
             del self.ports[name]
+            for members in self.pgs.values():
+                members.discard(name)
             return ["lsp-del", name]
         if r < 0.6:
             return ["lsp-set-addresses", name, self.addr(self.ports[name])]
@@ -160,6 +199,9 @@ class Steps:
         self.n_full_steps += 1
         k = self.rng.randrange(4)
         if k == 0:
+            # pg1 without b1 for a while: it leaves sw1 (the next pg1
+            # step brings b1 back).
+            self.pgs["pg1"] = {name}
             return ["pg-set-ports", "pg1", "a1", name]
         if k == 1:
             self.next += 1
