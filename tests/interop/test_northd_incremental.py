@@ -115,14 +115,20 @@ class Steps:
         # always holds a1 (sw0) and b1 (sw1); pg2 has no ACLs.
         self.pgs = {"pg1": set(), "pg2": set()}
         self.base = {"pg1": ["a1", "b1"], "pg2": []}
+        self.b1_in_pg1 = True
+        self.expect = None      # "incremental": the step must be.
 
     def pg_set(self, pg):
         return ["pg-set-ports", pg] + self.base[pg] + sorted(self.pgs[pg])
 
     def pg_step(self, r):
         """Port group membership: incremental unless a group with ACLs
-        gains or loses a switch (pg1 on "pub")."""
+        gains or loses a switch (pg1 on "pub", or b1 back on sw1)."""
         pg = "pg1" if r < 0.5 else "pg2"
+        self.expect = "incremental"
+        if pg == "pg1" and not self.b1_in_pg1:
+            self.expect = None
+            self.b1_in_pg1 = True
         if r < 0.25 or 0.5 <= r < 0.75:
             # A new port joins its group in the same transaction.
             sw = self.rng.choice(["sw0", "sw1"] if pg == "pg1"
@@ -131,18 +137,17 @@ class Steps:
             addr = self.addr(sw)
             self.ports[name] = sw
             self.pgs[pg].add(name)
-            if pg == "pg1" and sw == "pub":
-                self.n_full_steps += 1
             return (["lsp-add", sw, name, "--", "lsp-set-addresses", name,
                      addr, "--"] + self.pg_set(pg))
         # An existing port joins or leaves.
         name = self.vif()
+        if pg == "pg1" and self.ports[name] == "pub":
+            self.n_full_steps += 1
+            self.expect = None
         if name in self.pgs[pg]:
             self.pgs[pg].discard(name)
         else:
             self.pgs[pg].add(name)
-            if pg == "pg1" and self.ports[name] == "pub":
-                self.n_full_steps += 1
         return self.pg_set(pg)
 
     def addr(self, sw):
@@ -159,6 +164,7 @@ class Steps:
         return self.rng.choice(sorted(self.ports))
 
     def step(self):
+        self.expect = None
         r = self.rng.random()
         if self.ports and r < 0.25:
             return self.pg_step(r / 0.25)
@@ -202,6 +208,7 @@ class Steps:
             # pg1 without b1 for a while: it leaves sw1 (the next pg1
             # step brings b1 back).
             self.pgs["pg1"] = {name}
+            self.b1_in_pg1 = False
             return ["pg-set-ports", "pg1", "a1", name]
         if k == 1:
             self.next += 1
@@ -228,9 +235,15 @@ def test_incremental_matches_full(setup):
     steps = Steps(nb, seed=20231103)
     start = runs(northd)
     n_steps = 100
+    n_pg_incr = 0
     for i in range(n_steps):
         cmd = steps.step()
+        before = runs(northd)
         nbctl(nb, *cmd)
+        if steps.expect == "incremental":
+            full, incr, _ = (b - a for a, b in zip(before, runs(northd)))
+            assert (full, incr) == (0, 1), (i, cmd, full, incr)
+            n_pg_incr += 1
         incremental = sb_rows(sb)
         northd.appctl("inc-engine/recompute")
         nbctl(nb, "sync")
@@ -254,6 +267,7 @@ def test_incremental_matches_full(setup):
     # changes that force a full run are a minority.
     assert full >= n_steps
     assert incr >= 0.7 * n_steps, (full, incr, steps.n_full_steps)
+    assert n_pg_incr >= 0.1 * n_steps, n_pg_incr
 
 
 def test_one_change_one_compile(setup):
