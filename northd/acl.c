@@ -555,50 +555,85 @@ build_acl(struct acl_ctx *ctx, const struct northd_datapath *od,
  * server_id, server_mac and lease_time, and ports with DHCPv6 options
  * whose server_id is a MAC, get one, whatever their addresses. */
 static void
+build_dhcp_acl_port(struct lflow_table *lf, const struct northd_port *op,
+                    bool stateful, struct ds *m)
+{
+    const char *action = stateful ? "ct_commit; next;" : "next;";
+    const struct nbrec_logical_switch_port *nbsp = op->nbsp;
+    struct eth_addr ea;
+
+    if (!nbsp || ports_is_router_lsp(op)) {
+        return;
+    }
+    const struct nbrec_dhcp_options *d4 = nbsp->dhcpv4_options;
+    const char *sid = d4 ? options_get(d4->options, "server_id") : NULL;
+    const char *smac = d4 ? options_get(d4->options, "server_mac") : NULL;
+    struct in6_addr ip;
+    if (sid && smac && options_get(d4->options, "lease_time")
+        && eth_addr_from_string(smac, &ea)
+        && ip_from_string(sid, &ip) && ip_is_v4(&ip)) {
+        ds_clear(m);
+        ds_put_format(m, "outport == \"%s\" && eth.src == "ETH_ADDR_FMT
+                      " && ip4.src == ", op->name, ETH_ADDR_ARGS(ea));
+        ip_format(&ip, m);
+        ds_put_cstr(m, " && udp && udp.src == 67 && udp.dst == 68");
+        lflow_add(lf, op->od, LS_OUT_ACL, 34000, ds_cstr(m), action, NULL);
+    }
+    const struct nbrec_dhcp_options *d6 = nbsp->dhcpv6_options;
+    sid = d6 ? options_get(d6->options, "server_id") : NULL;
+    if (sid && eth_addr_from_string(sid, &ea)) {
+        struct in6_addr lla = { .s6_addr = {
+            0xfe, 0x80, 0, 0, 0, 0, 0, 0,
+            ea.ea[0] ^ 2, ea.ea[1], ea.ea[2], 0xff, 0xfe,
+            ea.ea[3], ea.ea[4], ea.ea[5] } };
+        ds_clear(m);
+        ds_put_format(m, "outport == \"%s\" && eth.src == "ETH_ADDR_FMT
+                      " && ip6.src == ", op->name, ETH_ADDR_ARGS(ea));
+        ip_format(&lla, m);
+        ds_put_cstr(m, " && udp && udp.src == 547 && udp.dst == 546");
+        lflow_add(lf, op->od, LS_OUT_ACL, 34000, ds_cstr(m), action, NULL);
+    }
+}
+
+static void
 build_dhcp_acls(struct acl_ctx *ctx, const struct northd_datapath *od,
                 bool stateful)
 {
-    const char *action = stateful ? "ct_commit; next;" : "next;";
-    struct ds *m = &ctx->match;
-
     for (size_t i = 0; i < od->n_ports; i++) {
-        const struct northd_port *op = od->ports[i];
-        const struct nbrec_logical_switch_port *nbsp = op->nbsp;
-        if (!nbsp || ports_is_router_lsp(op)) {
-            continue;
-        }
-        const struct nbrec_dhcp_options *d4 = nbsp->dhcpv4_options;
-        const char *sid = d4 ? options_get(d4->options, "server_id") : NULL;
-        const char *smac = d4 ? options_get(d4->options, "server_mac") : NULL;
-        struct eth_addr ea;
-        struct in6_addr ip;
-        if (sid && smac && options_get(d4->options, "lease_time")
-            && eth_addr_from_string(smac, &ea)
-            && ip_from_string(sid, &ip) && ip_is_v4(&ip)) {
-            ds_clear(m);
-            ds_put_format(m, "outport == \"%s\" && eth.src == "ETH_ADDR_FMT
-                          " && ip4.src == ", op->name, ETH_ADDR_ARGS(ea));
-            ip_format(&ip, m);
-            ds_put_cstr(m, " && udp && udp.src == 67 && udp.dst == 68");
-            lflow_add(ctx->lflows, od, LS_OUT_ACL, 34000, ds_cstr(m), action,
-                      NULL);
-        }
-        const struct nbrec_dhcp_options *d6 = nbsp->dhcpv6_options;
-        sid = d6 ? options_get(d6->options, "server_id") : NULL;
-        if (sid && eth_addr_from_string(sid, &ea)) {
-            struct in6_addr lla = { .s6_addr = {
-                0xfe, 0x80, 0, 0, 0, 0, 0, 0,
-                ea.ea[0] ^ 2, ea.ea[1], ea.ea[2], 0xff, 0xfe,
-                ea.ea[3], ea.ea[4], ea.ea[5] } };
-            ds_clear(m);
-            ds_put_format(m, "outport == \"%s\" && eth.src == "ETH_ADDR_FMT
-                          " && ip6.src == ", op->name, ETH_ADDR_ARGS(ea));
-            ip_format(&lla, m);
-            ds_put_cstr(m, " && udp && udp.src == 547 && udp.dst == 546");
-            lflow_add(ctx->lflows, od, LS_OUT_ACL, 34000, ds_cstr(m), action,
-                      NULL);
+        lflow_table_set_owner(ctx->lflows, &od->ports[i]->nb_uuid);
+        build_dhcp_acl_port(ctx->lflows, od->ports[i], stateful,
+                            &ctx->match);
+    }
+    lflow_table_set_owner(ctx->lflows, NULL);
+}
+
+/* Is switch 'od' stateful (see the file comment)? */
+static bool
+switch_is_stateful(const struct northd *nd, const struct northd_datapath *od)
+{
+    struct acl_sw sw = { .has_lb_vip = ls_lb_has_vips(od->nbs) };
+    const struct sync_port_group *pg;
+
+    note_acls(&sw, od->nbs->acls, od->nbs->n_acls);
+    HMAP_FOR_EACH (pg, node, &nd->sync.port_groups) {
+        if (pg->od == od) {
+            note_acls(&sw, pg->nb->acls, pg->nb->n_acls);
         }
     }
+    return sw.has_stateful_acl || sw.has_lb_vip;
+}
+
+void
+acl_build_dhcp_port_flows(const struct northd *nd,
+                          const struct northd_port *op,
+                          struct lflow_table *lflows)
+{
+    struct ds m = DS_EMPTY_INITIALIZER;
+
+    lflow_table_set_owner(lflows, &op->nb_uuid);
+    build_dhcp_acl_port(lflows, op, switch_is_stateful(nd, op->od), &m);
+    lflow_table_set_owner(lflows, NULL);
+    ds_destroy(&m);
 }
 
 /* QoS rules of switch 'od': DSCP marking and meters. */

@@ -36,9 +36,16 @@
 #define WEFT_NORTHD_ACL_H 1
 
 struct northd;
+struct northd_port;
 struct lflow_table;
 
 /* The lflow builder (northd.c lflow_builders[]). */
 void acl_build_lflows(const struct northd *, struct lflow_table *);
+/* The per-port part (the incremental path, northd.h): the ls_out_acl
+ * flows that let switch port 'op''s DHCP replies through, owned by 'op',
+ * as the full build adds them. */
+void acl_build_dhcp_port_flows(const struct northd *,
+                               const struct northd_port *op,
+                               struct lflow_table *);
 
 #endif

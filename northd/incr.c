@@ -11,6 +11,7 @@
 #include "ovsdb/nbrec-idl.h"
 #include "ovsdb/sbrec-idl.h"
 #include "ovsdb/schema.h"
+#include "northd/acl.h"
 #include "northd/lr-pipeline.h"
 #include "northd/ls-pipeline.h"
 #include "northd/options.h"
@@ -196,8 +197,7 @@ lsp_row_ok(const struct northd_incr *in,
            const struct nbrec_logical_switch_port *nbsp)
 {
     if (nbsp->type[0] || (nbsp->parent_name && nbsp->parent_name[0])
-        || nbsp->n_tag_request || nbsp->dhcpv4_options
-        || nbsp->dhcpv6_options || nbsp->ha_chassis_group
+        || nbsp->n_tag_request || nbsp->ha_chassis_group
         || nbsp->n_mirror_rules
         || options_get(nbsp->options, "requested-tnl-key")
         || shash_find(&in->referenced, nbsp->name)) {
@@ -351,6 +351,8 @@ plan_ports(const struct northd *nd, struct port_change *pc)
             NBREC_LOGICAL_SWITCH_PORT_COL_ENABLED,
             NBREC_LOGICAL_SWITCH_PORT_COL_OPTIONS,
             NBREC_LOGICAL_SWITCH_PORT_COL_EXTERNAL_IDS,
+            NBREC_LOGICAL_SWITCH_PORT_COL_DHCPV4_OPTIONS,
+            NBREC_LOGICAL_SWITCH_PORT_COL_DHCPV6_OPTIONS,
             NBREC_LOGICAL_SWITCH_PORT_COL_UP,
             NBREC_LOGICAL_SWITCH_PORT_COL_TAG,
             NBREC_LOGICAL_SWITCH_PORT_COL_DYNAMIC_ADDRESSES,
@@ -538,6 +540,8 @@ apply_flows(struct northd *nd, const struct port_change *pc, size_t n,
         }
         ls_build_l2_port_flows(op, lf);
         ls_build_arp_rsp_port_flows(nd, op, lf);
+        ls_build_dhcp_port_flows(op, lf);
+        acl_build_dhcp_port_flows(nd, op, lf);
         lr_build_resolve_for_lsp(nd, op, lf);
         for (const struct lflow_ref *r = lflow_table_owner_refs(
                  lf, &op->nb_uuid); r; r = r->next) {
