@@ -22,13 +22,6 @@ VLOG_DEFINE_THIS_MODULE(northd_acl);
 
 static struct vlog_rate_limit rl = VLOG_RATE_LIMIT_INIT(5, 20);
 
-/* What the ACL flows of one switch depend on. */
-struct acl_sw {
-    bool has_acls;              /* Own or port group ACLs. */
-    bool has_stateful_acl;      /* An allow-related one among them. */
-    bool has_lb_vip;            /* A load balancer with a VIP. */
-};
-
 /* One ACL row's match, checked once per recompute. */
 struct acl_checked {
     struct hmap_node node;      /* In acl_ctx.checked, by uuid_hash(). */
@@ -39,7 +32,7 @@ struct acl_checked {
 struct acl_ctx {
     const struct northd *nd;
     struct lflow_table *lflows;
-    struct acl_sw *sw;          /* By datapath index (switches first). */
+    struct acl_facts *sw;          /* By datapath index (switches first). */
     struct hmap checked;        /* 'struct acl_checked's. */
     struct symtab *symtab;      /* Created on first use. */
     struct expr_const_set any_as, any_pg;   /* What $x and @x stand for. */
@@ -106,7 +99,7 @@ acl_is_stateful(const struct nbrec_acl *acl)
 }
 
 static void
-note_acls(struct acl_sw *sw, const struct nbrec_acl *const *acls, size_t n)
+note_acls(struct acl_facts *sw, const struct nbrec_acl *const *acls, size_t n)
 {
     if (n) {
         sw->has_acls = true;
@@ -116,14 +109,46 @@ note_acls(struct acl_sw *sw, const struct nbrec_acl *const *acls, size_t n)
     }
 }
 
+void
+acl_all_facts(const struct northd *nd, struct acl_facts *sw)
+{
+    const struct sync_port_group *pg;
+
+    for (size_t i = 0; i < nd->datapaths.n_switches; i++) {
+        const struct northd_datapath *od = nd->datapaths.array[i];
+        memset(&sw[i], 0, sizeof sw[i]);
+        note_acls(&sw[i], od->nbs->acls, od->nbs->n_acls);
+        sw[i].has_lb_vip = ls_lb_has_vips(od->nbs);
+    }
+    HMAP_FOR_EACH (pg, node, &nd->sync.port_groups) {
+        note_acls(&sw[pg->od->index], pg->nb->acls, pg->nb->n_acls);
+    }
+}
+
+void
+acl_switch_facts(const struct northd *nd, const struct northd_datapath *od,
+                 struct acl_facts *sw)
+{
+    const struct sync_port_group *pg;
+
+    memset(sw, 0, sizeof *sw);
+    note_acls(sw, od->nbs->acls, od->nbs->n_acls);
+    sw->has_lb_vip = ls_lb_has_vips(od->nbs);
+    HMAP_FOR_EACH (pg, node, &nd->sync.port_groups) {
+        if (pg->od == od) {
+            note_acls(sw, pg->nb->acls, pg->nb->n_acls);
+        }
+    }
+}
+
+/* Everything but 'sw'. */
 static void
-ctx_init(struct acl_ctx *ctx, const struct northd *nd,
-         struct lflow_table *lflows)
+ctx_init_common(struct acl_ctx *ctx, const struct northd *nd,
+                struct lflow_table *lflows)
 {
     memset(ctx, 0, sizeof *ctx);
     ctx->nd = nd;
     ctx->lflows = lflows;
-    ctx->sw = xcalloc(nd->datapaths.n_switches + 1, sizeof *ctx->sw);
     hmap_init(&ctx->checked);
     expr_const_set_init(&ctx->any_as, false);
     expr_const_set_init(&ctx->any_pg, true);
@@ -137,16 +162,15 @@ ctx_init(struct acl_ctx *ctx, const struct northd *nd,
     ds_init(&ctx->match);
     ds_init(&ctx->actions);
     ds_init(&ctx->log);
+}
 
-    for (size_t i = 0; i < nd->datapaths.n_switches; i++) {
-        const struct northd_datapath *od = nd->datapaths.array[i];
-        note_acls(&ctx->sw[i], od->nbs->acls, od->nbs->n_acls);
-        ctx->sw[i].has_lb_vip = ls_lb_has_vips(od->nbs);
-    }
-    const struct sync_port_group *pg;
-    HMAP_FOR_EACH (pg, node, &nd->sync.port_groups) {
-        note_acls(&ctx->sw[pg->od->index], pg->nb->acls, pg->nb->n_acls);
-    }
+static void
+ctx_init(struct acl_ctx *ctx, const struct northd *nd,
+         struct lflow_table *lflows)
+{
+    ctx_init_common(ctx, nd, lflows);
+    ctx->sw = xcalloc(nd->datapaths.n_switches + 1, sizeof *ctx->sw);
+    acl_all_facts(nd, ctx->sw);
 }
 
 static void
@@ -188,7 +212,7 @@ set_text(struct ds *ds, const char *fmt, ...)
  * on load balancers. */
 static void
 build_pre_acl(struct acl_ctx *ctx, const struct northd_datapath *od,
-              const struct acl_sw *sw)
+              const struct acl_facts *sw)
 {
     struct lflow_table *lf = ctx->lflows;
     struct ds *m = &ctx->match;
@@ -244,7 +268,7 @@ build_pre_acl(struct acl_ctx *ctx, const struct northd_datapath *od,
 static bool
 build_acl_default_verdicts(struct acl_ctx *ctx,
                            const struct northd_datapath *od,
-                           const struct acl_sw *sw)
+                           const struct acl_facts *sw)
 {
     struct lflow_table *lf = ctx->lflows;
 
@@ -274,7 +298,7 @@ build_acl_default_verdicts(struct acl_ctx *ctx,
  * the ACL stages. */
 static void
 build_acl_defaults(struct acl_ctx *ctx, const struct northd_datapath *od,
-                   const struct acl_sw *sw)
+                   const struct acl_facts *sw)
 {
     struct lflow_table *lf = ctx->lflows;
     struct ds *a = &ctx->actions;
@@ -508,7 +532,7 @@ build_acl_log_related(struct acl_ctx *ctx, const struct northd_datapath *od,
 /* The flows of one ACL row on switch 'od'. */
 static void
 build_acl(struct acl_ctx *ctx, const struct northd_datapath *od,
-          const struct acl_sw *sw, const struct nbrec_acl *acl)
+          const struct acl_facts *sw, const struct nbrec_acl *acl)
 {
     bool stateful = sw->has_stateful_acl || sw->has_lb_vip;
     bool ingress = !strcmp(acl->direction, "from-lport");
@@ -548,6 +572,30 @@ build_acl(struct acl_ctx *ctx, const struct northd_datapath *od,
     } else {
         build_acl_deny(ctx, od, stage, prio, acl, stateful);
     }
+}
+
+/* build_acl() with the ACL row as the owner of its flows. */
+static void
+build_acl_owned(struct acl_ctx *ctx, const struct northd_datapath *od,
+                const struct acl_facts *sw, const struct nbrec_acl *acl)
+{
+    lflow_table_set_owner(ctx->lflows, &acl->header_.uuid);
+    build_acl(ctx, od, sw, acl);
+    lflow_table_set_owner(ctx->lflows, NULL);
+}
+
+void
+acl_build_acl_flows(const struct northd *nd,
+                    const struct northd_datapath *od,
+                    const struct nbrec_acl *acl, struct lflow_table *lflows)
+{
+    struct acl_ctx ctx;
+    struct acl_facts sw;
+
+    ctx_init_common(&ctx, nd, lflows);
+    acl_switch_facts(nd, od, &sw);
+    build_acl_owned(&ctx, od, &sw, acl);
+    ctx_destroy(&ctx);
 }
 
 /* ls_out_acl priority 34000: a port's DHCP replies from the switch's
@@ -611,15 +659,9 @@ build_dhcp_acls(struct acl_ctx *ctx, const struct northd_datapath *od,
 static bool
 switch_is_stateful(const struct northd *nd, const struct northd_datapath *od)
 {
-    struct acl_sw sw = { .has_lb_vip = ls_lb_has_vips(od->nbs) };
-    const struct sync_port_group *pg;
+    struct acl_facts sw;
 
-    note_acls(&sw, od->nbs->acls, od->nbs->n_acls);
-    HMAP_FOR_EACH (pg, node, &nd->sync.port_groups) {
-        if (pg->od == od) {
-            note_acls(&sw, pg->nb->acls, pg->nb->n_acls);
-        }
-    }
+    acl_switch_facts(nd, od, &sw);
     return sw.has_stateful_acl || sw.has_lb_vip;
 }
 
@@ -691,7 +733,7 @@ acl_build_lflows(const struct northd *nd, struct lflow_table *lflows)
     ctx_init(&ctx, nd, lflows);
     for (size_t i = 0; i < nd->datapaths.n_switches; i++) {
         const struct northd_datapath *od = nd->datapaths.array[i];
-        const struct acl_sw *sw = &ctx.sw[i];
+        const struct acl_facts *sw = &ctx.sw[i];
 
         build_pre_acl(&ctx, od, sw);
         build_acl_defaults(&ctx, od, sw);
@@ -700,7 +742,7 @@ acl_build_lflows(const struct northd *nd, struct lflow_table *lflows)
             build_acl_stateful_defaults(&ctx, od, false);
         }
         for (size_t j = 0; j < od->nbs->n_acls; j++) {
-            build_acl(&ctx, od, sw, od->nbs->acls[j]);
+            build_acl_owned(&ctx, od, sw, od->nbs->acls[j]);
         }
         build_qos(&ctx, od);
         build_dhcp_acls(&ctx, od, sw->has_stateful_acl || sw->has_lb_vip);
@@ -708,7 +750,8 @@ acl_build_lflows(const struct northd *nd, struct lflow_table *lflows)
     const struct sync_port_group *pg;
     HMAP_FOR_EACH (pg, node, &nd->sync.port_groups) {
         for (size_t j = 0; j < pg->nb->n_acls; j++) {
-            build_acl(&ctx, pg->od, &ctx.sw[pg->od->index], pg->nb->acls[j]);
+            build_acl_owned(&ctx, pg->od, &ctx.sw[pg->od->index],
+                            pg->nb->acls[j]);
         }
     }
     ctx_destroy(&ctx);

@@ -112,6 +112,7 @@ northd_destroy(struct northd *nd)
         free(nd->incr.lsps);
         free(nd->incr.lss);
         free(nd->incr.pgs);
+        free(nd->incr.facts);
         memset(&nd->incr, 0, sizeof nd->incr);
     }
 }

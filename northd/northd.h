@@ -80,6 +80,7 @@
 
 #include <stddef.h>
 #include "shash.h"
+#include "northd/acl.h"
 #include "northd/datapaths.h"
 #include "northd/dbdiff.h"
 #include "northd/gateways.h"
@@ -187,6 +188,8 @@ struct northd {
         const struct ovsdb_client_row **pgs;    /* Port_Group rows whose
                                                  * 'ports' changed. */
         size_t n_pgs, allocated_pgs;
+        struct acl_facts *facts;    /* By switch index, as of the last
+                                     * full run. */
     } incr;
     struct global global;
     struct northd_stats stats;

@@ -112,6 +112,7 @@ class Steps:
         self.nb = nb
         self.dhcp = dhcp        # DHCPv4 and DHCPv6 DHCP_Options uuids.
         self.with_dhcp = set()  # (port, "dhcpv4"/"dhcpv6") set.
+        self.acls = set()       # (entity, direction, priority, match)
         self.rng = random.Random(seed)
         self.ports = {}         # name -> switch
         self.next = 1
@@ -180,6 +181,34 @@ class Steps:
             self.expect = None
         return ["lsp-set-%s-options" % v, name, uuid]
 
+    def acl_step(self, r):
+        """ACLs added to and deleted from pg1, sw0 and sw1, which are
+        stateful already (pg1 has an allow-related ACL and spans both
+        switches while b1 is in it): incremental."""
+        self.expect = "incremental" if self.b1_in_pg1 else None
+        if self.acls and r < 0.4:
+            acl = self.rng.choice(sorted(self.acls))
+            self.acls.discard(acl)
+            return ["acl-del"] + list(acl)
+        self.next += 1
+        entity = self.rng.choice(["pg1", "sw0", "sw1"])
+        direction = self.rng.choice(["from-lport", "to-lport"])
+        port = "inport" if direction == "from-lport" else "outport"
+        match = self.rng.choice([
+            "%s == @pg1 && ip4 && tcp.dst == %d" % (port, self.next),
+            "ip4.src == $pg1_ip4 && udp.dst == %d" % self.next,
+            "ip6 && icmp6"])
+        acl = (entity, direction, str(1000 + self.next % 1000), match)
+        self.acls.add(acl)
+        action = self.rng.choice(["allow", "allow-related", "drop",
+                                  "reject", "allow-stateless"])
+        extra = []
+        if self.rng.random() < 0.3:
+            extra = ["--log", "--name=acl%d" % self.next]
+        if extra:
+            extra = ["--"] + extra
+        return extra + ["acl-add"] + list(acl[:3]) + [match, action]
+
     def addr(self, sw):
         n = self.next
         self.next += 1
@@ -200,6 +229,8 @@ class Steps:
             return self.pg_step(r / 0.25)
         if self.ports and self.dhcp[0] and r < 0.37:
             return self.dhcp_step((r - 0.25) / 0.12)
+        if r < 0.47:
+            return self.acl_step((r - 0.37) / 0.1)
         r = self.rng.random()
         if not self.ports or r < 0.3:
             sw = self.rng.choice(["sw0", "sw1", "pub"])
