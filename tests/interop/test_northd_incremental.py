@@ -291,6 +291,28 @@ def sb_rows(sb):
     return rows
 
 
+def full_writes_nothing(sb, northd, nb, label):
+    """Forces a full recompute; fails if it changes SB."""
+    incremental = sb_rows(sb)
+    northd.appctl("inc-engine/recompute")
+    nbctl(nb, "sync")
+    full = sb_rows(sb)
+    for table in full:
+        if incremental[table] != full[table]:
+            gone = set(incremental[table]) - set(full[table])
+            new = set(full[table]) - set(incremental[table])
+            changed = [u for u in set(full[table]) & set(
+                incremental[table]) if full[table][u] !=
+                incremental[table][u]]
+            pytest.fail("%s: a full run rewrote %s: deleted %s, "
+                        "inserted %s, changed %s"
+                        % (label, table,
+                           [incremental[table][u] for u in gone][:3],
+                           [full[table][u] for u in new][:3],
+                           [(incremental[table][u], full[table][u])
+                            for u in changed][:3]))
+
+
 def test_incremental_matches_full(setup):
     db, northd = setup
     nb, sb = db.remote("nb"), db.remote("sb")
@@ -307,30 +329,50 @@ def test_incremental_matches_full(setup):
             full, incr, _ = (b - a for a, b in zip(before, runs(northd)))
             assert (full, incr) == (0, 1), (i, cmd, full, incr)
             n_expected_incr += 1
-        incremental = sb_rows(sb)
-        northd.appctl("inc-engine/recompute")
-        nbctl(nb, "sync")
-        full = sb_rows(sb)
-        for table in full:
-            if incremental[table] != full[table]:
-                gone = set(incremental[table]) - set(full[table])
-                new = set(full[table]) - set(incremental[table])
-                changed = [u for u in set(full[table]) & set(
-                    incremental[table]) if full[table][u] !=
-                    incremental[table][u]]
-                pytest.fail("step %d %s: a full run rewrote %s: deleted %s, "
-                            "inserted %s, changed %s"
-                            % (i, cmd, table,
-                               [incremental[table][u] for u in gone][:3],
-                               [full[table][u] for u in new][:3],
-                               [(incremental[table][u], full[table][u])
-                                for u in changed][:3]))
+        full_writes_nothing(sb, northd, nb, "step %d %s" % (i, cmd))
     full, incr, _ = (b - a for a, b in zip(start, runs(northd)))
     # Each step: the change itself, then the forced recompute.  The
     # changes that force a full run are a minority.
     assert full >= n_steps
     assert incr >= 0.7 * n_steps, (full, incr, steps.n_full_steps)
     assert n_expected_incr >= 0.2 * n_steps, n_expected_incr
+
+
+def test_fallbacks(setup):
+    """Changes the incremental path must leave to a full run (a switch's
+    ACL facts or a port group's span with ACLs change), and their
+    neighbours that it takes."""
+    db, northd = setup
+    nb, sb = db.remote("nb"), db.remote("sb")
+    topology(nb)
+    cases = [
+        # pub has no ACL: its first one changes its other ACL stages.
+        (["acl-add", "pub", "from-lport", "1000", "ip4", "allow"], "full"),
+        (["acl-add", "pub", "from-lport", "1001", "ip6", "drop"], "incr"),
+        # pub's first allow-related ACL makes it stateful.
+        (["acl-add", "pub", "to-lport", "1002", "tcp", "allow-related"],
+         "full"),
+        (["acl-del", "pub", "to-lport", "1002", "tcp"], "full"),
+        (["acl-del", "pub", "from-lport", "1001", "ip6"], "incr"),
+        (["acl-del", "pub"], "full"),
+        # pg1 (ACLs) gains a switch; pg2 (none) may.
+        (["lsp-add", "pub", "p1", "--", "lsp-set-addresses", "p1",
+          "00:00:00:00:09:01 172.16.0.9", "--", "pg-set-ports", "pg1",
+          "a1", "b1", "p1"], "full"),
+        (["pg-set-ports", "pg1", "a1", "b1"], "full"),
+        (["pg-set-ports", "pg2", "p1"], "incr"),
+        (["pg-set-ports", "pg2", "p1", "a1"], "incr"),
+        # pg2 gains its first ACL: sw0 and pub change facts.
+        (["acl-add", "pg2", "to-lport", "1003", "ip4", "allow"], "full"),
+        (["pg-set-ports", "pg2", "p1"], "full"),
+    ]
+    for cmd, kind in cases:
+        before = runs(northd)
+        nbctl(nb, *cmd)
+        full, incr, _ = (b - a for a, b in zip(before, runs(northd)))
+        assert (full, incr) == ((1, 0) if kind == "full" else (0, 1)), \
+            (cmd, full, incr)
+        full_writes_nothing(sb, northd, nb, str(cmd))
 
 
 def test_one_change_one_compile(setup):
