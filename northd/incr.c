@@ -80,6 +80,21 @@ static const unsigned int lsp_own_cols[] = {
     NBREC_LOGICAL_SWITCH_PORT_COL_DYNAMIC_ADDRESSES,
 };
 
+/* ACLs may only be inserted or deleted: checked against the switches
+ * and groups that gained or lost them (plan_acls()). */
+static bool
+acls_inserted_or_deleted(const struct ovsdb_client_table *t)
+{
+    const struct ovsdb_client_row *row;
+
+    OVSDB_CLIENT_ROW_FOR_EACH_TRACKED (row, t) {
+        if (row->change == OVSDB_CLIENT_MODIFIED) {
+            return false;
+        }
+    }
+    return true;
+}
+
 static bool
 classify_nb(struct northd_incr *in, const struct ovsdb_client *nb)
 {
@@ -115,12 +130,8 @@ classify_nb(struct northd_incr *in, const struct ovsdb_client *nb)
                 PUSH(in->lss, in->n_lss, in->allocated_lss, row);
             }
         } else if (t == acl_t) {
-            /* Inserted and deleted ACLs: checked against the switches and
-             * groups that gained or lost them (plan_acls()). */
-            OVSDB_CLIENT_ROW_FOR_EACH_TRACKED (row, t) {
-                if (row->change == OVSDB_CLIENT_MODIFIED) {
-                    return false;
-                }
+            if (!acls_inserted_or_deleted(t)) {
+                return false;
             }
         } else if (t == pg_t) {
             OVSDB_CLIENT_ROW_FOR_EACH_TRACKED (row, t) {
@@ -764,6 +775,25 @@ apply_flows(struct northd *nd, const struct port_change *pc, size_t n,
     remove_gone(lf, gone, n_gone, diff);
 }
 
+/* The NB columns northd owns of the changed ports, and NB_Global. */
+static void
+write_nb(struct northd *nd, const struct port_change *pc, size_t n,
+         struct dbdiff *nb_diff)
+{
+    for (size_t i = 0; i < n; i++) {
+        const struct northd_port *op = pc[i].new;
+        if (op) {
+            ports_sync_nb_one(op, nb_diff);
+            if (op->nbsp->dynamic_addresses) {
+                dbdiff_set_opt_string(
+                    nb_diff, &op->nbsp->header_,
+                    NBREC_LOGICAL_SWITCH_PORT_COL_DYNAMIC_ADDRESSES, NULL);
+            }
+        }
+    }
+    global_sync_nb(&nd->global, nb_diff, time_wall_msec());
+}
+
 bool
 incr_run(struct northd *nd, struct dbdiff *sb_diff, struct dbdiff *nb_diff)
 {
@@ -809,20 +839,7 @@ incr_run(struct northd *nd, struct dbdiff *sb_diff, struct dbdiff *nb_diff)
         apply_acl_flows(nd, acs, n_acs, sb_diff);
         nd->global.nb_cfg = g ? g->nb_cfg : 0;
         global_sync_sb(&nd->global, nd->nb, sb_diff);
-
-        for (size_t i = 0; i < n; i++) {
-            const struct northd_port *op = pc[i].new;
-            if (op) {
-                ports_sync_nb_one(op, nb_diff);
-                if (op->nbsp->dynamic_addresses) {
-                    dbdiff_set_opt_string(
-                        nb_diff, &op->nbsp->header_,
-                        NBREC_LOGICAL_SWITCH_PORT_COL_DYNAMIC_ADDRESSES,
-                        NULL);
-                }
-            }
-        }
-        global_sync_nb(&nd->global, nb_diff, time_wall_msec());
+        write_nb(nd, pc, n, nb_diff);
     }
     for (size_t i = 0; i < n_pgs; i++) {
         sync_pg_parts_destroy(&pgs[i].old);
