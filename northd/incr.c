@@ -832,8 +832,8 @@ incr_run(struct northd *nd, struct dbdiff *sb_diff, struct dbdiff *nb_diff)
             mcast_update_datapath(&nd->mcast, sw[i].od, sb_diff);
         }
         for (size_t i = 0; i < n_pgs; i++) {
-            sync_write_port_group(&nd->sync, pgs[i].pg, &pgs[i].old,
-                                  sb_diff);
+            in->adopt_sync |= sync_write_port_group(&nd->sync, pgs[i].pg,
+                                                    &pgs[i].old, sb_diff);
         }
         apply_flows(nd, pc, n, sb_diff);
         apply_acl_flows(nd, acs, n_acs, sb_diff);
@@ -915,12 +915,14 @@ incr_note_full(struct northd *nd)
     nd->incr.valid = true;
     nd->incr.adopt_all = true;
     nd->incr.n_new_ports = nd->incr.n_new_flows = 0;
+    nd->incr.adopt_sync = false;
 }
 
 void
 incr_forget(struct northd *nd)
 {
     nd->incr.valid = false;
+    nd->incr.adopt_sync = false;
     nd->incr.n_new_ports = nd->incr.n_new_flows = 0;
 }
 
@@ -978,8 +980,11 @@ incr_adopt(struct northd *nd, const struct ovsdb_client_txn *txn)
     if (!in->valid) {
         return true;
     }
+    if (in->adopt_all || in->adopt_sync) {
+        ok = sync_adopt(&nd->sync, txn);
+    }
     if (in->adopt_all) {
-        ok = adopt_all(nd, txn);
+        ok &= adopt_all(nd, txn);
     } else {
         struct ovsdb_client *sb = ovsdb_client_txn_get_client(txn);
         for (size_t i = 0; i < in->n_new_ports; i++) {
@@ -993,7 +998,7 @@ incr_adopt(struct northd *nd, const struct ovsdb_client_txn *txn)
             }
         }
     }
-    in->adopt_all = false;
+    in->adopt_all = in->adopt_sync = false;
     in->n_new_ports = in->n_new_flows = 0;
     if (!ok) {
         incr_forget(nd);

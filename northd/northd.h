@@ -180,6 +180,8 @@ struct northd {
                                  * and may be updated incrementally. */
         bool adopt_all;         /* The last SB transaction was a full
                                  * run's: adopt by walking everything. */
+        bool adopt_sync;        /* The last incremental run inserted SB
+                                 * Port_Group or Address_Set rows. */
         struct dbdiff_table_stats *echo;    /* Rows the last SB
                                              * transaction wrote, by SB
                                              * table index. */

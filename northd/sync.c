@@ -8,6 +8,7 @@
 #include "vlog.h"
 #include "northd/datapaths.h"
 #include "northd/ports.h"
+#include "ovsdb/client-txn.h"
 #include "ovsdb/nbrec-idl.h"
 #include "ovsdb/sbrec-idl.h"
 
@@ -19,6 +20,7 @@ void
 sync_init(struct sync *s)
 {
     hmap_init(&s->port_groups);
+    hmap_init(&s->pg_sets);
     s->address_sets = NULL;
     s->n_address_sets = 0;
     s->allocated_address_sets = 0;
@@ -38,6 +40,11 @@ sync_destroy(struct sync *s)
         free(spg);
     }
     hmap_destroy(&s->port_groups);
+    struct sync_pg_sets *ps;
+    HMAP_FOR_EACH_POP (ps, node, &s->pg_sets) {
+        free(ps);
+    }
+    hmap_destroy(&s->pg_sets);
     for (size_t i = 0; i < s->n_address_sets; i++) {
         struct sync_address_set *as = &s->address_sets[i];
         free(as->addresses);
@@ -67,6 +74,7 @@ add_address_set(struct sync *s, char *name)
     as->n_addresses = as->allocated = 0;
     as->owned = NULL;
     as->n_owned = 0;
+    as->sb = NULL;
     return as;
 }
 
@@ -140,7 +148,11 @@ build_port_group(struct sync *s, const struct nbrec_port_group *pg,
                  const struct northd_ports *ports)
 {
     size_t ip4 = s->n_address_sets;
+    struct sync_pg_sets *ps = xmalloc(sizeof *ps);
 
+    ps->nb = pg;
+    ps->ip4 = ip4;
+    hmap_insert(&s->pg_sets, &ps->node, uuid_hash(&pg->header_.uuid));
     add_address_set(s, xasprintf("%s_ip4", pg->name));
     add_address_set(s, xasprintf("%s_ip6", pg->name));
     fill_port_group(s, pg, ports, ip4, ip4 + 1);
@@ -242,7 +254,7 @@ name_key(const struct ovsdb_client_row *row, struct ds *buf OVS_UNUSED,
 }
 
 static void
-write_address_sets(const struct sync *s, struct dbdiff *diff)
+write_address_sets(struct sync *s, struct dbdiff *diff)
 {
     struct ovsdb_client_table *t = sbrec_address_set_table(diff->client);
     unsigned int col = SBREC_ADDRESS_SET_COL_NAME;
@@ -250,12 +262,13 @@ write_address_sets(const struct sync *s, struct dbdiff *diff)
 
     dbdiff_index_init(&idx, t, name_key, &col);
     for (size_t i = 0; i < s->n_address_sets; i++) {
-        const struct sync_address_set *as = &s->address_sets[i];
+        struct sync_address_set *as = &s->address_sets[i];
         const struct ovsdb_client_row *row = dbdiff_index_claim(&idx,
                                                                 as->name);
         if (!row) {
             row = dbdiff_insert(diff, t);
         }
+        as->sb = row;
         dbdiff_set_string(diff, row, SBREC_ADDRESS_SET_COL_NAME, as->name);
         dbdiff_set_strings(diff, row, SBREC_ADDRESS_SET_COL_ADDRESSES,
                            as->addresses, as->n_addresses);
@@ -264,11 +277,11 @@ write_address_sets(const struct sync *s, struct dbdiff *diff)
 }
 
 static void
-write_port_groups(const struct sync *s, struct dbdiff *diff)
+write_port_groups(struct sync *s, struct dbdiff *diff)
 {
     struct ovsdb_client_table *t = sbrec_port_group_table(diff->client);
     unsigned int col = SBREC_PORT_GROUP_COL_NAME;
-    const struct sync_port_group *spg;
+    struct sync_port_group *spg;
     struct dbdiff_index idx;
 
     dbdiff_index_init(&idx, t, name_key, &col);
@@ -280,6 +293,7 @@ write_port_groups(const struct sync *s, struct dbdiff *diff)
         if (!row) {
             row = dbdiff_insert(diff, t);
         }
+        spg->sb = row;
         dbdiff_set_string(diff, row, SBREC_PORT_GROUP_COL_NAME, spg->sb_name);
         dbdiff_datum_init_set(&ports);
         for (size_t i = 0; i < spg->n_ports; i++) {
@@ -476,7 +490,7 @@ write_rbac(struct dbdiff *diff)
 }
 
 void
-sync_write(const struct sync *s, const struct ovsdb_client *nb,
+sync_write(struct sync *s, const struct ovsdb_client *nb,
            struct dbdiff *diff)
 {
     write_address_sets(s, diff);
@@ -505,9 +519,8 @@ sync_pg_parts_destroy(struct sync_pg_parts *old)
     }
     free(old->names);
     free(old->ods);
-    old->names = NULL;
-    old->ods = NULL;
-    old->n = 0;
+    free(old->sbs);
+    memset(old, 0, sizeof *old);
 }
 
 /* The index of port group 'pg''s "_ip4" set (its "_ip6" set follows), or
@@ -515,14 +528,12 @@ sync_pg_parts_destroy(struct sync_pg_parts *old)
 static size_t
 find_pg_sets(const struct sync *s, const struct nbrec_port_group *pg)
 {
-    size_t len = strlen(pg->name);
+    const struct sync_pg_sets *ps;
 
-    for (size_t i = 0; i + 1 < s->n_address_sets; i++) {
-        const char *a = s->address_sets[i].name;
-        const char *b = s->address_sets[i + 1].name;
-        if (!strncmp(a, pg->name, len) && !strcmp(a + len, "_ip4")
-            && !strncmp(b, pg->name, len) && !strcmp(b + len, "_ip6")) {
-            return i;
+    HMAP_FOR_EACH_WITH_HASH (ps, node, uuid_hash(&pg->header_.uuid),
+                             &s->pg_sets) {
+        if (ps->nb == pg) {
+            return ps->ip4;
         }
     }
     return SIZE_MAX;
@@ -540,6 +551,29 @@ parts_have_od(const struct sync_port_group **parts, size_t n,
     return false;
 }
 
+/* Moves 'pg''s parts out of 's' into 'old'. */
+static void
+take_parts(struct sync *s, const struct nbrec_port_group *pg,
+           struct sync_pg_parts *old)
+{
+    const struct sync_port_group **parts;
+    size_t n = sync_port_groups_of(s, pg, &parts);
+
+    old->names = xmalloc((n + 1) * sizeof *old->names);
+    old->ods = xmalloc((n + 1) * sizeof *old->ods);
+    old->sbs = xmalloc((n + 1) * sizeof *old->sbs);
+    for (size_t i = 0; i < n; i++) {
+        struct sync_port_group *spg = (struct sync_port_group *) parts[i];
+        old->names[old->n] = spg->sb_name;
+        old->ods[old->n] = spg->od;
+        old->sbs[old->n++] = spg->sb;
+        hmap_remove(&s->port_groups, &spg->node);
+        free(spg->ports);
+        free(spg);
+    }
+    free(parts);
+}
+
 bool
 sync_rebuild_port_group(struct sync *s, const struct nbrec_port_group *pg,
                         const struct northd_ports *ports,
@@ -554,18 +588,7 @@ sync_rebuild_port_group(struct sync *s, const struct nbrec_port_group *pg,
     if (ip4 == SIZE_MAX) {
         return false;
     }
-    n = sync_port_groups_of(s, pg, &parts);
-    old->names = xmalloc((n + 1) * sizeof *old->names);
-    old->ods = xmalloc((n + 1) * sizeof *old->ods);
-    for (size_t i = 0; i < n; i++) {
-        struct sync_port_group *spg = (struct sync_port_group *) parts[i];
-        old->names[old->n] = spg->sb_name;
-        old->ods[old->n++] = spg->od;
-        hmap_remove(&s->port_groups, &spg->node);
-        free(spg->ports);
-        free(spg);
-    }
-    free(parts);
+    take_parts(s, pg, old);
     s->address_sets[ip4].n_addresses = 0;
     s->address_sets[ip4 + 1].n_addresses = 0;
     fill_port_group(s, pg, ports, ip4, ip4 + 1);
@@ -576,95 +599,105 @@ sync_rebuild_port_group(struct sync *s, const struct nbrec_port_group *pg,
         *spans_changed = !parts_have_od(parts, n, old->ods[i]);
     }
     for (size_t i = 0; i < n; i++) {
-        for (size_t j = 0; j < parts[i]->n_ports; j++) {
-            ((struct northd_port *) parts[i]->ports[j])->in_port_group
-                = true;
+        struct sync_port_group *spg = (struct sync_port_group *) parts[i];
+        for (size_t j = 0; j < old->n && !spg->sb; j++) {
+            if (old->ods[j] == spg->od) {
+                spg->sb = old->sbs[j];
+                old->sbs[j] = NULL;
+            }
+        }
+        for (size_t j = 0; j < spg->n_ports; j++) {
+            ((struct northd_port *) spg->ports[j])->in_port_group = true;
         }
     }
     free(parts);
     return true;
 }
 
-static void
-write_pg_address_sets(const struct sync *s, const struct nbrec_port_group *pg,
-                      struct dbdiff *diff)
-{
-    struct ovsdb_client_table *t = sbrec_address_set_table(diff->client);
-    size_t ip4 = find_pg_sets(s, pg);
-    const struct ovsdb_client_row *rows[2] = { NULL, NULL };
-    const struct sbrec_address_set *sbas;
-
-    if (ip4 == SIZE_MAX) {
-        return;
-    }
-    SBREC_ADDRESS_SET_FOR_EACH (sbas, diff->client) {
-        for (int k = 0; k < 2; k++) {
-            if (!rows[k]
-                && !strcmp(sbas->name, s->address_sets[ip4 + k].name)) {
-                rows[k] = &sbas->header_;
-            }
-        }
-    }
-    for (int k = 0; k < 2; k++) {
-        const struct sync_address_set *as = &s->address_sets[ip4 + k];
-        if (!rows[k]) {
-            rows[k] = dbdiff_insert(diff, t);
-            dbdiff_set_string(diff, rows[k], SBREC_ADDRESS_SET_COL_NAME,
-                              as->name);
-        }
-        dbdiff_set_strings(diff, rows[k], SBREC_ADDRESS_SET_COL_ADDRESSES,
-                           as->addresses, as->n_addresses);
-    }
-}
-
+/* Writes 'as' into its SB row, inserting one if it has none.  Returns
+ * true if it inserted. */
 static bool
-names_have(const struct sync_pg_parts *old, const char *name)
+write_one_address_set(struct sync_address_set *as, struct dbdiff *diff)
 {
-    for (size_t i = 0; i < old->n; i++) {
-        if (!strcmp(old->names[i], name)) {
-            return true;
-        }
+    bool inserted = false;
+
+    if (!as->sb) {
+        as->sb = dbdiff_insert(diff, sbrec_address_set_table(diff->client));
+        dbdiff_set_string(diff, as->sb, SBREC_ADDRESS_SET_COL_NAME,
+                          as->name);
+        inserted = true;
     }
-    return false;
+    dbdiff_set_strings(diff, as->sb, SBREC_ADDRESS_SET_COL_ADDRESSES,
+                       as->addresses, as->n_addresses);
+    return inserted;
 }
 
-void
-sync_write_port_group(const struct sync *s,
-                      const struct nbrec_port_group *pg,
+bool
+sync_write_port_group(struct sync *s, const struct nbrec_port_group *pg,
                       const struct sync_pg_parts *old, struct dbdiff *diff)
 {
     struct ovsdb_client_table *t = sbrec_port_group_table(diff->client);
     const struct sync_port_group **parts;
     size_t n = sync_port_groups_of(s, pg, &parts);
-    const struct ovsdb_client_row **rows = xcalloc(n + 1, sizeof *rows);
-    const struct sbrec_port_group *sbpg;
+    size_t ip4 = find_pg_sets(s, pg);
+    bool inserted = false;
 
-    SBREC_PORT_GROUP_FOR_EACH (sbpg, diff->client) {
-        bool claimed = false;
-        for (size_t i = 0; i < n && !claimed; i++) {
-            if (!rows[i] && !strcmp(sbpg->name, parts[i]->sb_name)) {
-                rows[i] = &sbpg->header_;
-                claimed = true;
-            }
-        }
-        if (!claimed && names_have(old, sbpg->name)) {
-            dbdiff_delete(diff, &sbpg->header_);
+    for (size_t i = 0; i < old->n; i++) {
+        if (old->sbs[i]) {      /* A part that is gone. */
+            dbdiff_delete(diff, old->sbs[i]);
         }
     }
     for (size_t i = 0; i < n; i++) {
+        struct sync_port_group *spg = (struct sync_port_group *) parts[i];
         struct dbdiff_datum ports;
-        if (!rows[i]) {
-            rows[i] = dbdiff_insert(diff, t);
-            dbdiff_set_string(diff, rows[i], SBREC_PORT_GROUP_COL_NAME,
-                              parts[i]->sb_name);
+        if (!spg->sb) {
+            spg->sb = dbdiff_insert(diff, t);
+            dbdiff_set_string(diff, spg->sb, SBREC_PORT_GROUP_COL_NAME,
+                              spg->sb_name);
+            inserted = true;
         }
         dbdiff_datum_init_set(&ports);
-        for (size_t j = 0; j < parts[i]->n_ports; j++) {
-            dbdiff_datum_add_string(&ports, parts[i]->ports[j]->name);
+        for (size_t j = 0; j < spg->n_ports; j++) {
+            dbdiff_datum_add_string(&ports, spg->ports[j]->name);
         }
-        dbdiff_set(diff, rows[i], SBREC_PORT_GROUP_COL_PORTS, &ports);
+        dbdiff_set(diff, spg->sb, SBREC_PORT_GROUP_COL_PORTS, &ports);
     }
-    free(rows);
     free(parts);
-    write_pg_address_sets(s, pg, diff);
+    if (ip4 != SIZE_MAX) {
+        inserted |= write_one_address_set(&s->address_sets[ip4], diff);
+        inserted |= write_one_address_set(&s->address_sets[ip4 + 1], diff);
+    }
+    return inserted;
+}
+
+/* Makes '*rowp', if 'txn' inserted it, the row the server created. */
+static bool
+adopt_row(const struct ovsdb_client_txn *txn, struct ovsdb_client_table *t,
+          const struct ovsdb_client_row **rowp)
+{
+    const struct uuid *real;
+
+    if (!*rowp || !(real = ovsdb_client_txn_get_insert_uuid(txn, *rowp))) {
+        return true;
+    }
+    *rowp = ovsdb_client_table_find(t, real);
+    return *rowp != NULL;
+}
+
+bool
+sync_adopt(struct sync *s, const struct ovsdb_client_txn *txn)
+{
+    struct ovsdb_client *sb = ovsdb_client_txn_get_client(txn);
+    struct ovsdb_client_table *pg_t = sbrec_port_group_table(sb);
+    struct ovsdb_client_table *as_t = sbrec_address_set_table(sb);
+    struct sync_port_group *spg;
+    bool ok = true;
+
+    HMAP_FOR_EACH (spg, node, &s->port_groups) {
+        ok &= adopt_row(txn, pg_t, &spg->sb);
+    }
+    for (size_t i = 0; i < s->n_address_sets; i++) {
+        ok &= adopt_row(txn, as_t, &s->address_sets[i].sb);
+    }
+    return ok;
 }

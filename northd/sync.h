@@ -48,6 +48,14 @@ struct sync_port_group {
     char *sb_name;              /* "<tunnel key>_<name>". */
     const struct northd_port **ports;
     size_t n_ports;
+    const struct ovsdb_client_row *sb;  /* Its SB row, once written. */
+};
+
+/* Where a port group's _ip4 set is (its _ip6 set follows). */
+struct sync_pg_sets {
+    struct hmap_node node;      /* In sync.pg_sets, by NB uuid. */
+    const struct nbrec_port_group *nb;
+    size_t ip4;                 /* Index in sync.address_sets. */
 };
 
 struct sync_address_set {
@@ -57,10 +65,12 @@ struct sync_address_set {
     size_t n_addresses, allocated;
     char **owned;               /* Strings to free with the set. */
     size_t n_owned;
+    const struct ovsdb_client_row *sb;  /* Its SB row, once written. */
 };
 
 struct sync {
     struct hmap port_groups;    /* 'struct sync_port_group's. */
+    struct hmap pg_sets;        /* 'struct sync_pg_sets'. */
     struct sync_address_set *address_sets;
     size_t n_address_sets;
     size_t allocated_address_sets;
@@ -72,7 +82,7 @@ void sync_destroy(struct sync *);
 void sync_build(struct sync *, const struct ovsdb_client *nb,
                 const struct northd_datapaths *,
                 const struct northd_ports *, const char *svc_monitor_mac);
-void sync_write(const struct sync *, const struct ovsdb_client *nb,
+void sync_write(struct sync *, const struct ovsdb_client *nb,
                 struct dbdiff *);
 
 /* Stores in '*parts' (caller frees the array) the per-switch parts of
@@ -86,6 +96,7 @@ size_t sync_port_groups_of(const struct sync *,
 struct sync_pg_parts {
     char **names;
     const struct northd_datapath **ods;
+    const struct ovsdb_client_row **sbs;    /* SB rows, or NULLs. */
     size_t n;
 };
 
@@ -99,10 +110,16 @@ bool sync_rebuild_port_group(struct sync *, const struct nbrec_port_group *,
                              const struct northd_ports *,
                              struct sync_pg_parts *old, bool *spans_changed);
 /* Writes SB Port_Group rows of 'pg''s parts (deleting those of 'old'
- * parts that are gone) and its two Address_Set rows. */
-void sync_write_port_group(const struct sync *,
+ * parts that are gone) and its two Address_Set rows.  Returns true if it
+ * inserted a row (then sync_adopt() must run once the transaction has
+ * succeeded). */
+bool sync_write_port_group(struct sync *,
                            const struct nbrec_port_group *,
                            const struct sync_pg_parts *old, struct dbdiff *);
 void sync_pg_parts_destroy(struct sync_pg_parts *);
+/* Points the port groups' and address sets' SB rows that 'txn' inserted
+ * at the rows the server created.  Returns false if one is missing. */
+struct ovsdb_client_txn;
+bool sync_adopt(struct sync *, const struct ovsdb_client_txn *);
 
 #endif
