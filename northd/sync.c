@@ -514,10 +514,6 @@ sync_write(struct sync *s, const struct ovsdb_client *nb,
 void
 sync_pg_parts_destroy(struct sync_pg_parts *old)
 {
-    for (size_t i = 0; i < old->n; i++) {
-        free(old->names[i]);
-    }
-    free(old->names);
     free(old->ods);
     free(old->sbs);
     memset(old, 0, sizeof *old);
@@ -559,15 +555,14 @@ take_parts(struct sync *s, const struct nbrec_port_group *pg,
     const struct sync_port_group **parts;
     size_t n = sync_port_groups_of(s, pg, &parts);
 
-    old->names = xmalloc((n + 1) * sizeof *old->names);
     old->ods = xmalloc((n + 1) * sizeof *old->ods);
     old->sbs = xmalloc((n + 1) * sizeof *old->sbs);
     for (size_t i = 0; i < n; i++) {
         struct sync_port_group *spg = (struct sync_port_group *) parts[i];
-        old->names[old->n] = spg->sb_name;
         old->ods[old->n] = spg->od;
         old->sbs[old->n++] = spg->sb;
         hmap_remove(&s->port_groups, &spg->node);
+        free(spg->sb_name);
         free(spg->ports);
         free(spg);
     }

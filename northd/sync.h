@@ -34,6 +34,8 @@
 #include "northd/dbdiff.h"
 
 struct ovsdb_client;
+struct ovsdb_client_row;
+struct ovsdb_client_txn;
 struct nbrec_port_group;
 struct northd_datapath;
 struct northd_datapaths;
@@ -92,9 +94,8 @@ size_t sync_port_groups_of(const struct sync *,
                            const struct sync_port_group ***parts);
 
 /* Incremental maintenance (northd/incr.c).  The parts a port group had
- * before sync_rebuild_port_group(): their SB names and switches. */
+ * before sync_rebuild_port_group(): their switches and SB rows. */
 struct sync_pg_parts {
-    char **names;
     const struct northd_datapath **ods;
     const struct ovsdb_client_row **sbs;    /* SB rows, or NULLs. */
     size_t n;
@@ -119,7 +120,6 @@ bool sync_write_port_group(struct sync *,
 void sync_pg_parts_destroy(struct sync_pg_parts *);
 /* Points the port groups' and address sets' SB rows that 'txn' inserted
  * at the rows the server created.  Returns false if one is missing. */
-struct ovsdb_client_txn;
 bool sync_adopt(struct sync *, const struct ovsdb_client_txn *);
 
 #endif
