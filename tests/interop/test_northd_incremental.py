@@ -5,14 +5,21 @@ VIF switch ports alone takes the incremental port path, and the echoes
 of its own writes take no compile at all (northd/northd.h).  The full
 recompute stays the reference:
 
-  - test_incremental_matches_full: a topology with routers, a port group,
+  - test_incremental_matches_full: a topology with routers, port groups,
     ACLs, DHCP and a localnet switch, then a seeded random sequence of NB
     changes (VIF ports added, deleted, readdressed, secured, disabled,
-    given options), mixed with changes that force a full run.  After each
-    step (--wait=sb) a forced full recompute must write nothing: the
-    incremental result is what a full run gives.  Most steps must have
-    taken the incremental path (northd/stats), so the test cannot pass by
-    always falling back.
+    given options or DHCPv4/DHCPv6 options; ports joining and leaving
+    port groups, alone or created in the same transaction; ACLs added to
+    and deleted from a port group or a switch), mixed with changes that
+    force a full run.  After every third step (--wait=sb) a forced full
+    recompute must write nothing: the incremental result is what a full
+    run gives, also after a chain of incremental runs.  Most steps must
+    have taken the incremental path (northd/stats), so the test cannot
+    pass by always falling back, and each port group, DHCP and ACL step
+    that should be incremental must have been.
+  - test_fallbacks: the changes that must fall back to a full run (a
+    switch's first ACL or first allow-related one, a port group with ACLs
+    gaining or losing a switch) do, and their neighbours do not.
   - test_one_change_one_compile: one --wait=sb lsp-add costs exactly one
     compile; the echoes of weft-northd's own transactions are skipped.
   - test_stats_clear: northd/stats-clear resets the longest run.
