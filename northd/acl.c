@@ -672,6 +672,10 @@ acl_build_dhcp_port_flows(const struct northd *nd,
 {
     struct ds m = DS_EMPTY_INITIALIZER;
 
+    if (!op->nbsp || (!op->nbsp->dhcpv4_options
+                      && !op->nbsp->dhcpv6_options)) {
+        return;
+    }
     lflow_table_set_owner(lflows, &op->nb_uuid);
     build_dhcp_acl_port(lflows, op, switch_is_stateful(nd, op->od), &m);
     lflow_table_set_owner(lflows, NULL);
