@@ -419,6 +419,22 @@ def test_one_change_one_compile(setup):
     stats = northd.appctl("northd/stats").stdout
     assert re.search(r"last incremental run time: \d+\.\d+ ms", stats)
 
+    # A port created into its switch and its port group in one
+    # transaction, as OpenStack does: one incremental compile too.
+    before = runs(northd)
+    nbctl(nb, "--id=@p", "create", "Logical_Switch_Port", "name=new2",
+          'addresses="00:00:00:00:07:02 10.0.0.72"', "--", "add",
+          "Logical_Switch", "sw0", "ports", "@p", "--", "add", "Port_Group",
+          "pg1", "ports", "@p")
+    time.sleep(1.0)
+    after = runs(northd)
+    full, incr, skipped = (b - a for a, b in zip(before, after))
+    assert (full, incr) == (0, 1), (before, after)
+    assert skipped >= 1
+    sb = select_all(db.remote("sb"), "OVN_Southbound")
+    sets = {r["name"]: r["addresses"] for r in sb["Address_Set"].values()}
+    assert "10.0.0.72" in sets["pg1_ip4"][1], sets["pg1_ip4"]
+
 
 def test_stats_clear(setup):
     db, northd = setup
