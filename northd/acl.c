@@ -22,13 +22,6 @@ VLOG_DEFINE_THIS_MODULE(northd_acl);
 
 static struct vlog_rate_limit rl = VLOG_RATE_LIMIT_INIT(5, 20);
 
-/* What the ACL flows of one switch depend on. */
-struct acl_sw {
-    bool has_acls;              /* Own or port group ACLs. */
-    bool has_stateful_acl;      /* An allow-related one among them. */
-    bool has_lb_vip;            /* A load balancer with a VIP. */
-};
-
 /* One ACL row's match, checked once per recompute. */
 struct acl_checked {
     struct hmap_node node;      /* In acl_ctx.checked, by uuid_hash(). */
@@ -39,7 +32,7 @@ struct acl_checked {
 struct acl_ctx {
     const struct northd *nd;
     struct lflow_table *lflows;
-    struct acl_sw *sw;          /* By datapath index (switches first). */
+    struct acl_facts *sw;          /* By datapath index (switches first). */
     struct hmap checked;        /* 'struct acl_checked's. */
     struct symtab *symtab;      /* Created on first use. */
     struct expr_const_set any_as, any_pg;   /* What $x and @x stand for. */
@@ -106,7 +99,7 @@ acl_is_stateful(const struct nbrec_acl *acl)
 }
 
 static void
-note_acls(struct acl_sw *sw, const struct nbrec_acl *const *acls, size_t n)
+note_acls(struct acl_facts *sw, const struct nbrec_acl *const *acls, size_t n)
 {
     if (n) {
         sw->has_acls = true;
@@ -116,14 +109,46 @@ note_acls(struct acl_sw *sw, const struct nbrec_acl *const *acls, size_t n)
     }
 }
 
+void
+acl_all_facts(const struct northd *nd, struct acl_facts *sw)
+{
+    const struct sync_port_group *pg;
+
+    for (size_t i = 0; i < nd->datapaths.n_switches; i++) {
+        const struct northd_datapath *od = nd->datapaths.array[i];
+        memset(&sw[i], 0, sizeof sw[i]);
+        note_acls(&sw[i], od->nbs->acls, od->nbs->n_acls);
+        sw[i].has_lb_vip = ls_lb_has_vips(od->nbs);
+    }
+    HMAP_FOR_EACH (pg, node, &nd->sync.port_groups) {
+        note_acls(&sw[pg->od->index], pg->nb->acls, pg->nb->n_acls);
+    }
+}
+
+void
+acl_switch_facts(const struct northd *nd, const struct northd_datapath *od,
+                 struct acl_facts *sw)
+{
+    const struct sync_port_group *pg;
+
+    memset(sw, 0, sizeof *sw);
+    note_acls(sw, od->nbs->acls, od->nbs->n_acls);
+    sw->has_lb_vip = ls_lb_has_vips(od->nbs);
+    HMAP_FOR_EACH (pg, node, &nd->sync.port_groups) {
+        if (pg->od == od) {
+            note_acls(sw, pg->nb->acls, pg->nb->n_acls);
+        }
+    }
+}
+
+/* Everything but 'sw'. */
 static void
-ctx_init(struct acl_ctx *ctx, const struct northd *nd,
-         struct lflow_table *lflows)
+ctx_init_common(struct acl_ctx *ctx, const struct northd *nd,
+                struct lflow_table *lflows)
 {
     memset(ctx, 0, sizeof *ctx);
     ctx->nd = nd;
     ctx->lflows = lflows;
-    ctx->sw = xcalloc(nd->datapaths.n_switches + 1, sizeof *ctx->sw);
     hmap_init(&ctx->checked);
     expr_const_set_init(&ctx->any_as, false);
     expr_const_set_init(&ctx->any_pg, true);
@@ -137,16 +162,15 @@ ctx_init(struct acl_ctx *ctx, const struct northd *nd,
     ds_init(&ctx->match);
     ds_init(&ctx->actions);
     ds_init(&ctx->log);
+}
 
-    for (size_t i = 0; i < nd->datapaths.n_switches; i++) {
-        const struct northd_datapath *od = nd->datapaths.array[i];
-        note_acls(&ctx->sw[i], od->nbs->acls, od->nbs->n_acls);
-        ctx->sw[i].has_lb_vip = ls_lb_has_vips(od->nbs);
-    }
-    const struct sync_port_group *pg;
-    HMAP_FOR_EACH (pg, node, &nd->sync.port_groups) {
-        note_acls(&ctx->sw[pg->od->index], pg->nb->acls, pg->nb->n_acls);
-    }
+static void
+ctx_init(struct acl_ctx *ctx, const struct northd *nd,
+         struct lflow_table *lflows)
+{
+    ctx_init_common(ctx, nd, lflows);
+    ctx->sw = xcalloc(nd->datapaths.n_switches + 1, sizeof *ctx->sw);
+    acl_all_facts(nd, ctx->sw);
 }
 
 static void
@@ -188,7 +212,7 @@ set_text(struct ds *ds, const char *fmt, ...)
  * on load balancers. */
 static void
 build_pre_acl(struct acl_ctx *ctx, const struct northd_datapath *od,
-              const struct acl_sw *sw)
+              const struct acl_facts *sw)
 {
     struct lflow_table *lf = ctx->lflows;
     struct ds *m = &ctx->match;
@@ -244,7 +268,7 @@ build_pre_acl(struct acl_ctx *ctx, const struct northd_datapath *od,
 static bool
 build_acl_default_verdicts(struct acl_ctx *ctx,
                            const struct northd_datapath *od,
-                           const struct acl_sw *sw)
+                           const struct acl_facts *sw)
 {
     struct lflow_table *lf = ctx->lflows;
 
@@ -274,7 +298,7 @@ build_acl_default_verdicts(struct acl_ctx *ctx,
  * the ACL stages. */
 static void
 build_acl_defaults(struct acl_ctx *ctx, const struct northd_datapath *od,
-                   const struct acl_sw *sw)
+                   const struct acl_facts *sw)
 {
     struct lflow_table *lf = ctx->lflows;
     struct ds *a = &ctx->actions;
@@ -508,7 +532,7 @@ build_acl_log_related(struct acl_ctx *ctx, const struct northd_datapath *od,
 /* The flows of one ACL row on switch 'od'. */
 static void
 build_acl(struct acl_ctx *ctx, const struct northd_datapath *od,
-          const struct acl_sw *sw, const struct nbrec_acl *acl)
+          const struct acl_facts *sw, const struct nbrec_acl *acl)
 {
     bool stateful = sw->has_stateful_acl || sw->has_lb_vip;
     bool ingress = !strcmp(acl->direction, "from-lport");
@@ -550,55 +574,112 @@ build_acl(struct acl_ctx *ctx, const struct northd_datapath *od,
     }
 }
 
+/* build_acl() with the ACL row as the owner of its flows. */
+static void
+build_acl_owned(struct acl_ctx *ctx, const struct northd_datapath *od,
+                const struct acl_facts *sw, const struct nbrec_acl *acl)
+{
+    lflow_table_set_owner(ctx->lflows, &acl->header_.uuid);
+    build_acl(ctx, od, sw, acl);
+    lflow_table_set_owner(ctx->lflows, NULL);
+}
+
+void
+acl_build_acl_flows(const struct northd *nd,
+                    const struct northd_datapath *od,
+                    const struct nbrec_acl *acl, struct lflow_table *lflows)
+{
+    struct acl_ctx ctx;
+    struct acl_facts sw;
+
+    ctx_init_common(&ctx, nd, lflows);
+    acl_switch_facts(nd, od, &sw);
+    build_acl_owned(&ctx, od, &sw, acl);
+    ctx_destroy(&ctx);
+}
+
 /* ls_out_acl priority 34000: a port's DHCP replies from the switch's
  * DHCP server pass its ACLs.  Ports with DHCPv4 options that have
  * server_id, server_mac and lease_time, and ports with DHCPv6 options
  * whose server_id is a MAC, get one, whatever their addresses. */
 static void
+build_dhcp_acl_port(struct lflow_table *lf, const struct northd_port *op,
+                    bool stateful, struct ds *m)
+{
+    const char *action = stateful ? "ct_commit; next;" : "next;";
+    const struct nbrec_logical_switch_port *nbsp = op->nbsp;
+    struct eth_addr ea;
+
+    if (!nbsp || ports_is_router_lsp(op)) {
+        return;
+    }
+    const struct nbrec_dhcp_options *d4 = nbsp->dhcpv4_options;
+    const char *sid = d4 ? options_get(d4->options, "server_id") : NULL;
+    const char *smac = d4 ? options_get(d4->options, "server_mac") : NULL;
+    struct in6_addr ip;
+    if (sid && smac && options_get(d4->options, "lease_time")
+        && eth_addr_from_string(smac, &ea)
+        && ip_from_string(sid, &ip) && ip_is_v4(&ip)) {
+        ds_clear(m);
+        ds_put_format(m, "outport == \"%s\" && eth.src == "ETH_ADDR_FMT
+                      " && ip4.src == ", op->name, ETH_ADDR_ARGS(ea));
+        ip_format(&ip, m);
+        ds_put_cstr(m, " && udp && udp.src == 67 && udp.dst == 68");
+        lflow_add(lf, op->od, LS_OUT_ACL, 34000, ds_cstr(m), action, NULL);
+    }
+    const struct nbrec_dhcp_options *d6 = nbsp->dhcpv6_options;
+    sid = d6 ? options_get(d6->options, "server_id") : NULL;
+    if (sid && eth_addr_from_string(sid, &ea)) {
+        struct in6_addr lla = { .s6_addr = {
+            0xfe, 0x80, 0, 0, 0, 0, 0, 0,
+            ea.ea[0] ^ 2, ea.ea[1], ea.ea[2], 0xff, 0xfe,
+            ea.ea[3], ea.ea[4], ea.ea[5] } };
+        ds_clear(m);
+        ds_put_format(m, "outport == \"%s\" && eth.src == "ETH_ADDR_FMT
+                      " && ip6.src == ", op->name, ETH_ADDR_ARGS(ea));
+        ip_format(&lla, m);
+        ds_put_cstr(m, " && udp && udp.src == 547 && udp.dst == 546");
+        lflow_add(lf, op->od, LS_OUT_ACL, 34000, ds_cstr(m), action, NULL);
+    }
+}
+
+static void
 build_dhcp_acls(struct acl_ctx *ctx, const struct northd_datapath *od,
                 bool stateful)
 {
-    const char *action = stateful ? "ct_commit; next;" : "next;";
-    struct ds *m = &ctx->match;
-
     for (size_t i = 0; i < od->n_ports; i++) {
-        const struct northd_port *op = od->ports[i];
-        const struct nbrec_logical_switch_port *nbsp = op->nbsp;
-        if (!nbsp || ports_is_router_lsp(op)) {
-            continue;
-        }
-        const struct nbrec_dhcp_options *d4 = nbsp->dhcpv4_options;
-        const char *sid = d4 ? options_get(d4->options, "server_id") : NULL;
-        const char *smac = d4 ? options_get(d4->options, "server_mac") : NULL;
-        struct eth_addr ea;
-        struct in6_addr ip;
-        if (sid && smac && options_get(d4->options, "lease_time")
-            && eth_addr_from_string(smac, &ea)
-            && ip_from_string(sid, &ip) && ip_is_v4(&ip)) {
-            ds_clear(m);
-            ds_put_format(m, "outport == \"%s\" && eth.src == "ETH_ADDR_FMT
-                          " && ip4.src == ", op->name, ETH_ADDR_ARGS(ea));
-            ip_format(&ip, m);
-            ds_put_cstr(m, " && udp && udp.src == 67 && udp.dst == 68");
-            lflow_add(ctx->lflows, od, LS_OUT_ACL, 34000, ds_cstr(m), action,
-                      NULL);
-        }
-        const struct nbrec_dhcp_options *d6 = nbsp->dhcpv6_options;
-        sid = d6 ? options_get(d6->options, "server_id") : NULL;
-        if (sid && eth_addr_from_string(sid, &ea)) {
-            struct in6_addr lla = { .s6_addr = {
-                0xfe, 0x80, 0, 0, 0, 0, 0, 0,
-                ea.ea[0] ^ 2, ea.ea[1], ea.ea[2], 0xff, 0xfe,
-                ea.ea[3], ea.ea[4], ea.ea[5] } };
-            ds_clear(m);
-            ds_put_format(m, "outport == \"%s\" && eth.src == "ETH_ADDR_FMT
-                          " && ip6.src == ", op->name, ETH_ADDR_ARGS(ea));
-            ip_format(&lla, m);
-            ds_put_cstr(m, " && udp && udp.src == 547 && udp.dst == 546");
-            lflow_add(ctx->lflows, od, LS_OUT_ACL, 34000, ds_cstr(m), action,
-                      NULL);
-        }
+        lflow_table_set_owner(ctx->lflows, &od->ports[i]->nb_uuid);
+        build_dhcp_acl_port(ctx->lflows, od->ports[i], stateful,
+                            &ctx->match);
     }
+    lflow_table_set_owner(ctx->lflows, NULL);
+}
+
+/* Is switch 'od' stateful (see the file comment)? */
+static bool
+switch_is_stateful(const struct northd *nd, const struct northd_datapath *od)
+{
+    struct acl_facts sw;
+
+    acl_switch_facts(nd, od, &sw);
+    return sw.has_stateful_acl || sw.has_lb_vip;
+}
+
+void
+acl_build_dhcp_port_flows(const struct northd *nd,
+                          const struct northd_port *op,
+                          struct lflow_table *lflows)
+{
+    struct ds m = DS_EMPTY_INITIALIZER;
+
+    if (!op->nbsp || (!op->nbsp->dhcpv4_options
+                      && !op->nbsp->dhcpv6_options)) {
+        return;
+    }
+    lflow_table_set_owner(lflows, &op->nb_uuid);
+    build_dhcp_acl_port(lflows, op, switch_is_stateful(nd, op->od), &m);
+    lflow_table_set_owner(lflows, NULL);
+    ds_destroy(&m);
 }
 
 /* QoS rules of switch 'od': DSCP marking and meters. */
@@ -656,7 +737,7 @@ acl_build_lflows(const struct northd *nd, struct lflow_table *lflows)
     ctx_init(&ctx, nd, lflows);
     for (size_t i = 0; i < nd->datapaths.n_switches; i++) {
         const struct northd_datapath *od = nd->datapaths.array[i];
-        const struct acl_sw *sw = &ctx.sw[i];
+        const struct acl_facts *sw = &ctx.sw[i];
 
         build_pre_acl(&ctx, od, sw);
         build_acl_defaults(&ctx, od, sw);
@@ -665,7 +746,7 @@ acl_build_lflows(const struct northd *nd, struct lflow_table *lflows)
             build_acl_stateful_defaults(&ctx, od, false);
         }
         for (size_t j = 0; j < od->nbs->n_acls; j++) {
-            build_acl(&ctx, od, sw, od->nbs->acls[j]);
+            build_acl_owned(&ctx, od, sw, od->nbs->acls[j]);
         }
         build_qos(&ctx, od);
         build_dhcp_acls(&ctx, od, sw->has_stateful_acl || sw->has_lb_vip);
@@ -673,7 +754,8 @@ acl_build_lflows(const struct northd *nd, struct lflow_table *lflows)
     const struct sync_port_group *pg;
     HMAP_FOR_EACH (pg, node, &nd->sync.port_groups) {
         for (size_t j = 0; j < pg->nb->n_acls; j++) {
-            build_acl(&ctx, pg->od, &ctx.sw[pg->od->index], pg->nb->acls[j]);
+            build_acl_owned(&ctx, pg->od, &ctx.sw[pg->od->index],
+                            pg->nb->acls[j]);
         }
     }
     ctx_destroy(&ctx);

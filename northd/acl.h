@@ -35,10 +35,41 @@
 #ifndef WEFT_NORTHD_ACL_H
 #define WEFT_NORTHD_ACL_H 1
 
+#include <stdbool.h>
+
+struct nbrec_acl;
 struct northd;
+struct northd_datapath;
+struct northd_port;
 struct lflow_table;
 
-/* The lflow builder (northd.c lflow_builders[]). */
+/* What the ACL flows of one switch depend on as a whole. */
+struct acl_facts {
+    bool has_acls;              /* Own or port group ACLs. */
+    bool has_stateful_acl;      /* An allow-related one among them. */
+    bool has_lb_vip;            /* A load balancer with a VIP. */
+};
+
+/* The facts of every switch, by datapath index (northd.h: switches
+ * first), from the compiled datapaths and port groups. */
+void acl_all_facts(const struct northd *, struct acl_facts *);
+/* The facts of switch 'od'. */
+void acl_switch_facts(const struct northd *, const struct northd_datapath *,
+                      struct acl_facts *);
+
+/* The lflow builder (northd.c lflow_builders[]).  Every ACL row's flows
+ * are owned (lflow.h) by the row. */
 void acl_build_lflows(const struct northd *, struct lflow_table *);
+/* The per-port part (the incremental path, northd.h): the ls_out_acl
+ * flows that let switch port 'op''s DHCP replies through, owned by 'op',
+ * as the full build adds them. */
+/* The flows of ACL row 'acl' on switch 'od', owned by the row, as the
+ * full build adds them (for the incremental path). */
+void acl_build_acl_flows(const struct northd *,
+                         const struct northd_datapath *od,
+                         const struct nbrec_acl *acl, struct lflow_table *);
+void acl_build_dhcp_port_flows(const struct northd *,
+                               const struct northd_port *op,
+                               struct lflow_table *);
 
 #endif

@@ -11,6 +11,7 @@
 #include "ovsdb/nbrec-idl.h"
 #include "ovsdb/sbrec-idl.h"
 #include "ovsdb/schema.h"
+#include "northd/acl.h"
 #include "northd/lr-pipeline.h"
 #include "northd/ls-pipeline.h"
 #include "northd/options.h"
@@ -79,6 +80,21 @@ static const unsigned int lsp_own_cols[] = {
     NBREC_LOGICAL_SWITCH_PORT_COL_DYNAMIC_ADDRESSES,
 };
 
+/* ACLs may only be inserted or deleted: checked against the switches
+ * and groups that gained or lost them (plan_acls()). */
+static bool
+acls_inserted_or_deleted(const struct ovsdb_client_table *t)
+{
+    const struct ovsdb_client_row *row;
+
+    OVSDB_CLIENT_ROW_FOR_EACH_TRACKED (row, t) {
+        if (row->change == OVSDB_CLIENT_MODIFIED) {
+            return false;
+        }
+    }
+    return true;
+}
+
 static bool
 classify_nb(struct northd_incr *in, const struct ovsdb_client *nb)
 {
@@ -86,7 +102,14 @@ classify_nb(struct northd_incr *in, const struct ovsdb_client *nb)
         = nbrec_logical_switch_port_table(nb);
     const struct ovsdb_client_table *ls_t = nbrec_logical_switch_table(nb);
     const struct ovsdb_client_table *g_t = nbrec_nb_global_table(nb);
-    static const unsigned int ls_ok[] = { NBREC_LOGICAL_SWITCH_COL_PORTS };
+    const struct ovsdb_client_table *pg_t = nbrec_port_group_table(nb);
+    const struct ovsdb_client_table *acl_t = nbrec_acl_table(nb);
+    static const unsigned int ls_ok[] = {
+        NBREC_LOGICAL_SWITCH_COL_PORTS, NBREC_LOGICAL_SWITCH_COL_ACLS,
+    };
+    static const unsigned int pg_ok[] = {
+        NBREC_PORT_GROUP_COL_PORTS, NBREC_PORT_GROUP_COL_ACLS,
+    };
     const struct ovsdb_client_row *row;
 
     for (size_t i = 0; i < ovsdb_client_get_n_tables(nb); i++) {
@@ -105,6 +128,18 @@ classify_nb(struct northd_incr *in, const struct ovsdb_client *nb)
                     return false;
                 }
                 PUSH(in->lss, in->n_lss, in->allocated_lss, row);
+            }
+        } else if (t == acl_t) {
+            if (!acls_inserted_or_deleted(t)) {
+                return false;
+            }
+        } else if (t == pg_t) {
+            OVSDB_CLIENT_ROW_FOR_EACH_TRACKED (row, t) {
+                if (row->change != OVSDB_CLIENT_MODIFIED
+                    || !changed_only(row, pg_ok, ARRAY_SIZE(pg_ok))) {
+                    return false;
+                }
+                PUSH(in->pgs, in->n_pgs, in->allocated_pgs, row);
             }
         } else if (t == lsp_t) {
             OVSDB_CLIENT_ROW_FOR_EACH_TRACKED (row, t) {
@@ -167,13 +202,14 @@ incr_classify(struct northd *nd, const struct ovsdb_client *nb,
     bool cfg_bump = false;
     const struct nbrec_nb_global *g;
 
-    in->n_lsps = in->n_lss = 0;
+    in->n_lsps = in->n_lss = in->n_pgs = 0;
     if (!in->valid || !classify_nb(in, nb) || !classify_sb(in, sb)) {
         return NORTHD_RUN_FULL;
     }
     g = nbrec_nb_global_first(nb);
     cfg_bump = g && g->nb_cfg != nd->global.nb_cfg;
-    return (in->n_lsps || in->n_lss || cfg_bump ? NORTHD_RUN_INCR
+    return (in->n_lsps || in->n_lss || in->n_pgs || cfg_bump
+            ? NORTHD_RUN_INCR
             : NORTHD_RUN_SKIP);
 }
 
@@ -185,8 +221,7 @@ lsp_row_ok(const struct northd_incr *in,
            const struct nbrec_logical_switch_port *nbsp)
 {
     if (nbsp->type[0] || (nbsp->parent_name && nbsp->parent_name[0])
-        || nbsp->n_tag_request || nbsp->dhcpv4_options
-        || nbsp->dhcpv6_options || nbsp->ha_chassis_group
+        || nbsp->n_tag_request || nbsp->ha_chassis_group
         || nbsp->n_mirror_rules
         || options_get(nbsp->options, "requested-tnl-key")
         || shash_find(&in->referenced, nbsp->name)) {
@@ -207,7 +242,7 @@ old_port_ok(const struct northd_port *op)
 {
     return (op->kind == NORTHD_PORT_LSP && op->lsp_type == NORTHD_LSP_VIF
             && !op->wants_dynamic && op->tag < 0 && !op->requested_tnl_key
-            && !op->in_port_group && !op->dynamic_addresses);
+            && !op->dynamic_addresses);
 }
 
 /* Does the datapath of a changed port allow the incremental path? */
@@ -340,6 +375,8 @@ plan_ports(const struct northd *nd, struct port_change *pc)
             NBREC_LOGICAL_SWITCH_PORT_COL_ENABLED,
             NBREC_LOGICAL_SWITCH_PORT_COL_OPTIONS,
             NBREC_LOGICAL_SWITCH_PORT_COL_EXTERNAL_IDS,
+            NBREC_LOGICAL_SWITCH_PORT_COL_DHCPV4_OPTIONS,
+            NBREC_LOGICAL_SWITCH_PORT_COL_DHCPV6_OPTIONS,
             NBREC_LOGICAL_SWITCH_PORT_COL_UP,
             NBREC_LOGICAL_SWITCH_PORT_COL_TAG,
             NBREC_LOGICAL_SWITCH_PORT_COL_DYNAMIC_ADDRESSES,
@@ -433,6 +470,278 @@ apply_ports(struct northd *nd, struct port_change *pc, size_t n,
     return true;
 }
 
+/* A port group to rebuild, and the per-switch parts it had. */
+struct pg_change {
+    const struct nbrec_port_group *pg;
+    struct sync_pg_parts old;
+};
+
+static void
+add_pg(struct pg_change **pgs, size_t *n, size_t *allocated,
+       const struct nbrec_port_group *pg)
+{
+    for (size_t i = 0; i < *n; i++) {
+        if ((*pgs)[i].pg == pg) {
+            return;
+        }
+    }
+    PUSH(*pgs, *n, *allocated, ((struct pg_change) { .pg = pg }));
+}
+
+/* The port groups to rebuild: the rows whose 'ports' changed, and the
+ * groups that hold a changed port (its addresses feed $pg_ip4/6). */
+static struct pg_change *
+collect_pgs(const struct northd *nd, const struct port_change *pc, size_t n,
+            size_t *n_pgs)
+{
+    const struct northd_incr *in = &nd->incr;
+    struct pg_change *pgs = NULL;
+    size_t allocated = 0;
+    bool any = false;
+
+    *n_pgs = 0;
+    for (size_t i = 0; i < in->n_pgs; i++) {
+        add_pg(&pgs, n_pgs, &allocated, (const void *) in->pgs[i]);
+    }
+    for (size_t i = 0; i < n && !any; i++) {
+        any = pc[i].old && pc[i].old->in_port_group;
+    }
+    if (any) {
+        const struct sync_port_group *spg;
+        HMAP_FOR_EACH (spg, node, &nd->sync.port_groups) {
+            for (size_t j = 0; j < spg->n_ports; j++) {
+                for (size_t k = 0; k < n; k++) {
+                    if (pc[k].old && spg->ports[j] == pc[k].old) {
+                        add_pg(&pgs, n_pgs, &allocated, spg->nb);
+                    }
+                }
+            }
+        }
+    }
+    return pgs;
+}
+
+/* Rebuilds the port groups in 'pgs'.  Returns false if that needs a full
+ * recompute: a group with ACLs that gains or loses a switch changes that
+ * switch's ACL flows and perhaps its statefulness. */
+static bool
+apply_pgs(struct northd *nd, struct pg_change *pgs, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        bool spans_changed;
+        if (!sync_rebuild_port_group(&nd->sync, pgs[i].pg, &nd->ports,
+                                     &pgs[i].old, &spans_changed)
+            || (spans_changed
+                && (pgs[i].pg->n_acls
+                    || ovsdb_client_row_is_updated(
+                        &pgs[i].pg->header_, NBREC_PORT_GROUP_COL_ACLS)))) {
+            return false;
+        }
+    }
+    return true;
+}
+
+/* One ACL gained or lost by a switch or a port group. */
+struct acl_change {
+    struct uuid uuid;
+    const struct nbrec_acl *acl;            /* Inserted row, or NULL. */
+    const struct northd_datapath *od;       /* Gained by a switch. */
+    const struct nbrec_port_group *pg;      /* Gained by a group. */
+};
+
+/* Is 'u' a deleted ACL row? */
+static bool
+acl_is_deleted(const struct ovsdb_client *nb, const struct uuid *u)
+{
+    const struct ovsdb_client_row *row;
+
+    OVSDB_CLIENT_ROW_FOR_EACH_TRACKED (row, nbrec_acl_table(nb)) {
+        if (row->change == OVSDB_CLIENT_DELETED
+            && uuid_equals(&row->uuid, u)) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* Adds to 'acs' the ACLs 'row' (a switch or a port group) gained and lost
+ * in column 'col'.  Each must be an ACL row inserted or deleted. */
+static bool
+plan_entity_acls(const struct northd *nd, const struct ovsdb_client_row *row,
+                 unsigned int col, const struct northd_datapath *od,
+                 struct acl_change **acs, size_t *n, size_t *allocated)
+{
+    const struct ovsdb_client_table *acl_t = nbrec_acl_table(nd->nb);
+    const struct ovsdb_datum *new, *old;
+
+    if (!ovsdb_client_row_is_updated(row, col)) {
+        return true;
+    }
+    new = ovsdb_client_row_get(row, col);
+    old = ovsdb_client_row_get_old(row, col);
+    for (size_t j = 0; j < new->n; j++) {
+        const struct uuid *u = &new->keys[j].uuid;
+        const struct ovsdb_client_row *r;
+        if (datum_has_uuid(old, u)) {
+            continue;
+        }
+        r = ovsdb_client_table_find(acl_t, u);
+        if (!r || r->change != OVSDB_CLIENT_INSERTED) {
+            return false;
+        }
+        PUSH(*acs, *n, *allocated, ((struct acl_change) {
+                    .uuid = *u, .acl = (const void *) r, .od = od,
+                    .pg = od ? NULL : (const void *) row }));
+    }
+    for (size_t j = 0; j < old->n; j++) {
+        const struct uuid *u = &old->keys[j].uuid;
+        if (!datum_has_uuid(new, u)) {
+            if (!acl_is_deleted(nd->nb, u)) {
+                return false;
+            }
+            PUSH(*acs, *n, *allocated, ((struct acl_change) {
+                        .uuid = *u, .od = od,
+                        .pg = od ? NULL : (const void *) row }));
+        }
+    }
+    return true;
+}
+
+/* The ACL changes of the switches and port groups that changed. */
+static bool
+plan_acls(const struct northd *nd, struct acl_change **acs, size_t *n)
+{
+    const struct northd_incr *in = &nd->incr;
+    size_t allocated = 0;
+
+    *acs = NULL;
+    *n = 0;
+    for (size_t i = 0; i < in->n_lss; i++) {
+        const struct northd_datapath *od
+            = datapaths_find_by_nb(&nd->datapaths, &in->lss[i]->uuid);
+        if (!od || !plan_entity_acls(nd, in->lss[i],
+                                     NBREC_LOGICAL_SWITCH_COL_ACLS, od,
+                                     acs, n, &allocated)) {
+            return false;
+        }
+    }
+    for (size_t i = 0; i < in->n_pgs; i++) {
+        if (!plan_entity_acls(nd, in->pgs[i], NBREC_PORT_GROUP_COL_ACLS,
+                              NULL, acs, n, &allocated)) {
+            return false;
+        }
+    }
+    return true;
+}
+
+/* Do the switches the ACL changes touch keep their facts (acl.h)?  If
+ * one gains its first ACL or its first allow-related one, or loses its
+ * last, its other ACL stages change: a full recompute. */
+static bool
+acl_facts_kept(const struct northd *nd, const struct acl_change *acs,
+               size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        const struct sync_port_group **parts = NULL;
+        size_t n_parts = 0;
+        bool ok = true;
+
+        if (acs[i].pg) {
+            n_parts = sync_port_groups_of(&nd->sync, acs[i].pg, &parts);
+        }
+        for (size_t j = 0; ok && j < (acs[i].od ? 1 : n_parts); j++) {
+            const struct northd_datapath *od = (acs[i].od ? acs[i].od
+                                                : parts[j]->od);
+            const struct acl_facts *was = &nd->incr.facts[od->index];
+            struct acl_facts now;
+
+            acl_switch_facts(nd, od, &now);
+            ok = (now.has_acls == was->has_acls
+                  && now.has_stateful_acl == was->has_stateful_acl
+                  && now.has_lb_vip == was->has_lb_vip);
+        }
+        free(parts);
+        if (!ok) {
+            return false;
+        }
+    }
+    return true;
+}
+
+/* Removes from the table and from SB the flows in 'gone' that nobody
+ * adds any more, and frees 'gone'. */
+static void
+remove_gone(struct lflow_table *lf, struct lflow **gone, size_t n_gone,
+            struct dbdiff *diff)
+{
+    for (size_t i = 0; i < n_gone; i++) {
+        struct lflow *f = gone[i];
+        if (!f->n_refs && !f->removed) {
+            lflow_table_remove(lf, f);
+            if (f->sb) {
+                dbdiff_delete(diff, &f->sb->header_);
+            }
+        }
+    }
+    free(gone);
+}
+
+/* Inserts into SB the flows 'owner' added that have no row yet. */
+static void
+insert_owned(struct northd *nd, const struct uuid *owner, struct dbdiff *diff)
+{
+    struct northd_incr *in = &nd->incr;
+
+    for (const struct lflow_ref *r = lflow_table_owner_refs(&nd->lflows,
+                                                            owner);
+         r; r = r->next) {
+        struct lflow *f = r->flow;
+        if (!f->sb && f->od->sb) {
+            lflow_insert_sb(diff, f);
+            PUSH(in->new_flows, in->n_new_flows, in->allocated_new_flows, f);
+        }
+    }
+}
+
+/* Takes back the flows of the lost ACLs and adds those of the gained. */
+static void
+apply_acl_flows(struct northd *nd, const struct acl_change *acs, size_t n,
+                struct dbdiff *diff)
+{
+    struct lflow_table *lf = &nd->lflows;
+    struct lflow **gone = NULL;
+    size_t n_gone = 0, allocated = 0;
+
+    for (size_t i = 0; i < n; i++) {
+        if (!acs[i].acl) {
+            size_t k;
+            struct lflow **flows = lflow_table_disown(lf, &acs[i].uuid, &k);
+            for (size_t j = 0; j < k; j++) {
+                PUSH(gone, n_gone, allocated, flows[j]);
+            }
+            free(flows);
+        }
+    }
+    for (size_t i = 0; i < n; i++) {
+        const struct sync_port_group **parts = NULL;
+        size_t n_parts = 0;
+
+        if (!acs[i].acl) {
+            continue;
+        }
+        if (acs[i].pg) {
+            n_parts = sync_port_groups_of(&nd->sync, acs[i].pg, &parts);
+        }
+        for (size_t j = 0; j < (acs[i].od ? 1 : n_parts); j++) {
+            acl_build_acl_flows(nd, acs[i].od ? acs[i].od : parts[j]->od,
+                                acs[i].acl, lf);
+        }
+        free(parts);
+        insert_owned(nd, &acs[i].uuid, diff);
+    }
+    remove_gone(lf, gone, n_gone, diff);
+}
+
 /* Takes back the flows of the changed ports, adds their new ones and
  * writes the difference. */
 static void
@@ -440,7 +749,6 @@ apply_flows(struct northd *nd, const struct port_change *pc, size_t n,
             struct dbdiff *diff)
 {
     struct lflow_table *lf = &nd->lflows;
-    struct northd_incr *in = &nd->incr;
     struct lflow **gone = NULL;
     size_t n_gone = 0, allocated = 0;
 
@@ -459,27 +767,31 @@ apply_flows(struct northd *nd, const struct port_change *pc, size_t n,
         }
         ls_build_l2_port_flows(op, lf);
         ls_build_arp_rsp_port_flows(nd, op, lf);
+        ls_build_dhcp_port_flows(op, lf);
+        acl_build_dhcp_port_flows(nd, op, lf);
         lr_build_resolve_for_lsp(nd, op, lf);
-        for (const struct lflow_ref *r = lflow_table_owner_refs(
-                 lf, &op->nb_uuid); r; r = r->next) {
-            struct lflow *f = r->flow;
-            if (!f->sb && f->od->sb) {
-                lflow_insert_sb(diff, f);
-                PUSH(in->new_flows, in->n_new_flows, in->allocated_new_flows,
-                     f);
+        insert_owned(nd, &op->nb_uuid, diff);
+    }
+    remove_gone(lf, gone, n_gone, diff);
+}
+
+/* The NB columns northd owns of the changed ports, and NB_Global. */
+static void
+write_nb(struct northd *nd, const struct port_change *pc, size_t n,
+         struct dbdiff *nb_diff)
+{
+    for (size_t i = 0; i < n; i++) {
+        const struct northd_port *op = pc[i].new;
+        if (op) {
+            ports_sync_nb_one(op, nb_diff);
+            if (op->nbsp->dynamic_addresses) {
+                dbdiff_set_opt_string(
+                    nb_diff, &op->nbsp->header_,
+                    NBREC_LOGICAL_SWITCH_PORT_COL_DYNAMIC_ADDRESSES, NULL);
             }
         }
     }
-    for (size_t i = 0; i < n_gone; i++) {
-        struct lflow *f = gone[i];
-        if (!f->n_refs && !f->removed) {
-            lflow_table_remove(lf, f);
-            if (f->sb) {
-                dbdiff_delete(diff, &f->sb->header_);
-            }
-        }
-    }
-    free(gone);
+    global_sync_nb(&nd->global, nb_diff, time_wall_msec());
 }
 
 bool
@@ -490,10 +802,16 @@ incr_run(struct northd *nd, struct dbdiff *sb_diff, struct dbdiff *nb_diff)
     struct port_change *pc = xcalloc(n + 1, sizeof *pc);
     struct switch_facts *sw = xcalloc(n + 1, sizeof *sw);
     const struct nbrec_nb_global *g = nbrec_nb_global_first(nd->nb);
-    bool ok = plan_ports(nd, pc);
+    struct pg_change *pgs = NULL;
+    struct acl_change *acs = NULL;
+    size_t n_pgs = 0, n_acs = 0;
+    bool ok = plan_ports(nd, pc) && plan_acls(nd, &acs, &n_acs);
 
     if (ok) {
-        ok = apply_ports(nd, pc, n, sw, &n_sw);
+        pgs = collect_pgs(nd, pc, n, &n_pgs);
+        ok = (apply_ports(nd, pc, n, sw, &n_sw)
+              && apply_pgs(nd, pgs, n_pgs)
+              && acl_facts_kept(nd, acs, n_acs));
         if (!ok) {
             in->valid = false;
         }
@@ -513,24 +831,21 @@ incr_run(struct northd *nd, struct dbdiff *sb_diff, struct dbdiff *nb_diff)
         for (size_t i = 0; i < n_sw; i++) {
             mcast_update_datapath(&nd->mcast, sw[i].od, sb_diff);
         }
+        for (size_t i = 0; i < n_pgs; i++) {
+            in->adopt_sync |= sync_write_port_group(&nd->sync, pgs[i].pg,
+                                                    &pgs[i].old, sb_diff);
+        }
         apply_flows(nd, pc, n, sb_diff);
+        apply_acl_flows(nd, acs, n_acs, sb_diff);
         nd->global.nb_cfg = g ? g->nb_cfg : 0;
         global_sync_sb(&nd->global, nd->nb, sb_diff);
-
-        for (size_t i = 0; i < n; i++) {
-            const struct northd_port *op = pc[i].new;
-            if (op) {
-                ports_sync_nb_one(op, nb_diff);
-                if (op->nbsp->dynamic_addresses) {
-                    dbdiff_set_opt_string(
-                        nb_diff, &op->nbsp->header_,
-                        NBREC_LOGICAL_SWITCH_PORT_COL_DYNAMIC_ADDRESSES,
-                        NULL);
-                }
-            }
-        }
-        global_sync_nb(&nd->global, nb_diff, time_wall_msec());
+        write_nb(nd, pc, n, nb_diff);
     }
+    for (size_t i = 0; i < n_pgs; i++) {
+        sync_pg_parts_destroy(&pgs[i].old);
+    }
+    free(pgs);
+    free(acs);
     free(pc);
     free(sw);
     return ok;
@@ -593,15 +908,21 @@ incr_note_full(struct northd *nd)
             ((struct northd_port *) spg->ports[i])->in_port_group = true;
         }
     }
+    free(nd->incr.facts);
+    nd->incr.facts = xcalloc(nd->datapaths.n_switches + 1,
+                             sizeof *nd->incr.facts);
+    acl_all_facts(nd, nd->incr.facts);
     nd->incr.valid = true;
     nd->incr.adopt_all = true;
     nd->incr.n_new_ports = nd->incr.n_new_flows = 0;
+    nd->incr.adopt_sync = false;
 }
 
 void
 incr_forget(struct northd *nd)
 {
     nd->incr.valid = false;
+    nd->incr.adopt_sync = false;
     nd->incr.n_new_ports = nd->incr.n_new_flows = 0;
 }
 
@@ -659,8 +980,11 @@ incr_adopt(struct northd *nd, const struct ovsdb_client_txn *txn)
     if (!in->valid) {
         return true;
     }
+    if (in->adopt_all || in->adopt_sync) {
+        ok = sync_adopt(&nd->sync, txn);
+    }
     if (in->adopt_all) {
-        ok = adopt_all(nd, txn);
+        ok &= adopt_all(nd, txn);
     } else {
         struct ovsdb_client *sb = ovsdb_client_txn_get_client(txn);
         for (size_t i = 0; i < in->n_new_ports; i++) {
@@ -674,7 +998,7 @@ incr_adopt(struct northd *nd, const struct ovsdb_client_txn *txn)
             }
         }
     }
-    in->adopt_all = false;
+    in->adopt_all = in->adopt_sync = false;
     in->n_new_ports = in->n_new_flows = 0;
     if (!ok) {
         incr_forget(nd);

@@ -233,9 +233,10 @@ struct lflow {
  * added is recorded under it, duplicates included, so that the owner's
  * flows can be taken back later (lflow_table_disown()).  A flow stays
  * while anyone (an owner, or code that ran with no owner) still adds
- * it: 'n_refs'.  weft-northd's owners are Logical_Switch_Ports (their
- * NB uuid): the per-port code of every builder runs with the port as
- * owner, in the full build and in the incremental path alike. */
+ * it: 'n_refs'.  weft-northd's owners are Logical_Switch_Ports and ACLs
+ * (their NB uuid): the per-port code of every builder runs with the port
+ * as owner, and an ACL row's flows are built with the row as owner, in
+ * the full build and in the incremental path alike. */
 struct lflow_ref {
     struct lflow *flow;
     struct lflow_ref *next;

@@ -341,10 +341,32 @@ ls_build_dhcp_flows(const struct northd *nd, struct lflow_table *lf)
         c.od = nd->datapaths.array[i];
         for (size_t j = 0; j < c.od->n_ports; j++) {
             c.op = c.od->ports[j];
+            lflow_table_set_owner(lf, &c.op->nb_uuid);
             build_port_dhcp(&c);
         }
+        lflow_table_set_owner(lf, NULL);
         build_dns(&c);
     }
+    ds_destroy(&c.match);
+    ds_destroy(&c.options);
+    ds_destroy(&c.response);
+}
+
+void
+ls_build_dhcp_port_flows(const struct northd_port *op, struct lflow_table *lf)
+{
+    struct dhcp_ctx c = {
+        .lf = lf,
+        .od = op->od,
+        .op = op,
+        .match = DS_EMPTY_INITIALIZER,
+        .options = DS_EMPTY_INITIALIZER,
+        .response = DS_EMPTY_INITIALIZER,
+    };
+
+    lflow_table_set_owner(lf, &op->nb_uuid);
+    build_port_dhcp(&c);
+    lflow_table_set_owner(lf, NULL);
     ds_destroy(&c.match);
     ds_destroy(&c.options);
     ds_destroy(&c.response);

@@ -60,6 +60,8 @@ void ls_build_l2_port_flows(const struct northd_port *op,
 void ls_build_arp_rsp_port_flows(const struct northd *,
                                  const struct northd_port *op,
                                  struct lflow_table *);
+void ls_build_dhcp_port_flows(const struct northd_port *op,
+                              struct lflow_table *);
 /* Is every port of 'od' a router port?  (The L2 flows of router ports
  * depend on it.) */
 bool ls_only_router_ports(const struct northd_datapath *od);

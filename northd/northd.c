@@ -111,6 +111,8 @@ northd_destroy(struct northd *nd)
         free(nd->incr.new_flows);
         free(nd->incr.lsps);
         free(nd->incr.lss);
+        free(nd->incr.pgs);
+        free(nd->incr.facts);
         memset(&nd->incr, 0, sizeof nd->incr);
     }
 }
@@ -300,7 +302,7 @@ northd_sb_txn_done(struct northd *nd, const struct ovsdb_client_txn *txn,
         incr_adopt(nd, txn);
     } else {
         /* Nothing was sent: no rows to adopt, no echo to expect. */
-        nd->incr.adopt_all = false;
+        nd->incr.adopt_all = nd->incr.adopt_sync = false;
         nd->incr.n_new_ports = nd->incr.n_new_flows = 0;
     }
 }

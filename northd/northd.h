@@ -33,23 +33,36 @@
  *          someone else waits for the next full run).  No compile; the
  *          session still does the sb_cfg/hv_cfg bookkeeping (global.h).
  *   incr   besides those, only Logical_Switch_Port rows inserted, deleted
- *          or changed in addresses, port_security, enabled, options or
- *          external_ids, Logical_Switch rows whose only change is 'ports'
- *          (gaining inserted and losing deleted LSPs), and NB_Global
- *          nb_cfg.  Each such port must be a plain VIF ("" type, no parent
- *          or tag, no DHCP options, no HA group, no mirror, no
- *          requested-tnl-key, no dynamic address) before and after, not in
- *          a port group, and not named by a NAT, forwarding group, virtual
- *          port or load balancer health check; its switch must have no
- *          IPAM and no multicast snooping, and must keep whether it has
- *          "unknown" ports and whether all its ports are router ports.
- *          Then: the port is replaced in 'ports' and its datapath (the
- *          binding and key kept; a new port takes the next free key), its
- *          flows are taken back (lflow.h owners) and rebuilt by the same
- *          per-port code the full build runs (ls_build_l2_port_flows(),
- *          ls_build_arp_rsp_port_flows(), lr_build_resolve_for_lsp()),
- *          and only the delta is written: its Port_Binding, its switch's
- *          Multicast_Group rows, the flows removed and added, its NB
+ *          or changed in addresses, port_security, enabled, options,
+ *          external_ids or dhcpv4/dhcpv6_options, Logical_Switch rows
+ *          whose only changes are 'ports' (gaining inserted and losing
+ *          deleted LSPs) and 'acls', Port_Group rows whose only changes
+ *          are 'ports' and 'acls', ACL rows inserted or deleted (each
+ *          gained or lost by such a switch or group), and NB_Global
+ *          nb_cfg.  Each such port must be a plain VIF ("" type, no
+ *          parent or tag, no HA group, no mirror, no requested-tnl-key,
+ *          no dynamic address) before and after, and not named by a NAT,
+ *          forwarding group, virtual port or load balancer health check;
+ *          its switch must have no IPAM and no multicast snooping, and
+ *          must keep whether it has "unknown" ports and whether all its
+ *          ports are router ports.  Then: the port is replaced in 'ports'
+ *          and its datapath (the binding and key kept; a new port takes
+ *          the next free key), its flows are taken back (lflow.h owners)
+ *          and rebuilt by the same per-port code the full build runs
+ *          (ls_build_l2_port_flows(), ls_build_arp_rsp_port_flows(),
+ *          ls_build_dhcp_port_flows(), acl_build_dhcp_port_flows(),
+ *          lr_build_resolve_for_lsp()).  The port groups whose 'ports'
+ *          changed or that hold a changed port are rebuilt
+ *          (sync_rebuild_port_group(): per-switch parts, $pg_ip4/6); a
+ *          group that gains or loses a switch while it has ACLs (or
+ *          while its ACLs change) needs a full run.  A lost ACL's flows
+ *          are taken back (owner: the ACL row), a gained one's built on
+ *          each switch of its switch or group (acl_build_acl_flows()),
+ *          provided every switch touched keeps its ACL facts (acl.h:
+ *          has ACLs, has an allow-related one, has VIPs); else full.
+ *          Only the delta is written: its Port_Binding, its switch's
+ *          Multicast_Group rows, the port groups' SB Port_Group and
+ *          Address_Set rows, the flows removed and added, its NB
  *          up/tag/dynamic_addresses, SB_Global nb_cfg.
  *   full   anything else, a forced recompute, or no valid compiled state
  *          (start, a failed transaction, a failed adoption).
@@ -80,6 +93,7 @@
 
 #include <stddef.h>
 #include "shash.h"
+#include "northd/acl.h"
 #include "northd/datapaths.h"
 #include "northd/dbdiff.h"
 #include "northd/gateways.h"
@@ -166,6 +180,8 @@ struct northd {
                                  * and may be updated incrementally. */
         bool adopt_all;         /* The last SB transaction was a full
                                  * run's: adopt by walking everything. */
+        bool adopt_sync;        /* The last incremental run inserted SB
+                                 * Port_Group or Address_Set rows. */
         struct dbdiff_table_stats *echo;    /* Rows the last SB
                                              * transaction wrote, by SB
                                              * table index. */
@@ -184,6 +200,11 @@ struct northd {
         const struct ovsdb_client_row **lss;    /* LS rows whose 'ports'
                                                  * changed. */
         size_t n_lss, allocated_lss;
+        const struct ovsdb_client_row **pgs;    /* Port_Group rows whose
+                                                 * 'ports' changed. */
+        size_t n_pgs, allocated_pgs;
+        struct acl_facts *facts;    /* By switch index, as of the last
+                                     * full run. */
     } incr;
     struct global global;
     struct northd_stats stats;

@@ -8,6 +8,7 @@
 #include "vlog.h"
 #include "northd/datapaths.h"
 #include "northd/ports.h"
+#include "ovsdb/client-txn.h"
 #include "ovsdb/nbrec-idl.h"
 #include "ovsdb/sbrec-idl.h"
 
@@ -19,6 +20,7 @@ void
 sync_init(struct sync *s)
 {
     hmap_init(&s->port_groups);
+    hmap_init(&s->pg_sets);
     s->address_sets = NULL;
     s->n_address_sets = 0;
     s->allocated_address_sets = 0;
@@ -38,6 +40,11 @@ sync_destroy(struct sync *s)
         free(spg);
     }
     hmap_destroy(&s->port_groups);
+    struct sync_pg_sets *ps;
+    HMAP_FOR_EACH_POP (ps, node, &s->pg_sets) {
+        free(ps);
+    }
+    hmap_destroy(&s->pg_sets);
     for (size_t i = 0; i < s->n_address_sets; i++) {
         struct sync_address_set *as = &s->address_sets[i];
         free(as->addresses);
@@ -67,6 +74,7 @@ add_address_set(struct sync *s, char *name)
     as->n_addresses = as->allocated = 0;
     as->owned = NULL;
     as->n_owned = 0;
+    as->sb = NULL;
     return as;
 }
 
@@ -95,16 +103,12 @@ find_part(const struct sync *s, const struct nbrec_port_group *pg,
     return NULL;
 }
 
-/* Splits 'pg' into per-switch parts and makes its _ip4/_ip6 sets. */
+/* Splits 'pg' into per-switch parts and fills its _ip4/_ip6 sets, the
+ * address sets at indexes 'ip4' and 'ip6'. */
 static void
-build_port_group(struct sync *s, const struct nbrec_port_group *pg,
-                 const struct northd_ports *ports)
+fill_port_group(struct sync *s, const struct nbrec_port_group *pg,
+                const struct northd_ports *ports, size_t ip4, size_t ip6)
 {
-    size_t ip4 = s->n_address_sets, ip6 = ip4 + 1;
-
-    add_address_set(s, xasprintf("%s_ip4", pg->name));
-    add_address_set(s, xasprintf("%s_ip6", pg->name));
-
     for (size_t i = 0; i < pg->n_ports; i++) {
         const struct nbrec_logical_switch_port *nbsp = pg->ports[i];
         const struct northd_port *op = ports_find(ports, nbsp->name);
@@ -136,6 +140,22 @@ build_port_group(struct sync *s, const struct nbrec_port_group *pg,
         }
         spg->ports[spg->n_ports++] = op;
     }
+}
+
+/* Splits 'pg' into per-switch parts and makes its _ip4/_ip6 sets. */
+static void
+build_port_group(struct sync *s, const struct nbrec_port_group *pg,
+                 const struct northd_ports *ports)
+{
+    size_t ip4 = s->n_address_sets;
+    struct sync_pg_sets *ps = xmalloc(sizeof *ps);
+
+    ps->nb = pg;
+    ps->ip4 = ip4;
+    hmap_insert(&s->pg_sets, &ps->node, uuid_hash(&pg->header_.uuid));
+    add_address_set(s, xasprintf("%s_ip4", pg->name));
+    add_address_set(s, xasprintf("%s_ip6", pg->name));
+    fill_port_group(s, pg, ports, ip4, ip4 + 1);
 }
 
 /* Like add_address(), for a string the set must own. */
@@ -234,7 +254,7 @@ name_key(const struct ovsdb_client_row *row, struct ds *buf OVS_UNUSED,
 }
 
 static void
-write_address_sets(const struct sync *s, struct dbdiff *diff)
+write_address_sets(struct sync *s, struct dbdiff *diff)
 {
     struct ovsdb_client_table *t = sbrec_address_set_table(diff->client);
     unsigned int col = SBREC_ADDRESS_SET_COL_NAME;
@@ -242,12 +262,13 @@ write_address_sets(const struct sync *s, struct dbdiff *diff)
 
     dbdiff_index_init(&idx, t, name_key, &col);
     for (size_t i = 0; i < s->n_address_sets; i++) {
-        const struct sync_address_set *as = &s->address_sets[i];
+        struct sync_address_set *as = &s->address_sets[i];
         const struct ovsdb_client_row *row = dbdiff_index_claim(&idx,
                                                                 as->name);
         if (!row) {
             row = dbdiff_insert(diff, t);
         }
+        as->sb = row;
         dbdiff_set_string(diff, row, SBREC_ADDRESS_SET_COL_NAME, as->name);
         dbdiff_set_strings(diff, row, SBREC_ADDRESS_SET_COL_ADDRESSES,
                            as->addresses, as->n_addresses);
@@ -256,11 +277,11 @@ write_address_sets(const struct sync *s, struct dbdiff *diff)
 }
 
 static void
-write_port_groups(const struct sync *s, struct dbdiff *diff)
+write_port_groups(struct sync *s, struct dbdiff *diff)
 {
     struct ovsdb_client_table *t = sbrec_port_group_table(diff->client);
     unsigned int col = SBREC_PORT_GROUP_COL_NAME;
-    const struct sync_port_group *spg;
+    struct sync_port_group *spg;
     struct dbdiff_index idx;
 
     dbdiff_index_init(&idx, t, name_key, &col);
@@ -272,6 +293,7 @@ write_port_groups(const struct sync *s, struct dbdiff *diff)
         if (!row) {
             row = dbdiff_insert(diff, t);
         }
+        spg->sb = row;
         dbdiff_set_string(diff, row, SBREC_PORT_GROUP_COL_NAME, spg->sb_name);
         dbdiff_datum_init_set(&ports);
         for (size_t i = 0; i < spg->n_ports; i++) {
@@ -468,7 +490,7 @@ write_rbac(struct dbdiff *diff)
 }
 
 void
-sync_write(const struct sync *s, const struct ovsdb_client *nb,
+sync_write(struct sync *s, const struct ovsdb_client *nb,
            struct dbdiff *diff)
 {
     write_address_sets(s, diff);
@@ -485,4 +507,192 @@ sync_write(const struct sync *s, const struct ovsdb_client *nb,
                          ARRAY_SIZE(dhcpv6_opts));
     write_meters(nb, diff);
     write_rbac(diff);
+}
+
+/* Incremental maintenance of port groups (incr.c). */
+
+void
+sync_pg_parts_destroy(struct sync_pg_parts *old)
+{
+    free(old->ods);
+    free(old->sbs);
+    memset(old, 0, sizeof *old);
+}
+
+/* The index of port group 'pg''s "_ip4" set (its "_ip6" set follows), or
+ * SIZE_MAX. */
+static size_t
+find_pg_sets(const struct sync *s, const struct nbrec_port_group *pg)
+{
+    const struct sync_pg_sets *ps;
+
+    HMAP_FOR_EACH_WITH_HASH (ps, node, uuid_hash(&pg->header_.uuid),
+                             &s->pg_sets) {
+        if (ps->nb == pg) {
+            return ps->ip4;
+        }
+    }
+    return SIZE_MAX;
+}
+
+static bool
+parts_have_od(const struct sync_port_group **parts, size_t n,
+              const struct northd_datapath *od)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (parts[i]->od == od) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* Moves 'pg''s parts out of 's' into 'old'. */
+static void
+take_parts(struct sync *s, const struct nbrec_port_group *pg,
+           struct sync_pg_parts *old)
+{
+    const struct sync_port_group **parts;
+    size_t n = sync_port_groups_of(s, pg, &parts);
+
+    old->ods = xmalloc((n + 1) * sizeof *old->ods);
+    old->sbs = xmalloc((n + 1) * sizeof *old->sbs);
+    for (size_t i = 0; i < n; i++) {
+        struct sync_port_group *spg = (struct sync_port_group *) parts[i];
+        old->ods[old->n] = spg->od;
+        old->sbs[old->n++] = spg->sb;
+        hmap_remove(&s->port_groups, &spg->node);
+        free(spg->sb_name);
+        free(spg->ports);
+        free(spg);
+    }
+    free(parts);
+}
+
+bool
+sync_rebuild_port_group(struct sync *s, const struct nbrec_port_group *pg,
+                        const struct northd_ports *ports,
+                        struct sync_pg_parts *old, bool *spans_changed)
+{
+    const struct sync_port_group **parts;
+    size_t ip4 = find_pg_sets(s, pg);
+    size_t n;
+
+    memset(old, 0, sizeof *old);
+    *spans_changed = false;
+    if (ip4 == SIZE_MAX) {
+        return false;
+    }
+    take_parts(s, pg, old);
+    s->address_sets[ip4].n_addresses = 0;
+    s->address_sets[ip4 + 1].n_addresses = 0;
+    fill_port_group(s, pg, ports, ip4, ip4 + 1);
+
+    n = sync_port_groups_of(s, pg, &parts);
+    *spans_changed = n != old->n;
+    for (size_t i = 0; i < old->n && !*spans_changed; i++) {
+        *spans_changed = !parts_have_od(parts, n, old->ods[i]);
+    }
+    for (size_t i = 0; i < n; i++) {
+        struct sync_port_group *spg = (struct sync_port_group *) parts[i];
+        for (size_t j = 0; j < old->n && !spg->sb; j++) {
+            if (old->ods[j] == spg->od) {
+                spg->sb = old->sbs[j];
+                old->sbs[j] = NULL;
+            }
+        }
+        for (size_t j = 0; j < spg->n_ports; j++) {
+            ((struct northd_port *) spg->ports[j])->in_port_group = true;
+        }
+    }
+    free(parts);
+    return true;
+}
+
+/* Writes 'as' into its SB row, inserting one if it has none.  Returns
+ * true if it inserted. */
+static bool
+write_one_address_set(struct sync_address_set *as, struct dbdiff *diff)
+{
+    bool inserted = false;
+
+    if (!as->sb) {
+        as->sb = dbdiff_insert(diff, sbrec_address_set_table(diff->client));
+        dbdiff_set_string(diff, as->sb, SBREC_ADDRESS_SET_COL_NAME,
+                          as->name);
+        inserted = true;
+    }
+    dbdiff_set_strings(diff, as->sb, SBREC_ADDRESS_SET_COL_ADDRESSES,
+                       as->addresses, as->n_addresses);
+    return inserted;
+}
+
+bool
+sync_write_port_group(struct sync *s, const struct nbrec_port_group *pg,
+                      const struct sync_pg_parts *old, struct dbdiff *diff)
+{
+    struct ovsdb_client_table *t = sbrec_port_group_table(diff->client);
+    const struct sync_port_group **parts;
+    size_t n = sync_port_groups_of(s, pg, &parts);
+    size_t ip4 = find_pg_sets(s, pg);
+    bool inserted = false;
+
+    for (size_t i = 0; i < old->n; i++) {
+        if (old->sbs[i]) {      /* A part that is gone. */
+            dbdiff_delete(diff, old->sbs[i]);
+        }
+    }
+    for (size_t i = 0; i < n; i++) {
+        struct sync_port_group *spg = (struct sync_port_group *) parts[i];
+        struct dbdiff_datum ports;
+        if (!spg->sb) {
+            spg->sb = dbdiff_insert(diff, t);
+            dbdiff_set_string(diff, spg->sb, SBREC_PORT_GROUP_COL_NAME,
+                              spg->sb_name);
+            inserted = true;
+        }
+        dbdiff_datum_init_set(&ports);
+        for (size_t j = 0; j < spg->n_ports; j++) {
+            dbdiff_datum_add_string(&ports, spg->ports[j]->name);
+        }
+        dbdiff_set(diff, spg->sb, SBREC_PORT_GROUP_COL_PORTS, &ports);
+    }
+    free(parts);
+    if (ip4 != SIZE_MAX) {
+        inserted |= write_one_address_set(&s->address_sets[ip4], diff);
+        inserted |= write_one_address_set(&s->address_sets[ip4 + 1], diff);
+    }
+    return inserted;
+}
+
+/* Makes '*rowp', if 'txn' inserted it, the row the server created. */
+static bool
+adopt_row(const struct ovsdb_client_txn *txn, struct ovsdb_client_table *t,
+          const struct ovsdb_client_row **rowp)
+{
+    const struct uuid *real;
+
+    if (!*rowp || !(real = ovsdb_client_txn_get_insert_uuid(txn, *rowp))) {
+        return true;
+    }
+    *rowp = ovsdb_client_table_find(t, real);
+    return *rowp != NULL;
+}
+
+bool
+sync_adopt(struct sync *s, const struct ovsdb_client_txn *txn)
+{
+    struct ovsdb_client *sb = ovsdb_client_txn_get_client(txn);
+    struct ovsdb_client_table *pg_t = sbrec_port_group_table(sb);
+    struct ovsdb_client_table *as_t = sbrec_address_set_table(sb);
+    struct sync_port_group *spg;
+    bool ok = true;
+
+    HMAP_FOR_EACH (spg, node, &s->port_groups) {
+        ok &= adopt_row(txn, pg_t, &spg->sb);
+    }
+    for (size_t i = 0; i < s->n_address_sets; i++) {
+        ok &= adopt_row(txn, as_t, &s->address_sets[i].sb);
+    }
+    return ok;
 }

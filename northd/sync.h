@@ -32,11 +32,14 @@
 #ifndef WEFT_NORTHD_SYNC_H
 #define WEFT_NORTHD_SYNC_H 1
 
+#include <stdbool.h>
 #include <stddef.h>
 #include "hmap.h"
 #include "northd/dbdiff.h"
 
 struct ovsdb_client;
+struct ovsdb_client_row;
+struct ovsdb_client_txn;
 struct nbrec_port_group;
 struct northd_datapath;
 struct northd_datapaths;
@@ -51,6 +54,14 @@ struct sync_port_group {
     char *sb_name;              /* "<tunnel key>_<name>". */
     const struct northd_port **ports;
     size_t n_ports;
+    const struct ovsdb_client_row *sb;  /* Its SB row, once written. */
+};
+
+/* Where a port group's _ip4 set is (its _ip6 set follows). */
+struct sync_pg_sets {
+    struct hmap_node node;      /* In sync.pg_sets, by NB uuid. */
+    const struct nbrec_port_group *nb;
+    size_t ip4;                 /* Index in sync.address_sets. */
 };
 
 struct sync_address_set {
@@ -60,10 +71,12 @@ struct sync_address_set {
     size_t n_addresses, allocated;
     char **owned;               /* Strings to free with the set. */
     size_t n_owned;
+    const struct ovsdb_client_row *sb;  /* Its SB row, once written. */
 };
 
 struct sync {
     struct hmap port_groups;    /* 'struct sync_port_group's. */
+    struct hmap pg_sets;        /* 'struct sync_pg_sets'. */
     struct sync_address_set *address_sets;
     size_t n_address_sets;
     size_t allocated_address_sets;
@@ -75,7 +88,7 @@ void sync_destroy(struct sync *);
 void sync_build(struct sync *, const struct ovsdb_client *nb,
                 const struct northd_datapaths *,
                 const struct northd_ports *, const char *svc_monitor_mac);
-void sync_write(const struct sync *, const struct ovsdb_client *nb,
+void sync_write(struct sync *, const struct ovsdb_client *nb,
                 struct dbdiff *);
 
 /* Writes SB DNS (see above); datapaths must have been synced. */
@@ -86,5 +99,34 @@ void sync_write_dns(const struct northd_datapaths *, struct dbdiff *);
 size_t sync_port_groups_of(const struct sync *,
                            const struct nbrec_port_group *pg,
                            const struct sync_port_group ***parts);
+
+/* Incremental maintenance (northd/incr.c).  The parts a port group had
+ * before sync_rebuild_port_group(): their switches and SB rows. */
+struct sync_pg_parts {
+    const struct northd_datapath **ods;
+    const struct ovsdb_client_row **sbs;    /* SB rows, or NULLs. */
+    size_t n;
+};
+
+/* Rebuilds the parts and the _ip4/_ip6 sets of port group 'pg' (whose
+ * row or member ports changed) from 'ports', marking its members
+ * 'in_port_group'.  Moves the parts it had into '*old' (the caller frees
+ * them with sync_pg_parts_destroy()) and sets '*spans_changed' if the
+ * group now spans another set of switches.  Returns false, changing
+ * nothing, if 'pg' was not built before. */
+bool sync_rebuild_port_group(struct sync *, const struct nbrec_port_group *,
+                             const struct northd_ports *,
+                             struct sync_pg_parts *old, bool *spans_changed);
+/* Writes SB Port_Group rows of 'pg''s parts (deleting those of 'old'
+ * parts that are gone) and its two Address_Set rows.  Returns true if it
+ * inserted a row (then sync_adopt() must run once the transaction has
+ * succeeded). */
+bool sync_write_port_group(struct sync *,
+                           const struct nbrec_port_group *,
+                           const struct sync_pg_parts *old, struct dbdiff *);
+void sync_pg_parts_destroy(struct sync_pg_parts *);
+/* Points the port groups' and address sets' SB rows that 'txn' inserted
+ * at the rows the server created.  Returns false if one is missing. */
+bool sync_adopt(struct sync *, const struct ovsdb_client_txn *);
 
 #endif

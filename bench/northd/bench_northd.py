@@ -17,6 +17,9 @@ ovn-northd on ovsdb-server, weft-northd on weft-db):
                 VmRSS right after the first sync and at the end (MB)
   add port      one lsp-add with --wait=sb: the northd's compute time for
                 the change (ms) and the command's wall time (ms)
+  add PG port   one port created, added to ls0 and to its port group pg0
+                in one --wait=sb transaction (OpenStack's sequence):
+                compute (ms) and wall time (ms)
   flows         Logical_Flow rows in SB
 
 and prints each figure with the ratio peer/weft (>1: weft is better).
@@ -288,7 +291,24 @@ def measure(kind, args, ops):
                             % (i, 200 + i))
                 walls.append((time.time() - t0) * 1000)
             adds.append(plane.compute_ms(add_port))
+        pg_adds, pg_walls = [], []
+        for i in range(args.repeat):
+            def add_pg_port(i=i):
+                # As OpenStack does: the port and its security group
+                # membership in one transaction.
+                t0 = time.time()
+                plane.nbctl("--wait=sb", "--timeout=900", "--id=@p",
+                            "create", "Logical_Switch_Port",
+                            "name=newpg%d" % i,
+                            'addresses="0a:ab:00:00:00:%02x 10.0.0.%d"'
+                            % (i, 220 + i), "--", "add", "Logical_Switch",
+                            "ls0", "ports", "@p", "--", "add", "Port_Group",
+                            "pg0", "ports", "@p")
+                pg_walls.append((time.time() - t0) * 1000)
+            pg_adds.append(plane.compute_ms(add_pg_port))
         return {"first_sync_s": first_sync,
+                "add_pg_port_ms": statistics.median(pg_adds),
+                "add_pg_port_wall_ms": statistics.median(pg_walls),
                 "recompute_ms": statistics.median(recomputes),
                 "peak_rss_mb": plane.peak_rss_mb(),
                 "synced_rss_mb": synced_rss,
@@ -353,6 +373,8 @@ def report(results, args):
             ("RSS at the end", "end_rss_mb", "MB"),
             ("add one port (compute)", "add_port_ms", "ms"),
             ("add one port (--wait=sb wall)", "add_port_wall_ms", "ms"),
+            ("add port + to its PG (compute)", "add_pg_port_ms", "ms"),
+            ("add port + to its PG (wall)", "add_pg_port_wall_ms", "ms"),
             ("logical flows", "flows", "")]
     peer, weft = results.get("peer"), results.get("weft")
     print("bench/northd: %d switches x %d ports, 1 router, a port group "

@@ -5,14 +5,21 @@ VIF switch ports alone takes the incremental port path, and the echoes
 of its own writes take no compile at all (northd/northd.h).  The full
 recompute stays the reference:
 
-  - test_incremental_matches_full: a topology with routers, a port group,
+  - test_incremental_matches_full: a topology with routers, port groups,
     ACLs, DHCP and a localnet switch, then a seeded random sequence of NB
     changes (VIF ports added, deleted, readdressed, secured, disabled,
-    given options), mixed with changes that force a full run.  After each
-    step (--wait=sb) a forced full recompute must write nothing: the
-    incremental result is what a full run gives.  Most steps must have
-    taken the incremental path (northd/stats), so the test cannot pass by
-    always falling back.
+    given options or DHCPv4/DHCPv6 options; ports joining and leaving
+    port groups, alone or created in the same transaction; ACLs added to
+    and deleted from a port group or a switch), mixed with changes that
+    force a full run.  After every third step (--wait=sb) a forced full
+    recompute must write nothing: the incremental result is what a full
+    run gives, also after a chain of incremental runs.  Most steps must
+    have taken the incremental path (northd/stats), so the test cannot
+    pass by always falling back, and each port group, DHCP and ACL step
+    that should be incremental must have been.
+  - test_fallbacks: the changes that must fall back to a full run (a
+    switch's first ACL or first allow-related one, a port group with ACLs
+    gaining or losing a switch) do, and their neighbours do not.
   - test_one_change_one_compile: one --wait=sb lsp-add costs exactly one
     compile; the echoes of weft-northd's own transactions are skipped.
   - test_stats_clear: northd/stats-clear resets the longest run.
@@ -83,6 +90,7 @@ def topology(nb):
         ["lsp-add", "sw1", "b1"],
         ["lsp-set-addresses", "b1", "00:00:00:00:02:01 10.0.1.11"],
         ["pg-add", "pg1", "a1", "b1"],
+        ["pg-add", "pg2"],
         ["acl-add", "pg1", "to-lport", "1003", "outport == @pg1 && ip4",
          "allow-related"],
         ["acl-add", "sw0", "from-lport", "1001", "ip4", "allow"],
@@ -99,17 +107,114 @@ def topology(nb):
     nbctl(nb, "lsp-add", "sw0", "d1", "--", "lsp-set-addresses", "d1",
           "00:00:00:00:01:99 10.0.0.99", "--", "lsp-set-dhcpv4-options",
           "d1", uuid)
+    uuid6 = nbctl(nb, "create", "DHCP_Options", "cidr=fd00\\:\\:/64",
+                  'options="server_id"="00:00:00:00:ff:01"').stdout.strip()
+    return uuid, uuid6
 
 
 class Steps:
     """Random NB changes; 'ports' are the VIFs the steps own."""
 
-    def __init__(self, nb, seed):
+    def __init__(self, nb, seed, dhcp=(None, None)):
         self.nb = nb
+        self.dhcp = dhcp        # DHCPv4 and DHCPv6 DHCP_Options uuids.
+        self.with_dhcp = set()  # (port, "dhcpv4"/"dhcpv6") set.
+        self.acls = set()       # (entity, direction, priority, match)
         self.rng = random.Random(seed)
         self.ports = {}         # name -> switch
         self.next = 1
         self.n_full_steps = 0
+        # Owned VIFs in each port group.  pg1 (ACLs, allow-related) also
+        # always holds a1 (sw0) and b1 (sw1); pg2 has no ACLs.
+        self.pgs = {"pg1": set(), "pg2": set()}
+        self.base = {"pg1": ["a1", "b1"], "pg2": []}
+        self.b1_in_pg1 = True
+        self.expect = None      # "incremental": the step must be.
+
+    def pg_set(self, pg):
+        return ["pg-set-ports", pg] + self.base[pg] + sorted(self.pgs[pg])
+
+    def pg_step(self, r):
+        """Port group membership: incremental unless a group with ACLs
+        gains or loses a switch (pg1 on "pub", or b1 back on sw1)."""
+        pg = "pg1" if r < 0.5 else "pg2"
+        self.expect = "incremental"
+        if pg == "pg1" and not self.b1_in_pg1:
+            self.expect = None
+            self.b1_in_pg1 = True
+        if r < 0.25 or 0.5 <= r < 0.75:
+            # A new port joins its group in the same transaction.
+            sw = self.rng.choice(["sw0", "sw1"] if pg == "pg1"
+                                 else ["sw0", "sw1", "pub"])
+            name = "v%d" % self.next
+            addr = self.addr(sw)
+            self.ports[name] = sw
+            self.pgs[pg].add(name)
+            return (["lsp-add", sw, name, "--", "lsp-set-addresses", name,
+                     addr, "--"] + self.pg_set(pg))
+        # An existing port joins or leaves.
+        name = self.vif()
+        if pg == "pg1" and self.ports[name] == "pub":
+            self.n_full_steps += 1
+            self.expect = None
+        if name in self.pgs[pg]:
+            self.pgs[pg].discard(name)
+        else:
+            self.pgs[pg].add(name)
+        return self.pg_set(pg)
+
+    def dhcp_step(self, r):
+        """Ports with DHCPv4/DHCPv6 options: always incremental."""
+        self.expect = "incremental"
+        v = "dhcpv4" if r < 0.6 else "dhcpv6"
+        uuid = self.dhcp[0] if v == "dhcpv4" else self.dhcp[1]
+        if r < 0.3:
+            sw = self.rng.choice(["sw0", "sw1", "pub"])
+            name = "v%d" % self.next
+            self.ports[name] = sw
+            self.with_dhcp.add((name, v))
+            return ["lsp-add", sw, name, "--", "lsp-set-addresses", name,
+                    self.addr(sw), "--", "lsp-set-%s-options" % v, name,
+                    uuid]
+        name = self.vif()
+        had = (name, v) in self.with_dhcp
+        if self.rng.random() < 0.3:
+            self.with_dhcp.discard((name, v))
+            if not had:
+                self.expect = None      # No change: no run.
+            return ["lsp-set-%s-options" % v, name]     # Cleared.
+        self.with_dhcp.add((name, v))
+        if had:
+            self.expect = None
+        return ["lsp-set-%s-options" % v, name, uuid]
+
+    def acl_step(self, r):
+        """ACLs added to and deleted from pg1, sw0 and sw1, which are
+        stateful already (pg1 has an allow-related ACL and spans both
+        switches while b1 is in it): incremental."""
+        self.expect = "incremental" if self.b1_in_pg1 else None
+        if self.acls and r < 0.4:
+            acl = self.rng.choice(sorted(self.acls))
+            self.acls.discard(acl)
+            return ["acl-del"] + list(acl)
+        self.next += 1
+        entity = self.rng.choice(["pg1", "sw0", "sw1"])
+        direction = self.rng.choice(["from-lport", "to-lport"])
+        port = "inport" if direction == "from-lport" else "outport"
+        match = self.rng.choice([
+            "%s == @pg1 && ip4 && tcp.dst == %d" % (port, self.next),
+            "ip4.src == $pg1_ip4 && udp.dst == %d" % self.next,
+            "ip6 && icmp6"])
+        acl = (entity, direction, str(1000 + self.next % 1000), match)
+        self.acls.add(acl)
+        action = self.rng.choice(["allow", "allow-related", "drop",
+                                  "reject", "allow-stateless"])
+        extra = []
+        if self.rng.random() < 0.3:
+            extra = ["--log", "--name=acl%d" % self.next]
+        if extra:
+            extra = ["--"] + extra
+        return extra + ["acl-add"] + list(acl[:3]) + [match, action]
 
     def addr(self, sw):
         n = self.next
@@ -125,6 +230,14 @@ class Steps:
         return self.rng.choice(sorted(self.ports))
 
     def step(self):
+        self.expect = None
+        r = self.rng.random()
+        if self.ports and r < 0.25:
+            return self.pg_step(r / 0.25)
+        if self.ports and self.dhcp[0] and r < 0.37:
+            return self.dhcp_step((r - 0.25) / 0.12)
+        if r < 0.47:
+            return self.acl_step((r - 0.37) / 0.1)
         r = self.rng.random()
         if not self.ports or r < 0.3:
             sw = self.rng.choice(["sw0", "sw1", "pub"])
@@ -139,6 +252,8 @@ class Steps:
         name = self.vif()
         if r < 0.45:
             del self.ports[name]
+            for members in self.pgs.values():
+                members.discard(name)
             return ["lsp-del", name]
         if r < 0.6:
             return ["lsp-set-addresses", name, self.addr(self.ports[name])]
@@ -160,6 +275,10 @@ class Steps:
         self.n_full_steps += 1
         k = self.rng.randrange(4)
         if k == 0:
+            # pg1 without b1 for a while: it leaves sw1 (the next pg1
+            # step brings b1 back).
+            self.pgs["pg1"] = {name}
+            self.b1_in_pg1 = False
             return ["pg-set-ports", "pg1", "a1", name]
         if k == 1:
             self.next += 1
@@ -179,39 +298,108 @@ def sb_rows(sb):
     return rows
 
 
+def full_writes_nothing(sb, northd, nb, label):
+    """Forces a full recompute; fails if it changes SB."""
+    incremental = sb_rows(sb)
+    northd.appctl("inc-engine/recompute")
+    nbctl(nb, "sync")
+    full = sb_rows(sb)
+    for table in full:
+        if incremental[table] != full[table]:
+            gone = set(incremental[table]) - set(full[table])
+            new = set(full[table]) - set(incremental[table])
+            changed = [u for u in set(full[table]) & set(
+                incremental[table]) if full[table][u] !=
+                incremental[table][u]]
+            pytest.fail("%s: a full run rewrote %s: deleted %s, "
+                        "inserted %s, changed %s"
+                        % (label, table,
+                           [incremental[table][u] for u in gone][:3],
+                           [full[table][u] for u in new][:3],
+                           [(incremental[table][u], full[table][u])
+                            for u in changed][:3]))
+
+
+def assert_no_failed_txn(northd):
+    """A failed transaction makes weft-northd recompute in full, which
+    would hide an incremental run's bad write: there must be none."""
+    failed = [l for l in northd.log().splitlines()
+              if "transaction failed" in l]
+    assert not failed, failed[:3]
+
+
 def test_incremental_matches_full(setup):
     db, northd = setup
     nb, sb = db.remote("nb"), db.remote("sb")
-    topology(nb)
-    steps = Steps(nb, seed=20231103)
+    dhcp = topology(nb)
+    steps = Steps(nb, seed=20231103, dhcp=dhcp)
     start = runs(northd)
     n_steps = 100
+    n_expected_incr = 0
     for i in range(n_steps):
         cmd = steps.step()
+        before = runs(northd)
         nbctl(nb, *cmd)
-        incremental = sb_rows(sb)
-        northd.appctl("inc-engine/recompute")
-        nbctl(nb, "sync")
-        full = sb_rows(sb)
-        for table in full:
-            if incremental[table] != full[table]:
-                gone = set(incremental[table]) - set(full[table])
-                new = set(full[table]) - set(incremental[table])
-                changed = [u for u in set(full[table]) & set(
-                    incremental[table]) if full[table][u] !=
-                    incremental[table][u]]
-                pytest.fail("step %d %s: a full run rewrote %s: deleted %s, "
-                            "inserted %s, changed %s"
-                            % (i, cmd, table,
-                               [incremental[table][u] for u in gone][:3],
-                               [full[table][u] for u in new][:3],
-                               [(incremental[table][u], full[table][u])
-                                for u in changed][:3]))
+        if steps.expect == "incremental":
+            full, incr, _ = (b - a for a, b in zip(before, runs(northd)))
+            assert (full, incr) == (0, 1), (i, cmd, full, incr)
+            n_expected_incr += 1
+        if i % 3 == 2 or i == n_steps - 1:
+            # Not after every step: runs that build on incremental runs
+            # (rows they inserted, adopted) must be checked too.
+            full_writes_nothing(sb, northd, nb, "steps %d-%d, last %s"
+                                % (i - i % 3, i, cmd))
     full, incr, _ = (b - a for a, b in zip(start, runs(northd)))
-    # Each step: the change itself, then the forced recompute.  The
-    # changes that force a full run are a minority.
-    assert full >= n_steps
+    # Each third step: a forced recompute.  The changes that force a
+    # full run are a minority.
+    assert full >= n_steps // 3
     assert incr >= 0.7 * n_steps, (full, incr, steps.n_full_steps)
+    assert n_expected_incr >= 0.2 * n_steps, n_expected_incr
+    assert_no_failed_txn(northd)
+
+
+def test_fallbacks(setup):
+    """Changes the incremental path must leave to a full run (a switch's
+    ACL facts or a port group's span with ACLs change), and their
+    neighbours that it takes."""
+    db, northd = setup
+    nb, sb = db.remote("nb"), db.remote("sb")
+    topology(nb)
+    cases = [
+        # pub has no ACL: its first one changes its other ACL stages.
+        (["acl-add", "pub", "from-lport", "1000", "ip4", "allow"], "full"),
+        (["acl-add", "pub", "from-lport", "1001", "ip6", "drop"], "incr"),
+        # pub's first allow-related ACL makes it stateful.
+        (["acl-add", "pub", "to-lport", "1002", "tcp", "allow-related"],
+         "full"),
+        (["acl-del", "pub", "to-lport", "1002", "tcp"], "full"),
+        (["acl-del", "pub", "from-lport", "1001", "ip6"], "incr"),
+        (["acl-del", "pub"], "full"),
+        # pg1 (ACLs) gains a switch; pg2 (none) may.
+        (["lsp-add", "pub", "p1", "--", "lsp-set-addresses", "p1",
+          "00:00:00:00:09:01 172.16.0.9", "--", "pg-set-ports", "pg1",
+          "a1", "b1", "p1"], "full"),
+        (["pg-set-ports", "pg1", "a1", "b1"], "full"),
+        (["pg-set-ports", "pg2", "p1"], "incr"),
+        (["lsp-set-addresses", "p1", "00:00:00:00:09:01 172.16.0.10"],
+         "incr"),
+        (["pg-set-ports", "pg2", "p1", "a1"], "incr"),
+        (["pg-set-ports", "pg2", "a1"], "incr"),
+        (["pg-set-ports", "pg2", "p1", "a1"], "incr"),
+        # pg2 gains its first ACL: sw0 and pub change facts.
+        (["acl-add", "pg2", "to-lport", "1003", "ip4", "allow"], "full"),
+        (["pg-set-ports", "pg2", "p1"], "full"),
+    ]
+    for i, (cmd, kind) in enumerate(cases):
+        before = runs(northd)
+        nbctl(nb, *cmd)
+        full, incr, _ = (b - a for a, b in zip(before, runs(northd)))
+        assert (full, incr) == ((1, 0) if kind == "full" else (0, 1)), \
+            (cmd, full, incr)
+        if i == len(cases) - 1 or cases[i + 1][1] == "full":
+            # Before a full run hides what incremental runs left.
+            full_writes_nothing(sb, northd, nb, str(cmd))
+    assert_no_failed_txn(northd)
 
 
 def test_one_change_one_compile(setup):
@@ -230,6 +418,22 @@ def test_one_change_one_compile(setup):
     assert skipped >= 1         # The echo of the SB and NB writes.
     stats = northd.appctl("northd/stats").stdout
     assert re.search(r"last incremental run time: \d+\.\d+ ms", stats)
+
+    # A port created into its switch and its port group in one
+    # transaction, as OpenStack does: one incremental compile too.
+    before = runs(northd)
+    nbctl(nb, "--id=@p", "create", "Logical_Switch_Port", "name=new2",
+          'addresses="00:00:00:00:07:02 10.0.0.72"', "--", "add",
+          "Logical_Switch", "sw0", "ports", "@p", "--", "add", "Port_Group",
+          "pg1", "ports", "@p")
+    time.sleep(1.0)
+    after = runs(northd)
+    full, incr, skipped = (b - a for a, b in zip(before, after))
+    assert (full, incr) == (0, 1), (before, after)
+    assert skipped >= 1
+    sb = select_all(db.remote("sb"), "OVN_Southbound")
+    sets = {r["name"]: r["addresses"] for r in sb["Address_Set"].values()}
+    assert "10.0.0.72" in sets["pg1_ip4"][1], sets["pg1_ip4"]
 
 
 def test_stats_clear(setup):
