@@ -728,6 +728,13 @@ exec_dns_lookup(struct pl_ctx *ctx, struct pl_pkt *pkt,
                          ds_cstr(&note));
         }
         ds_destroy(&note);
+    } else if (tnode) {
+        /* ovn-trace 23.03's words, in every view, with ';' but in the
+         * detailed one. */
+        static const char ni[] = "*** dns_lookup action not implemented";
+        pl_trace_add(tnode, PIPELINE_TRACE_COMMENT, "%s", ni)
+            ->summary_semicolon = true;
+        pl_trace_add(tnode, PIPELINE_TRACE_MODIFY, "%s;", ni);
     }
     if (ok || !pkt->payload) {
         add_payload_action(pkt, a);
