@@ -125,6 +125,16 @@ ip_apply_plen(struct in6_addr *ip, unsigned int plen)
     }
 }
 
+struct in6_addr
+ip6_solicited_node(const struct in6_addr *ip)
+{
+    struct in6_addr sn = { .s6_addr = { 0xff, 0x02, [11] = 0x01,
+                                        [12] = 0xff } };
+
+    memcpy(&sn.s6_addr[13], &ip->s6_addr[13], 3);
+    return sn;
+}
+
 void
 ip_format(const struct in6_addr *ip, struct ds *ds)
 {

@@ -51,6 +51,9 @@ bool ip_is_cidr(const char *s);
 /* Clears the host bits of 'ip' beyond 'plen' bits (of the family's
  * length). */
 void ip_apply_plen(struct in6_addr *, unsigned int plen);
+/* The solicited-node multicast address of IPv6 'ip' (RFC 4291:
+ * ff02::1:ffXX:XXXX with the low 24 bits of 'ip'). */
+struct in6_addr ip6_solicited_node(const struct in6_addr *ip);
 /* Formats 'ip' (dotted quad for IPv4, RFC 5952 for IPv6). */
 void ip_format(const struct in6_addr *, struct ds *);
 /* Formats "ADDRESS/PLEN". */

@@ -78,9 +78,7 @@ add_ip(struct lport_addrs *a, const struct in6_addr *ip, unsigned int plen,
         ip_from_v4(&bcast, ip_to_v4(&x->network) | htonl(host_mask));
         ip_to_cstr(&bcast, x->bcast_s);
     } else {
-        struct in6_addr sn;
-        inet_pton(AF_INET6, "ff02::1:ff00:0", &sn);
-        memcpy(&sn.s6_addr[13], &ip->s6_addr[13], 3);
+        struct in6_addr sn = ip6_solicited_node(ip);
         ip_to_cstr(&sn, x->sn_addr_s);
     }
 }

@@ -258,12 +258,7 @@ put_arp_nd_match(struct ds *m, const struct lr_nat *n)
     } else {
         struct in6_addr ip, sn;
         ip_from_string(n->ext_s, &ip);
-        memset(&sn, 0, sizeof sn);
-        sn.s6_addr[0] = 0xff;
-        sn.s6_addr[1] = 0x02;
-        sn.s6_addr[11] = 0x01;
-        sn.s6_addr[12] = 0xff;
-        memcpy(&sn.s6_addr[13], &ip.s6_addr[13], 3);
+        sn = ip6_solicited_node(&ip);
         ds_put_format(m, "ip6.dst == {%s, ", n->ext_s);
         ip_format(&sn, m);
         ds_put_format(m, "} && nd_ns && nd.target == %s", n->ext_s);

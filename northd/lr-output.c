@@ -178,12 +178,7 @@ build_nd_ns_nexthops(struct lr_ctx *ctx)
         if (!ip_from_string(r->nexthop, &ip) || ip_is_v4(&ip)) {
             continue;
         }
-        memset(&sn, 0, sizeof sn);
-        sn.s6_addr[0] = 0xff;
-        sn.s6_addr[1] = 0x02;
-        sn.s6_addr[11] = 0x01;
-        sn.s6_addr[12] = 0xff;
-        memcpy(&sn.s6_addr[13], &ip.s6_addr[13], 3);
+        sn = ip6_solicited_node(&ip);
         ds_clear(m);
         ds_put_cstr(m, "eth.dst == 00:00:00:00:00:00 && ip6 && xxreg0 == ");
         ip_format(&ip, m);

@@ -109,10 +109,8 @@ answers_for(const struct arp_ctx *c, const struct northd_port *op)
 static void
 put_sn_addr(struct ds *ds, const struct in6_addr *ip)
 {
-    struct in6_addr sn = { .s6_addr = { 0xff, 0x02, [11] = 0x01,
-                                        [12] = 0xff } };
+    struct in6_addr sn = ip6_solicited_node(ip);
 
-    memcpy(&sn.s6_addr[13], &ip->s6_addr[13], 3);
     ip_format(&sn, ds);
 }
 
