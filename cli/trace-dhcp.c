@@ -84,14 +84,6 @@ trace_dhcp_parse(const char *arg, struct trace_dhcp_req *req)
     return NULL;
 }
 
-static void
-put_be(struct ds *out, uint64_t v, size_t n)
-{
-    for (size_t i = n; i-- > 0;) {
-        ds_put_char(out, (char) ((v >> (8 * i)) & 0xff));
-    }
-}
-
 static char *
 synthesize_v4(const struct trace_dhcp_req *req, const struct symtab_flow *f,
               struct ds *out)
@@ -139,22 +131,22 @@ synthesize_v6(const struct trace_dhcp_req *req, const struct symtab_flow *f,
     }
     dhcp6_put_header(out, type, TRACE_DHCP_XID);
     struct ds v = DS_EMPTY_INITIALIZER;
-    put_be(&v, 3, 2);                       /* DUID-LL, Ethernet. */
-    put_be(&v, 1, 2);
-    put_be(&v, f->fields[SYMTAB_F_ETH_SRC].lo, 6);
+    ds_put_be(&v, 3, 2);                       /* DUID-LL, Ethernet. */
+    ds_put_be(&v, 1, 2);
+    ds_put_be(&v, f->fields[SYMTAB_F_ETH_SRC].lo, 6);
     dhcp6_put_option(out, DHCP6_OPT_CLIENT_ID, v.string, v.length);
     ds_clear(&v);
-    put_be(&v, 0, 2);
+    ds_put_be(&v, 0, 2);
     dhcp6_put_option(out, DHCP6_OPT_ELAPSED_TIME, v.string, v.length);
     if (type != DHCP6_MSG_INFORMATION_REQUEST) {
         ds_clear(&v);
-        put_be(&v, 1, 4);                   /* IAID. */
-        put_be(&v, 0, 8);                   /* T1, T2. */
+        ds_put_be(&v, 1, 4);                   /* IAID. */
+        ds_put_be(&v, 0, 8);                   /* T1, T2. */
         dhcp6_put_option(out, DHCP6_OPT_IA_NA, v.string, v.length);
     }
     ds_clear(&v);
-    put_be(&v, DHCP6_OPT_DNS_SERVERS, 2);
-    put_be(&v, DHCP6_OPT_DOMAIN_LIST, 2);
+    ds_put_be(&v, DHCP6_OPT_DNS_SERVERS, 2);
+    ds_put_be(&v, DHCP6_OPT_DOMAIN_LIST, 2);
     dhcp6_put_option(out, DHCP6_OPT_ORO, v.string, v.length);
     ds_destroy(&v);
     return NULL;

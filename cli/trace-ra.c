@@ -9,14 +9,6 @@
 #include "expr/symtab.h"
 #include "util.h"
 
-static void
-put_be(struct ds *out, uint64_t v, size_t n)
-{
-    for (size_t i = n; i-- > 0;) {
-        ds_put_char(out, (char) ((v >> (8 * i)) & 0xff));
-    }
-}
-
 char *
 trace_ra_synthesize(const struct symtab_flow *flow, struct ds *payload)
 {
@@ -26,11 +18,11 @@ trace_ra_synthesize(const struct symtab_flow *flow, struct ds *payload)
         return xstrdup("--ra: the microflow is not an ICMPv6 Router "
                        "Solicitation (add \"&& nd_rs\")");
     }
-    put_be(payload, 0, 4);                      /* Reserved. */
+    ds_put_be(payload, 0, 4);                      /* Reserved. */
     if (f[SYMTAB_F_IP6_SRC].hi || f[SYMTAB_F_IP6_SRC].lo) {
-        put_be(payload, 1, 1);                  /* Source link-layer. */
-        put_be(payload, 1, 1);
-        put_be(payload, f[SYMTAB_F_ETH_SRC].lo, 6);
+        ds_put_be(payload, 1, 1);                  /* Source link-layer. */
+        ds_put_be(payload, 1, 1);
+        ds_put_be(payload, f[SYMTAB_F_ETH_SRC].lo, 6);
     }
     return NULL;
 }

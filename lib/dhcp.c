@@ -34,14 +34,6 @@ get_be(const uint8_t *p, size_t n)
     return v;
 }
 
-static void
-put_be(struct ds *out, uint32_t v, size_t n)
-{
-    for (size_t i = n; i-- > 0;) {
-        ds_put_char(out, (char) ((v >> (8 * i)) & 0xff));
-    }
-}
-
 /* --- DHCPv4: parsing ----------------------------------------------- */
 
 static void
@@ -688,7 +680,7 @@ void
 dhcp6_put_header(struct ds *out, uint8_t type, uint32_t xid)
 {
     ds_put_char(out, (char) type);
-    put_be(out, xid & 0xffffff, 3);
+    ds_put_be(out, xid & 0xffffff, 3);
 }
 
 void
@@ -696,8 +688,8 @@ dhcp6_put_option(struct ds *out, uint16_t code, const void *data,
                  size_t len)
 {
     ASSERT(len <= UINT16_MAX);
-    put_be(out, code, 2);
-    put_be(out, len, 2);
+    ds_put_be(out, code, 2);
+    ds_put_be(out, len, 2);
     ds_put_buffer(out, data, len);
 }
 

@@ -70,6 +70,14 @@ ds_put_buffer(struct ds *ds, const char *s, size_t n)
 }
 
 void
+ds_put_be(struct ds *ds, uint64_t value, size_t n)
+{
+    for (size_t i = n; i-- > 0;) {
+        ds_put_char(ds, (char) ((value >> (8 * i)) & 0xff));
+    }
+}
+
+void
 ds_put_cstr(struct ds *ds, const char *s)
 {
     ds_put_buffer(ds, s, strlen(s));

@@ -36,6 +36,9 @@ void ds_put_format(struct ds *, const char *, ...) PRINTF_FORMAT(2, 3);
 void ds_put_format_valist(struct ds *, const char *, va_list)
     PRINTF_FORMAT(2, 0);
 void ds_put_char_multiple(struct ds *, char, size_t n);
+/* Appends the low 'n' bytes of 'value', most significant first (network
+ * byte order), for building packets. */
+void ds_put_be(struct ds *, uint64_t value, size_t n);
 /* Appends 'value' in decimal, as "%lld" would, without printf's cost. */
 void ds_put_decimal(struct ds *, long long value);
 void ds_chomp(struct ds *, int c);

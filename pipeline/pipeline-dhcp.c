@@ -37,14 +37,6 @@
 #define OPT_NEXT_SERVER 253
 #define OPT_BOOTFILE_ALT 254
 
-static void
-put_be(struct ds *out, uint64_t v, size_t n)
-{
-    for (size_t i = n; i-- > 0;) {
-        ds_put_char(out, (char) ((v >> (8 * i)) & 0xff));
-    }
-}
-
 static unsigned int
 prefix_len(const struct lex_token *t)
 {
@@ -66,7 +58,7 @@ encode_routes(const struct action_constant_set *cs, struct ds *out)
         for (unsigned int k = 0; k < (plen + 7) / 8; k++) {
             ds_put_char(out, (char) (net >> (24 - 8 * k)));
         }
-        put_be(out, cs->values[i + 1].value.lo, 4);
+        ds_put_be(out, cs->values[i + 1].value.lo, 4);
     }
 }
 
@@ -95,17 +87,17 @@ encode_value(const struct action_opt *o, struct ds *out)
     bool is_str = t->type == LEX_T_STRING;
     switch (o->option->type) {
     case ACTIONS_OPT_BOOL: case ACTIONS_OPT_UINT8:
-        return !is_str && (put_be(out, t->value.lo, 1), true);
+        return !is_str && (ds_put_be(out, t->value.lo, 1), true);
     case ACTIONS_OPT_UINT16:
-        return !is_str && (put_be(out, t->value.lo, 2), true);
+        return !is_str && (ds_put_be(out, t->value.lo, 2), true);
     case ACTIONS_OPT_UINT32:
-        return !is_str && (put_be(out, t->value.lo, 4), true);
+        return !is_str && (ds_put_be(out, t->value.lo, 4), true);
     case ACTIONS_OPT_IPV4:
         for (size_t i = 0; i < cs->n_values; i++) {
             if (cs->values[i].type == LEX_T_STRING) {
                 return false;
             }
-            put_be(out, cs->values[i].value.lo, 4);
+            ds_put_be(out, cs->values[i].value.lo, 4);
         }
         return true;
     case ACTIONS_OPT_STATIC_ROUTES:
@@ -126,12 +118,12 @@ encode_value(const struct action_opt *o, struct ds *out)
         return encode_domains(cs, out);
     case ACTIONS_OPT_IPV6:
         for (size_t i = 0; i < cs->n_values; i++) {
-            put_be(out, cs->values[i].value.hi, 8);
-            put_be(out, cs->values[i].value.lo, 8);
+            ds_put_be(out, cs->values[i].value.hi, 8);
+            ds_put_be(out, cs->values[i].value.lo, 8);
         }
         return true;
     case ACTIONS_OPT_MAC:
-        return !is_str && (put_be(out, t->value.lo, 6), true);
+        return !is_str && (ds_put_be(out, t->value.lo, 6), true);
     default:
         return false;
     }
@@ -305,11 +297,11 @@ v6_put_ia_na(const struct dhcp6_msg *req, const struct action_opt *addr,
 {
     struct ds ia = DS_EMPTY_INITIALIZER, iaaddr = DS_EMPTY_INITIALIZER;
     encode_value(addr, &iaaddr);
-    put_be(&iaaddr, 0xffffffff, 4);         /* Preferred lifetime. */
-    put_be(&iaaddr, 0xffffffff, 4);         /* Valid lifetime. */
-    put_be(&ia, req->iaid, 4);
-    put_be(&ia, 0xffffffff, 4);             /* T1. */
-    put_be(&ia, 0xffffffff, 4);             /* T2. */
+    ds_put_be(&iaaddr, 0xffffffff, 4);         /* Preferred lifetime. */
+    ds_put_be(&iaaddr, 0xffffffff, 4);         /* Valid lifetime. */
+    ds_put_be(&ia, req->iaid, 4);
+    ds_put_be(&ia, 0xffffffff, 4);             /* T1. */
+    ds_put_be(&ia, 0xffffffff, 4);             /* T2. */
     dhcp6_put_option(&ia, DHCP6_OPT_IAADDR, iaaddr.string, iaaddr.length);
     dhcp6_put_option(out, DHCP6_OPT_IA_NA, ia.string, ia.length);
     ds_destroy(&ia);
@@ -332,8 +324,8 @@ v6_put_option(const struct dhcp6_msg *req, const struct action_opt *o,
         }
         ok = false;
     } else if (code == DHCP6_OPT_SERVER_ID) {
-        put_be(&v, 3, 2);                   /* DUID-LL. */
-        put_be(&v, 1, 2);                   /* Ethernet. */
+        ds_put_be(&v, 3, 2);                   /* DUID-LL. */
+        ds_put_be(&v, 1, 2);                   /* Ethernet. */
         ok = encode_value(o, &v);
     } else if (code == DHCP6_OPT_DOMAIN_LIST) {
         const struct lex_token *t = (o->value.n_values

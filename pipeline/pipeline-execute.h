@@ -110,6 +110,10 @@ bool pl_dns_reply(const struct pipeline *, struct pl_pkt *,
  * what happened to 'note'. */
 bool pl_ra_reply(struct pl_pkt *, const struct action *a, struct ds *note);
 
+/* pipeline-frame.c: appends the 16 bytes of 'v', most significant
+ * first (an IPv6 address as it goes on the wire). */
+void pl_put_u128(struct ds *, struct u128 v);
+
 /* Runs 'nested' on a copy of 'pkt' shown as block 'label', as a fork. */
 void pl_fork(struct pl_ctx *, const struct pl_pkt *, struct pl_pkt *copy,
              const struct action_list *nested, const struct pl_flow *,

@@ -14,7 +14,7 @@
  *               the checksum (a Router Advertisement's hop limit...)
  *
  * Fields come from the output's final headers (symtab numbering). */
-#include "pipeline/pipeline-private.h"
+#include "pipeline/pipeline-execute.h"
 
 #include <errno.h>
 #include <string.h>
@@ -22,19 +22,11 @@
 #include "ds.h"
 #include "util.h"
 
-static void
-put_be(struct ds *out, uint64_t v, size_t n)
+void
+pl_put_u128(struct ds *out, struct u128 v)
 {
-    for (size_t i = n; i-- > 0;) {
-        ds_put_char(out, (char) ((v >> (8 * i)) & 0xff));
-    }
-}
-
-static void
-put_u128(struct ds *out, struct u128 v)
-{
-    put_be(out, v.hi, 8);
-    put_be(out, v.lo, 8);
+    ds_put_be(out, v.hi, 8);
+    ds_put_be(out, v.lo, 8);
 }
 
 /* The ones' complement sum of 'n' bytes at 'p', added to 'sum'. */
@@ -79,39 +71,39 @@ pipeline_output_frame(const struct pipeline_output *o, struct ds *frame)
         || o->payload_len > 65535 - 8 - (v6 ? 0 : 20)) {
         return EINVAL;
     }
-    put_be(frame, f[SYMTAB_F_ETH_DST].lo, 6);
-    put_be(frame, f[SYMTAB_F_ETH_SRC].lo, 6);
+    ds_put_be(frame, f[SYMTAB_F_ETH_DST].lo, 6);
+    ds_put_be(frame, f[SYMTAB_F_ETH_SRC].lo, 6);
     uint16_t tci = f[SYMTAB_F_VLAN_TCI].lo;
     if (tci & 0x1000) {
-        put_be(frame, 0x8100, 2);
-        put_be(frame, tci & ~0x1000, 2);
+        ds_put_be(frame, 0x8100, 2);
+        ds_put_be(frame, tci & ~0x1000, 2);
     }
-    put_be(frame, eth_type, 2);
+    ds_put_be(frame, eth_type, 2);
 
     size_t udp_len = (icmp6 ? 4 : 8) + o->payload_len;
     uint8_t tos = (f[SYMTAB_F_IP_DSCP].lo << 2) | f[SYMTAB_F_IP_ECN].lo;
     uint32_t pseudo = 0;
     size_t ip_ofs = frame->length;
     if (v6) {
-        put_be(frame, 6u << 28 | (uint32_t) tos << 20
+        ds_put_be(frame, 6u << 28 | (uint32_t) tos << 20
                | (f[SYMTAB_F_IP6_LABEL].lo & 0xfffff), 4);
-        put_be(frame, udp_len, 2);
-        put_be(frame, proto, 1);
-        put_be(frame, f[SYMTAB_F_IP_TTL].lo, 1);
-        put_u128(frame, f[SYMTAB_F_IP6_SRC]);
-        put_u128(frame, f[SYMTAB_F_IP6_DST]);
+        ds_put_be(frame, udp_len, 2);
+        ds_put_be(frame, proto, 1);
+        ds_put_be(frame, f[SYMTAB_F_IP_TTL].lo, 1);
+        pl_put_u128(frame, f[SYMTAB_F_IP6_SRC]);
+        pl_put_u128(frame, f[SYMTAB_F_IP6_DST]);
         pseudo = csum_add(0, (const uint8_t *) frame->string + ip_ofs + 8,
                           32);
     } else {
-        put_be(frame, 0x45, 1);
-        put_be(frame, tos, 1);
-        put_be(frame, 20 + udp_len, 2);
-        put_be(frame, 0, 4);                /* Id, flags, offset. */
-        put_be(frame, f[SYMTAB_F_IP_TTL].lo, 1);
-        put_be(frame, 17, 1);
-        put_be(frame, 0, 2);                /* Checksum, below. */
-        put_be(frame, f[SYMTAB_F_IP4_SRC].lo, 4);
-        put_be(frame, f[SYMTAB_F_IP4_DST].lo, 4);
+        ds_put_be(frame, 0x45, 1);
+        ds_put_be(frame, tos, 1);
+        ds_put_be(frame, 20 + udp_len, 2);
+        ds_put_be(frame, 0, 4);                /* Id, flags, offset. */
+        ds_put_be(frame, f[SYMTAB_F_IP_TTL].lo, 1);
+        ds_put_be(frame, 17, 1);
+        ds_put_be(frame, 0, 2);                /* Checksum, below. */
+        ds_put_be(frame, f[SYMTAB_F_IP4_SRC].lo, 4);
+        ds_put_be(frame, f[SYMTAB_F_IP4_DST].lo, 4);
         const uint8_t *ip = (const uint8_t *) frame->string + ip_ofs;
         set_be16(frame, ip_ofs + 10, csum_finish(csum_add(0, ip, 20)));
         pseudo = csum_add(0, ip + 12, 8);
@@ -120,14 +112,14 @@ pipeline_output_frame(const struct pipeline_output *o, struct ds *frame)
 
     size_t udp_ofs = frame->length;
     if (icmp6) {
-        put_be(frame, f[SYMTAB_F_ICMP_TYPE].lo, 1);
-        put_be(frame, f[SYMTAB_F_ICMP_CODE].lo, 1);
+        ds_put_be(frame, f[SYMTAB_F_ICMP_TYPE].lo, 1);
+        ds_put_be(frame, f[SYMTAB_F_ICMP_CODE].lo, 1);
     } else {
-        put_be(frame, f[SYMTAB_F_TP_SRC].lo, 2);
-        put_be(frame, f[SYMTAB_F_TP_DST].lo, 2);
-        put_be(frame, udp_len, 2);
+        ds_put_be(frame, f[SYMTAB_F_TP_SRC].lo, 2);
+        ds_put_be(frame, f[SYMTAB_F_TP_DST].lo, 2);
+        ds_put_be(frame, udp_len, 2);
     }
-    put_be(frame, 0, 2);
+    ds_put_be(frame, 0, 2);
     ds_put_buffer(frame, (const char *) o->payload, o->payload_len);
     uint16_t csum = csum_finish(csum_add(
         pseudo, (const uint8_t *) frame->string + udp_ofs, udp_len));

@@ -39,21 +39,6 @@
 
 #define RA_LIFETIME_INF 0xffffffffu
 
-static void
-put_be(struct ds *out, uint64_t v, size_t n)
-{
-    for (size_t i = n; i-- > 0;) {
-        ds_put_char(out, (char) ((v >> (8 * i)) & 0xff));
-    }
-}
-
-static void
-put_u128(struct ds *out, struct u128 v)
-{
-    put_be(out, v.hi, 8);
-    put_be(out, v.lo, 8);
-}
-
 static const struct lex_token *
 opt_value(const struct action_opt *o, size_t i)
 {
@@ -102,11 +87,11 @@ put_route_info(const char *entry, struct ds *out)
         a[i] &= bits >= 8 ? 0xff : bits <= 0 ? 0 : 0xff << (8 - bits);
     }
     size_t n_bytes = plen == 0 ? 0 : plen <= 64 ? 8 : 16;
-    put_be(out, 24, 1);
-    put_be(out, 1 + n_bytes / 8, 1);
-    put_be(out, plen, 1);
-    put_be(out, prf_bits(prf) << 3, 1);
-    put_be(out, RA_LIFETIME_INF, 4);
+    ds_put_be(out, 24, 1);
+    ds_put_be(out, 1 + n_bytes / 8, 1);
+    ds_put_be(out, plen, 1);
+    ds_put_be(out, prf_bits(prf) << 3, 1);
+    ds_put_be(out, RA_LIFETIME_INF, 4);
     ds_put_buffer(out, (const char *) a, n_bytes);
 }
 
@@ -126,10 +111,10 @@ static void
 put_dnssl(const char *s, struct ds *out)
 {
     size_t start = out->length;
-    put_be(out, 31, 1);
-    put_be(out, 0, 1);                  /* Length, below. */
-    put_be(out, 0, 2);
-    put_be(out, RA_LIFETIME_INF, 4);
+    ds_put_be(out, 31, 1);
+    ds_put_be(out, 0, 1);                  /* Length, below. */
+    ds_put_be(out, 0, 2);
+    ds_put_be(out, RA_LIFETIME_INF, 4);
     char *copy = xstrdup(s), *save = NULL;
     for (char *name = strtok_r(copy, ",", &save); name;
          name = strtok_r(NULL, ",", &save)) {
@@ -137,14 +122,14 @@ put_dnssl(const char *s, struct ds *out)
         for (char *label = strtok_r(name, ".", &lsave); label;
              label = strtok_r(NULL, ".", &lsave)) {
             size_t n = MIN(strlen(label), 63);
-            put_be(out, n, 1);
+            ds_put_be(out, n, 1);
             ds_put_buffer(out, label, n);
         }
-        put_be(out, 0, 1);
+        ds_put_be(out, 0, 1);
     }
     free(copy);
     while ((out->length - start) % 8) {
-        put_be(out, 0, 1);
+        ds_put_be(out, 0, 1);
     }
     size_t units = (out->length - start) / 8;
     if (units > 255) {
@@ -160,14 +145,14 @@ put_prefix(const struct lex_token *t, bool autonomous, struct ds *out)
 {
     unsigned int plen = (t->type == LEX_T_MASKED_INTEGER
                          ? u128_popcount(t->mask) : 128);
-    put_be(out, 3, 1);
-    put_be(out, 4, 1);
-    put_be(out, plen, 1);
-    put_be(out, autonomous ? 0xc0 : 0x80, 1);
-    put_be(out, RA_LIFETIME_INF, 4);    /* Valid lifetime. */
-    put_be(out, RA_LIFETIME_INF, 4);    /* Preferred lifetime. */
-    put_be(out, 0, 4);
-    put_u128(out, t->value);
+    ds_put_be(out, 3, 1);
+    ds_put_be(out, 4, 1);
+    ds_put_be(out, plen, 1);
+    ds_put_be(out, autonomous ? 0xc0 : 0x80, 1);
+    ds_put_be(out, RA_LIFETIME_INF, 4);    /* Valid lifetime. */
+    ds_put_be(out, RA_LIFETIME_INF, 4);    /* Preferred lifetime. */
+    ds_put_be(out, 0, 4);
+    pl_put_u128(out, t->value);
 }
 
 /* One option of the action 'o' ('mode' is addr_mode's value). */
@@ -180,14 +165,14 @@ put_option(const struct action_opt *o, const char *mode, struct ds *out)
     bool is_int = t && (t->type == LEX_T_INTEGER
                         || t->type == LEX_T_MASKED_INTEGER);
     if (!strcmp(name, "slla") && is_int) {
-        put_be(out, 1, 1);
-        put_be(out, 1, 1);
-        put_be(out, t->value.lo, 6);
+        ds_put_be(out, 1, 1);
+        ds_put_be(out, 1, 1);
+        ds_put_be(out, t->value.lo, 6);
     } else if (!strcmp(name, "mtu") && is_int) {
-        put_be(out, 5, 1);
-        put_be(out, 1, 1);
-        put_be(out, 0, 2);
-        put_be(out, t->value.lo, 4);
+        ds_put_be(out, 5, 1);
+        ds_put_be(out, 1, 1);
+        ds_put_be(out, 0, 2);
+        ds_put_be(out, t->value.lo, 4);
     } else if (!strcmp(name, "prefix")) {
         bool autonomous = !mode || strcmp(mode, "dhcpv6_stateful");
         for (size_t i = 0; (t = opt_value(o, i)) != NULL; i++) {
@@ -195,12 +180,12 @@ put_option(const struct action_opt *o, const char *mode, struct ds *out)
         }
     } else if (!strcmp(name, "rdnss") && is_int) {
         size_t n = o->value.n_values;
-        put_be(out, 25, 1);
-        put_be(out, 1 + 2 * n, 1);
-        put_be(out, 0, 2);
-        put_be(out, RA_LIFETIME_INF, 4);
+        ds_put_be(out, 25, 1);
+        ds_put_be(out, 1 + 2 * n, 1);
+        ds_put_be(out, 0, 2);
+        ds_put_be(out, RA_LIFETIME_INF, 4);
         for (size_t i = 0; i < n; i++) {
-            put_u128(out, o->value.values[i].value);
+            pl_put_u128(out, o->value.values[i].value);
         }
     } else if (!strcmp(name, "dnssl") && s) {
         put_dnssl(s, out);
@@ -240,11 +225,11 @@ pl_ra_reply(struct pl_pkt *pkt, const struct action *a, struct ds *note)
     flags |= prf_bits(find_string_opt(a, "router_preference")) << 3;
 
     struct ds out = DS_EMPTY_INITIALIZER;
-    put_be(&out, 255, 1);                   /* Cur hop limit. */
-    put_be(&out, flags, 1);
-    put_be(&out, 0xffff, 2);                /* Router lifetime. */
-    put_be(&out, 0, 4);                     /* Reachable time. */
-    put_be(&out, 0, 4);                     /* Retrans timer. */
+    ds_put_be(&out, 255, 1);                   /* Cur hop limit. */
+    ds_put_be(&out, flags, 1);
+    ds_put_be(&out, 0xffff, 2);                /* Router lifetime. */
+    ds_put_be(&out, 0, 4);                     /* Reachable time. */
+    ds_put_be(&out, 0, 4);                     /* Retrans timer. */
     for (size_t i = 0; i < a->opts.n_opts; i++) {
         put_option(&a->opts.opts[i], mode, &out);
     }
