@@ -119,6 +119,27 @@ pl_loopback(const struct pl_ctx *ctx, const struct pl_pkt *pkt)
 static const char omitting[] =
     "/* omitting output because inport == outport && !flags.loopback */";
 
+/* Output to the input port without flags.loopback goes nowhere: if that
+ * is what 'pkt' is doing, records the drop (with ovn-trace's comment
+ * under 'tnode') and returns true. */
+static bool
+omit_loopback(struct pl_ctx *ctx, const struct pl_pkt *pkt,
+              const struct pl_flow *flow, struct pipeline_trace_node *tnode)
+{
+    if (!pkt->flow.inport || !pkt->flow.outport
+        || strcmp(pkt->flow.inport, pkt->flow.outport)
+        || pl_loopback(ctx, pkt)) {
+        return false;
+    }
+    if (tnode) {
+        pl_trace_add(tnode, PIPELINE_TRACE_COMMENT, "%s", omitting)
+            ->summary_semicolon = true;
+    }
+    pl_record_drop(ctx, pkt, flow->table, flow, NULL,
+                   "output to the input port without flags.loopback");
+    return true;
+}
+
 /* Runs 'pkt' from 'table' of 'pipeline' of its datapath, in a new
  * section of 'super'.  Returns that section (NULL if not tracing). */
 static struct pipeline_trace_node *
@@ -180,14 +201,7 @@ pl_output_egress(struct pl_ctx *ctx, struct pl_pkt *pkt,
                        "output to unknown port");
         return;
     }
-    if (pkt->flow.inport && !strcmp(pkt->flow.inport, outport)
-        && !pl_loopback(ctx, pkt)) {
-        if (tnode) {
-            pl_trace_add(tnode, PIPELINE_TRACE_COMMENT, "%s", omitting)
-                ->summary_semicolon = true;
-        }
-        pl_record_drop(ctx, pkt, flow->table, flow, NULL,
-                       "output to the input port without flags.loopback");
+    if (omit_loopback(ctx, pkt, flow, tnode)) {
         return;
     }
     if ((!strcmp(port->type, "patch") || !strcmp(port->type, "l3gateway"))
@@ -317,15 +331,8 @@ pl_output_ingress(struct pl_ctx *ctx, struct pl_pkt *pkt,
                        "output to unknown port");
         return;
     }
-    if (pkt->flow.inport && !strcmp(pkt->flow.inport, outport)
-        && !pl_loopback(ctx, pkt)) {
+    if (omit_loopback(ctx, pkt, flow, tnode)) {
         /* Checked between the pipelines, as OVN does: no egress. */
-        if (tnode) {
-            pl_trace_add(tnode, PIPELINE_TRACE_COMMENT, "%s", omitting)
-                ->summary_semicolon = true;
-        }
-        pl_record_drop(ctx, pkt, flow->table, flow, NULL,
-                       "output to the input port without flags.loopback");
         return;
     }
     if (!strcmp(port->type, "chassisredirect") && port->distributed_port) {
