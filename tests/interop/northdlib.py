@@ -14,8 +14,6 @@ import os
 import re
 import time
 
-import pytest
-
 import weftlib
 
 
@@ -74,6 +72,21 @@ class OvnNorthd(weftlib.Daemon):
         tool = weftlib.need_tool("ovn-appctl")
         return weftlib.run([tool, "-t", self.ctl] + list(args), check=check,
                            timeout=timeout)
+
+
+def start_weft_northd(tmp_path, dbclass=weftlib.WeftDb):
+    """Starts a database server of 'dbclass' (NB and SB) and weft-northd
+    on it, under 'tmp_path'; returns (db, northd), both running."""
+    db = dbclass(tmp_path / "db")
+    db.start()
+    northd = WeftNorthd(tmp_path / "northd", db.remote("nb"),
+                        db.remote("sb"))
+    try:
+        northd.start()
+    except BaseException:
+        db.stop(check=False)
+        raise
+    return db, northd
 
 
 def nbctl(nb, *args, wait=True, check=True):

@@ -26,7 +26,6 @@ returns, that bad NB rows are logged and skipped, and the active/standby
 and control commands."""
 
 import json
-import os
 import re
 import time
 
@@ -35,7 +34,7 @@ import pytest
 import weftlib
 from northdlib import (OvnNorthd, WeftNorthd, build_topology, diff_snapshots,
                        nbctl, need_ovn, sb_snapshot, sbctl, select_all,
-                       wait_for)
+                       start_weft_northd, wait_for)
 
 
 @pytest.fixture(scope="module")
@@ -116,23 +115,10 @@ def test_no_writes_after_compile(built):
     assert "recompute" in stats and "lflows" in stats
 
 
-def _new_setup(tmp_path, dbclass=weftlib.WeftDb):
-    db = dbclass(tmp_path / "db")
-    db.start()
-    northd = WeftNorthd(tmp_path / "northd", db.remote("nb"),
-                        db.remote("sb"))
-    try:
-        northd.start()
-    except BaseException:
-        db.stop(check=False)
-        raise
-    return db, northd
-
-
 @pytest.fixture
 def weft_setup(tmp_path):
     need_ovn()
-    db, northd = _new_setup(tmp_path)
+    db, northd = start_weft_northd(tmp_path)
     yield db, northd
     weftlib.stop_all([northd, db])
 
@@ -280,7 +266,7 @@ def test_tunnel_keys_survive_restart(weft_setup, tmp_path):
                          ids=["weft-db", "ovsdb-server"])
 def test_wait_sync(tmp_path, dbclass):
     need_ovn()
-    db, northd = _new_setup(tmp_path, dbclass)
+    db, northd = start_weft_northd(tmp_path, dbclass)
     try:
         nb, sb = db.remote("nb"), db.remote("sb")
         nbctl(nb, "ls-add", "sw0")

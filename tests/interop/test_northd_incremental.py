@@ -35,7 +35,7 @@ import time
 import pytest
 
 import weftlib
-from northdlib import WeftNorthd, nbctl, need_ovn, select_all
+from northdlib import nbctl, need_ovn, select_all, start_weft_northd
 
 
 @pytest.fixture(params=["weft-db", "ovsdb-server"])
@@ -43,15 +43,7 @@ def setup(tmp_path, request):
     need_ovn()
     dbclass = (weftlib.WeftDb if request.param == "weft-db"
                else weftlib.OvsdbServer)
-    db = dbclass(tmp_path / "db")
-    db.start()
-    northd = WeftNorthd(tmp_path / "northd", db.remote("nb"),
-                        db.remote("sb"))
-    try:
-        northd.start()
-    except BaseException:
-        db.stop(check=False)
-        raise
+    db, northd = start_weft_northd(tmp_path, dbclass)
     yield db, northd
     weftlib.stop_all([northd, db])
 

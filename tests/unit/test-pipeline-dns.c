@@ -16,21 +16,7 @@
 #include "pipeline/pipeline.h"
 #include "util.h"
 
-static struct symtab *symtab;
-
-static int
-setup(void **state OVS_UNUSED)
-{
-    symtab = symtab_create();
-    return 0;
-}
-
-static int
-teardown(void **state OVS_UNUSED)
-{
-    symtab_destroy(symtab);
-    return 0;
-}
+#include "symtab-fixture.h"
 
 static void
 add_flow(struct pipeline_input *in, uint32_t dp, enum actions_pipeline p,

@@ -12,21 +12,7 @@
 #include "expr/symtab.h"
 #include "util.h"
 
-static struct symtab *symtab;
-
-static int
-setup(void **state OVS_UNUSED)
-{
-    symtab = symtab_create();
-    return 0;
-}
-
-static int
-teardown(void **state OVS_UNUSED)
-{
-    symtab_destroy(symtab);
-    return 0;
-}
+#include "symtab-fixture.h"
 
 static const struct symtab_symbol *
 sym(const char *name)
